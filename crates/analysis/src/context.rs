@@ -1,0 +1,78 @@
+use crate::{Options, Sink, UnknownFinding};
+use egressproof_model::{Attr, Ident, Kind, Model, Resource, Unknown};
+use std::collections::HashMap;
+
+/// The model indexed for the rules, plus the user's options. Built once per analysis; rules
+/// share it (and whatever it computes lazily) instead of each walking the model again.
+pub struct Context<'m> {
+    pub model: &'m Model,
+    pub options: &'m Options,
+    by_id: HashMap<&'m str, &'m Resource>,
+}
+
+impl<'m> Context<'m> {
+    pub fn new(model: &'m Model, options: &'m Options) -> Self {
+        let by_id = model.resources.iter().map(|r| (r.id.as_str(), r)).collect();
+        Context {
+            model,
+            options,
+            by_id,
+        }
+    }
+
+    /// The resource an identifier names, when it is in the scan.
+    pub fn get(&self, id: &Ident) -> Option<&'m Resource> {
+        self.by_id.get(id.as_str()).copied()
+    }
+
+    pub fn resources(&self) -> impl Iterator<Item = &'m Resource> {
+        self.model.resources.iter()
+    }
+
+    /// Resources of one kind, with the kind's data: `ctx.of(|k| match k { Kind::Vpc(v) => Some(v), _ => None })`.
+    pub fn of<'a, T: 'm>(
+        &'a self,
+        pick: impl Fn(&'m Kind) -> Option<&'m T> + 'a,
+    ) -> impl Iterator<Item = (&'m Resource, &'m T)> + 'a {
+        self.model
+            .resources
+            .iter()
+            .filter_map(move |r| pick(&r.kind).map(|k| (r, k)))
+    }
+
+    /// True when the resource is a SageMaker workload (it gets its own verdict).
+    pub fn is_workload(resource: &Resource) -> bool {
+        matches!(
+            resource.kind,
+            Kind::NotebookInstance(_)
+                | Kind::Domain(_)
+                | Kind::Model(_)
+                | Kind::EndpointConfig(_)
+                | Kind::Job(_)
+        )
+    }
+
+    pub fn workloads(&self) -> impl Iterator<Item = &'m Resource> {
+        self.model.resources.iter().filter(|r| Self::is_workload(r))
+    }
+}
+
+/// Turns an unresolved attribute into an EP902 unknown that names what it would have decided.
+pub fn unresolved(unknown: &Unknown, what: &str) -> UnknownFinding {
+    UnknownFinding {
+        rule: "EP902".into(),
+        message: format!("{what}: {}", unknown.reason),
+        span: unknown.span.clone(),
+    }
+}
+
+/// The known value, or an EP902 pushed to `unknowns` and `None`.
+pub fn known_or_report<'a, T>(attr: &'a Attr<T>, what: &str, sink: &mut Sink) -> Option<&'a T> {
+    match attr {
+        Attr::Known(v) => Some(v),
+        Attr::Unknown(u) => {
+            sink.unknowns.push(unresolved(u, what));
+            None
+        }
+    }
+}

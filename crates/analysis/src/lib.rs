@@ -1,0 +1,70 @@
+//! The analysis: given a [`Model`], find every channel through which data can leave, each with
+//! its path hop by hop, and the unknowns that keep a verdict from being `sealed`.
+//!
+//! ```
+//! use egressproof_analysis::{analyze, Options, Verdict};
+//! let result = analyze(&egressproof_model::Model::default(), &Options::default());
+//! assert_eq!(result.verdict, Verdict::Sealed);
+//! ```
+//!
+//! Architecture invariants: this crate never reads files and never sees YAML, HCL or JSON
+//! templates; it knows the model only. A rule that cannot decide emits an unknown, never nothing.
+
+mod context;
+mod finding;
+pub mod rules;
+mod verdict;
+
+pub use context::{known_or_report, unresolved, Context};
+pub use finding::{Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding};
+pub use rules::{registry, rule, RuleMeta};
+pub use verdict::{Analysis, Verdict, WorkloadVerdict};
+
+use egressproof_model::Model;
+use ipnet::IpNet;
+
+/// What the user told us about their environment.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Networks that count as ours (on-premises, corporate): routes toward them are not egress,
+    /// and presigned URLs restricted to them are restricted.
+    pub trusted_cidrs: Vec<IpNet>,
+    /// Findings at or above this severity make the verdict `leaks`.
+    pub fail_on: Severity,
+    /// Rule codes not to run.
+    pub skip_rules: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            trusted_cidrs: Vec::new(),
+            fail_on: Severity::Medium,
+            skip_rules: Vec::new(),
+        }
+    }
+}
+
+/// Runs every rule over the model and derives the verdicts.
+pub fn analyze(model: &Model, options: &Options) -> Analysis {
+    let ctx = Context::new(model, options);
+    let mut sink = Sink::default();
+    for meta in registry() {
+        if options
+            .skip_rules
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(meta.code))
+        {
+            continue;
+        }
+        (meta.check)(&ctx, &mut sink);
+    }
+    for d in &model.diagnostics {
+        sink.unknowns.push(UnknownFinding {
+            rule: d.code.as_str().to_string(),
+            message: d.message.clone(),
+            span: d.span.clone(),
+        });
+    }
+    verdict::conclude(&ctx, sink)
+}

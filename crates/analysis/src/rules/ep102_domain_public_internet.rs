@@ -1,0 +1,99 @@
+use crate::context::unresolved;
+use crate::rules::util::finding;
+use crate::{Context, Hop, Sink};
+use egressproof_model::{Attr, Kind};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a SageMaker Studio domain whose `AppNetworkAccessType` is `PublicInternetOnly`, or
+    /// is not set at all: AWS's default is `PublicInternetOnly`.
+    ///
+    /// ## Why is this bad?
+    /// In `PublicInternetOnly` mode every Studio app (JupyterLab, Code Editor, kernels) gets
+    /// internet access through a network that SageMaker manages, outside your VPC's routes and
+    /// firewalls. Any user can upload the data they can read to any host on the internet.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Domain:
+    ///   Type: AWS::SageMaker::Domain
+    ///   Properties:
+    ///     DomainName: research
+    ///     AuthMode: IAM
+    ///     VpcId: !Ref Vpc
+    ///     SubnetIds: [!Ref PrivateSubnet]
+    ///     DefaultUserSettings: { ExecutionRole: !GetAtt Role.Arn }
+    ///     # AppNetworkAccessType absent: PublicInternetOnly
+    /// ```
+    /// ```hcl
+    /// resource "aws_sagemaker_domain" "d" {
+    ///   domain_name = "research"
+    ///   auth_mode   = "IAM"
+    ///   vpc_id      = aws_vpc.main.id
+    ///   subnet_ids  = [aws_subnet.private.id]
+    ///   default_user_settings { execution_role = aws_iam_role.exec.arn }
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Set `AppNetworkAccessType: VpcOnly` (Terraform: `app_network_access_type = "VpcOnly"`), give
+    /// the domain private subnets and security groups, and provide VPC endpoints for the SageMaker
+    /// API, runtime, Studio, STS, CloudWatch Logs, ECR and S3.
+    code: "EP102",
+    name: "domain-public-internet",
+    severity: High,
+    summary: "Studio domain with public internet access",
+    check: check,
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    for (res, domain) in ctx.of(|k| match k {
+        Kind::Domain(d) => Some(d),
+        _ => None,
+    }) {
+        let why = match &domain.app_network_access_type {
+            None => "AppNetworkAccessType is not set, and AWS's default is PublicInternetOnly"
+                .to_string(),
+            Some(Attr::Known(v)) if v.eq_ignore_ascii_case("VpcOnly") => continue,
+            Some(Attr::Known(v)) if v.eq_ignore_ascii_case("PublicInternetOnly") => {
+                "AppNetworkAccessType is PublicInternetOnly".to_string()
+            }
+            Some(Attr::Known(v)) => {
+                sink.unknown(
+                    "EP902",
+                    format!(
+                        "domain {}: AppNetworkAccessType has the unexpected value {v:?}",
+                        res.name
+                    ),
+                    Some(res.span.clone()),
+                );
+                continue;
+            }
+            Some(Attr::Unknown(u)) => {
+                sink.unknowns.push(unresolved(
+                    u,
+                    &format!("domain {}: AppNetworkAccessType", res.name),
+                ));
+                continue;
+            }
+        };
+        let path = vec![
+            Hop::new(res, "AppNetworkAccessType: PublicInternetOnly"),
+            Hop::external(
+                "AWS::SageMaker::ServiceVpc",
+                "SageMaker service network",
+                "managed route to the internet",
+            ),
+            Hop::external("Internet", "internet", "any destination"),
+        ];
+        sink.findings.push(finding(
+            &RULE,
+            res,
+            format!(
+                "Studio domain {} gives its apps internet access: {why}.",
+                res.name
+            ),
+            path,
+        ));
+    }
+}

@@ -1,0 +1,119 @@
+//! The unknowns. Loaders and other rules emit them; they have no check of their own, but they
+//! document themselves like every rule.
+
+use crate::rules::no_check;
+
+mod ep901 {
+    use super::no_check;
+    declare_rule! {
+        /// ## What it does
+        /// Reports a file that could not be read or parsed (malformed YAML or JSON, a file over
+        /// the size limit, nesting deeper than the limit, an alias expansion past the limit).
+        ///
+        /// ## Why is this bad?
+        /// What a file that did not parse declares is not known: it could hold the route or the
+        /// notebook that leaks. The verdict is `unproven` until every file is read.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// Resources:
+        ///   Vpc: { Type: AWS::EC2::VPC
+        /// ```
+        ///
+        /// ## Fix
+        /// Fix the syntax error at the reported line (`cfn-lint` and `terraform validate` help),
+        /// or exclude the file from the scan when it is not part of the environment.
+        code: "EP901",
+        name: "unparsable-file",
+        severity: Info,
+        summary: "File could not be parsed",
+        check: no_check,
+    }
+}
+
+mod ep902 {
+    use super::no_check;
+    declare_rule! {
+        /// ## What it does
+        /// Reports a value that decides a channel but could not be resolved: a parameter or
+        /// variable without a value, an import with no matching export in the scan, a remote
+        /// module, a nested stack outside the scan, a custom resource's attribute.
+        ///
+        /// ## Why is this bad?
+        /// egressproof never guesses: a subnet whose route table is unknown could route to a NAT
+        /// gateway. The verdict is `unproven` rather than a `sealed` that might be wrong.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// Parameters:
+        ///   CorporateCidr: { Type: String }   # no Default, no --param
+        /// ```
+        ///
+        /// ## Fix
+        /// Give the value: `--param NAME=VALUE` (CloudFormation), `--var NAME=VALUE` or a
+        /// `.tfvars` file (Terraform), or include the template or module that defines it.
+        code: "EP902",
+        name: "unresolved-value",
+        severity: Info,
+        summary: "Value could not be resolved",
+        check: no_check,
+    }
+}
+
+mod ep903 {
+    use super::no_check;
+    declare_rule! {
+        /// ## What it does
+        /// Reports a construct egressproof does not model where it could matter: a template
+        /// `Transform` (SAM, macros), a custom resource, an unknown resource type on a path.
+        ///
+        /// ## Why is this bad?
+        /// A macro can add any resource at deploy time, including a route to the internet; what
+        /// it produces is not in the file.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// Transform: AWS::Serverless-2016-10-31
+        /// ```
+        ///
+        /// ## Fix
+        /// Scan the processed template (`aws cloudformation get-template --template-stage
+        /// Processed`) or a live snapshot of the deployed stack.
+        code: "EP903",
+        name: "unsupported-construct",
+        severity: Info,
+        summary: "Construct not supported",
+        check: no_check,
+    }
+}
+
+mod ep904 {
+    use super::no_check;
+    declare_rule! {
+        /// ## What it does
+        /// Reports a live API call that failed or was denied while taking a snapshot.
+        ///
+        /// ## Why is this bad?
+        /// A denied `DescribeRouteTables` does not mean there are no route tables. What the call
+        /// would have read is unknown, and the verdict is `unproven`.
+        ///
+        /// ## Example
+        /// ```text
+        /// ec2:DescribeRouteTables in eu-west-1: AccessDenied
+        /// ```
+        ///
+        /// ## Fix
+        /// Grant the snapshot role the read-only permissions listed in the README and take the
+        /// snapshot again.
+        code: "EP904",
+        name: "live-call-failed",
+        severity: Info,
+        summary: "Live API call failed",
+        check: no_check,
+    }
+}
+
+pub use ep901::RULE as EP901;
+pub use ep902::RULE as EP902;
+pub use ep903::RULE as EP903;
+pub use ep904::RULE as EP904;

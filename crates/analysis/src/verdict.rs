@@ -1,0 +1,139 @@
+use crate::{Context, Finding, ResourceRef, Severity, Sink, UnknownFinding};
+use egressproof_model::Ident;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Sealed,
+    Unproven,
+    Leaks,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Sealed => "sealed",
+            Verdict::Unproven => "unproven",
+            Verdict::Leaks => "leaks",
+        }
+    }
+
+    /// DESIGN.md §2: 0 sealed, 1 leaks, 3 unproven.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Sealed => 0,
+            Verdict::Leaks => 1,
+            Verdict::Unproven => 3,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadVerdict {
+    pub resource: ResourceRef,
+    pub verdict: Verdict,
+}
+
+/// The outcome of one analysis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub unknowns: Vec<UnknownFinding>,
+    pub workloads: Vec<WorkloadVerdict>,
+    /// What the analysis took as given (buckets counted as ours, the corporate network).
+    pub assumptions: Vec<String>,
+}
+
+/// Applies suppressions, orders the output and derives the verdicts of DESIGN.md §2.
+pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
+    let Sink {
+        mut findings,
+        mut unknowns,
+        mut assumptions,
+    } = sink;
+    assumptions.sort();
+    assumptions.dedup();
+    for f in &mut findings {
+        if let Some(res) = ctx.get(&f.resource.id) {
+            if let Some(s) = res
+                .suppressions
+                .iter()
+                .find(|s| s.rule.eq_ignore_ascii_case(&f.rule))
+            {
+                f.suppressed = true;
+                f.suppression_reason = s.reason.clone();
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        (
+            b.severity,
+            &a.rule,
+            &a.resource.span,
+            &a.resource.name,
+            &a.message,
+        )
+            .cmp(&(
+                a.severity,
+                &b.rule,
+                &b.resource.span,
+                &b.resource.name,
+                &b.message,
+            ))
+    });
+    findings.dedup();
+    unknowns.sort_by(|a, b| (&a.span, &a.rule, &a.message).cmp(&(&b.span, &b.rule, &b.message)));
+    unknowns.dedup();
+
+    let threshold = ctx.options.fail_on;
+    let counts = |f: &&Finding| !f.suppressed && f.severity >= threshold && counts_for_verdict(f);
+    let verdict = if findings.iter().any(|f| counts(&f)) {
+        Verdict::Leaks
+    } else if !unknowns.is_empty() {
+        Verdict::Unproven
+    } else {
+        Verdict::Sealed
+    };
+
+    let leaking: HashSet<&Ident> = findings
+        .iter()
+        .filter(|f| counts(f))
+        .flat_map(|f| f.workloads.iter().chain(std::iter::once(&f.resource.id)))
+        .collect();
+    let workloads = ctx
+        .workloads()
+        .map(|r| WorkloadVerdict {
+            resource: r.into(),
+            verdict: if leaking.contains(&r.id) {
+                Verdict::Leaks
+            } else if unknowns.is_empty() {
+                Verdict::Sealed
+            } else {
+                Verdict::Unproven
+            },
+        })
+        .collect();
+
+    Analysis {
+        verdict,
+        findings,
+        unknowns,
+        workloads,
+        assumptions,
+    }
+}
+
+/// Hardening findings (EP6xx) are reported apart and never change the verdict (DESIGN.md §3).
+fn counts_for_verdict(f: &Finding) -> bool {
+    !f.rule.starts_with("EP6")
+}
+
+impl Severity {
+    /// Whether a finding of this severity fails a scan with the given threshold.
+    pub fn fails(self, threshold: Severity) -> bool {
+        self >= threshold
+    }
+}

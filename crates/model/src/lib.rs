@@ -1,0 +1,75 @@
+//! The normalized model of a cloud estate: what egressproof knows about VPCs, routes, security
+//! groups, endpoints, SageMaker workloads and IAM policies, independent of the format it came from.
+//!
+//! Loaders (CloudFormation, Terraform, live snapshots) lower their input into a [`Model`]; the
+//! analysis reads only this model. Every attribute that a loader could not resolve is an explicit
+//! [`Attr::Unknown`] carrying the reason and the source span, so that the analysis can answer
+//! `unproven` instead of guessing. The model is serializable: its JSON form *is* the snapshot
+//! format written by `egressproof snapshot`.
+//!
+//! ```
+//! use egressproof_model::{Attr, Ident, Model, Resource, Kind, Span, NotebookInstance};
+//! let mut model = Model::default();
+//! model.resources.push(Resource::new(
+//!     Ident::new("nb.yaml#Notebook"),
+//!     "Notebook",
+//!     "AWS::SageMaker::NotebookInstance",
+//!     Span::new("nb.yaml", 3, 3),
+//!     Kind::NotebookInstance(NotebookInstance::default()),
+//! ));
+//! assert_eq!(model.resources.len(), 1);
+//! ```
+//!
+//! Architecture invariant: this crate does no IO and knows no input format.
+
+mod attr;
+mod diagnostic;
+mod resources;
+mod span;
+mod value;
+
+pub use attr::{Attr, Unknown};
+pub use diagnostic::{Diagnostic, UnknownCode};
+pub use resources::*;
+pub use span::Span;
+pub use value::{Part, Pseudo, Symbol, Value};
+
+use serde::{Deserialize, Serialize};
+
+/// The `schema` tag of a snapshot file, so `scan` can tell a snapshot from other JSON.
+pub const SNAPSHOT_SCHEMA: &str = "egressproof-snapshot/1";
+
+/// Everything the loaders found: resources, plus the unknowns that no single attribute holds
+/// (a file that did not parse, a transform that was not expanded).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub resources: Vec<Resource>,
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+    /// Bucket names, account IDs and the like that the input told us are ours.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+impl Model {
+    /// Appends another model (one file's worth) to this one.
+    pub fn extend(&mut self, other: Model) {
+        self.resources.extend(other.resources);
+        self.diagnostics.extend(other.diagnostics);
+        self.notes.extend(other.notes);
+    }
+
+    /// The model as a snapshot document (`{"schema": ..., "model": ...}`).
+    pub fn to_snapshot(&self) -> serde_json::Value {
+        serde_json::json!({ "schema": SNAPSHOT_SCHEMA, "model": self })
+    }
+
+    /// Reads a snapshot document; `None` when the JSON is not a snapshot at all.
+    pub fn from_snapshot(doc: &serde_json::Value) -> Option<Result<Model, serde_json::Error>> {
+        if doc.get("schema")?.as_str()? != SNAPSHOT_SCHEMA {
+            return None;
+        }
+        let model = doc.get("model")?.clone();
+        Some(serde_json::from_value(model))
+    }
+}

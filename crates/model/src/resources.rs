@@ -1,0 +1,582 @@
+//! Typed resources. Field names follow AWS's API concepts, not any one input format: a loader maps
+//! `SubnetId`, `subnet_id` or a DescribeSubnets answer onto the same field.
+//!
+//! Conventions:
+//! - A reference to another resource is an [`Ident`]: the model ID of a resource in the scan
+//!   (`Resource::id`), or a physical ID written literally (`tgw-0123...`) that may name something
+//!   outside the scan. The analysis looks it up; not found means "outside the scan".
+//! - `Option<Attr<T>>`: `None` means the property was absent (AWS's documented default applies,
+//!   and the rule that reads it knows that default); `Some(Unknown)` means written but unresolved.
+//! - Loaders apply *provider* semantics that differ between formats (CloudFormation's implicit
+//!   allow-all security group egress, Terraform's none) so that the analysis never needs to know
+//!   which format a resource came from.
+
+use crate::{Attr, Span, Value};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use serde::{Deserialize, Serialize};
+
+/// The identity of a resource: a model ID (unique in the scan) or a literal physical ID.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Ident(pub String);
+
+impl Ident {
+    pub fn new(s: impl Into<String>) -> Self {
+        Ident(s.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The default security group that AWS creates with every VPC (allows all egress).
+    pub fn default_security_group_of(vpc: &Ident) -> Ident {
+        Ident(format!("{}::default-security-group", vpc.0))
+    }
+
+    /// The main route table that AWS creates with every VPC (local routes only, unless changed).
+    pub fn main_route_table_of(vpc: &Ident) -> Ident {
+        Ident(format!("{}::main-route-table", vpc.0))
+    }
+
+    /// The default network ACL that AWS creates with every VPC (allows all).
+    pub fn default_network_acl_of(vpc: &Ident) -> Ident {
+        Ident(format!("{}::default-network-acl", vpc.0))
+    }
+}
+
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An inline suppression written next to a resource (`# egressproof:ignore EP201 reason`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    pub rule: String,
+    pub reason: Option<String>,
+    pub span: Span,
+}
+
+/// One resource of the estate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Unique in the model (`file#Logical`, `module.x.aws_subnet.a[0]`, or the physical ID/ARN).
+    pub id: Ident,
+    /// The name a person knows it by (logical ID, Terraform address, resource name).
+    pub name: String,
+    /// The type as written in the source (`AWS::EC2::Subnet`, `aws_subnet`), for reports.
+    pub type_name: String,
+    pub span: Span,
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
+}
+
+impl Resource {
+    pub fn new(
+        id: Ident,
+        name: impl Into<String>,
+        type_name: impl Into<String>,
+        span: Span,
+        kind: Kind,
+    ) -> Self {
+        Resource {
+            id,
+            name: name.into(),
+            type_name: type_name.into(),
+            span,
+            kind,
+            suppressions: Vec::new(),
+        }
+    }
+}
+
+/// What a resource is. One variant per concept the analysis reasons about; everything else is
+/// `Other`, kept so that a reference to it is recognised as "in the scan, but not understood".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    // --- networking ---
+    Vpc(Vpc),
+    VpcCidrBlock(VpcCidrBlock),
+    Subnet(Subnet),
+    RouteTable(RouteTable),
+    Route(Route),
+    SubnetRouteTableAssociation(SubnetRouteTableAssociation),
+    /// Makes a route table the VPC's main table (Terraform, live accounts).
+    MainRouteTableAssociation(MainRouteTableAssociation),
+    InternetGateway(Gateway),
+    EgressOnlyInternetGateway(Gateway),
+    VpnGateway(Gateway),
+    CarrierGateway(Gateway),
+    GatewayAttachment(GatewayAttachment),
+    /// Propagates a virtual private gateway's routes (on-premises prefixes) into route tables.
+    VpnGatewayRoutePropagation(VpnGatewayRoutePropagation),
+    NatGateway(NatGateway),
+    ElasticIp(ElasticIp),
+    TransitGateway(TransitGateway),
+    TransitGatewayAttachment(TransitGatewayAttachment),
+    TransitGatewayRouteTable(TransitGatewayRouteTable),
+    TransitGatewayRoute(TransitGatewayRoute),
+    TransitGatewayRouteTableAssociation(TransitGatewayRouteTableAssociation),
+    VpcPeeringConnection(VpcPeeringConnection),
+    SecurityGroup(SecurityGroup),
+    SecurityGroupRule(SecurityGroupRule),
+    NetworkAcl(NetworkAcl),
+    NetworkAclEntry(NetworkAclEntry),
+    SubnetNetworkAclAssociation(SubnetNetworkAclAssociation),
+    VpcEndpoint(VpcEndpoint),
+    NetworkFirewall(NetworkFirewall),
+    NetworkFirewallPolicy(NetworkFirewallPolicy),
+    NetworkFirewallRuleGroup(NetworkFirewallRuleGroup),
+    ResolverFirewallRuleGroupAssociation(ResolverFirewallRuleGroupAssociation),
+    NetworkInterface(NetworkInterface),
+    Instance(Instance),
+
+    // --- SageMaker ---
+    NotebookInstance(NotebookInstance),
+    Domain(Domain),
+    UserProfile(UserProfile),
+    Space(Space),
+    Model(SageMakerModel),
+    EndpointConfig(EndpointConfig),
+    Job(Job),
+    Pipeline(Pipeline),
+
+    // --- IAM and data ---
+    Role(Role),
+    IamPolicy(IamPolicy),
+    Bucket(Bucket),
+
+    /// A type the model does not represent. `custom` marks custom resources and other constructs
+    /// whose behaviour cannot be known from the template.
+    Other(Other),
+}
+
+// ----------------------------------------------------------------------------------------------
+// networking
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vpc {
+    /// The primary IPv4 block (`None` when allocated from IPAM and not known).
+    pub cidr_v4: Option<Attr<Ipv4Net>>,
+}
+
+/// An additional CIDR block of a VPC (IPv4 or IPv6).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VpcCidrBlock {
+    pub vpc: Attr<Ident>,
+    /// `None` for an Amazon-provided IPv6 block whose value is only known after deployment.
+    pub cidr: Option<Attr<IpNet>>,
+    pub ipv6: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Subnet {
+    pub vpc: Attr<Ident>,
+    pub cidr_v4: Option<Attr<Ipv4Net>>,
+    pub cidr_v6: Option<Attr<Ipv6Net>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RouteTable {
+    pub vpc: Attr<Ident>,
+    /// True for a VPC's main route table read as such (Terraform `aws_default_route_table`,
+    /// a live account's main table).
+    #[serde(default)]
+    pub main: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Destination {
+    V4(Ipv4Net),
+    V6(Ipv6Net),
+    /// A managed prefix list (e.g. the S3 gateway endpoint's list, or a customer list).
+    PrefixList(Ident),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// CloudFormation's `GatewayId`: an internet gateway or a virtual private gateway; the
+    /// analysis decides by what the ID names.
+    Gateway,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    Instance,
+    NetworkInterface,
+    TransitGateway,
+    VpcPeeringConnection,
+    VpnGateway,
+    CarrierGateway,
+    LocalGateway,
+    CoreNetwork,
+    /// A Gateway Load Balancer endpoint or a Network Firewall endpoint.
+    VpcEndpoint,
+    Local,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RouteTarget {
+    pub kind: TargetKind,
+    /// `Unknown` when the ID could not be resolved; `Known` for `Local` is the VPC.
+    pub id: Attr<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    pub route_table: Attr<Ident>,
+    pub destination: Attr<Destination>,
+    pub target: Attr<RouteTarget>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubnetRouteTableAssociation {
+    pub subnet: Attr<Ident>,
+    pub route_table: Attr<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MainRouteTableAssociation {
+    pub vpc: Attr<Ident>,
+    pub route_table: Attr<Ident>,
+}
+
+/// Internet, egress-only, VPN and carrier gateways. `vpc` is set when the resource itself names
+/// its VPC (egress-only IGW); otherwise a [`GatewayAttachment`] does.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Gateway {
+    pub vpc: Option<Attr<Ident>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GatewayAttachment {
+    pub vpc: Attr<Ident>,
+    pub gateway: Attr<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VpnGatewayRoutePropagation {
+    pub vpn_gateway: Attr<Ident>,
+    pub route_tables: Attr<Vec<Ident>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NatGateway {
+    pub subnet: Attr<Ident>,
+    /// `public` (the default) or `private`.
+    pub connectivity: Option<Attr<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ElasticIp {}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TransitGateway {
+    /// Whether attachments are associated with / propagate to the default route table
+    /// (`enable`, the default, or `disable`).
+    pub default_route_table_association: Option<Attr<String>>,
+    pub default_route_table_propagation: Option<Attr<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransitGatewayAttachment {
+    pub transit_gateway: Attr<Ident>,
+    pub vpc: Attr<Ident>,
+    pub subnets: Attr<Vec<Ident>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransitGatewayRouteTable {
+    pub transit_gateway: Attr<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransitGatewayRoute {
+    pub route_table: Attr<Ident>,
+    pub destination: Attr<Destination>,
+    /// `None` for a blackhole route.
+    pub attachment: Option<Attr<Ident>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransitGatewayRouteTableAssociation {
+    pub route_table: Attr<Ident>,
+    pub attachment: Attr<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VpcPeeringConnection {
+    pub vpc: Attr<Ident>,
+    pub peer_vpc: Attr<Ident>,
+}
+
+/// The far end of a security group rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Peer {
+    Cidr(IpNet),
+    SecurityGroup(Ident),
+    PrefixList(Ident),
+}
+
+/// One security group rule. Protocol `-1` means all; ports are inclusive and `None` for all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SgRule {
+    pub protocol: Attr<String>,
+    pub from_port: Option<Attr<i64>>,
+    pub to_port: Option<Attr<i64>>,
+    pub peer: Attr<Peer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub vpc: Option<Attr<Ident>>,
+    /// The egress rules written on the group itself, with the provider's default applied by the
+    /// loader (CloudFormation: allow-all when none is written; Terraform: none).
+    pub egress: Vec<SgRule>,
+    pub ingress: Vec<SgRule>,
+}
+
+/// A rule declared as a resource of its own (`AWS::EC2::SecurityGroupEgress`,
+/// `aws_vpc_security_group_egress_rule`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroupRule {
+    pub group: Attr<Ident>,
+    pub egress: bool,
+    pub rule: SgRule,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAcl {
+    pub vpc: Attr<Ident>,
+    /// True for a VPC's default ACL (allows all unless changed); a custom ACL starts denying all.
+    #[serde(default)]
+    pub default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAclEntry {
+    pub network_acl: Attr<Ident>,
+    pub rule_number: Attr<i64>,
+    pub egress: bool,
+    pub allow: Attr<bool>,
+    pub protocol: Attr<String>,
+    pub cidr: Attr<IpNet>,
+    pub from_port: Option<Attr<i64>>,
+    pub to_port: Option<Attr<i64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubnetNetworkAclAssociation {
+    pub subnet: Attr<Ident>,
+    pub network_acl: Attr<Ident>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointType {
+    Gateway,
+    Interface,
+    GatewayLoadBalancer,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    pub vpc: Attr<Ident>,
+    /// As written; may hold symbols (`com.amazonaws.${AWS::Region}.s3`).
+    pub service_name: Value,
+    /// `None` when absent: CloudFormation and the API default to Gateway.
+    pub endpoint_type: Option<Attr<EndpointType>>,
+    /// `None` when absent: AWS attaches the full-access default policy.
+    pub policy: Option<Value>,
+    pub route_tables: Attr<Vec<Ident>>,
+    pub subnets: Attr<Vec<Ident>>,
+    pub security_groups: Attr<Vec<Ident>>,
+    pub private_dns: Option<Attr<bool>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkFirewall {
+    pub vpc: Attr<Ident>,
+    pub subnets: Attr<Vec<Ident>>,
+    pub policy: Attr<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkFirewallPolicy {
+    pub stateful_rule_groups: Attr<Vec<Ident>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkFirewallRuleGroup {
+    /// Domain names of an allow-list rule group (`.amazonaws.com`), empty when not a domain list.
+    pub allowed_domains: Attr<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResolverFirewallRuleGroupAssociation {
+    pub vpc: Attr<Ident>,
+    pub rule_group: Attr<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub subnet: Attr<Ident>,
+    pub security_groups: Attr<Vec<Ident>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    pub subnet: Option<Attr<Ident>>,
+    pub security_groups: Attr<Vec<Ident>>,
+}
+
+// ----------------------------------------------------------------------------------------------
+// SageMaker
+
+/// Where a workload's ENIs go.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VpcConfig {
+    pub subnets: Attr<Vec<Ident>>,
+    pub security_groups: Attr<Vec<Ident>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NotebookInstance {
+    pub subnet: Option<Attr<Ident>>,
+    pub security_groups: Option<Attr<Vec<Ident>>>,
+    /// `Enabled` / `Disabled`; absent means Enabled.
+    pub direct_internet_access: Option<Attr<String>>,
+    /// `Enabled` / `Disabled`; absent means Enabled.
+    pub root_access: Option<Attr<String>>,
+    pub kms_key: Option<Attr<String>>,
+    pub role: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Domain {
+    /// `PublicInternetOnly` / `VpcOnly`; absent means PublicInternetOnly.
+    pub app_network_access_type: Option<Attr<String>>,
+    pub vpc: Option<Attr<Ident>>,
+    pub subnets: Option<Attr<Vec<Ident>>>,
+    /// Security groups of the default user settings.
+    pub default_user_security_groups: Option<Attr<Vec<Ident>>>,
+    /// Security groups of the default space settings.
+    pub default_space_security_groups: Option<Attr<Vec<Ident>>>,
+    pub kms_key: Option<Attr<String>>,
+    pub auth_mode: Option<Attr<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub domain: Attr<Ident>,
+    pub security_groups: Option<Attr<Vec<Ident>>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Space {
+    pub domain: Attr<Ident>,
+    /// `ENABLED` / `DISABLED` (local IDE access); absent means DISABLED.
+    pub remote_access: Option<Attr<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SageMakerModel {
+    /// Absent means false.
+    pub network_isolation: Option<Attr<bool>>,
+    pub vpc_config: Option<VpcConfig>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointConfig {
+    /// The models of the production (and shadow) variants.
+    pub models: Vec<Attr<Ident>>,
+    /// Variants with `EnableSSMAccess` true.
+    pub ssm_access: Vec<Attr<bool>>,
+    pub kms_key: Option<Attr<String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    Training,
+    Processing,
+    HyperParameterTuning,
+    Transform,
+    DataQualityMonitoring,
+    ModelQualityMonitoring,
+    ModelBiasMonitoring,
+    ModelExplainabilityMonitoring,
+    MonitoringSchedule,
+    AutoMl,
+    Other,
+}
+
+/// A job or job definition: training, processing, tuning, monitoring, also those found inside
+/// pipeline definitions and Step Functions tasks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub job_kind: JobKind,
+    /// Absent means false.
+    pub network_isolation: Option<Attr<bool>>,
+    pub vpc_config: Option<VpcConfig>,
+    /// `Some` for inter-container traffic encryption where the job type has it.
+    pub inter_container_encryption: Option<Attr<bool>>,
+    /// For jobs found inside a pipeline or state machine: the step's name.
+    pub step: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    /// The definition body could not be read (a definition in S3, an unresolved string).
+    pub definition: Attr<()>,
+}
+
+// ----------------------------------------------------------------------------------------------
+// IAM and data
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub trust_policy: Option<Value>,
+    /// Managed policy ARNs attached (AWS managed ones have no document in the scan).
+    pub managed_policy_arns: Attr<Vec<Value>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyKind {
+    /// Attached to roles, users or groups (inline or managed).
+    Identity,
+    /// A service control policy of AWS Organizations.
+    ServiceControl,
+    /// A resource policy (bucket policy).
+    Resource,
+    /// A permissions boundary.
+    Boundary,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IamPolicy {
+    pub policy_kind: PolicyKind,
+    /// The principals (roles, users, groups) or targets (OUs, accounts, buckets) it applies to.
+    pub attached_to: Attr<Vec<Ident>>,
+    /// The document as a value (YAML map, or JSON string already parsed by the loader).
+    pub document: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub name: Option<Attr<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Other {
+    /// A custom resource or other construct whose outputs cannot be known from the source.
+    #[serde(default)]
+    pub custom: bool,
+}
