@@ -39,6 +39,19 @@ impl Ident {
         Ident(format!("{}::main-route-table", vpc.0))
     }
 
+    /// A computed attribute of a resource used where an identifier is expected
+    /// (`!GetAtt Firewall.EndpointIds` feeding a route's `VpcEndpointId`).
+    pub fn attribute_of(resource: &Ident, attribute: &str) -> Ident {
+        Ident(format!("{}::{}", resource.0, attribute))
+    }
+
+    /// For an identifier made by [`Ident::attribute_of`] or the `*_of` constructors: the
+    /// resource it belongs to and the attribute.
+    pub fn split_attribute(&self) -> Option<(Ident, &str)> {
+        let (owner, attr) = self.0.rsplit_once("::")?;
+        Some((Ident(owner.to_string()), attr))
+    }
+
     /// The default network ACL that AWS creates with every VPC (allows all).
     pub fn default_network_acl_of(vpc: &Ident) -> Ident {
         Ident(format!("{}::default-network-acl", vpc.0))
