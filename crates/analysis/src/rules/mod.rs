@@ -31,6 +31,10 @@ pub mod ep101_notebook_direct_internet;
 pub mod ep102_domain_public_internet;
 pub mod ep103_job_without_isolation;
 pub mod ep104_model_without_isolation;
+pub mod ep402_remote_ide_access;
+pub mod ep601_notebook_root_access;
+pub mod ep602_no_kms_key;
+pub mod ep603_no_inter_container_encryption;
 pub mod ep9xx_unknowns;
 
 /// A rule as the catalog knows it.
@@ -97,6 +101,10 @@ static REGISTRY: &[RuleMeta] = &[
     ep102_domain_public_internet::RULE,
     ep103_job_without_isolation::RULE,
     ep104_model_without_isolation::RULE,
+    ep402_remote_ide_access::RULE,
+    ep601_notebook_root_access::RULE,
+    ep602_no_kms_key::RULE,
+    ep603_no_inter_container_encryption::RULE,
     ep9xx_unknowns::EP901,
     ep9xx_unknowns::EP902,
     ep9xx_unknowns::EP903,
