@@ -1,6 +1,6 @@
 use crate::rules::util::finding;
 use crate::{Context, Hop, Sink};
-use egressproof_model::{Attr, Kind};
+use egressproof_model::{Attr, JobKind, Kind};
 
 declare_rule! {
     /// ## What it does
@@ -35,7 +35,15 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         Kind::Job(j) => Some(j),
         _ => None,
     }) {
-        if let Some(Attr::Known(false)) = job.inter_container_encryption {
+        let distributed = matches!(
+            job.job_kind,
+            JobKind::Training | JobKind::Processing | JobKind::HyperParameterTuning
+        );
+        let encrypted = matches!(
+            job.inter_container_encryption,
+            Some(Attr::Known(true)) | Some(Attr::Unknown(_))
+        );
+        if distributed && !encrypted {
             let what = job.step.as_deref().unwrap_or(&res.name);
             sink.findings.push(finding(
                 &RULE,
@@ -43,7 +51,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 format!(
                     "Job {what} does not encrypt traffic between its containers. This protects data inside the VPC; it does not stop egress."
                 ),
-                vec![Hop::new(res, "EnableInterContainerTrafficEncryption: false")],
+                vec![Hop::new(res, "EnableInterContainerTrafficEncryption not true")],
             ));
         }
     }
