@@ -1,1 +1,48 @@
-fn main() {}
+//! The `egressproof` binary: the command line and glue, nothing else. It parses arguments,
+//! calls the library crates (loaders, analysis, report) and maps the outcome to an exit code:
+//! 0 sealed, 1 leaks, 3 unproven, 2 usage error or nothing could be read (DESIGN.md §2).
+//!
+//! Each subcommand is one module under `commands/`; adding one is a new module, a variant of
+//! [`cli::Command`] and one arm in [`run`].
+
+mod cli;
+mod commands;
+mod config;
+mod discover;
+mod loaders;
+
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Usage errors and "nothing could be read" (DESIGN.md §2).
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap knows whether this is help/version (exit 0) or a usage error (exit 2).
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(EXIT_USAGE));
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {err:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        cli::Command::Scan(args) => commands::scan::run(&args),
+        cli::Command::Rules => commands::rules::run(),
+        cli::Command::Rule { code } => commands::rule::run(&code),
+        cli::Command::Completions { shell } => commands::completions::run(shell),
+        cli::Command::Man => commands::man::run(),
+    }
+}

@@ -1,0 +1,190 @@
+//! The command line, as data: every subcommand and flag with its help. The same definition feeds
+//! `--help`, the shell completions and the man page, so they never disagree.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ipnet::IpNet;
+use std::path::PathBuf;
+
+/// Proves whether data can leave an AWS SageMaker environment, and shows every egress path hop
+/// by hop.
+///
+/// Exit codes: 0 sealed, 1 leaks, 3 unproven, 2 usage error or nothing could be read.
+#[derive(Debug, Parser)]
+#[command(name = "egressproof", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan CloudFormation, Terraform and snapshots for egress channels.
+    Scan(ScanArgs),
+    /// List every rule: code, severity, name and summary.
+    Rules,
+    /// Explain one rule: what it flags, why, an example and the fix.
+    Rule {
+        /// The rule code, e.g. EP201.
+        code: String,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE instead of standard output (the exit code is still the
+    /// verdict's).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// A CloudFormation parameter value (repeatable); overrides the template's Default.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub params: Vec<(String, String)>,
+
+    /// A Terraform variable value (repeatable); overrides defaults and .tfvars files.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub vars: Vec<(String, String)>,
+
+    /// A Terraform variable file (repeatable), read after terraform.tfvars.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// A network that counts as yours (on-premises, corporate), repeatable. Routes toward it are
+    /// not egress; presigned URLs restricted to it are restricted.
+    #[arg(long = "trusted-cidr", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_cidrs: Vec<IpNet>,
+
+    /// Findings at or above this severity make the verdict `leaks` [default: medium].
+    #[arg(long = "fail-on", value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// A rule not to run (repeatable), e.g. --skip EP303.
+    #[arg(long = "skip", value_name = "RULE")]
+    pub skip: Vec<String>,
+
+    /// The configuration file; by default `.egressproof.toml` is looked for upward from the
+    /// first scanned path.
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Colour in text output; `auto` colours when standard output is a terminal and NO_COLOR is
+    /// not set.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Print the verdict only.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Html,
+}
+
+impl From<FormatArg> for egressproof_report::Format {
+    fn from(f: FormatArg) -> Self {
+        use egressproof_report::Format;
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl From<SeverityArg> for egressproof_analysis::Severity {
+    fn from(s: SeverityArg) -> Self {
+        use egressproof_analysis::Severity;
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Never,
+    Always,
+    Auto,
+}
+
+/// `NAME=VALUE`; the value may itself contain `=` (a CIDR list, a JSON document).
+fn parse_assignment(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+/// A CIDR such as `10.0.0.0/8` or `fd00::/8`. Host bits are cleared (`10.1.2.3/8` is
+/// `10.0.0.0/8`), because the network is what is trusted.
+pub fn parse_cidr(s: &str) -> Result<IpNet, String> {
+    s.trim()
+        .parse::<IpNet>()
+        .map(|n| n.trunc())
+        .map_err(|_| format!("`{s}` is not a CIDR block (expected e.g. 10.0.0.0/8 or fd00::/8)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn assignments_keep_equals_signs_in_the_value() {
+        assert_eq!(
+            parse_assignment("Cidrs=a=b").unwrap(),
+            ("Cidrs".to_string(), "a=b".to_string())
+        );
+        assert!(parse_assignment("novalue").is_err());
+        assert!(parse_assignment("=x").is_err());
+    }
+
+    #[test]
+    fn cidrs_are_validated_and_truncated() {
+        assert_eq!(parse_cidr("10.1.2.3/8").unwrap().to_string(), "10.0.0.0/8");
+        assert!(parse_cidr("10.0.0.0").is_err());
+        assert!(parse_cidr("10.0.0.0/33").is_err());
+        assert!(parse_cidr("fd00::/8").is_ok());
+    }
+}

@@ -1,0 +1,251 @@
+//! `egressproof scan`: discover inputs, load them into one model, analyse, report, and exit
+//! with the verdict's code.
+
+use crate::cli::{parse_cidr, ColorArg, ScanArgs};
+use crate::config;
+use crate::discover::{self, Exclude};
+use crate::loaders;
+use anyhow::{bail, Context as _, Result};
+use egressproof_analysis::{Options, Severity};
+use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
+use egressproof_report::{RenderOptions, ScanSummary};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Snapshots of large accounts are big, but a JSON document past this is not one we wrote.
+const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The settings of one scan: the config file, overridden by flags.
+#[derive(Debug)]
+struct Settings {
+    options: Options,
+    params: BTreeMap<String, String>,
+    terraform: loaders::TerraformOptions,
+    exclude: Exclude,
+}
+
+pub fn run(args: &ScanArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let first = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let loaded = config::load(args.config.as_deref(), first)?;
+    let settings = settings(args, loaded)?;
+
+    let found = discover::discover(&args.paths, &settings.exclude)?;
+    if !args.quiet {
+        for w in &found.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    if found.documents.is_empty() && found.terraform_dirs.is_empty() && found.diagnostics.is_empty()
+    {
+        bail!(
+            "nothing to scan in {}: no CloudFormation (.yaml, .yml, .json, .template), Terraform \
+             (.tf) or snapshot files found",
+            shown(&args.paths)
+        );
+    }
+
+    let docs = loaders::cloudformation(&found.documents, &settings.params);
+    let mut model = docs.model;
+    let mut files = docs.templates;
+    let mut skipped = 0;
+    for (path, display) in &docs.skipped {
+        match read_other_json(path, display) {
+            Other::Model(m) => {
+                model.extend(m);
+                files += 1;
+            }
+            Other::Unreadable(message) => {
+                model.diagnostics.push(Diagnostic::new(
+                    UnknownCode::EP901,
+                    message,
+                    Some(Span::new(display.clone(), 0, 0)),
+                ));
+            }
+            Other::Neither => skipped += 1,
+        }
+    }
+    let tf = loaders::terraform(&found.terraform_dirs, &settings.terraform);
+    model.extend(tf.model);
+    files += tf.files;
+    model.diagnostics.extend(found.diagnostics);
+
+    if files == 0 && model.diagnostics.is_empty() {
+        bail!(
+            "nothing to scan in {}: {skipped} YAML/JSON file(s) found, none of them a \
+             CloudFormation template, Terraform plan or snapshot",
+            shown(&args.paths)
+        );
+    }
+
+    let analysis = egressproof_analysis::analyze(&model, &settings.options);
+    let summary = ScanSummary {
+        files,
+        skipped,
+        resources: model.resources.len(),
+        workloads: analysis.workloads.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    let render = RenderOptions {
+        color: use_color(args.color, args.output.is_some()),
+        quiet: args.quiet,
+    };
+    let report = egressproof_report::render(&analysis, &summary, args.format.into(), &render);
+    match &args.output {
+        Some(file) => std::fs::write(file, report)
+            .with_context(|| format!("could not write the report to {}", file.display()))?,
+        None => super::print(&report)?,
+    }
+    Ok(ExitCode::from(
+        u8::try_from(analysis.verdict.exit_code()).unwrap_or(crate::EXIT_USAGE),
+    ))
+}
+
+/// Flags override the config file: lists and single values replace it, tables (params, vars)
+/// are merged name by name.
+fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
+    let config::Loaded { config, dir, path } = loaded;
+    let in_config = |what: &str| match &path {
+        Some(p) => format!("{what} in config file {}", p.display()),
+        None => what.to_string(),
+    };
+
+    let trusted_cidrs = if args.trusted_cidrs.is_empty() {
+        config
+            .trusted_cidrs
+            .iter()
+            .map(|c| parse_cidr(c).map_err(anyhow::Error::msg))
+            .collect::<Result<Vec<_>>>()
+            .with_context(|| in_config("trusted_cidrs"))?
+    } else {
+        args.trusted_cidrs.clone()
+    };
+
+    let fail_on = match (args.fail_on, &config.fail_on) {
+        (Some(s), _) => s.into(),
+        (None, Some(s)) => Severity::parse(s).with_context(|| {
+            format!(
+                "{}: `{s}` is not a severity (info, low, medium, high)",
+                in_config("fail_on")
+            )
+        })?,
+        (None, None) => Severity::Medium,
+    };
+
+    let skip_rules = if args.skip.is_empty() {
+        config.skip.clone()
+    } else {
+        args.skip.clone()
+    };
+    for code in &skip_rules {
+        if egressproof_analysis::rule(code).is_none() {
+            bail!("cannot skip unknown rule `{code}`; run `egressproof rules` to see the catalog");
+        }
+    }
+
+    let mut params = BTreeMap::new();
+    for (name, value) in &config.params {
+        params.insert(
+            name.clone(),
+            config::value_text(name, value).with_context(|| in_config("params"))?,
+        );
+    }
+    params.extend(args.params.iter().cloned());
+
+    let mut vars = BTreeMap::new();
+    for (name, value) in &config.vars {
+        vars.insert(
+            name.clone(),
+            config::value_text(name, value).with_context(|| in_config("vars"))?,
+        );
+    }
+    vars.extend(args.vars.iter().cloned());
+    for f in &args.var_files {
+        if !f.is_file() {
+            bail!("variable file {} does not exist", f.display());
+        }
+    }
+
+    let exclude =
+        Exclude::new(&config.exclude, dir.as_deref()).with_context(|| in_config("exclude"))?;
+
+    Ok(Settings {
+        options: Options {
+            trusted_cidrs,
+            fail_on,
+            skip_rules,
+        },
+        params,
+        terraform: loaders::TerraformOptions {
+            vars,
+            var_files: args.var_files.clone(),
+        },
+        exclude,
+    })
+}
+
+/// `auto` colours only a terminal, and never when NO_COLOR is set (no-color.org).
+fn use_color(choice: ColorArg, to_file: bool) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            !to_file
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+enum Other {
+    Model(Model),
+    Unreadable(String),
+    Neither,
+}
+
+/// A document the CloudFormation loader skipped: read it again as a snapshot or plan.
+fn read_other_json(path: &Path, display: &str) -> Other {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        return Other::Neither;
+    }
+    let text = match read_limited(path, MAX_SNAPSHOT_BYTES) {
+        Ok(t) => t,
+        Err(e) => return Other::Unreadable(format!("{display}: could not be read: {e}")),
+    };
+    let doc: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(d) => d,
+        Err(e) => return Other::Unreadable(format!("{display}: not valid JSON: {e}")),
+    };
+    match loaders::other_json(&doc, display) {
+        Some(Ok(m)) => Other::Model(m),
+        Some(Err(message)) => Other::Unreadable(message),
+        None => Other::Neither,
+    }
+}
+
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<String> {
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    file.take(limit + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than the limit of {} MiB",
+            limit / (1024 * 1024)
+        )));
+    }
+    Ok(text)
+}
+
+fn shown(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

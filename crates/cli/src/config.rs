@@ -1,0 +1,159 @@
+//! `.egressproof.toml`: the settings a team keeps beside its infrastructure, so that every run
+//! (a developer's, CI's) judges the same way. Unknown keys are errors: a misspelt `trusted_cidr`
+//! silently ignored would change verdicts without anyone noticing.
+
+use anyhow::{bail, Context as _, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file name looked for upward from the first scanned path.
+pub const FILE_NAME: &str = ".egressproof.toml";
+
+/// The file's contents, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub trusted_cidrs: Vec<String>,
+    pub fail_on: Option<String>,
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Globs of paths not to scan, relative to the directory that holds the file.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// CloudFormation parameters.
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    /// Terraform variables.
+    #[serde(default)]
+    pub vars: BTreeMap<String, toml::Value>,
+}
+
+/// A configuration and where it came from (exclude globs are relative to its directory).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub dir: Option<PathBuf>,
+    pub path: Option<PathBuf>,
+}
+
+/// Reads `explicit` when given, else the nearest `.egressproof.toml` at or above `start`.
+pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded> {
+    let path = match explicit {
+        Some(p) => {
+            if !p.is_file() {
+                bail!("config file {} does not exist", p.display());
+            }
+            Some(p.to_path_buf())
+        }
+        None => discover(start),
+    };
+    let Some(path) = path else {
+        return Ok(Loaded::default());
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("could not read config file {}", path.display()))?;
+    let config = parse(&text).with_context(|| format!("in config file {}", path.display()))?;
+    let dir = path
+        .parent()
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .map(Path::to_path_buf);
+    Ok(Loaded {
+        config,
+        dir,
+        path: Some(path),
+    })
+}
+
+/// Parses the file's text; the error names the offending key and line.
+pub fn parse(text: &str) -> Result<Config> {
+    toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
+}
+
+/// The nearest config file at or above `start` (a file's directory, or the directory itself).
+fn discover(start: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(start).ok()?;
+    let mut dir = if abs.is_dir() {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// A table value as the loaders take it: strings as written, everything else in the JSON form
+/// that is also valid HCL (`["a", "b"]`, `{"k" = "v"}` parses as `{"k": "v"}`).
+pub fn value_text(name: &str, value: &toml::Value) -> Result<String> {
+    Ok(match value {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        other => serde_json::to_string(other)
+            .with_context(|| format!("value of `{name}` cannot be written as JSON"))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = parse("trusted_cidr = [\"10.0.0.0/8\"]\n").unwrap_err();
+        assert!(format!("{err:#}").contains("trusted_cidr"), "{err:#}");
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let c = parse(
+            r#"
+trusted_cidrs = ["10.0.0.0/8"]
+fail_on = "high"
+skip = ["EP303"]
+exclude = ["examples/**"]
+[params]
+Env = "prod"
+Port = 443
+[vars]
+subnets = ["a", "b"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.trusted_cidrs, vec!["10.0.0.0/8"]);
+        assert_eq!(c.fail_on.as_deref(), Some("high"));
+        assert_eq!(c.skip, vec!["EP303"]);
+        assert_eq!(c.exclude, vec!["examples/**"]);
+        assert_eq!(value_text("Port", &c.params["Port"]).unwrap(), "443");
+        assert_eq!(
+            value_text("subnets", &c.vars["subnets"]).unwrap(),
+            r#"["a","b"]"#
+        );
+    }
+
+    #[test]
+    fn discovery_walks_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "fail_on = \"low\"\n").unwrap();
+        let deep = dir.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        let loaded = load(None, &deep).unwrap();
+        assert_eq!(loaded.config.fail_on.as_deref(), Some("low"));
+        assert_eq!(loaded.dir.as_deref(), Some(dir.path()));
+    }
+}
