@@ -1,10 +1,39 @@
-//! Renders an [`Analysis`] for people and machines. (Being built: the contract is `render`.)
+//! Renders an [`Analysis`] for people and machines: text (the default, for a terminal), JSON
+//! (stable and versioned, DESIGN.md §5), SARIF 2.1.0 (GitHub code scanning), JUnit XML (CI
+//! dashboards) and a self-contained HTML page with a diagram of every leak path.
 //!
-//! Architecture invariant: this crate reads no input files and knows no loader; it renders what
-//! the analysis found and nothing else.
+//! ```
+//! use egressproof_analysis::{analyze, Options};
+//! use egressproof_report::{render, Format, RenderOptions, ScanSummary};
+//! let analysis = analyze(&egressproof_model::Model::default(), &Options::default());
+//! let out = render(&analysis, &ScanSummary::default(), Format::Text, &RenderOptions::default());
+//! assert!(out.starts_with("egressproof: SEALED"));
+//! ```
+//!
+//! Every format shows the same things: the verdict, each egress finding with its path hop by
+//! hop, the unknowns (EP9xx) that keep a verdict from `sealed`, suppressed findings with their
+//! reason, the assumptions, and the hardening findings (EP6xx) apart, because they never
+//! change the verdict.
+//!
+//! Architecture invariants: this crate reads no input files and knows no loader; it renders
+//! what the analysis found and nothing else. Internal types are not serialized as they are:
+//! each machine format has its own serde structs at the edge, so the analysis can change its
+//! types without changing a published schema.
 
-use egressproof_analysis::Analysis;
+mod html;
+mod json;
+mod junit;
+mod sarif;
+mod text;
+
+use egressproof_analysis::{Analysis, Finding, WorkloadVerdict};
+use egressproof_model::Span;
 use serde::Serialize;
+
+/// The version written into every report (`tool.version`, SARIF `driver.version`).
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Where SARIF consumers send people to read about the tool.
+pub const INFORMATION_URI: &str = "https://github.com/egressproof/egressproof";
 
 /// Counts about the scan that are not findings.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -27,6 +56,35 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 5] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Html,
+    ];
+
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Html => "html",
+        }
+    }
+
+    /// The format named by `--format` (case-insensitive).
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// ANSI colours in text output.
@@ -35,8 +93,148 @@ pub struct RenderOptions {
     pub quiet: bool,
 }
 
-/// Renders the analysis in the given format.
-pub fn render(analysis: &Analysis, summary: &ScanSummary, format: Format, options: &RenderOptions) -> String {
-    let _ = (summary, format, options);
-    format!("verdict: {}\n", analysis.verdict.as_str())
+/// Renders the analysis in the given format. Rendering cannot fail: every format is built
+/// from strings and numbers we hold, and any text from the input is escaped for the format.
+pub fn render(
+    analysis: &Analysis,
+    summary: &ScanSummary,
+    format: Format,
+    options: &RenderOptions,
+) -> String {
+    match format {
+        Format::Text => text::render(analysis, summary, options),
+        Format::Json => json::render(analysis, summary),
+        Format::Sarif => sarif::render(analysis),
+        Format::Junit => junit::render(analysis, summary),
+        Format::Html => html::render(analysis, summary),
+    }
+}
+
+/// Hardening findings (EP6xx) protect data but do not stop it leaving: reported apart, never
+/// counted as egress (DESIGN.md §3).
+pub fn is_hardening(finding: &Finding) -> bool {
+    finding.rule.starts_with("EP6")
+}
+
+/// The findings of an analysis split the way every report shows them.
+pub(crate) struct Parts<'a> {
+    /// Open egress channels, not suppressed.
+    pub egress: Vec<&'a Finding>,
+    /// Egress channels a suppression accepted.
+    pub suppressed: Vec<&'a Finding>,
+    /// EP6xx, suppressed or not.
+    pub hardening: Vec<&'a Finding>,
+}
+
+impl<'a> Parts<'a> {
+    pub fn of(analysis: &'a Analysis) -> Self {
+        let mut parts = Parts {
+            egress: Vec::new(),
+            suppressed: Vec::new(),
+            hardening: Vec::new(),
+        };
+        for f in &analysis.findings {
+            if is_hardening(f) {
+                parts.hardening.push(f);
+            } else if f.suppressed {
+                parts.suppressed.push(f);
+            } else {
+                parts.egress.push(f);
+            }
+        }
+        parts
+    }
+}
+
+/// Whether a finding lets data out of this workload (the same test the verdict uses).
+pub(crate) fn affects(finding: &Finding, workload: &WorkloadVerdict) -> bool {
+    finding.resource.id == workload.resource.id || finding.workloads.contains(&workload.resource.id)
+}
+
+/// `file:line`, `file` (or an ARN) when there is no line, `None` for a hop outside the scan
+/// (the internet).
+pub(crate) fn location(span: &Span) -> Option<String> {
+    if span.file.is_empty() {
+        None
+    } else if span.line == 0 {
+        Some(span.file.clone())
+    } else {
+        Some(format!("{}:{}", span.file, span.line))
+    }
+}
+
+/// `"1 finding"`, `"2 findings"`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The headline counts shared by the text verdict line and the HTML header.
+pub(crate) fn headline_counts(analysis: &Analysis, parts: &Parts<'_>) -> String {
+    let mut counts = vec![
+        plural(parts.egress.len(), "finding"),
+        plural(analysis.unknowns.len(), "unknown"),
+    ];
+    if !parts.suppressed.is_empty() {
+        counts.push(format!("{} suppressed", parts.suppressed.len()));
+    }
+    if !parts.hardening.is_empty() {
+        counts.push(format!("{} hardening", parts.hardening.len()));
+    }
+    counts.join(", ")
+}
+
+/// Escapes text for XML and HTML, attributes and elements alike, replacing what XML 1.0
+/// cannot represent (control characters, ESC above all) with U+FFFD.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Newlines and tabs in attributes would be normalized to spaces by parsers.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Element text keeps its newlines readable (only attributes need them as references).
+pub(crate) fn escape_text(s: &str) -> String {
+    escape(s).replace("&#10;", "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_what_xml_cannot_hold() {
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
+        assert_eq!(escape("a\u{1b}[31mb\u{0}"), "a\u{FFFD}[31mb\u{FFFD}");
+        assert_eq!(escape("a\nb"), "a&#10;b");
+        assert_eq!(escape_text("a\nb<"), "a\nb&lt;");
+    }
+
+    #[test]
+    fn formats_parse_by_name() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Format::parse("SARIF"), Some(Format::Sarif));
+        assert_eq!(Format::parse("xml"), None);
+    }
 }

@@ -1,0 +1,203 @@
+//! The JSON report of DESIGN.md §5: stable and versioned by `schema`. Fields are only ever
+//! added (a new `schema` number would announce anything else), so scripts can rely on them.
+//!
+//! Beyond the documented shape this adds `hardening` (EP6xx findings, reported apart because
+//! they never change the verdict; same shape as a finding), `assumptions`, a per-finding
+//! `suppression_reason` and `summary.skipped`. A location outside every file (the internet)
+//! has `file: null, line: null`; a live resource has its ARN as `file` and `line: null`.
+
+use crate::{is_hardening, ScanSummary, TOOL_VERSION};
+use egressproof_analysis::{Analysis, Finding, Hop, ResourceRef};
+use egressproof_model::Span;
+use serde::Serialize;
+
+/// The version of this JSON shape.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: u32,
+    tool: Tool,
+    verdict: &'static str,
+    findings: Vec<FindingOut<'a>>,
+    unknowns: Vec<UnknownOut<'a>>,
+    workloads: Vec<WorkloadOut<'a>>,
+    hardening: Vec<FindingOut<'a>>,
+    assumptions: Vec<&'a str>,
+    summary: SummaryOut,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    title: &'a str,
+    message: &'a str,
+    resource: ResourceOut<'a>,
+    path: Vec<HopOut<'a>>,
+    fix: &'a str,
+    suppressed: bool,
+    suppression_reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ResourceOut<'a> {
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    name: &'a str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct HopOut<'a> {
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    name: &'a str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct UnknownOut<'a> {
+    rule: &'a str,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct WorkloadOut<'a> {
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    name: &'a str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct SummaryOut {
+    files: usize,
+    skipped: usize,
+    resources: usize,
+    workloads: usize,
+    seconds: f64,
+}
+
+/// `(file, line)` as the JSON shows them: nulls rather than `""` and `0`, which are not places.
+fn file_line(span: Option<&Span>) -> (Option<&str>, Option<u32>) {
+    match span {
+        Some(s) if !s.file.is_empty() => (Some(s.file.as_str()), (s.line > 0).then_some(s.line)),
+        _ => (None, None),
+    }
+}
+
+fn resource(r: &ResourceRef) -> ResourceOut<'_> {
+    let (file, line) = file_line(Some(&r.span));
+    ResourceOut {
+        type_name: &r.type_name,
+        name: &r.name,
+        file,
+        line,
+    }
+}
+
+fn hop(h: &Hop) -> HopOut<'_> {
+    let (file, line) = file_line(Some(&h.resource.span));
+    HopOut {
+        type_name: &h.resource.type_name,
+        name: &h.resource.name,
+        file,
+        line,
+        note: &h.note,
+    }
+}
+
+fn finding(f: &Finding) -> FindingOut<'_> {
+    FindingOut {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        title: &f.title,
+        message: &f.message,
+        resource: resource(&f.resource),
+        path: f.path.iter().map(hop).collect(),
+        fix: &f.fix,
+        suppressed: f.suppressed,
+        suppression_reason: f.suppression_reason.as_deref(),
+    }
+}
+
+pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
+    let (hardening, findings): (Vec<&Finding>, Vec<&Finding>) =
+        analysis.findings.iter().partition(|f| is_hardening(f));
+    let report = Report {
+        schema: SCHEMA,
+        tool: Tool {
+            name: "egressproof",
+            version: TOOL_VERSION,
+        },
+        verdict: analysis.verdict.as_str(),
+        findings: findings.into_iter().map(finding).collect(),
+        unknowns: analysis
+            .unknowns
+            .iter()
+            .map(|u| {
+                let (file, line) = file_line(u.span.as_ref());
+                UnknownOut {
+                    rule: &u.rule,
+                    message: &u.message,
+                    file,
+                    line,
+                }
+            })
+            .collect(),
+        workloads: analysis
+            .workloads
+            .iter()
+            .map(|w| {
+                let (file, line) = file_line(Some(&w.resource.span));
+                WorkloadOut {
+                    type_name: &w.resource.type_name,
+                    name: &w.resource.name,
+                    file,
+                    line,
+                    verdict: w.verdict.as_str(),
+                }
+            })
+            .collect(),
+        hardening: hardening.into_iter().map(finding).collect(),
+        assumptions: analysis.assumptions.iter().map(String::as_str).collect(),
+        summary: SummaryOut {
+            files: summary.files,
+            skipped: summary.skipped,
+            resources: summary.resources,
+            workloads: summary.workloads,
+            seconds: summary.seconds,
+        },
+    };
+    to_pretty_json(&report)
+}
+
+/// Pretty JSON with a final newline. Serializing our own structs (strings, numbers, bools,
+/// no maps with non-string keys) cannot fail in serde_json; should it ever, the output is
+/// still JSON, and says what went wrong rather than panicking.
+pub(crate) fn to_pretty_json<T: Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        Err(e) => {
+            let msg = serde_json::Value::String(format!("egressproof could not render JSON: {e}"));
+            format!("{{\"error\": {msg}}}\n")
+        }
+    }
+}

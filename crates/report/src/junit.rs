@@ -1,0 +1,316 @@
+//! JUnit XML, for CI dashboards that chart test results.
+//!
+//! One `<testsuite name="egressproof">` holding:
+//! - one testcase per workload (classname = resource type, name = resource name, `file`,
+//!   `line`): `<failure>` when its verdict is `leaks`, listing every open finding that lets data
+//!   out of it; `<error>` when it is `unproven`, listing the unknowns. An unproven workload is an
+//!   error, not `<skipped>`: dashboards hide skipped tests, and an unfinished proof must not look
+//!   like a pass. A sealed workload passes.
+//! - one testcase per open egress finding that no listed workload accounts for (an endpoint
+//!   policy, a presigned-URL policy), so no channel is missing from the dashboard. It fails
+//!   when the scan's verdict is `leaks`; when it is not, the finding is under the fail threshold
+//!   and the testcase passes with the finding in `<system-out>`. A suppressed one is `<skipped>`
+//!   with its reason.
+//! - one testcase per unknown (classname `egressproof.unknown`), an `<error>`: it says what to
+//!   resolve.
+//!
+//! Hardening findings (EP6xx) never fail a testcase; they appear in the workload's
+//! `<system-out>`. Text is escaped for XML 1.0, and characters XML cannot hold at all become
+//! U+FFFD.
+
+use crate::{affects, escape, escape_text, is_hardening, location, plural, Parts, ScanSummary};
+use egressproof_analysis::{Analysis, Finding, Verdict};
+use std::fmt::Write;
+
+struct Case {
+    classname: String,
+    name: String,
+    file: Option<String>,
+    line: Option<u32>,
+    outcome: Outcome,
+    system_out: String,
+}
+
+enum Outcome {
+    Pass,
+    Failure {
+        message: String,
+        kind: String,
+        body: String,
+    },
+    Error {
+        message: String,
+        kind: String,
+        body: String,
+    },
+    Skipped {
+        message: String,
+    },
+}
+
+/// One finding as a failure body: the message, the path hop by hop, and the fix.
+fn describe(f: &Finding) -> String {
+    let mut s = format!("{} {}: {}\n", f.rule, f.severity.as_str(), f.message);
+    if let Some(l) = location(&f.resource.span) {
+        let _ = writeln!(s, "at {} ({}) {l}", f.resource.name, f.resource.type_name);
+    }
+    for (i, h) in f.path.iter().enumerate() {
+        let arrow = if i == 0 { "  " } else { "->" };
+        let at = location(&h.resource.span)
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default();
+        let note = if h.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", h.note)
+        };
+        let _ = writeln!(
+            s,
+            "  {arrow} {} ({}){at}{note}",
+            h.resource.name, h.resource.type_name
+        );
+    }
+    if !f.fix.is_empty() {
+        let _ = writeln!(s, "fix: {}", f.fix);
+    }
+    s
+}
+
+fn unknowns_body(analysis: &Analysis) -> String {
+    let mut s = String::new();
+    for u in &analysis.unknowns {
+        let at = u
+            .span
+            .as_ref()
+            .and_then(location)
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default();
+        let _ = writeln!(s, "{}{at}: {}", u.rule, u.message);
+    }
+    s
+}
+
+fn cases(analysis: &Analysis) -> Vec<Case> {
+    let parts = Parts::of(analysis);
+    let mut cases = Vec::new();
+
+    for w in &analysis.workloads {
+        let open: Vec<&&Finding> = parts.egress.iter().filter(|f| affects(f, w)).collect();
+        let mut system_out = String::new();
+        for f in analysis.findings.iter().filter(|f| affects(f, w)) {
+            if is_hardening(f) {
+                let _ = writeln!(
+                    system_out,
+                    "hardening (does not stop egress): {}",
+                    describe(f)
+                );
+            } else if f.suppressed {
+                let reason = f.suppression_reason.as_deref().unwrap_or("no reason given");
+                let _ = writeln!(system_out, "suppressed ({reason}): {}", describe(f));
+            } else if w.verdict != Verdict::Leaks {
+                let _ = writeln!(system_out, "below the fail threshold: {}", describe(f));
+            }
+        }
+        let outcome = match w.verdict {
+            Verdict::Leaks => Outcome::Failure {
+                message: if open.is_empty() {
+                    "leaks".to_string()
+                } else {
+                    format!(
+                        "leaks: {}",
+                        open.iter()
+                            .map(|f| format!("{} {}", f.rule, f.title))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )
+                },
+                kind: "leaks".to_string(),
+                body: open
+                    .iter()
+                    .map(|f| describe(f))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            },
+            Verdict::Unproven => Outcome::Error {
+                message: format!(
+                    "unproven: {} could open a channel",
+                    plural(analysis.unknowns.len(), "unknown")
+                ),
+                kind: "unproven".to_string(),
+                body: unknowns_body(analysis),
+            },
+            Verdict::Sealed => Outcome::Pass,
+        };
+        cases.push(Case {
+            classname: w.resource.type_name.clone(),
+            name: w.resource.name.clone(),
+            file: (!w.resource.span.file.is_empty()).then(|| w.resource.span.file.clone()),
+            line: (w.resource.span.line > 0).then_some(w.resource.span.line),
+            outcome,
+            system_out,
+        });
+    }
+
+    let unattributed = analysis
+        .findings
+        .iter()
+        .filter(|f| !is_hardening(f))
+        .filter(|f| !analysis.workloads.iter().any(|w| affects(f, w)));
+    for f in unattributed {
+        let outcome = if f.suppressed {
+            Outcome::Skipped {
+                message: format!(
+                    "suppressed: {}",
+                    f.suppression_reason.as_deref().unwrap_or("no reason given")
+                ),
+            }
+        } else if analysis.verdict == Verdict::Leaks {
+            Outcome::Failure {
+                message: format!("{} {}", f.rule, f.title),
+                kind: f.rule.clone(),
+                body: describe(f),
+            }
+        } else {
+            Outcome::Pass
+        };
+        let system_out = if matches!(outcome, Outcome::Pass) {
+            format!("below the fail threshold: {}", describe(f))
+        } else {
+            String::new()
+        };
+        cases.push(Case {
+            classname: f.resource.type_name.clone(),
+            name: format!("{} {}", f.rule, f.resource.name),
+            file: (!f.resource.span.file.is_empty()).then(|| f.resource.span.file.clone()),
+            line: (f.resource.span.line > 0).then_some(f.resource.span.line),
+            outcome,
+            system_out,
+        });
+    }
+
+    for u in &analysis.unknowns {
+        let at = u.span.as_ref().and_then(location);
+        cases.push(Case {
+            classname: "egressproof.unknown".to_string(),
+            name: match &at {
+                Some(l) => format!("{} {l}", u.rule),
+                None => u.rule.clone(),
+            },
+            file: u
+                .span
+                .as_ref()
+                .filter(|s| !s.file.is_empty())
+                .map(|s| s.file.clone()),
+            line: u.span.as_ref().filter(|s| s.line > 0).map(|s| s.line),
+            outcome: Outcome::Error {
+                message: u.message.clone(),
+                kind: u.rule.clone(),
+                body: String::new(),
+            },
+            system_out: String::new(),
+        });
+    }
+    cases
+}
+
+pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
+    let cases = cases(analysis);
+    let failures = cases
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Failure { .. }))
+        .count();
+    let errors = cases
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Error { .. }))
+        .count();
+    let skipped = cases
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Skipped { .. }))
+        .count();
+    let time = format!("{:.3}", summary.seconds);
+    let counts = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{time}\"",
+        cases.len()
+    );
+
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(out, "<testsuites name=\"egressproof\" {counts}>");
+    let _ = writeln!(out, "  <testsuite name=\"egressproof\" {counts}>");
+    let _ = writeln!(out, "    <properties>");
+    let _ = writeln!(
+        out,
+        "      <property name=\"verdict\" value=\"{}\"/>",
+        analysis.verdict.as_str()
+    );
+    let _ = writeln!(
+        out,
+        "      <property name=\"tool.version\" value=\"{}\"/>",
+        escape(crate::TOOL_VERSION)
+    );
+    let _ = writeln!(out, "    </properties>");
+    for c in &cases {
+        let mut attrs = format!(
+            "classname=\"{}\" name=\"{}\"",
+            escape(&c.classname),
+            escape(&c.name)
+        );
+        if let Some(f) = &c.file {
+            let _ = write!(attrs, " file=\"{}\"", escape(f));
+        }
+        if let Some(l) = c.line {
+            let _ = write!(attrs, " line=\"{l}\"");
+        }
+        let inner = match &c.outcome {
+            Outcome::Pass => String::new(),
+            Outcome::Failure {
+                message,
+                kind,
+                body,
+            } => element("failure", message, kind, body),
+            Outcome::Error {
+                message,
+                kind,
+                body,
+            } => element("error", message, kind, body),
+            Outcome::Skipped { message } => {
+                format!("      <skipped message=\"{}\"/>\n", escape(message))
+            }
+        };
+        let system_out = if c.system_out.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "      <system-out>{}</system-out>\n",
+                escape_text(&c.system_out)
+            )
+        };
+        if inner.is_empty() && system_out.is_empty() {
+            let _ = writeln!(out, "    <testcase {attrs}/>");
+        } else {
+            let _ = write!(
+                out,
+                "    <testcase {attrs}>\n{inner}{system_out}    </testcase>\n"
+            );
+        }
+    }
+    let _ = writeln!(out, "  </testsuite>");
+    let _ = writeln!(out, "</testsuites>");
+    out
+}
+
+fn element(tag: &str, message: &str, kind: &str, body: &str) -> String {
+    if body.is_empty() {
+        format!(
+            "      <{tag} message=\"{}\" type=\"{}\"/>\n",
+            escape(message),
+            escape(kind)
+        )
+    } else {
+        format!(
+            "      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>\n",
+            escape(message),
+            escape(kind),
+            escape_text(body)
+        )
+    }
+}

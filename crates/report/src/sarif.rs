@@ -1,0 +1,538 @@
+//! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+//!
+//! One run; `tool.driver.rules` is the whole rule catalog (each with its documentation as
+//! `help`, so a viewer shows the same text as `egressproof rule`). One result per finding,
+//! whose hops become one `codeFlow` with one `threadFlow`; unknowns are results of level
+//! `note` (they make the verdict `unproven` but point at no channel yet). Suppressed findings
+//! carry an `inSource` suppression with its reason. `partialFingerprints["egressproof/v1"]`
+//! hashes what identifies a finding but not where it sits (no line numbers), so an alert
+//! survives edits above it.
+//!
+//! Locations: a file becomes a relative URI with forward slashes and, when the line is known,
+//! a region; a live resource (an ARN, line 0) becomes a logical location instead; a hop
+//! outside every file (the internet) has only its message and a logical location.
+//! Hand-built structs rather than a SARIF crate: see Cargo.toml; `tests/sarif_schema.rs`
+//! validates the output against the OASIS schema.
+
+use crate::json::to_pretty_json;
+use crate::{INFORMATION_URI, TOOL_VERSION};
+use egressproof_analysis::rules::section;
+use egressproof_analysis::{registry, Analysis, Finding, Hop, ResourceRef, Severity};
+use egressproof_model::Span;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+/// The key of our fingerprint; bump the version if what it hashes ever changes.
+const FINGERPRINT_KEY: &str = "egressproof/v1";
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    results: Vec<ResultOut>,
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+struct RunProperties {
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'static str>,
+    short_description: Message,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    full_description: Option<Message>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Help>,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+fn message(text: impl Into<String>) -> Message {
+    Message { text: text.into() }
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<&'static str>,
+    /// GitHub code scanning ranks security alerts by this (0.0 to 10.0, as a string).
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultOut {
+    rule_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<CodeFlow>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeFlow {
+    thread_flows: Vec<ThreadFlow>,
+}
+
+#[derive(Serialize)]
+struct ThreadFlow {
+    locations: Vec<ThreadFlowLocation>,
+}
+
+#[derive(Serialize)]
+struct ThreadFlowLocation {
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
+}
+
+/// SARIF levels: what fails a code-scanning check (error) down to what informs (note).
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "8.0",
+        Severity::Medium => "5.0",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+/// A file path as a SARIF `uri-reference`: forward slashes, no leading `./`, and the few
+/// characters a URI cannot hold percent-encoded. Paths stay relative so GitHub resolves them
+/// against the repository root.
+pub(crate) fn file_uri(path: &str) -> String {
+    let mut p = path.replace('\\', "/");
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.to_string();
+    }
+    let bytes = p.as_bytes();
+    // `C:/x` would read as a URI with scheme `C`.
+    let prefix = if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        "file:///"
+    } else {
+        ""
+    };
+    let mut out = String::from(prefix);
+    for b in p.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'/' | b'-'
+                    | b'_'
+                    | b'.'
+                    | b'~'
+                    | b':'
+                    | b'@'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            );
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn is_arn(s: &str) -> bool {
+    s.starts_with("arn:")
+}
+
+fn logical(r: &ResourceRef) -> LogicalLocation {
+    LogicalLocation {
+        name: r.name.clone(),
+        fully_qualified_name: if is_arn(&r.span.file) {
+            r.span.file.clone()
+        } else {
+            format!("{}/{}", r.type_name, r.name)
+        },
+        kind: "resource",
+    }
+}
+
+fn physical(span: &Span) -> Option<PhysicalLocation> {
+    if span.file.is_empty() || is_arn(&span.file) {
+        return None;
+    }
+    Some(PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: file_uri(&span.file),
+        },
+        region: (span.line > 0).then(|| Region {
+            start_line: span.line,
+            start_column: (span.column > 0).then_some(span.column),
+        }),
+    })
+}
+
+/// A resource's location: its file and line, else (an ARN, or nowhere) a logical location.
+fn resource_location(r: &ResourceRef, msg: Option<Message>) -> Location {
+    let physical_location = physical(&r.span);
+    let region_known = physical_location
+        .as_ref()
+        .is_some_and(|p| p.region.is_some());
+    Location {
+        physical_location,
+        logical_locations: if region_known {
+            Vec::new()
+        } else {
+            vec![logical(r)]
+        },
+        message: msg,
+    }
+}
+
+fn hop_location(h: &Hop) -> ThreadFlowLocation {
+    let text = if h.note.is_empty() {
+        format!("{} ({})", h.resource.name, h.resource.type_name)
+    } else {
+        format!("{} ({}): {}", h.resource.name, h.resource.type_name, h.note)
+    };
+    let mut location = resource_location(&h.resource, Some(message(text)));
+    // Every hop names its resource, also when the file and line are known: a flow reads
+    // "Notebook -> PrivateSubnet -> NatGw -> internet".
+    if location.logical_locations.is_empty() {
+        location.logical_locations.push(logical(&h.resource));
+    }
+    ThreadFlowLocation { location }
+}
+
+/// 64-bit FNV-1a: tiny, fixed by its definition (unlike `DefaultHasher`, which may change
+/// between Rust releases), and enough to tell findings apart; not a security boundary.
+fn fnv1a(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+fn fingerprint(parts: &[&str]) -> BTreeMap<&'static str, String> {
+    BTreeMap::from([(FINGERPRINT_KEY, fnv1a(parts))])
+}
+
+fn rule_index(id: &str) -> Option<usize> {
+    registry()
+        .iter()
+        .position(|r| r.code.eq_ignore_ascii_case(id))
+}
+
+fn finding_result(f: &Finding) -> ResultOut {
+    let flow: Vec<ThreadFlowLocation> = f.path.iter().map(hop_location).collect();
+    ResultOut {
+        rule_id: f.rule.clone(),
+        rule_index: rule_index(&f.rule),
+        level: level(f.severity),
+        message: message(f.message.clone()),
+        locations: vec![resource_location(&f.resource, None)],
+        code_flows: if flow.is_empty() {
+            Vec::new()
+        } else {
+            vec![CodeFlow {
+                thread_flows: vec![ThreadFlow { locations: flow }],
+            }]
+        },
+        partial_fingerprints: fingerprint(&[
+            &f.rule,
+            &f.resource.type_name,
+            &f.resource.name,
+            &f.resource.span.file,
+        ]),
+        suppressions: if f.suppressed {
+            vec![Suppression {
+                kind: "inSource",
+                status: "accepted",
+                justification: f
+                    .suppression_reason
+                    .clone()
+                    .filter(|r| !r.trim().is_empty()),
+            }]
+        } else {
+            Vec::new()
+        },
+        properties: ResultProperties {
+            severity: f.severity.as_str(),
+            title: Some(f.title.clone()),
+        },
+    }
+}
+
+fn rules(analysis: &Analysis) -> Vec<Rule> {
+    let mut rules: Vec<Rule> = registry()
+        .iter()
+        .map(|meta| {
+            let doc = meta.documentation();
+            let what = section(&doc, "What it does");
+            Rule {
+                id: meta.code.to_string(),
+                name: Some(meta.name),
+                short_description: message(meta.summary),
+                full_description: Some(message(if what.is_empty() {
+                    meta.summary.to_string()
+                } else {
+                    what
+                })),
+                help: Some(Help {
+                    text: doc.clone(),
+                    markdown: doc,
+                }),
+                default_configuration: Configuration {
+                    level: level(meta.severity),
+                },
+                properties: RuleProperties {
+                    tags: tags(meta.code),
+                    security_severity: security_severity(meta.severity),
+                },
+            }
+        })
+        .collect();
+    // A finding from a rule the catalog does not know still gets a descriptor, so every
+    // `ruleId` resolves in a viewer.
+    for f in &analysis.findings {
+        if rule_index(&f.rule).is_none() && !rules.iter().any(|r| r.id == f.rule) {
+            rules.push(Rule {
+                id: f.rule.clone(),
+                name: None,
+                short_description: message(f.title.clone()),
+                full_description: None,
+                help: None,
+                default_configuration: Configuration {
+                    level: level(f.severity),
+                },
+                properties: RuleProperties {
+                    tags: tags(&f.rule),
+                    security_severity: security_severity(f.severity),
+                },
+            });
+        }
+    }
+    rules
+}
+
+fn tags(code: &str) -> Vec<&'static str> {
+    if code.starts_with("EP6") {
+        vec!["security", "hardening"]
+    } else if code.starts_with("EP9") {
+        vec!["security", "unknown"]
+    } else {
+        vec!["security", "egress"]
+    }
+}
+
+pub(crate) fn render(analysis: &Analysis) -> String {
+    let mut results: Vec<ResultOut> = analysis.findings.iter().map(finding_result).collect();
+    for u in &analysis.unknowns {
+        let locations = match u.span.as_ref() {
+            Some(span) if !span.file.is_empty() => {
+                let physical_location = physical(span);
+                let logical_locations = if physical_location.is_none() {
+                    vec![LogicalLocation {
+                        name: span.file.clone(),
+                        fully_qualified_name: span.file.clone(),
+                        kind: "resource",
+                    }]
+                } else {
+                    Vec::new()
+                };
+                vec![Location {
+                    physical_location,
+                    logical_locations,
+                    message: None,
+                }]
+            }
+            _ => Vec::new(),
+        };
+        let file = u.span.as_ref().map(|s| s.file.as_str()).unwrap_or_default();
+        results.push(ResultOut {
+            rule_id: u.rule.clone(),
+            rule_index: rule_index(&u.rule),
+            level: "note",
+            message: message(u.message.clone()),
+            locations,
+            code_flows: Vec::new(),
+            partial_fingerprints: fingerprint(&[&u.rule, file, &u.message]),
+            suppressions: Vec::new(),
+            properties: ResultProperties {
+                severity: "info",
+                title: None,
+            },
+        });
+    }
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "egressproof",
+                    version: TOOL_VERSION,
+                    semantic_version: TOOL_VERSION,
+                    information_uri: INFORMATION_URI,
+                    rules: rules(analysis),
+                },
+            },
+            results,
+            properties: RunProperties {
+                verdict: analysis.verdict.as_str(),
+            },
+        }],
+    };
+    to_pretty_json(&log)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_with_forward_slashes() {
+        assert_eq!(file_uri("infra\\net.yaml"), "infra/net.yaml");
+        assert_eq!(file_uri("./infra/net.yaml"), "infra/net.yaml");
+        assert_eq!(file_uri("my dir/a#b.yaml"), "my%20dir/a%23b.yaml");
+        assert_eq!(file_uri("C:\\x\\n.yaml"), "file:///C:/x/n.yaml");
+        assert_eq!(file_uri("é.tf"), "%C3%A9.tf");
+    }
+
+    #[test]
+    fn fingerprint_ignores_nothing_it_hashes_and_is_fixed() {
+        // Fixed value: changing the hash would re-open every alert on GitHub.
+        assert_eq!(fnv1a(&[]), "cbf29ce484222325");
+        assert_ne!(fnv1a(&["a", "bc"]), fnv1a(&["ab", "c"]));
+    }
+
+    #[test]
+    fn levels_follow_severity() {
+        assert_eq!(level(Severity::High), "error");
+        assert_eq!(level(Severity::Medium), "warning");
+        assert_eq!(level(Severity::Low), "note");
+        assert_eq!(level(Severity::Info), "note");
+    }
+}

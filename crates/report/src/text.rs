@@ -1,0 +1,255 @@
+//! The text report, for a person at a terminal: the verdict first (so `--quiet` is one line
+//! and a long report still answers the question at the top), then each finding with its path
+//! hop by hop, the unknowns, what was suppressed, the assumptions, hardening apart, and a
+//! summary line.
+//!
+//! Text from the input (resource names, messages built from property values) is printed with
+//! control characters escaped: a template must not be able to drive the reader's terminal.
+
+use crate::{headline_counts, location, plural, Parts, RenderOptions, ScanSummary};
+use anstyle::{AnsiColor, Style};
+use egressproof_analysis::{Analysis, Finding, Hop, ResourceRef, Severity, Verdict};
+use std::borrow::Cow;
+use std::fmt::Write;
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn verdict(&self, v: Verdict) -> String {
+        let color = match v {
+            Verdict::Leaks => AnsiColor::Red,
+            Verdict::Unproven => AnsiColor::Yellow,
+            Verdict::Sealed => AnsiColor::Green,
+        };
+        self.paint(
+            Style::new().bold().fg_color(Some(color.into())),
+            &v.as_str().to_ascii_uppercase(),
+        )
+    }
+
+    /// Padded to the widest name first, so messages line up whether coloured or not.
+    fn severity(&self, s: Severity) -> String {
+        let style = match s {
+            Severity::High => Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            Severity::Medium => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+            Severity::Low => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+            Severity::Info => Style::new().dimmed(),
+        };
+        self.paint(style, &format!("{:<5}", s.as_str()))
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint(Style::new().bold(), text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint(Style::new().dimmed(), text)
+    }
+}
+
+/// Escapes control characters (ESC above all) in text that came from the input.
+fn clean(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+pub(crate) fn render(
+    analysis: &Analysis,
+    summary: &ScanSummary,
+    options: &RenderOptions,
+) -> String {
+    let p = Painter {
+        color: options.color,
+    };
+    let parts = Parts::of(analysis);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "egressproof: {} ({})",
+        p.verdict(analysis.verdict),
+        headline_counts(analysis, &parts)
+    );
+    if options.quiet {
+        return out;
+    }
+
+    for f in &parts.egress {
+        out.push('\n');
+        finding(&mut out, &p, f);
+    }
+
+    if !analysis.unknowns.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} (each could open a channel; no verdict is sealed until they are resolved):",
+            p.bold("unknowns")
+        );
+        for u in &analysis.unknowns {
+            let at = u.span.as_ref().and_then(location);
+            let _ = writeln!(
+                out,
+                "  {} {}{}",
+                p.bold(&u.rule),
+                at.map(|l| format!("{}  ", p.dim(&clean(&l))))
+                    .unwrap_or_default(),
+                clean(&u.message)
+            );
+        }
+    }
+
+    if !parts.suppressed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} (not counted in the verdict):",
+            p.bold("suppressed")
+        );
+        for f in &parts.suppressed {
+            let _ = writeln!(
+                out,
+                "  {} {} {}",
+                p.bold(&f.rule),
+                p.severity(f.severity),
+                resource(&p, &f.resource)
+            );
+            let reason = match &f.suppression_reason {
+                Some(r) if !r.trim().is_empty() => clean(r).into_owned(),
+                _ => "none given".to_string(),
+            };
+            let _ = writeln!(out, "    reason: {reason}");
+        }
+    }
+
+    if !analysis.workloads.is_empty() {
+        let _ = writeln!(out, "\n{}:", p.bold("workloads"));
+        for w in &analysis.workloads {
+            // Padded outside the colour codes so columns line up either way.
+            let pad = " ".repeat(8usize.saturating_sub(w.verdict.as_str().len()));
+            let _ = writeln!(
+                out,
+                "  {}{pad} {}",
+                p.verdict(w.verdict),
+                resource(&p, &w.resource)
+            );
+        }
+    }
+
+    if !analysis.assumptions.is_empty() {
+        let _ = writeln!(out, "\n{}:", p.bold("assumptions"));
+        for a in &analysis.assumptions {
+            let _ = writeln!(out, "  - {}", clean(a));
+        }
+    }
+
+    if !parts.hardening.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} (protects data, but does not stop it leaving; never changes the verdict):",
+            p.bold("hardening")
+        );
+        for f in &parts.hardening {
+            out.push('\n');
+            finding(&mut out, &p, f);
+        }
+    }
+
+    let leaks = count(analysis, Verdict::Leaks);
+    let unproven = count(analysis, Verdict::Unproven);
+    let sealed = count(analysis, Verdict::Sealed);
+    let skipped = if summary.skipped > 0 {
+        format!(" ({} skipped)", summary.skipped)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "\nscanned {}{skipped}, {}, {} ({leaks} leaks, {unproven} unproven, {sealed} sealed) in {:.2}s",
+        plural(summary.files, "file"),
+        plural(summary.resources, "resource"),
+        plural(summary.workloads, "workload"),
+        summary.seconds
+    );
+    out
+}
+
+fn count(analysis: &Analysis, v: Verdict) -> usize {
+    analysis.workloads.iter().filter(|w| w.verdict == v).count()
+}
+
+/// `Notebook (AWS::SageMaker::NotebookInstance) net.yaml:42`
+fn resource(p: &Painter, r: &ResourceRef) -> String {
+    let mut s = format!("{} ({})", clean(&r.name), clean(&r.type_name));
+    if let Some(l) = location(&r.span) {
+        s.push(' ');
+        s.push_str(&p.dim(&clean(&l)));
+    }
+    s
+}
+
+fn hop(p: &Painter, h: &Hop) -> String {
+    let mut s = format!(
+        "{} ({})",
+        clean(&h.resource.name),
+        clean(&h.resource.type_name)
+    );
+    if let Some(l) = location(&h.resource.span) {
+        s.push(' ');
+        s.push_str(&p.dim(&clean(&l)));
+    }
+    if !h.note.is_empty() {
+        s.push_str(": ");
+        s.push_str(&clean(&h.note));
+    }
+    s
+}
+
+fn finding(out: &mut String, p: &Painter, f: &Finding) {
+    let _ = writeln!(
+        out,
+        "{} {} {}",
+        p.bold(&f.rule),
+        p.severity(f.severity),
+        resource(p, &f.resource)
+    );
+    let _ = writeln!(out, "  {}", clean(&f.message));
+    if !f.path.is_empty() {
+        let _ = writeln!(out, "  path:");
+        for (i, h) in f.path.iter().enumerate() {
+            let arrow = if i == 0 { "  " } else { "->" };
+            let _ = writeln!(out, "    {arrow} {}", hop(p, h));
+        }
+    }
+    let mut fix = f.fix.lines();
+    if let Some(first) = fix.next() {
+        let _ = writeln!(out, "  {} {}", p.bold("fix:"), clean(first));
+        for line in fix {
+            if line.trim().is_empty() {
+                out.push('\n');
+            } else {
+                let _ = writeln!(out, "       {}", clean(line));
+            }
+        }
+    }
+}

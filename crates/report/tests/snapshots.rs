@@ -1,0 +1,34 @@
+//! Every format on the hand-built analyses, reviewed and committed under `tests/snapshots/`.
+
+mod common;
+
+use common::{leaky, out, sealed, stable, summary};
+use egressproof_report::{render, Format, RenderOptions};
+
+macro_rules! snap {
+    ($name:ident, $fixture:expr, $format:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(stable(out(&$fixture, $format)));
+        }
+    };
+}
+
+snap!(leaky_text, leaky(), Format::Text);
+snap!(leaky_json, leaky(), Format::Json);
+snap!(leaky_sarif, leaky(), Format::Sarif);
+snap!(leaky_junit, leaky(), Format::Junit);
+snap!(leaky_html, leaky(), Format::Html);
+snap!(sealed_text, sealed(), Format::Text);
+snap!(sealed_json, sealed(), Format::Json);
+snap!(sealed_junit, sealed(), Format::Junit);
+snap!(sealed_html, sealed(), Format::Html);
+
+#[test]
+fn leaky_text_quiet() {
+    let options = RenderOptions {
+        quiet: true,
+        ..RenderOptions::default()
+    };
+    insta::assert_snapshot!(render(&leaky(), &summary(), Format::Text, &options));
+}
