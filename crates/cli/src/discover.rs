@@ -114,7 +114,8 @@ pub fn discover(roots: &[PathBuf], exclude: &Exclude) -> Result<Discovered> {
                     .unwrap_or_else(|| PathBuf::from("."));
                 let dir_display = match display.rsplit_once('/') {
                     Some((d, _)) => d.to_string(),
-                    None => ".".to_string(),
+                    // Files directly under `.`: the loader shows them as `main.tf`.
+                    None => String::new(),
                 };
                 tf_files.insert(display);
                 dirs.entry(dir_display).or_insert(dir);

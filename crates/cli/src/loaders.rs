@@ -1,6 +1,8 @@
 //! The calls into the loader crates, in one place: the CLI's only contact with input formats.
 
-use egressproof_model::{Diagnostic, Model, UnknownCode};
+use egressproof_load_cfn::{Input, LoadOptions};
+pub use egressproof_load_tf::TfOptions;
+use egressproof_model::Model;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -13,31 +15,31 @@ pub struct Documents {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
-/// Loads the documents as CloudFormation templates.
+/// Loads the documents as CloudFormation templates. Never fails: a file that does not parse is
+/// an EP901 diagnostic in the model.
 pub fn cloudformation(docs: &[(PathBuf, String)], params: &BTreeMap<String, String>) -> Documents {
-    // Placeholder until the loader crate exposes `load`: every document is an unknown, so the
-    // verdict can never be `sealed` on input that was not read.
-    let _ = params;
-    let mut model = Model::default();
-    for (_, display) in docs {
-        model.diagnostics.push(Diagnostic::new(
-            UnknownCode::EP903,
-            format!("{display}: CloudFormation is not supported by this build"),
-            Some(egressproof_model::Span::new(display.clone(), 0, 0)),
-        ));
-    }
+    let inputs: Vec<Input> = docs
+        .iter()
+        .map(|(path, display)| Input {
+            path: path.clone(),
+            display: display.clone(),
+        })
+        .collect();
+    let loaded = egressproof_load_cfn::load(
+        &inputs,
+        &LoadOptions {
+            params: params.clone(),
+        },
+    );
     Documents {
-        model,
-        templates: 0,
-        skipped: Vec::new(),
+        model: loaded.model,
+        templates: loaded.templates,
+        skipped: loaded
+            .skipped
+            .into_iter()
+            .map(|i| (i.path, i.display))
+            .collect(),
     }
-}
-
-/// Terraform settings from the command line and the config file.
-#[derive(Debug, Default)]
-pub struct TerraformOptions {
-    pub vars: BTreeMap<String, String>,
-    pub var_files: Vec<PathBuf>,
 }
 
 /// What the Terraform loader made of the directories.
@@ -46,29 +48,27 @@ pub struct Terraform {
     pub files: usize,
 }
 
-/// Loads directories of `.tf` files.
-pub fn terraform(dirs: &[(PathBuf, String)], options: &TerraformOptions) -> Terraform {
-    // Until the Terraform loader exposes `load_dirs`, a directory of .tf files is an explicit
-    // unknown (EP903): its resources exist but are not read, so the verdict cannot be `sealed`.
-    let _ = options;
-    let mut model = Model::default();
-    for (_, display) in dirs {
-        model.diagnostics.push(Diagnostic::new(
-            UnknownCode::EP903,
-            format!(
-                "{display}: Terraform configurations are not supported by this build; not analysed"
-            ),
-            Some(egressproof_model::Span::new(display.clone(), 0, 0)),
-        ));
+/// Loads directories of `.tf` files (each with its display path). The loader tells root
+/// modules from called ones, so every directory that holds `.tf` files is passed.
+pub fn terraform(dirs: &[(PathBuf, String)], options: &TfOptions) -> Terraform {
+    if dirs.is_empty() {
+        return Terraform {
+            model: Model::default(),
+            files: 0,
+        };
     }
-    Terraform { model, files: 0 }
+    let loaded = egressproof_load_tf::load_dirs(dirs, options);
+    Terraform {
+        model: loaded.model,
+        files: loaded.files,
+    }
 }
 
-/// A JSON document that the CloudFormation loader skipped: a snapshot, a Terraform plan, or
-/// neither (`None`).
+/// A JSON document that the CloudFormation loader skipped: a snapshot, a Terraform plan
+/// (`terraform show -json`), or neither (`None`).
 pub fn other_json(doc: &serde_json::Value, display: &str) -> Option<Result<Model, String>> {
     if let Some(snapshot) = Model::from_snapshot(doc) {
         return Some(snapshot.map_err(|e| format!("{display}: not a valid snapshot: {e}")));
     }
-    None
+    egressproof_load_tf::load_plan(doc, display).map(Ok)
 }

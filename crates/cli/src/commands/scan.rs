@@ -23,7 +23,7 @@ const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
 struct Settings {
     options: Options,
     params: BTreeMap<String, String>,
-    terraform: loaders::TerraformOptions,
+    terraform: loaders::TfOptions,
     exclude: Exclude,
 }
 
@@ -179,7 +179,7 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
             skip_rules,
         },
         params,
-        terraform: loaders::TerraformOptions {
+        terraform: loaders::TfOptions {
             vars,
             var_files: args.var_files.clone(),
         },
