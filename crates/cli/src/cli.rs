@@ -39,7 +39,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files or directories to scan. Directories are walked for CloudFormation
+    /// (.yaml, .yml, .json, .template), Terraform (.tf), plans and snapshots (.json); hidden and
+    /// .gitignore'd paths are skipped, like the config file's `exclude` globs.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 

@@ -230,8 +230,10 @@ fn from_error(root: &Path, prefix: &str, err: &ignore::Error) -> Found {
             } else {
                 shown
             };
-            let what = if is_loop(err) {
-                "symlink loop".to_string()
+            let what = if let Some(ancestor) = loop_ancestor(err) {
+                let ancestor = display(root, prefix, ancestor);
+                let ancestor = if ancestor.is_empty() { "." } else { &ancestor };
+                format!("symlink loop (it leads back to {ancestor}); not followed")
             } else {
                 root_cause(err)
             };
@@ -272,6 +274,16 @@ fn may_be_input(path: &Path) -> bool {
             let ext = ext.to_string_lossy().to_ascii_lowercase();
             ext == "tf" || DOCUMENT_EXTENSIONS.contains(&ext.as_str())
         }
+    }
+}
+
+fn loop_ancestor(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => Some(ancestor),
+        ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. }
+        | ignore::Error::WithPath { err, .. } => loop_ancestor(err),
+        _ => None,
     }
 }
 
