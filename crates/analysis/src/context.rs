@@ -8,6 +8,8 @@ pub struct Context<'m> {
     pub model: &'m Model,
     pub options: &'m Options,
     by_id: HashMap<&'m str, &'m Resource>,
+    /// The network analysis, computed on first use and shared by the EP2xx/EP3xx rules.
+    net: std::sync::OnceLock<crate::net::Reach<'m>>,
 }
 
 impl<'m> Context<'m> {
@@ -17,7 +19,13 @@ impl<'m> Context<'m> {
             model,
             options,
             by_id,
+            net: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Network reachability of every workload placement (computed once).
+    pub fn net(&self) -> &crate::net::Reach<'m> {
+        self.net.get_or_init(|| crate::net::Reach::compute(self))
     }
 
     /// The resource an identifier names, when it is in the scan.

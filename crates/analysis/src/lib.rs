@@ -12,6 +12,7 @@
 
 mod context;
 mod finding;
+pub mod net;
 pub mod rules;
 mod verdict;
 

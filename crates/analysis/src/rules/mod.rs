@@ -31,6 +31,15 @@ pub mod ep101_notebook_direct_internet;
 pub mod ep102_domain_public_internet;
 pub mod ep103_job_without_isolation;
 pub mod ep104_model_without_isolation;
+pub mod ep201_route_to_internet;
+pub mod ep202_ipv6_egress_only;
+pub mod ep203_route_beyond_scan;
+pub mod ep204_filtered_egress;
+pub mod ep301_s3_endpoint_foreign_write;
+pub mod ep302_interface_endpoint_foreign_use;
+pub mod ep303_missing_sagemaker_endpoints;
+pub mod ep304_third_party_endpoint;
+pub mod ep305_no_dns_firewall;
 pub mod ep402_remote_ide_access;
 pub mod ep601_notebook_root_access;
 pub mod ep602_no_kms_key;
@@ -101,6 +110,15 @@ static REGISTRY: &[RuleMeta] = &[
     ep102_domain_public_internet::RULE,
     ep103_job_without_isolation::RULE,
     ep104_model_without_isolation::RULE,
+    ep201_route_to_internet::RULE,
+    ep202_ipv6_egress_only::RULE,
+    ep203_route_beyond_scan::RULE,
+    ep204_filtered_egress::RULE,
+    ep301_s3_endpoint_foreign_write::RULE,
+    ep302_interface_endpoint_foreign_use::RULE,
+    ep303_missing_sagemaker_endpoints::RULE,
+    ep304_third_party_endpoint::RULE,
+    ep305_no_dns_firewall::RULE,
     ep402_remote_ide_access::RULE,
     ep601_notebook_root_access::RULE,
     ep602_no_kms_key::RULE,

@@ -1,0 +1,1172 @@
+//! Reachability: from each workload's subnet, which public destinations get out, and how.
+//!
+//! A route table splits the public address space by longest-prefix match (IPv4 and IPv6 apart;
+//! the more specific route wins); each part follows its target: an internet gateway ends the
+//! walk at the internet, a NAT gateway continues in its own subnet's route table, a firewall
+//! endpoint continues in the firewall's subnets, a transit gateway or peering whose far side is
+//! not in the scan ends "beyond". The result of a table is computed once for the whole public
+//! space and memoised; a workload's security groups and its subnet's NACL are applied by
+//! intersecting, which commutes with routing because routing depends on the destination only.
+
+use crate::net::space::{internet, Space};
+use crate::net::topology::Network;
+use crate::{unresolved, Context, Hop, UnknownFinding};
+use egressproof_model::{Attr, EndpointType, Ident, Kind, Resource, RouteTarget, TargetKind};
+use ipnet::IpNet;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// How far a walk may go before it is cut (NAT behind NAT behind firewall ...).
+const MAX_DEPTH: usize = 24;
+
+/// Where traffic ends up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExitKind {
+    /// An internet gateway, directly, through a NAT gateway, or through an appliance (EP201).
+    Internet,
+    /// An egress-only internet gateway (IPv6, EP202).
+    EgressOnly,
+    /// A network outside the scan: transit gateway, peering, VPN, ... (EP203). The string names it.
+    Beyond(String),
+    /// Through an inspecting firewall or appliance (EP204): its name and its allow-list.
+    Filtered { firewall: String, allowed: String },
+}
+
+/// One way out of a route table, for a part of the address space.
+#[derive(Clone, Debug)]
+pub struct Exit {
+    pub kind: ExitKind,
+    pub space: Space,
+    /// Hops from the route table onward, ending at the exit.
+    pub hops: Vec<Hop>,
+    /// Short names of the hops that matter for a message ("NAT gateway Nat").
+    pub via: Vec<String>,
+    /// Set when this exit exists only if an unresolved value is permissive.
+    pub uncertain: Option<UnknownFinding>,
+}
+
+/// A place where a workload's network interfaces live (or could live).
+#[derive(Clone, Debug)]
+pub struct Home<'m> {
+    /// The workload, or the subnet itself for a subnet evaluated as a future workload's home.
+    pub subject: &'m Resource,
+    pub workload: bool,
+    pub subnet: &'m Resource,
+    pub vpc: Ident,
+    /// The subnet's effective route tables.
+    pub tables: Vec<Ident>,
+}
+
+/// An egress path found for a workload (or a subnet).
+#[derive(Clone, Debug)]
+pub struct Leak<'m> {
+    pub kind: ExitKind,
+    pub subject: &'m Resource,
+    pub workload: bool,
+    pub subnet: &'m Resource,
+    pub space: Space,
+    pub path: Vec<Hop>,
+    pub via: Vec<String>,
+}
+
+/// The outcome of the network analysis, shared by EP2xx and EP3xx.
+#[derive(Debug, Default)]
+pub struct Reach<'m> {
+    pub leaks: Vec<Leak<'m>>,
+    pub unknowns: Vec<UnknownFinding>,
+    pub homes: Vec<Home<'m>>,
+    /// True when no workload is placed in a subnet, so every subnet is a home.
+    pub homes_are_candidates: bool,
+}
+
+/// One placement: the subnets and security groups of a workload.
+struct Placement<'m> {
+    subject: &'m Resource,
+    workload: bool,
+    subnets: Vec<Ident>,
+    /// `None`: the VPC's default security group.
+    groups: Option<Vec<Ident>>,
+    /// Set when the placement exists only if an unresolved value says so (isolation unknown).
+    uncertain: Option<UnknownFinding>,
+}
+
+impl<'m> Reach<'m> {
+    pub fn compute(ctx: &Context<'m>) -> Reach<'m> {
+        let net = Network::new(ctx);
+        let mut out = Reach {
+            unknowns: net.global_unknowns.clone(),
+            ..Reach::default()
+        };
+        let placements = placements(ctx, &mut out.unknowns);
+        let candidates = placements.is_empty();
+        let placements = if candidates {
+            ctx.resources()
+                .filter(|r| matches!(r.kind, Kind::Subnet(_)))
+                .map(|r| Placement {
+                    subject: r,
+                    workload: false,
+                    subnets: vec![r.id.clone()],
+                    groups: None,
+                    uncertain: None,
+                })
+                .collect()
+        } else {
+            placements
+        };
+        out.homes_are_candidates = candidates;
+        let mut walker = Walker::new(&net);
+        for p in &placements {
+            walker.place(p, &mut out);
+        }
+        out.unknowns.extend(walker.unknowns);
+        out
+    }
+}
+
+/// Every workload whose network interfaces are in a VPC subnet and not isolated.
+fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<Placement<'m>> {
+    let mut out = Vec::new();
+    let mut profiles: HashMap<&str, Vec<&Ident>> = HashMap::new();
+    for r in ctx.resources() {
+        if let Kind::UserProfile(p) = &r.kind {
+            if let Attr::Known(d) = &p.domain {
+                match &p.security_groups {
+                    Some(Attr::Known(gs)) => profiles.entry(d.as_str()).or_default().extend(gs.iter()),
+                    Some(Attr::Unknown(u)) => unknowns.push(unresolved(
+                        u,
+                        &format!("user profile {}: security groups", r.name),
+                    )),
+                    None => {}
+                }
+            }
+        }
+    }
+    for r in ctx.resources() {
+        match &r.kind {
+            Kind::NotebookInstance(nb) => match &nb.subnet {
+                None => {}
+                Some(Attr::Unknown(u)) => unknowns.push(unresolved(u, &format!("notebook {}: SubnetId", r.name))),
+                Some(Attr::Known(s)) => {
+                    let groups = match &nb.security_groups {
+                        Some(Attr::Known(g)) if !g.is_empty() => Some(g.clone()),
+                        Some(Attr::Unknown(u)) => {
+                            unknowns.push(unresolved(u, &format!("notebook {}: SecurityGroupIds", r.name)));
+                            Some(vec![Ident::new(format!("{}::unresolved-security-groups", r.id))])
+                        }
+                        _ => None,
+                    };
+                    out.push(Placement {
+                        subject: r,
+                        workload: true,
+                        subnets: vec![s.clone()],
+                        groups,
+                        uncertain: None,
+                    });
+                }
+            },
+            Kind::Domain(d) => {
+                let vpc_only = match &d.app_network_access_type {
+                    Some(Attr::Known(v)) => v.eq_ignore_ascii_case("VpcOnly"),
+                    Some(Attr::Unknown(_)) => true,
+                    None => false,
+                };
+                if !vpc_only {
+                    continue;
+                }
+                let subnets = match &d.subnets {
+                    Some(Attr::Known(s)) => s.clone(),
+                    Some(Attr::Unknown(u)) => {
+                        unknowns.push(unresolved(u, &format!("Studio domain {}: SubnetIds", r.name)));
+                        continue;
+                    }
+                    None => continue,
+                };
+                let mut groups: Vec<Ident> = Vec::new();
+                for g in [&d.default_user_security_groups, &d.default_space_security_groups] {
+                    match g {
+                        Some(Attr::Known(gs)) => groups.extend(gs.iter().cloned()),
+                        Some(Attr::Unknown(u)) => unknowns.push(unresolved(
+                            u,
+                            &format!("Studio domain {}: security groups", r.name),
+                        )),
+                        None => {}
+                    }
+                }
+                if let Some(extra) = profiles.get(r.id.as_str()) {
+                    groups.extend(extra.iter().map(|g| (*g).clone()));
+                }
+                groups.sort();
+                groups.dedup();
+                out.push(Placement {
+                    subject: r,
+                    workload: true,
+                    subnets,
+                    groups: if groups.is_empty() { None } else { Some(groups) },
+                    uncertain: None,
+                });
+            }
+            Kind::Model(m) => {
+                if let Some(p) = vpc_placement(r, &m.network_isolation, &m.vpc_config, unknowns) {
+                    out.push(p);
+                }
+            }
+            Kind::Job(j) => {
+                if let Some(p) = vpc_placement(r, &j.network_isolation, &j.vpc_config, unknowns) {
+                    out.push(p);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn vpc_placement<'m>(
+    r: &'m Resource,
+    isolation: &Option<Attr<bool>>,
+    vpc: &Option<egressproof_model::VpcConfig>,
+    unknowns: &mut Vec<UnknownFinding>,
+) -> Option<Placement<'m>> {
+    let vpc = vpc.as_ref()?;
+    let uncertain = match isolation {
+        // Isolated containers have no network at all.
+        Some(Attr::Known(true)) => return None,
+        Some(Attr::Unknown(u)) => Some(unresolved(u, &format!("{}: EnableNetworkIsolation", r.name))),
+        _ => None,
+    };
+    let subnets = match &vpc.subnets {
+        Attr::Known(s) => s.clone(),
+        Attr::Unknown(u) => {
+            unknowns.push(unresolved(u, &format!("{}: VpcConfig subnets", r.name)));
+            return None;
+        }
+    };
+    let groups = match &vpc.security_groups {
+        Attr::Known(g) if !g.is_empty() => Some(g.clone()),
+        Attr::Known(_) => None,
+        Attr::Unknown(u) => {
+            unknowns.push(unresolved(u, &format!("{}: VpcConfig security groups", r.name)));
+            Some(vec![Ident::new(format!("{}::unresolved-security-groups", r.id))])
+        }
+    };
+    Some(Placement {
+        subject: r,
+        workload: true,
+        subnets,
+        groups,
+        uncertain,
+    })
+}
+
+struct TgwIndex<'m> {
+    attachments: HashMap<&'m str, Vec<&'m Resource>>,
+    associations: HashMap<&'m str, Vec<&'m Ident>>,
+    routes: HashMap<&'m str, Vec<&'m Resource>>,
+}
+
+struct Walker<'n, 'c, 'm> {
+    net: &'n Network<'c, 'm>,
+    internet: Space,
+    trusted: Space,
+    memo: HashMap<Ident, Rc<Vec<Exit>>>,
+    unknowns: Vec<UnknownFinding>,
+    tgw: TgwIndex<'m>,
+}
+
+impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
+    fn new(net: &'n Network<'c, 'm>) -> Self {
+        let ctx = net.ctx;
+        let mut tgw = TgwIndex {
+            attachments: HashMap::new(),
+            associations: HashMap::new(),
+            routes: HashMap::new(),
+        };
+        for r in ctx.resources() {
+            match &r.kind {
+                Kind::TransitGatewayAttachment(a) => {
+                    if let Attr::Known(t) = &a.transit_gateway {
+                        tgw.attachments.entry(t.as_str()).or_default().push(r);
+                    }
+                }
+                Kind::TransitGatewayRouteTableAssociation(a) => {
+                    if let (Attr::Known(att), Attr::Known(rt)) = (&a.attachment, &a.route_table) {
+                        tgw.associations.entry(att.as_str()).or_default().push(rt);
+                    }
+                }
+                Kind::TransitGatewayRoute(tr) => {
+                    if let Attr::Known(rt) = &tr.route_table {
+                        tgw.routes.entry(rt.as_str()).or_default().push(r);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Walker {
+            net,
+            internet: internet(),
+            trusted: Space::nets(&ctx.options.trusted_cidrs),
+            memo: HashMap::new(),
+            unknowns: Vec::new(),
+            tgw,
+        }
+    }
+
+    fn ctx(&self) -> &'c Context<'m> {
+        self.net.ctx
+    }
+
+    /// The public space as seen from a VPC: the internet less the VPC's own blocks and the
+    /// networks the user trusts.
+    fn public_for(&self, vpc: Option<&Ident>) -> Space {
+        let mut s = self.internet.difference(&self.trusted);
+        if let Some(v) = vpc {
+            s = s.difference(&self.net.vpc_space(v.as_str()));
+        }
+        s
+    }
+
+    /// Evaluates one placement and records its leaks, unknowns and homes.
+    fn place(&mut self, p: &Placement<'m>, out: &mut Reach<'m>) {
+        for sid in &p.subnets {
+            let Some(subnet) = self.ctx().get(sid) else {
+                out.unknowns.push(UnknownFinding {
+                    rule: "EP902".into(),
+                    message: format!(
+                        "{}: subnet {sid} is not in the scan, so its routes are unknown",
+                        p.subject.name
+                    ),
+                    span: Some(p.subject.span.clone()),
+                });
+                continue;
+            };
+            let Kind::Subnet(sn) = &subnet.kind else {
+                out.unknowns.push(UnknownFinding {
+                    rule: "EP903".into(),
+                    message: format!("{}: {} is used as a subnet but is a {}", p.subject.name, subnet.name, subnet.type_name),
+                    span: Some(subnet.span.clone()),
+                });
+                continue;
+            };
+            let vpc = match &sn.vpc {
+                Attr::Known(v) => v.clone(),
+                Attr::Unknown(u) => {
+                    out.unknowns.push(unresolved(u, &format!("subnet {}: its VPC", subnet.name)));
+                    continue;
+                }
+            };
+            let default_group = [Ident::default_security_group_of(&vpc)];
+            let groups: &[Ident] = p.groups.as_deref().unwrap_or(&default_group);
+            let sg = self.net.sg_filter(groups, &p.subject.name);
+            let (nacl, nacl_name) = self.net.subnet_nacl(subnet, &vpc);
+            let filter = sg.and(&nacl);
+            let tables = self.net.subnet_tables(subnet, &vpc);
+            out.unknowns.extend(tables.unknowns.iter().cloned());
+            out.homes.push(Home {
+                subject: p.subject,
+                workload: p.workload,
+                subnet,
+                vpc: vpc.clone(),
+                tables: tables.tables.clone(),
+            });
+            let group_names: Vec<String> = groups.iter().map(|g| self.net.name_of(g)).collect();
+            let mut head = Vec::new();
+            if p.workload {
+                head.push(Hop::new(p.subject, format!("network interfaces in subnet {}", subnet.name)));
+            }
+            let mut considered: Vec<(Ident, &'static str, Option<UnknownFinding>)> = tables
+                .tables
+                .iter()
+                .cloned()
+                .zip(tables.how.iter().copied())
+                .map(|(t, h)| (t, h, None))
+                .collect();
+            considered.extend(
+                tables
+                    .maybe
+                    .iter()
+                    .map(|(t, u)| (t.clone(), "an association with an unresolved subnet", Some(u.clone()))),
+            );
+            for (table, how, table_doubt) in considered {
+                let mut stack = Vec::new();
+                let exits = self.table(&table, &mut stack, 0).0;
+                for e in exits.iter() {
+                    let doubt = table_doubt.clone().or_else(|| e.uncertain.clone()).or_else(|| p.uncertain.clone());
+                    let sure = e.space.intersect(&filter.sure);
+                    if doubt.is_none() && !sure.is_empty() {
+                        let mut path = head.clone();
+                        path.push(Hop::new(
+                            subnet,
+                            format!(
+                                "security groups {} allow {}; network ACL {} allows it; route table: {how}",
+                                group_names.join(", "),
+                                sure.summary(3),
+                                if nacl_name.is_empty() { "(default)".to_string() } else { nacl_name.clone() },
+                            ),
+                        ));
+                        path.extend(e.hops.iter().cloned());
+                        out.leaks.push(Leak {
+                            kind: e.kind.clone(),
+                            subject: p.subject,
+                            workload: p.workload,
+                            subnet,
+                            space: sure,
+                            path,
+                            via: e.via.clone(),
+                        });
+                        continue;
+                    }
+                    if !e.space.intersects(&filter.maybe) {
+                        continue;
+                    }
+                    match doubt {
+                        Some(u) => out.unknowns.push(UnknownFinding {
+                            rule: u.rule.clone(),
+                            message: format!(
+                                "{} (decides whether {} reaches {} through {})",
+                                u.message,
+                                p.subject.name,
+                                describe(&e.kind),
+                                e.via.join(" -> ")
+                            ),
+                            span: u.span.clone(),
+                        }),
+                        None => out.unknowns.extend(filter.unknowns.iter().cloned()),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The exits of a route table for its VPC's whole public space. The flag says whether a
+    /// cycle cut the walk (then the result is not memoised: it depends on the path taken).
+    fn table(&mut self, table: &Ident, stack: &mut Vec<Ident>, depth: usize) -> (Rc<Vec<Exit>>, bool) {
+        if let Some(m) = self.memo.get(table) {
+            return (m.clone(), false);
+        }
+        if stack.contains(table) {
+            // A routing loop: packets circle until their TTL runs out; nothing leaves here.
+            return (Rc::new(Vec::new()), true);
+        }
+        if depth > MAX_DEPTH {
+            self.unknowns.push(UnknownFinding {
+                rule: "EP903".into(),
+                message: format!("route table {table}: path longer than {MAX_DEPTH} hops, not followed"),
+                span: None,
+            });
+            return (Rc::new(Vec::new()), true);
+        }
+        stack.push(table.clone());
+        let (exits, cut) = self.table_uncached(table, stack, depth);
+        stack.pop();
+        let exits = Rc::new(exits);
+        if !cut {
+            self.memo.insert(table.clone(), exits.clone());
+        }
+        (exits, cut)
+    }
+
+    fn table_hop(&self, table: &Ident) -> Hop {
+        match self.ctx().get(table) {
+            Some(r) => Hop::new(r, "route table"),
+            None => Hop::external(
+                "AWS::EC2::RouteTable",
+                &self.net.name_of(table),
+                "route table (implicit: local routes only unless changed)",
+            ),
+        }
+    }
+
+    fn table_uncached(&mut self, table: &Ident, stack: &mut Vec<Ident>, depth: usize) -> (Vec<Exit>, bool) {
+        let ctx = self.ctx();
+        let vpc = self.net.table_vpc(table);
+        let space = self.public_for(vpc.as_ref());
+        let mut exits = Vec::new();
+        let mut cut = false;
+        let routes = self.net.routes_of(table.as_str());
+        let in_scan = ctx.get(table).is_some();
+        let implicit_main = matches!(table.split_attribute(), Some((_, "main-route-table")));
+        if !in_scan && !implicit_main && routes.is_empty() {
+            exits.push(Exit {
+                kind: ExitKind::Beyond(format!("route table {table}")),
+                space,
+                hops: vec![self.table_hop(table)],
+                via: vec![format!("route table {table}")],
+                uncertain: Some(UnknownFinding {
+                    rule: "EP902".into(),
+                    message: format!("route table {table} is not in the scan: its routes are unknown"),
+                    span: None,
+                }),
+            });
+            return (exits, false);
+        }
+        let table_hop = self.table_hop(table);
+
+        // Longest prefix first; routes of equal length share what is left before them.
+        let mut known: Vec<(u8, Space, &'m Resource, &'m Attr<RouteTarget>, String)> = Vec::new();
+        let mut doubtful: Vec<(&'m Resource, &'m Attr<RouteTarget>, UnknownFinding, String)> = Vec::new();
+        for (res, route) in routes {
+            match &route.destination {
+                Attr::Known(egressproof_model::Destination::V4(n)) => {
+                    known.push((n.prefix_len(), Space::v4_net(n), res, &route.target, n.to_string()))
+                }
+                Attr::Known(egressproof_model::Destination::V6(n)) => {
+                    known.push((n.prefix_len(), Space::v6_net(n), res, &route.target, n.to_string()))
+                }
+                Attr::Known(egressproof_model::Destination::PrefixList(pl)) => doubtful.push((
+                    res,
+                    &route.target,
+                    UnknownFinding {
+                        rule: "EP902".into(),
+                        message: format!(
+                            "route {}: destination prefix list {pl}, whose entries are not in the scan",
+                            res.name
+                        ),
+                        span: Some(res.span.clone()),
+                    },
+                    format!("prefix list {pl}"),
+                )),
+                Attr::Unknown(u) => doubtful.push((
+                    res,
+                    &route.target,
+                    unresolved(u, &format!("route {}: destination", res.name)),
+                    "unresolved destination".into(),
+                )),
+            }
+        }
+        known.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut remaining = space.clone();
+        let mut i = 0;
+        while i < known.len() {
+            let len = known[i].0;
+            let mut j = i;
+            let mut taken = Space::empty();
+            while j < known.len() && known[j].0 == len {
+                let (_, dest, res, target, text) = &known[j];
+                let part = remaining.intersect(dest);
+                taken = taken.union(dest);
+                if !part.is_empty() {
+                    let (mut es, c) = self.target(res, target, &part, vpc.as_ref(), stack, depth);
+                    cut |= c;
+                    prefix_hops(&mut es, &table_hop, res, text, target, self.net);
+                    exits.extend(es);
+                }
+                j += 1;
+            }
+            remaining = remaining.difference(&taken);
+            i = j;
+        }
+        for (res, target, why, text) in doubtful {
+            let (mut es, c) = self.target(res, target, &space, vpc.as_ref(), stack, depth);
+            cut |= c;
+            prefix_hops(&mut es, &table_hop, res, &text, target, self.net);
+            for e in &mut es {
+                if e.uncertain.is_none() {
+                    e.uncertain = Some(why.clone());
+                }
+            }
+            exits.extend(es);
+        }
+        for prop in self.net.propagations_of(table.as_str()) {
+            let vgw = match &prop.kind {
+                Kind::VpnGatewayRoutePropagation(p) => match &p.vpn_gateway {
+                    Attr::Known(v) => self.net.name_of(v),
+                    Attr::Unknown(_) => "an unresolved gateway".into(),
+                },
+                _ => continue,
+            };
+            exits.push(Exit {
+                kind: ExitKind::Beyond(format!("virtual private gateway {vgw}")),
+                space: space.clone(),
+                hops: vec![
+                    table_hop.clone(),
+                    Hop::new(prop, format!("routes propagated from {vgw}")),
+                    Hop::external("Network", "on-premises network", "prefixes learned by BGP"),
+                ],
+                via: vec![format!("virtual private gateway {vgw}")],
+                uncertain: Some(UnknownFinding {
+                    rule: "EP902".into(),
+                    message: format!(
+                        "route propagation {}: the prefixes {vgw} announces are learned at run time; a public prefix (or a default route) from on-premises would send traffic there",
+                        prop.name
+                    ),
+                    span: Some(prop.span.clone()),
+                }),
+            });
+        }
+        (exits, cut)
+    }
+
+    /// Where a part of the space goes from a route target. Hops start at the target.
+    fn target(
+        &mut self,
+        route: &'m Resource,
+        target: &'m Attr<RouteTarget>,
+        part: &Space,
+        vpc: Option<&Ident>,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+    ) -> (Vec<Exit>, bool) {
+        let t = match target {
+            Attr::Known(t) => t,
+            Attr::Unknown(u) => {
+                return (
+                    vec![Exit {
+                        kind: ExitKind::Beyond("an unresolved target".into()),
+                        space: part.clone(),
+                        hops: Vec::new(),
+                        via: vec!["an unresolved target".into()],
+                        uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
+                    }],
+                    false,
+                )
+            }
+        };
+        if t.kind == TargetKind::Local {
+            return (Vec::new(), false);
+        }
+        let id = match &t.id {
+            Attr::Known(id) => id,
+            Attr::Unknown(u) => {
+                return (
+                    vec![Exit {
+                        kind: ExitKind::Beyond("an unresolved target".into()),
+                        space: part.clone(),
+                        hops: Vec::new(),
+                        via: vec![format!("an unresolved {:?}", t.kind)],
+                        uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
+                    }],
+                    false,
+                )
+            }
+        };
+        let ctx = self.ctx();
+        let resource = ctx.get(id).or_else(|| id.split_attribute().and_then(|(o, _)| ctx.get(&o)));
+        let name = self.net.name_of(id);
+        let ended = |kind: ExitKind, hops: Vec<Hop>, via: String| Exit {
+            kind,
+            space: part.clone(),
+            hops,
+            via: vec![via],
+            uncertain: None,
+        };
+        let internet_hop = || Hop::external("Internet", "internet", "any public address");
+        if let Some(r) = resource {
+            match &r.kind {
+                Kind::InternetGateway(_) => {
+                    return (
+                        vec![ended(
+                            ExitKind::Internet,
+                            vec![Hop::new(r, "internet gateway"), internet_hop()],
+                            format!("internet gateway {}", r.name),
+                        )],
+                        false,
+                    )
+                }
+                Kind::EgressOnlyInternetGateway(_) => {
+                    let v6 = Space { v4: Default::default(), v6: part.v6.clone() };
+                    if v6.is_empty() {
+                        return (Vec::new(), false);
+                    }
+                    let mut e = ended(
+                        ExitKind::EgressOnly,
+                        vec![Hop::new(r, "egress-only internet gateway (IPv6 out)"), internet_hop()],
+                        format!("egress-only internet gateway {}", r.name),
+                    );
+                    e.space = v6;
+                    return (vec![e], false);
+                }
+                Kind::VpnGateway(_) | Kind::CarrierGateway(_) => {
+                    let what = if matches!(r.kind, Kind::VpnGateway(_)) {
+                        "virtual private gateway"
+                    } else {
+                        "carrier gateway"
+                    };
+                    return (
+                        vec![ended(
+                            ExitKind::Beyond(format!("{what} {}", r.name)),
+                            vec![
+                                Hop::new(r, what),
+                                Hop::external("Network", "outside the scan", "network beyond the gateway"),
+                            ],
+                            format!("{what} {}", r.name),
+                        )],
+                        false,
+                    );
+                }
+                Kind::NatGateway(nat) => return self.nat(r, nat, part, stack, depth),
+                Kind::Instance(_) | Kind::NetworkInterface(_) => {
+                    return (
+                        vec![ended(
+                            ExitKind::Internet,
+                            vec![
+                                Hop::new(r, "NAT instance or appliance: forwards traffic onward"),
+                                internet_hop(),
+                            ],
+                            format!("appliance {}", r.name),
+                        )],
+                        false,
+                    )
+                }
+                Kind::TransitGateway(_) => return self.transit(r, vpc, part, stack, depth),
+                Kind::VpcPeeringConnection(p) => {
+                    let sides = [&p.vpc, &p.peer_vpc];
+                    let both_in_scan = sides.iter().all(|s| matches!(s, Attr::Known(v) if ctx.get(v).is_some()));
+                    if both_in_scan {
+                        // Peering is not transitive: the peer takes only its own addresses,
+                        // and those are part of the scan.
+                        return (Vec::new(), false);
+                    }
+                    return (
+                        vec![ended(
+                            ExitKind::Beyond(format!("VPC peering {}", r.name)),
+                            vec![Hop::new(r, "VPC peering to a VPC outside the scan")],
+                            format!("VPC peering {}", r.name),
+                        )],
+                        false,
+                    );
+                }
+                Kind::NetworkFirewall(fw) => {
+                    let subnets = fw.subnets.clone();
+                    let allowed = self.firewall_allowed(fw);
+                    return self.inspection(r, format!("Network Firewall {}", r.name), allowed, &subnets, part, stack, depth);
+                }
+                Kind::VpcEndpoint(ep) if matches!(ep.endpoint_type, Some(Attr::Known(EndpointType::GatewayLoadBalancer))) => {
+                    let subnets = ep.subnets.clone();
+                    return self.inspection(
+                        r,
+                        format!("Gateway Load Balancer endpoint {}", r.name),
+                        "the appliance's rules are not in the scan".into(),
+                        &subnets,
+                        part,
+                        stack,
+                        depth,
+                    );
+                }
+                _ => {
+                    return (
+                        vec![Exit {
+                            kind: ExitKind::Beyond(r.name.clone()),
+                            space: part.clone(),
+                            hops: vec![Hop::new(r, "route target of an unsupported kind")],
+                            via: vec![r.name.clone()],
+                            uncertain: Some(UnknownFinding {
+                                rule: "EP903".into(),
+                                message: format!("route {}: target {} is a {}, which egressproof does not model as a route target", route.name, r.name, r.type_name),
+                                span: Some(route.span.clone()),
+                            }),
+                        }],
+                        false,
+                    )
+                }
+            }
+        }
+        // Not in the scan: decide by the target kind and the physical ID's prefix.
+        let lit = id.as_str();
+        let (kind, note) = match t.kind {
+            TargetKind::InternetGateway => (ExitKind::Internet, "internet gateway outside the scan"),
+            TargetKind::Gateway if lit.starts_with("igw-") => (ExitKind::Internet, "internet gateway outside the scan"),
+            TargetKind::Gateway if lit.starts_with("vgw-") => (
+                ExitKind::Beyond(format!("virtual private gateway {lit}")),
+                "virtual private gateway outside the scan",
+            ),
+            TargetKind::EgressOnlyInternetGateway => {
+                let v6 = Space { v4: Default::default(), v6: part.v6.clone() };
+                if v6.is_empty() {
+                    return (Vec::new(), false);
+                }
+                return (
+                    vec![Exit {
+                        kind: ExitKind::EgressOnly,
+                        space: v6,
+                        hops: vec![Hop::external("AWS::EC2::EgressOnlyInternetGateway", lit, "egress-only internet gateway outside the scan"), internet_hop()],
+                        via: vec![format!("egress-only internet gateway {lit}")],
+                        uncertain: None,
+                    }],
+                    false,
+                );
+            }
+            TargetKind::NatGateway => (ExitKind::Internet, "NAT gateway outside the scan: assumed to reach the internet"),
+            TargetKind::Instance | TargetKind::NetworkInterface => {
+                (ExitKind::Internet, "instance or network interface outside the scan: an appliance that forwards anywhere")
+            }
+            TargetKind::TransitGateway => (ExitKind::Beyond(format!("transit gateway {lit}")), "transit gateway outside the scan"),
+            TargetKind::VpcPeeringConnection => (ExitKind::Beyond(format!("VPC peering {lit}")), "VPC peering outside the scan"),
+            TargetKind::VpnGateway => (ExitKind::Beyond(format!("virtual private gateway {lit}")), "virtual private gateway outside the scan"),
+            TargetKind::CarrierGateway => (ExitKind::Beyond(format!("carrier gateway {lit}")), "carrier gateway outside the scan"),
+            TargetKind::LocalGateway => (ExitKind::Beyond(format!("local gateway {lit}")), "Outposts local gateway: on-premises network"),
+            TargetKind::CoreNetwork => (ExitKind::Beyond(format!("Cloud WAN core network {lit}")), "Cloud WAN core network outside the scan"),
+            TargetKind::VpcEndpoint => (
+                ExitKind::Filtered {
+                    firewall: format!("endpoint {lit}"),
+                    allowed: "the inspecting appliance is not in the scan".into(),
+                },
+                "firewall or Gateway Load Balancer endpoint outside the scan",
+            ),
+            TargetKind::Gateway => {
+                return (
+                    vec![Exit {
+                        kind: ExitKind::Beyond(format!("gateway {lit}")),
+                        space: part.clone(),
+                        hops: vec![Hop::external("Gateway", lit, "gateway outside the scan")],
+                        via: vec![format!("gateway {lit}")],
+                        uncertain: Some(UnknownFinding {
+                            rule: "EP902".into(),
+                            message: format!("route {}: gateway {lit} is not in the scan and its ID does not tell an internet gateway from a VPN gateway", route.name),
+                            span: Some(route.span.clone()),
+                        }),
+                    }],
+                    false,
+                )
+            }
+            TargetKind::Local => return (Vec::new(), false),
+        };
+        let mut hops = vec![Hop::external(&format!("{:?}", t.kind), &name, note)];
+        if kind == ExitKind::Internet {
+            hops.push(internet_hop());
+        }
+        (vec![ended(kind, hops, name)], false)
+    }
+
+    /// Continues from a NAT gateway in its own subnet's route table (and NACL).
+    fn nat(
+        &mut self,
+        r: &'m Resource,
+        nat: &'m egressproof_model::NatGateway,
+        part: &Space,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+    ) -> (Vec<Exit>, bool) {
+        let private = matches!(&nat.connectivity, Some(Attr::Known(c)) if c.eq_ignore_ascii_case("private"));
+        let mut input = part.clone();
+        // NAT64: IPv6 traffic to 64:ff9b::/96 leaves as IPv4 to any address.
+        if let Ok(IpNet::V6(n64)) = "64:ff9b::/96".parse::<IpNet>() {
+            if part.intersects(&Space::v6_net(&n64)) && !private {
+                input = input.union(&Space { v4: internet().v4, v6: Default::default() });
+            }
+        }
+        let hop = Hop::new(r, if private { "private NAT gateway" } else { "NAT gateway" });
+        let via = format!("NAT gateway {}", r.name);
+        let subnets = Attr::Known(match &nat.subnet {
+            Attr::Known(s) => vec![s.clone()],
+            Attr::Unknown(u) => {
+                return (
+                    vec![Exit {
+                        kind: ExitKind::Internet,
+                        space: part.clone(),
+                        hops: vec![hop],
+                        via: vec![via],
+                        uncertain: Some(unresolved(u, &format!("NAT gateway {}: its subnet", r.name))),
+                    }],
+                    false,
+                )
+            }
+        });
+        let (exits, cut) = self.through_subnets(&subnets, &input, stack, depth, &r.name);
+        let mut out = Vec::new();
+        for mut e in exits {
+            if private && matches!(e.kind, ExitKind::Internet | ExitKind::EgressOnly) {
+                // A private NAT gateway's traffic to an internet gateway is dropped.
+                continue;
+            }
+            e.hops.insert(0, hop.clone());
+            e.via.insert(0, via.clone());
+            out.push(e);
+        }
+        (out, cut)
+    }
+
+    /// Continues through a set of subnets (a NAT's, a firewall's): their NACL and route tables.
+    fn through_subnets(
+        &mut self,
+        subnets: &Attr<Vec<Ident>>,
+        part: &Space,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+        owner: &str,
+    ) -> (Vec<Exit>, bool) {
+        let ctx = self.ctx();
+        let mut out = Vec::new();
+        let mut cut = false;
+        let list = match subnets {
+            Attr::Known(l) => l,
+            Attr::Unknown(u) => {
+                out.push(Exit {
+                    kind: ExitKind::Internet,
+                    space: part.clone(),
+                    hops: Vec::new(),
+                    via: Vec::new(),
+                    uncertain: Some(unresolved(u, &format!("{owner}: its subnets"))),
+                });
+                return (out, false);
+            }
+        };
+        for sid in list {
+            let subnet = match ctx.get(sid) {
+                Some(s) => s,
+                None => {
+                    out.push(Exit {
+                        kind: ExitKind::Internet,
+                        space: part.clone(),
+                        hops: Vec::new(),
+                        via: Vec::new(),
+                        uncertain: Some(UnknownFinding {
+                            rule: "EP902".into(),
+                            message: format!("{owner}: subnet {sid} is not in the scan, so where its traffic goes is unknown"),
+                            span: None,
+                        }),
+                    });
+                    continue;
+                }
+            };
+            let vpc = match &subnet.kind {
+                Kind::Subnet(s) => match &s.vpc {
+                    Attr::Known(v) => v.clone(),
+                    Attr::Unknown(u) => {
+                        self.unknowns.push(unresolved(u, &format!("subnet {}: its VPC", subnet.name)));
+                        continue;
+                    }
+                },
+                _ => continue,
+            };
+            let (nacl, _) = self.net.subnet_nacl(subnet, &vpc);
+            let tables = self.net.subnet_tables(subnet, &vpc);
+            self.unknowns.extend(tables.unknowns.iter().cloned());
+            let subnet_hop = Hop::new(subnet, format!("{owner} is in this subnet"));
+            for table in tables.tables.iter().chain(tables.maybe.iter().map(|(t, _)| t)) {
+                let doubt = tables.maybe.iter().find(|(t, _)| t == table).map(|(_, u)| u.clone());
+                let (exits, c) = self.table(table, stack, depth + 1);
+                cut |= c;
+                for e in exits.iter() {
+                    let space = e.space.intersect(part);
+                    let sure = space.intersect(&nacl.sure);
+                    let maybe_only = space.intersect(&nacl.maybe).difference(&sure);
+                    let mut hops = vec![subnet_hop.clone()];
+                    hops.extend(e.hops.iter().cloned());
+                    if !sure.is_empty() {
+                        out.push(Exit {
+                            kind: e.kind.clone(),
+                            space: sure,
+                            hops: hops.clone(),
+                            via: e.via.clone(),
+                            uncertain: doubt.clone().or_else(|| e.uncertain.clone()),
+                        });
+                    }
+                    if !maybe_only.is_empty() {
+                        out.push(Exit {
+                            kind: e.kind.clone(),
+                            space: maybe_only,
+                            hops,
+                            via: e.via.clone(),
+                            uncertain: nacl.unknowns.first().cloned().or_else(|| doubt.clone()).or_else(|| e.uncertain.clone()),
+                        });
+                    }
+                }
+            }
+        }
+        (out, cut)
+    }
+
+    /// Traffic through an inspecting firewall or appliance: whatever leaves beyond it is
+    /// filtered egress (EP204), still egress.
+    #[allow(clippy::too_many_arguments)]
+    fn inspection(
+        &mut self,
+        r: &'m Resource,
+        name: String,
+        allowed: String,
+        subnets: &Attr<Vec<Ident>>,
+        part: &Space,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+    ) -> (Vec<Exit>, bool) {
+        let hop = Hop::new(r, format!("inspected; allows: {allowed}"));
+        let kind = ExitKind::Filtered { firewall: name.clone(), allowed: allowed.clone() };
+        if !matches!(subnets, Attr::Known(l) if !l.is_empty()) {
+            return (
+                vec![Exit {
+                    kind,
+                    space: part.clone(),
+                    hops: vec![hop],
+                    via: vec![name],
+                    uncertain: None,
+                }],
+                false,
+            );
+        }
+        let (exits, cut) = self.through_subnets(subnets, part, stack, depth, &r.name);
+        let out = exits
+            .into_iter()
+            .map(|mut e| {
+                e.kind = kind.clone();
+                e.hops.insert(0, hop.clone());
+                e.via.insert(0, name.clone());
+                e
+            })
+            .collect();
+        (out, cut)
+    }
+
+    /// The domains a Network Firewall's stateful rule groups allow, as text.
+    fn firewall_allowed(&self, fw: &egressproof_model::NetworkFirewall) -> String {
+        let ctx = self.ctx();
+        let Attr::Known(policy) = &fw.policy else {
+            return "unknown (firewall policy unresolved)".into();
+        };
+        let Some(Kind::NetworkFirewallPolicy(p)) = ctx.get(policy).map(|r| &r.kind) else {
+            return "unknown (firewall policy not in the scan)".into();
+        };
+        let Attr::Known(groups) = &p.stateful_rule_groups else {
+            return "unknown (rule groups unresolved)".into();
+        };
+        let mut domains = Vec::new();
+        for g in groups {
+            match ctx.get(g).map(|r| &r.kind) {
+                Some(Kind::NetworkFirewallRuleGroup(rg)) => match &rg.allowed_domains {
+                    Attr::Known(d) => domains.extend(d.iter().cloned()),
+                    Attr::Unknown(_) => return "unknown (a rule group's domains are unresolved)".into(),
+                },
+                _ => return format!("unknown (rule group {g} not in the scan)"),
+            }
+        }
+        if domains.is_empty() {
+            "no domain allow-list (rules other than domain lists)".into()
+        } else {
+            domains.join(", ")
+        }
+    }
+
+    /// Follows a transit gateway in the scan: the VPC's attachment, its TGW route table, the
+    /// route's attachment into another VPC and that VPC's subnets' route tables. Whatever cannot
+    /// be followed ends "beyond" (EP203).
+    fn transit(
+        &mut self,
+        r: &'m Resource,
+        vpc: Option<&Ident>,
+        part: &Space,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+    ) -> (Vec<Exit>, bool) {
+        let ctx = self.ctx();
+        let beyond = |why: &str| Exit {
+            kind: ExitKind::Beyond(format!("transit gateway {}", r.name)),
+            space: part.clone(),
+            hops: vec![Hop::new(r, format!("transit gateway: {why}"))],
+            via: vec![format!("transit gateway {}", r.name)],
+            uncertain: None,
+        };
+        let atts: Vec<&'m Resource> = self.tgw.attachments.get(r.id.as_str()).cloned().unwrap_or_default();
+        let own = atts.iter().find(|a| matches!(&a.kind, Kind::TransitGatewayAttachment(t) if matches!((&t.vpc, vpc), (Attr::Known(v), Some(w)) if v == w)));
+        let Some(own) = own else {
+            return (vec![beyond("this VPC's attachment is not in the scan")], false);
+        };
+        let tables: Vec<&'m Ident> = self.tgw.associations.get(own.id.as_str()).cloned().unwrap_or_default();
+        if tables.is_empty() {
+            return (vec![beyond("the attachment's route table (the default one?) is not in the scan")], false);
+        }
+        let mut out = Vec::new();
+        let mut cut = false;
+        for rt in tables {
+            let routes: Vec<&'m Resource> = self.tgw.routes.get(rt.as_str()).cloned().unwrap_or_default();
+            let mut known: Vec<(u8, Space, &'m Resource, Option<&'m Attr<Ident>>)> = Vec::new();
+            for res in &routes {
+                if let Kind::TransitGatewayRoute(tr) = &res.kind {
+                    match &tr.destination {
+                        Attr::Known(egressproof_model::Destination::V4(n)) => known.push((n.prefix_len(), Space::v4_net(n), res, tr.attachment.as_ref())),
+                        Attr::Known(egressproof_model::Destination::V6(n)) => known.push((n.prefix_len(), Space::v6_net(n), res, tr.attachment.as_ref())),
+                        _ => {
+                            let mut e = beyond("a route with an unresolved destination");
+                            e.uncertain = Some(UnknownFinding {
+                                rule: "EP902".into(),
+                                message: format!("transit gateway route {}: destination not resolved", res.name),
+                                span: Some(res.span.clone()),
+                            });
+                            out.push(e);
+                        }
+                    }
+                }
+            }
+            known.sort_by(|a, b| b.0.cmp(&a.0));
+            let mut remaining = part.clone();
+            for (_, dest, res, att) in known {
+                let p = remaining.intersect(&dest);
+                remaining = remaining.difference(&dest);
+                if p.is_empty() {
+                    continue;
+                }
+                let Some(att) = att else { continue }; // blackhole
+                let hop_route = Hop::new(res, "transit gateway route");
+                let Attr::Known(att_id) = att else {
+                    let mut e = beyond("a route with an unresolved attachment");
+                    e.space = p;
+                    e.uncertain = Some(UnknownFinding {
+                        rule: "EP902".into(),
+                        message: format!("transit gateway route {}: attachment not resolved", res.name),
+                        span: Some(res.span.clone()),
+                    });
+                    out.push(e);
+                    continue;
+                };
+                let target = ctx.get(att_id);
+                let Some((att_res, Kind::TransitGatewayAttachment(a))) = target.map(|t| (t, &t.kind)) else {
+                    let mut e = beyond(&format!("route to attachment {att_id} outside the scan (VPN, Direct Connect or another VPC)"));
+                    e.space = p;
+                    out.push(e);
+                    continue;
+                };
+                let (exits, c) = self.through_subnets(&a.subnets, &p, stack, depth, &att_res.name);
+                cut |= c;
+                for mut e in exits {
+                    e.hops.splice(0..0, [Hop::new(r, "transit gateway"), hop_route.clone(), Hop::new(att_res, "attachment into another VPC")]);
+                    e.via.insert(0, format!("transit gateway {}", r.name));
+                    out.push(e);
+                }
+            }
+            if !remaining.is_empty() {
+                let mut e = beyond("addresses without a static route may match routes propagated at run time");
+                e.space = remaining;
+                e.uncertain = Some(UnknownFinding {
+                    rule: "EP902".into(),
+                    message: format!(
+                        "transit gateway {}: routes propagated into its route table are learned at run time",
+                        r.name
+                    ),
+                    span: Some(r.span.clone()),
+                });
+                out.push(e);
+            }
+        }
+        (out, cut)
+    }
+}
+
+/// Puts the route table and route hops in front of a target's exits.
+fn prefix_hops(
+    exits: &mut [Exit],
+    table_hop: &Hop,
+    route: &Resource,
+    dest: &str,
+    target: &Attr<RouteTarget>,
+    net: &Network<'_, '_>,
+) {
+    let target_name = match target {
+        Attr::Known(t) => match &t.id {
+            Attr::Known(id) => net.name_of(id),
+            Attr::Unknown(_) => "<unresolved>".into(),
+        },
+        Attr::Unknown(_) => "<unresolved>".into(),
+    };
+    let route_hop = Hop::new(route, format!("{dest} -> {target_name}"));
+    for e in exits.iter_mut() {
+        e.hops.splice(0..0, [table_hop.clone(), route_hop.clone()]);
+    }
+}
+
+/// A few words for an exit kind, for messages.
+pub fn describe(kind: &ExitKind) -> String {
+    match kind {
+        ExitKind::Internet => "the internet".into(),
+        ExitKind::EgressOnly => "the IPv6 internet".into(),
+        ExitKind::Beyond(what) => format!("a network outside the scan ({what})"),
+        ExitKind::Filtered { firewall, .. } => format!("the internet through {firewall}"),
+    }
+}

@@ -1,0 +1,129 @@
+use crate::net::endpoints::endpoint_uses;
+use crate::net::service::Service;
+use crate::rules::util::finding;
+use crate::{Context, Sink};
+use egressproof_model::{Attr, Kind};
+use egressproof_policy::{s3_foreign_write, Exposure, Ours};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an S3 VPC endpoint (gateway or interface) that a workload reaches (its subnet's
+    /// route table carries the endpoint's route, or the interface endpoint is in its VPC) and
+    /// whose policy lets writes reach buckets outside your account or organization: no policy
+    /// at all (AWS's default allows everything), `Resource: "*"`, or bucket-name wildcards such
+    /// as `*sagemaker*` without an `aws:ResourceAccount` / `aws:ResourceOrgID` condition.
+    ///
+    /// ## Why is this bad?
+    /// A private subnet with no internet route still reaches S3 through the endpoint. With a
+    /// permissive policy, anyone on the workload can `aws s3 cp` data into a bucket of their
+    /// own account, using their own credentials: the best-known exfiltration path from
+    /// "isolated" SageMaker environments.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// S3Endpoint:
+    ///   Type: AWS::EC2::VPCEndpoint
+    ///   Properties:
+    ///     VpcId: !Ref Vpc
+    ///     ServiceName: !Sub com.amazonaws.${AWS::Region}.s3
+    ///     RouteTableIds: [!Ref PrivateRouteTable]
+    ///     # no PolicyDocument: full access to every bucket
+    /// ```
+    /// ```hcl
+    /// resource "aws_vpc_endpoint" "s3" {
+    ///   vpc_id          = aws_vpc.main.id
+    ///   service_name    = "com.amazonaws.eu-west-1.s3"
+    ///   route_table_ids = [aws_route_table.private.id]
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Give the endpoint a policy whose statements require
+    /// `aws:ResourceAccount: ${AWS::AccountId}` (or `aws:ResourceOrgID`) and
+    /// `aws:PrincipalAccount`, or list exact bucket ARNs that you own. Allow the AWS-owned
+    /// buckets SageMaker needs (ECR layers, Python package mirrors) by exact ARN.
+    code: "EP301",
+    name: "s3-endpoint-foreign-write",
+    severity: High,
+    summary: "S3 endpoint lets writes reach buckets outside the account",
+    check: check,
+}
+
+/// Exact bucket names the scan creates: a policy that names them is not a wildcard.
+pub(crate) fn ours(ctx: &Context<'_>, sink: &mut Sink) -> Ours {
+    let mut buckets: Vec<String> = ctx
+        .of(|k| match k {
+            Kind::Bucket(b) => Some(b),
+            _ => None,
+        })
+        .filter_map(|(_, b)| match &b.name {
+            Some(Attr::Known(n)) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    buckets.sort();
+    buckets.dedup();
+    sink.assumptions.push(if buckets.is_empty() {
+        "S3 buckets counted as ours: none named in the scan (only the deploying account's, by condition)".to_string()
+    } else {
+        format!("S3 buckets counted as ours: {}", buckets.join(", "))
+    });
+    Ours {
+        accounts: Vec::new(),
+        orgs: Vec::new(),
+        buckets,
+    }
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    let uses = endpoint_uses(ctx);
+    let mut ours_cache = None;
+    for u in &uses {
+        match &u.service {
+            Service::Aws(s) if s == "s3" || s.starts_with("s3-") || s.starts_with("s3.") => {}
+            Service::Unknown(why) => {
+                sink.unknown(
+                    "EP902",
+                    format!(
+                        "VPC endpoint {}: service name not resolved ({why}); an S3 endpoint with an open policy would be a channel",
+                        u.resource.name
+                    ),
+                    Some(u.resource.span.clone()),
+                );
+                continue;
+            }
+            _ => continue,
+        }
+        if let Some(unknown) = &u.unknown {
+            sink.unknowns.push(unknown.clone());
+            continue;
+        }
+        let ours = ours_cache.get_or_insert_with(|| ours(ctx, sink));
+        match s3_foreign_write(u.endpoint.policy.as_ref(), ours) {
+            Exposure::Closed => {}
+            Exposure::Open { context } => {
+                let mut f = finding(
+                    &RULE,
+                    u.resource,
+                    format!(
+                        "S3 endpoint {} lets data be written to buckets outside the account: {context}.",
+                        u.resource.name
+                    ),
+                    u.path(&format!("policy admits: {context}")),
+                );
+                f.path.push(crate::Hop::external(
+                    "AWS::S3::Bucket",
+                    "a bucket of another account",
+                    "writable through the endpoint",
+                ));
+                f.workloads = u.workloads();
+                sink.findings.push(f);
+            }
+            Exposure::Undecided { code, reason } => sink.unknown(
+                code,
+                format!("S3 endpoint {}: policy not decided: {reason}", u.resource.name),
+                Some(u.resource.span.clone()),
+            ),
+        }
+    }
+}
