@@ -1,8 +1,44 @@
 //! The IAM policy language, evaluated symbolically.
 //!
-//! (Being built: see the exposure functions below for the contract the analysis relies on.)
+//! A policy is parsed once ([`parse`]) from the model's [`Value`] (a map, or JSON text with
+//! symbolic parts such as `${AWS::AccountId}`). The symbolic engine ([`PolicySet::evaluate`])
+//! answers, for an action and a question ("from outside the corporate network"), one of three
+//! things: allowed for certain (with a request context that gets through), denied in every
+//! context, or undecided (EP902: an unresolved value; EP903: a key or construct not modelled).
+//! Undecided is never read as denied. The concrete evaluator ([`concrete::is_allowed`]) decides
+//! one request and is the oracle of the property tests.
+//!
+//! ```
+//! use egressproof_policy::{parse, Answer, PolicySet, cond::{Cond, Condition, Op, SetOp}};
+//! use egressproof_model::Value;
+//! let p = parse(&Value::from(r#"{"Statement":[
+//!     {"Effect":"Allow","Action":"sagemaker:*","Resource":"*"},
+//!     {"Effect":"Deny","Action":"sagemaker:CreatePresigned*","Resource":"*",
+//!      "Condition":{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#)).unwrap();
+//! let set = PolicySet { identity: vec![&p], ..Default::default() };
+//! // From anywhere but the corporate network (through an endpoint there is no source IP, and
+//! // NotIpAddress on an absent key is true: the deny applies there too).
+//! let outside = vec![Cond::Test(Condition { op: Op::NotIpAddress, set: SetOp::Single,
+//!     if_exists: true, key: "aws:sourceip".into(), values: vec!["203.0.113.0/24".into()] })];
+//! assert_eq!(set.evaluate("sagemaker:CreatePresignedDomainUrl", &[outside]), Answer::Denied);
+//! ```
+//!
+//! Architecture invariant: this crate knows IAM and the model's values, nothing of templates or
+//! rules; it never reads files.
 
-use egressproof_model::Value;
+pub mod concrete;
+pub mod cond;
+mod glob;
+pub mod managed;
+pub mod parse;
+pub mod sagemaker_keys;
+pub mod symbolic;
+
+pub use parse::{parse, Effect, ParseError, Policy, Statement, PRINCIPAL_KEY, RESOURCE_KEY};
+pub use symbolic::{Answer, PolicySet, Space, Witness};
+
+use cond::{Cond, Condition, Op, SetOp};
+use egressproof_model::{Pseudo, Symbol, Value};
 
 /// What the scan counts as "ours": the deploying account (always, as the `AWS::AccountId`
 /// symbol), account IDs and organization IDs the user or the templates name, and bucket names
@@ -12,6 +48,15 @@ pub struct Ours {
     pub accounts: Vec<String>,
     pub orgs: Vec<String>,
     pub buckets: Vec<String>,
+}
+
+impl Ours {
+    /// Our accounts as rendered values, the deploying account's symbol included.
+    fn account_values(&self) -> Vec<String> {
+        let mut v = vec![Value::symbol(Symbol::Pseudo(Pseudo::AccountId)).render()];
+        v.extend(self.accounts.iter().cloned());
+        v
+    }
 }
 
 /// The answer to "can data get out through this policy?". Three answers, never two.
@@ -26,22 +71,147 @@ pub enum Exposure {
     Undecided { code: &'static str, reason: String },
 }
 
+fn test(op: Op, key: &str, values: Vec<String>) -> Cond {
+    Cond::Test(Condition {
+        op,
+        set: SetOp::Single,
+        if_exists: false,
+        key: key.to_string(),
+        values,
+    })
+}
+
+/// The question's origin: requests that come through the endpoint whose policy this is.
+fn through_endpoint() -> Cond {
+    test(Op::Null, symbolic::SOURCE_VPCE, vec!["false".into()])
+}
+
 /// EP301: through an S3 endpoint with this policy (`None`: AWS's default full-access policy),
 /// can a write reach a bucket outside our account or organization?
+///
+/// A bucket is ours when its account is ours (`aws:ResourceAccount`), its organization is ours
+/// (`aws:ResourceOrgID`: `ours.orgs`, and any organization ID the policy itself names, which
+/// the policy's author evidently counts as theirs), or its name is one the scan creates. A
+/// bucket-name wildcard (`arn:aws:s3:::*sagemaker*`) names buckets anyone can create.
 pub fn s3_foreign_write(policy: Option<&Value>, ours: &Ours) -> Exposure {
-    let _ = ours;
-    match policy {
-        None => Exposure::Open { context: "default endpoint policy: any principal, any bucket".into() },
-        Some(_) => Exposure::Undecided { code: "EP903", reason: "policy evaluation not implemented".into() },
+    let Some(doc) = policy else {
+        return Exposure::Open {
+            context: "default endpoint policy: any principal, any bucket".into(),
+        };
+    };
+    let p = match parse(doc) {
+        Ok(p) => p,
+        Err(e) => return undecided_from_parse(&e),
+    };
+    let mut orgs = ours.orgs.clone();
+    for s in &p.statements {
+        for key in ["aws:resourceorgid", "aws:principalorgid"] {
+            for c in s.conds_on(key) {
+                if !c.op.negated() || c.op == Op::StringNotEquals {
+                    orgs.extend(c.values.iter().filter(|v| !glob::is_pattern(v)).cloned());
+                }
+            }
+        }
     }
+    let mut our_arns = Vec::new();
+    for b in &ours.buckets {
+        our_arns.push(format!("arn:aws:s3:::{b}"));
+        our_arns.push(format!("arn:aws:s3:::{b}/*"));
+    }
+    let question = vec![vec![
+        through_endpoint(),
+        test(Op::Null, "aws:resourceaccount", vec!["false".into()]),
+        test(
+            Op::StringNotEquals,
+            "aws:resourceaccount",
+            ours.account_values(),
+        ),
+        test(Op::StringNotEquals, "aws:resourceorgid", orgs),
+        test(Op::StringNotLike, RESOURCE_KEY, our_arns),
+    ]];
+    let set = PolicySet {
+        identity: vec![&p],
+        ..Default::default()
+    };
+    exposure(set.evaluate("s3:PutObject", &question), "s3:PutObject")
 }
 
 /// EP302: through an interface endpoint with this policy (`None`: the default full-access
 /// policy), can credentials of another account, or a resource of another account, be used?
 pub fn foreign_use(policy: Option<&Value>, ours: &Ours) -> Exposure {
-    let _ = ours;
-    match policy {
-        None => Exposure::Open { context: "default endpoint policy: any principal, any resource".into() },
-        Some(_) => Exposure::Undecided { code: "EP903", reason: "policy evaluation not implemented".into() },
+    let Some(doc) = policy else {
+        return Exposure::Open {
+            context: "default endpoint policy: any principal, any resource".into(),
+        };
+    };
+    let p = match parse(doc) {
+        Ok(p) => p,
+        Err(e) => return undecided_from_parse(&e),
+    };
+    let accounts = ours.account_values();
+    let question = vec![
+        vec![
+            through_endpoint(),
+            test(
+                Op::StringNotEquals,
+                "aws:principalaccount",
+                accounts.clone(),
+            ),
+        ],
+        vec![
+            through_endpoint(),
+            test(Op::Null, "aws:resourceaccount", vec!["false".into()]),
+            test(Op::StringNotEquals, "aws:resourceaccount", accounts),
+        ],
+    ];
+    let set = PolicySet {
+        identity: vec![&p],
+        ..Default::default()
+    };
+    let mut undecided = None;
+    for action in candidate_actions(&p) {
+        match set.evaluate(&action, &question) {
+            Answer::Allowed(w) => return exposure(Answer::Allowed(w), &action),
+            Answer::Denied => {}
+            u @ Answer::Undecided { .. } => {
+                undecided.get_or_insert(exposure(u, &action));
+            }
+        }
+    }
+    undecided.unwrap_or(Exposure::Closed)
+}
+
+/// One action per pattern the policy names (and one it does not name, for `NotAction`).
+fn candidate_actions(p: &Policy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in &p.statements {
+        for pat in s.actions.patterns() {
+            let a: String = pat
+                .chars()
+                .map(|c| if c == '*' || c == '?' { 'x' } else { c })
+                .collect();
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out.push("egressproof:unnamedaction".into());
+    out
+}
+
+fn undecided_from_parse(e: &ParseError) -> Exposure {
+    Exposure::Undecided {
+        code: e.code(),
+        reason: e.to_string(),
+    }
+}
+
+fn exposure(a: Answer, action: &str) -> Exposure {
+    match a {
+        Answer::Allowed(w) => Exposure::Open {
+            context: format!("{action} with {}", w.describe_keys()),
+        },
+        Answer::Denied => Exposure::Closed,
+        Answer::Undecided { code, reason, .. } => Exposure::Undecided { code, reason },
     }
 }

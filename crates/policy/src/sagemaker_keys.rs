@@ -1,0 +1,96 @@
+//! SageMaker's network condition keys and the actions that carry them, as data.
+//!
+//! Source: AWS Service Authorization Reference, "Actions, resources, and condition keys for
+//! Amazon SageMaker AI" (docs.aws.amazon.com/service-authorization/latest/reference/
+//! list_amazonsagemaker.html), the Condition keys column of the Actions table. A guardrail that
+//! forgets one of these actions leaves a way to create the resource unguarded (EP504); an
+//! action that does not carry the key never has it in the request, so a Deny keyed on its
+//! presence never fires there and a Deny keyed on its absence always does.
+
+/// `sagemaker:NetworkIsolation` (Bool): `EnableNetworkIsolation` of the request; absent when the
+/// request omits it, and then the resource is created *without* isolation.
+pub const NETWORK_ISOLATION: &str = "sagemaker:NetworkIsolation";
+/// `sagemaker:VpcSubnets` (ArrayOfString): the subnets of the request's `VpcConfig`; absent when
+/// there is no VpcConfig, and then the resource runs on SageMaker's managed network.
+pub const VPC_SUBNETS: &str = "sagemaker:VpcSubnets";
+/// `sagemaker:DirectInternetAccess` (String, `Enabled`/`Disabled`); absent means `Enabled`.
+pub const DIRECT_INTERNET_ACCESS: &str = "sagemaker:DirectInternetAccess";
+/// `sagemaker:AppNetworkAccessType` (String, `PublicInternetOnly`/`VpcOnly`); absent means
+/// `PublicInternetOnly`.
+pub const APP_NETWORK_ACCESS_TYPE: &str = "sagemaker:AppNetworkAccessType";
+
+/// Actions whose requests carry `sagemaker:NetworkIsolation`.
+pub const NETWORK_ISOLATION_ACTIONS: &[&str] = &[
+    "sagemaker:CreateDataQualityJobDefinition",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateModel",
+    "sagemaker:CreateModelBiasJobDefinition",
+    "sagemaker:CreateModelExplainabilityJobDefinition",
+    "sagemaker:CreateModelQualityJobDefinition",
+    "sagemaker:CreateMonitoringSchedule",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:UpdateMonitoringSchedule",
+];
+
+/// Actions whose requests carry `sagemaker:VpcSubnets`.
+pub const VPC_SUBNETS_ACTIONS: &[&str] = &[
+    "sagemaker:CreateAutoMLJob",
+    "sagemaker:CreateAutoMLJobV2",
+    "sagemaker:CreateDataQualityJobDefinition",
+    "sagemaker:CreateDomain",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateModel",
+    "sagemaker:CreateModelBiasJobDefinition",
+    "sagemaker:CreateModelExplainabilityJobDefinition",
+    "sagemaker:CreateModelQualityJobDefinition",
+    "sagemaker:CreateMonitoringSchedule",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:UpdateMonitoringSchedule",
+];
+
+/// Actions whose requests carry `sagemaker:DirectInternetAccess`.
+pub const DIRECT_INTERNET_ACCESS_ACTIONS: &[&str] = &["sagemaker:CreateNotebookInstance"];
+
+/// Actions whose requests carry `sagemaker:AppNetworkAccessType`.
+pub const APP_NETWORK_ACCESS_TYPE_ACTIONS: &[&str] =
+    &["sagemaker:CreateDomain", "sagemaker:UpdateDomain"];
+
+/// A guardrail requirement: the key, its actions, and the request values that open a channel
+/// (`None` is the key absent from the request, with AWS's open default).
+pub struct Requirement {
+    pub key: &'static str,
+    pub actions: &'static [&'static str],
+    pub violating: &'static [Option<&'static str>],
+    /// What a correct guardrail denies, in words.
+    pub wanted: &'static str,
+}
+
+pub const REQUIREMENTS: &[Requirement] = &[
+    Requirement {
+        key: NETWORK_ISOLATION,
+        actions: NETWORK_ISOLATION_ACTIONS,
+        violating: &[None, Some("false")],
+        wanted: "deny creating jobs and models unless sagemaker:NetworkIsolation is true",
+    },
+    Requirement {
+        key: VPC_SUBNETS,
+        actions: VPC_SUBNETS_ACTIONS,
+        violating: &[None],
+        wanted: "deny creating VPC-capable resources when sagemaker:VpcSubnets is absent",
+    },
+    Requirement {
+        key: DIRECT_INTERNET_ACCESS,
+        actions: DIRECT_INTERNET_ACCESS_ACTIONS,
+        violating: &[None, Some("Enabled")],
+        wanted: "deny notebooks unless sagemaker:DirectInternetAccess is Disabled",
+    },
+    Requirement {
+        key: APP_NETWORK_ACCESS_TYPE,
+        actions: APP_NETWORK_ACCESS_TYPE_ACTIONS,
+        violating: &[None, Some("PublicInternetOnly")],
+        wanted: "deny domains unless sagemaker:AppNetworkAccessType is VpcOnly",
+    },
+];
