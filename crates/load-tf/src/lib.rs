@@ -1,1 +1,249 @@
-//! placeholder
+//! The Terraform loader: HCL directories and plan JSON, lowered onto the egressproof model.
+//!
+//! Terraform is not installable where egressproof runs, so this crate evaluates HCL itself:
+//! variables (defaults, `terraform.tfvars`, `*.auto.tfvars`, `--var-file`, `--var`), locals,
+//! references between resources, `count`/`for_each`, `dynamic` blocks, conditionals, `for`
+//! expressions, splats, the common built-in functions, local modules, and the data sources whose
+//! result can be known statically (`aws_iam_policy_document`, `aws_region`, ...). Whatever cannot
+//! be known (a variable without value, a remote module, a data source read from the account)
+//! becomes an explicit unknown with its span, never a guess.
+//!
+//! The AWS provider's semantics are applied here (`lower.rs`) so that the analysis never needs to
+//! know that a resource came from Terraform: a security group without `egress` blocks has no
+//! egress, unlike CloudFormation's implicit allow-all.
+//!
+//! ```no_run
+//! use egressproof_load_tf::{load_dirs, TfOptions};
+//! let loaded = load_dirs(&[("infra".into(), "infra".to_string())], &TfOptions::default());
+//! println!("{} resources from {} files", loaded.model.resources.len(), loaded.files);
+//! ```
+//!
+//! Architecture invariant: this crate knows nothing of rules; it never fails the scan (a file
+//! that does not parse is an EP901 diagnostic and the rest still loads) and never panics on input.
+
+mod eval;
+mod funcs;
+mod lower;
+mod parse;
+mod plan;
+mod policy;
+mod val;
+
+use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
+use eval::{Children, Eval, Inst, Scope};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use val::Val;
+
+pub use plan::load_plan;
+
+/// Values given on the command line.
+#[derive(Default, Clone, Debug)]
+pub struct TfOptions {
+    /// `--var NAME=VALUE`: applied last, over every other source.
+    pub vars: BTreeMap<String, String>,
+    /// `--var-file FILE`: applied in order, after `terraform.tfvars` and `*.auto.tfvars`.
+    pub var_files: Vec<PathBuf>,
+}
+
+/// The model of the scanned directories, and how many Terraform files were read.
+#[derive(Debug)]
+pub struct Loaded {
+    pub model: Model,
+    pub files: usize,
+}
+
+/// Loads directories of `.tf` files. `dirs`: each directory with the display prefix for it (the
+/// path as the user wrote it). A directory that another scanned directory calls as a local module
+/// is evaluated only through that call (with its inputs), not on its own.
+pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
+    let mut ev = Eval::new();
+    let mut model = Model::default();
+    let mut loaded: Vec<(PathBuf, String)> = Vec::new();
+    for (dir, display) in dirs {
+        match dir.canonicalize() {
+            Ok(c) if c.is_dir() => {
+                if !loaded.iter().any(|(l, _)| *l == c) {
+                    ev.module_def(&c, display);
+                    loaded.push((c, display.clone()));
+                }
+            }
+            Ok(_) | Err(_) => model.diagnostics.push(Diagnostic::new(
+                UnknownCode::EP901,
+                "cannot read Terraform directory",
+                Some(Span::new(display.clone(), 0, 0)),
+            )),
+        }
+    }
+    // Directories called by another scanned directory are not roots.
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    for (c, _) in &loaded {
+        let Some(def) = ev.defs.get(c).cloned() else { continue };
+        for mb in def.modules.values() {
+            let src = mb.block.body.get_attribute("source").and_then(|a| a.value.as_str().map(str::to_string));
+            if let Some(src) = src.filter(|s| s.starts_with("./") || s.starts_with("../")) {
+                if let Ok(p) = c.join(src).canonicalize() {
+                    if p != *c {
+                        called.insert(p);
+                    }
+                }
+            }
+        }
+    }
+    let mut links = Vec::new();
+    for (c, display) in &loaded {
+        if called.contains(c) {
+            continue;
+        }
+        let Some(def) = ev.defs.get(c).cloned() else { continue };
+        ev.insts.push(Inst {
+            def,
+            prefix: String::new(),
+            id_base: display.clone(),
+            call: None,
+            root_vars: HashMap::new(),
+            ancestors: vec![c.clone()],
+        });
+        let root = ev.insts.len() - 1;
+        let vars = root_vars(&mut ev, root, c, display, options);
+        ev.insts[root].root_vars = vars;
+        lower_instance_tree(&mut ev, root, &mut model, &mut links);
+    }
+    lower::post_process(&mut model, links);
+    model.diagnostics.extend(ev.diags);
+    Loaded { model, files: ev.files }
+}
+
+/// Variable values of a root module, in Terraform's precedence order (later wins).
+fn root_vars(ev: &mut Eval, root: usize, dir: &Path, display: &str, options: &TfOptions) -> HashMap<String, Val> {
+    let mut out = HashMap::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = dir.join(name);
+        if p.is_file() {
+            files.push(p);
+        }
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    files.extend(auto);
+    let user_files: Vec<PathBuf> = options.var_files.clone();
+    for (i, p) in files.iter().chain(user_files.iter()).enumerate() {
+        let shown = if i < files.len() {
+            parse::join_display(display, &p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        } else {
+            p.to_string_lossy().into_owned()
+        };
+        let text = match parse::read_bounded(p) {
+            Ok(t) => t,
+            Err(e) => {
+                ev.diags.push(Diagnostic::new(UnknownCode::EP901, format!("cannot read variables file: {e}"), Some(Span::new(shown, 0, 0))));
+                continue;
+            }
+        };
+        ev.files += 1;
+        if p.extension().is_some_and(|e| e == "json") {
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(serde_json::Value::Object(o)) => {
+                    for (k, v) in o {
+                        out.insert(k, Val::from_json(&v));
+                    }
+                }
+                _ => ev.diags.push(Diagnostic::new(UnknownCode::EP901, "variables file is not a JSON object", Some(Span::new(shown, 0, 0)))),
+            }
+            continue;
+        }
+        match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => {
+                let sc = Scope { inst: root, file: usize::MAX, vars: Vec::new() };
+                for s in body.iter() {
+                    if let hcl_edit::structure::Structure::Attribute(a) = s {
+                        let v = ev.eval(&a.value, &sc);
+                        out.insert(a.key.value().to_string(), v);
+                    }
+                }
+            }
+            Err(e) => ev.diags.push(Diagnostic::new(
+                UnknownCode::EP901,
+                format!("variables file does not parse: {}", e.message()),
+                Some(Span::new(shown, e.location().line() as u32, e.location().column() as u32)),
+            )),
+        }
+    }
+    for (k, raw) in &options.vars {
+        out.insert(k.clone(), cli_var(ev, root, raw));
+    }
+    out
+}
+
+/// A `--var` value: an HCL expression when it looks like a list, map, number or bool, else the
+/// string as written (as Terraform does for string-typed variables).
+fn cli_var(ev: &mut Eval, root: usize, raw: &str) -> Val {
+    let t = raw.trim();
+    let looks_typed = t.starts_with('[') || t.starts_with('{') || t == "true" || t == "false" || t == "null" || t.parse::<f64>().is_ok();
+    if looks_typed {
+        if let Ok(e) = hcl_edit::parser::parse_expr(t) {
+            let sc = Scope { inst: root, file: usize::MAX, vars: Vec::new() };
+            return ev.eval(&e, &sc);
+        }
+    }
+    Val::Str(raw.to_string())
+}
+
+/// Lowers every resource of a module instance and, through local module calls, of its children.
+fn lower_instance_tree(ev: &mut Eval, root: usize, model: &mut Model, links: &mut Vec<lower::Link>) {
+    let mut work = vec![root];
+    while let Some(inst) = work.pop() {
+        let def = ev.insts[inst].def.clone();
+        for ((t, n), rd) in def.resources.iter() {
+            let exp = ev.expand(inst, 0, t, n);
+            for (key, bindings) in exp.iter() {
+                let sc = Scope { inst, file: rd.file, vars: bindings.clone() };
+                let args = ev.eval_body(&rd.block.body, &sc, None);
+                let id = ev.resource_id(inst, false, t, n, key);
+                let name = format!("{}{t}.{n}{}", ev.insts[inst].prefix, key.suffix());
+                let ctx = lower::Ctx { id, name, type_name: t.clone(), span: rd.span.clone(), args: &args };
+                let (mut resources, l) = lower::lower(&ctx);
+                let supp = def.files.get(rd.file).map(|f| f.suppressions(rd.span.line)).unwrap_or_default();
+                for r in &mut resources {
+                    r.suppressions = supp.clone();
+                }
+                model.resources.extend(resources);
+                links.extend(l);
+            }
+        }
+        for name in def.modules.keys() {
+            if let Children::Local(kids) = ev.module_children(inst, name).as_ref() {
+                work.extend(kids.iter().map(|(_, i)| *i));
+            }
+        }
+    }
+}
+
+/// Loads one HCL text as a module (tests and fuzzing: no filesystem).
+#[doc(hidden)]
+pub fn load_str(text: &str, display: &str) -> Model {
+    let mut def = parse::load_module(Path::new("/nonexistent-egressproof"), display);
+    def.diagnostics.clear();
+    parse::add_file(&mut def, parse::join_display(display, "main.tf"), text.to_string());
+    let mut ev = Eval::new();
+    ev.diags.extend(def.diagnostics.iter().cloned());
+    let def = std::rc::Rc::new(def);
+    ev.insts.push(Inst { def, prefix: String::new(), id_base: display.to_string(), call: None, root_vars: HashMap::new(), ancestors: Vec::new() });
+    let mut model = Model::default();
+    let mut links = Vec::new();
+    lower_instance_tree(&mut ev, 0, &mut model, &mut links);
+    lower::post_process(&mut model, links);
+    model.diagnostics.extend(ev.diags);
+    model
+}

@@ -1,0 +1,1263 @@
+//! Lazy evaluation of Terraform expressions over module instances.
+//!
+//! Everything is evaluated on demand and memoised (locals, variables, module outputs, resource
+//! expansions, referenced resource arguments), so that declaration order never matters and a
+//! reference cycle is detected (it becomes an unknown) instead of looping.
+
+use crate::parse::{self, ModuleDef, ResDef};
+use crate::val::{InstKey, ResObj, Val};
+use egressproof_model::{Diagnostic, Ident, Part, Pseudo, Span, Symbol, UnknownCode};
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::{Directive, Element, Template};
+use indexmap::IndexMap;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Bounds on module nesting and expression recursion: bad input gives an unknown, not a stack
+/// overflow.
+const MAX_MODULE_DEPTH: usize = 24;
+const MAX_EVAL_DEPTH: usize = 256;
+
+#[derive(Clone)]
+pub(crate) struct Scope {
+    pub inst: usize,
+    pub file: usize,
+    pub vars: Vec<(String, Val)>,
+}
+
+impl Scope {
+    fn lookup(&self, name: &str) -> Option<&Val> {
+        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    fn with(&self, more: Vec<(String, Val)>) -> Scope {
+        let mut s = self.clone();
+        s.vars.extend(more);
+        s
+    }
+}
+
+pub(crate) struct CallSite {
+    pub caller: usize,
+    pub name: String,
+    pub bindings: Vec<(String, Val)>,
+}
+
+pub(crate) struct Inst {
+    pub def: Rc<ModuleDef>,
+    /// `module.a.module.b[0].`: prepended to resource addresses.
+    pub prefix: String,
+    /// The display path of the root module: the first part of every resource ID.
+    pub id_base: String,
+    pub call: Option<CallSite>,
+    pub root_vars: HashMap<String, Val>,
+    pub ancestors: Vec<PathBuf>,
+}
+
+enum Slot {
+    InProgress,
+    Done(Val),
+}
+
+pub(crate) type Expansion = Rc<Vec<(InstKey, Vec<(String, Val)>)>>;
+
+pub(crate) enum Children {
+    Local(Vec<(InstKey, usize)>),
+    /// Remote, missing or cyclic module: its outputs are this unknown.
+    Unresolved(Val),
+}
+
+pub(crate) struct Eval {
+    pub defs: HashMap<PathBuf, Rc<ModuleDef>>,
+    pub insts: Vec<Inst>,
+    memo: HashMap<(usize, String), Slot>,
+    expansions: HashMap<(usize, bool, String, String), Option<Expansion>>,
+    pub children: HashMap<(usize, String), Rc<Children>>,
+    pub diags: Vec<Diagnostic>,
+    depth: usize,
+    pub files: usize,
+}
+
+fn str_key(k: &ObjectKey) -> Option<String> {
+    match k {
+        ObjectKey::Ident(i) => Some(i.value().to_string()),
+        ObjectKey::Expression(_) => None,
+    }
+}
+
+fn sp<T: hcl_edit::Span>(t: &T) -> Option<std::ops::Range<usize>> {
+    t.span()
+}
+
+/// Arguments that steer Terraform itself, not the resource.
+const META_ARGS: &[&str] = &[
+    "count",
+    "for_each",
+    "provider",
+    "depends_on",
+    "lifecycle",
+    "provisioner",
+    "connection",
+];
+
+impl Eval {
+    pub(crate) fn new() -> Self {
+        Eval {
+            defs: HashMap::new(),
+            insts: Vec::new(),
+            memo: HashMap::new(),
+            expansions: HashMap::new(),
+            children: HashMap::new(),
+            diags: Vec::new(),
+            depth: 0,
+            files: 0,
+        }
+    }
+
+    /// Loads a module directory once (by canonical path).
+    pub(crate) fn module_def(&mut self, canonical: &Path, display: &str) -> Rc<ModuleDef> {
+        if let Some(d) = self.defs.get(canonical) {
+            return d.clone();
+        }
+        let def = parse::load_module(canonical, display);
+        self.files += def.files.len()
+            + def
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == UnknownCode::EP901)
+                .count();
+        self.diags.extend(def.diagnostics.iter().cloned());
+        let def = Rc::new(def);
+        self.defs.insert(canonical.to_path_buf(), def.clone());
+        def
+    }
+
+    pub(crate) fn span(&self, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Option<Span> {
+        self.insts.get(sc.inst)?.def.span(sc.file, range)
+    }
+
+    fn diag(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
+        let d = Diagnostic::new(code, msg, span);
+        if !self.diags.contains(&d) {
+            self.diags.push(d);
+        }
+    }
+
+    fn memo_get(&mut self, inst: usize, key: &str) -> Option<Val> {
+        match self.memo.get(&(inst, key.to_string())) {
+            Some(Slot::Done(v)) => Some(v.clone()),
+            Some(Slot::InProgress) => Some(Val::unknown(
+                format!("reference cycle through {key}"),
+                None,
+            )),
+            None => {
+                self.memo.insert((inst, key.to_string()), Slot::InProgress);
+                None
+            }
+        }
+    }
+
+    fn memo_put(&mut self, inst: usize, key: &str, v: Val) -> Val {
+        self.memo.insert((inst, key.to_string()), Slot::Done(v.clone()));
+        v
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // expressions
+
+    pub(crate) fn eval(&mut self, e: &Expression, sc: &Scope) -> Val {
+        if self.depth >= MAX_EVAL_DEPTH {
+            return Val::unknown("expression nested too deeply", self.span(sc, sp(e)));
+        }
+        self.depth += 1;
+        let v = self.eval_inner(e, sc);
+        self.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, e: &Expression, sc: &Scope) -> Val {
+        match e {
+            Expression::Null(_) => Val::Null,
+            Expression::Bool(b) => Val::Bool(*b.value()),
+            Expression::Number(n) => Val::Num(n.value().as_f64().unwrap_or(0.0)),
+            Expression::String(s) => Val::Str(s.value().clone()),
+            Expression::Array(a) => Val::List(a.iter().map(|x| self.eval(x, sc)).collect()),
+            Expression::Object(o) => {
+                let mut m = IndexMap::new();
+                for (k, v) in o.iter() {
+                    let key = match str_key(k) {
+                        Some(k) => Val::Str(k),
+                        None => match k {
+                            ObjectKey::Expression(Expression::Variable(v)) => {
+                                Val::Str(v.value().to_string())
+                            }
+                            ObjectKey::Expression(x) => self.eval(x, sc),
+                            ObjectKey::Ident(_) => Val::Null,
+                        },
+                    };
+                    let val = self.eval(v.expr(), sc);
+                    match key.as_plain_str() {
+                        Some(k) => {
+                            m.insert(k, val);
+                        }
+                        None => {
+                            let reason = key
+                                .first_unknown()
+                                .map(|u| u.reason.clone())
+                                .unwrap_or_else(|| "object key is not a known string".into());
+                            return Val::unknown(reason, self.span(sc, sp(e)));
+                        }
+                    }
+                }
+                Val::Map(m)
+            }
+            Expression::StringTemplate(t) => self.eval_template(t, sc, sp(e)),
+            Expression::HeredocTemplate(h) => self.eval_template(&h.template, sc, sp(e)),
+            Expression::Parenthesis(p) => self.eval(p.inner(), sc),
+            Expression::Variable(v) => self.eval_traversal(v.value().as_str(), sp(e), &[], sc),
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, sc);
+                match cond.as_bool() {
+                    Some(true) => self.eval(&c.true_expr, sc),
+                    Some(false) => self.eval(&c.false_expr, sc),
+                    None => {
+                        let t = self.eval(&c.true_expr, sc);
+                        let f = self.eval(&c.false_expr, sc);
+                        if t == f && t.first_unknown().is_none() {
+                            t
+                        } else {
+                            self.unknown_from(&cond, "condition is not known", sc, sp(e))
+                        }
+                    }
+                }
+            }
+            Expression::FuncCall(f) => {
+                let name = f.name.name.value().to_string();
+                let span = self.span(sc, sp(e));
+                if f.name.is_namespaced() {
+                    let full = f
+                        .name
+                        .namespace
+                        .iter()
+                        .map(|n| n.value().to_string())
+                        .chain(std::iter::once(name))
+                        .collect::<Vec<_>>()
+                        .join("::");
+                    self.diag(
+                        UnknownCode::EP903,
+                        format!("provider function {full} is not supported"),
+                        span.clone(),
+                    );
+                    return Val::unknown(format!("provider function {full} is not supported"), span);
+                }
+                let mut args: Vec<Val> = f.args.iter().map(|a| self.eval(a, sc)).collect();
+                if f.args.expand_final() {
+                    if let Some(Val::List(items)) = args.pop() {
+                        args.extend(items);
+                    } else {
+                        return Val::unknown("expanded argument is not a list", span);
+                    }
+                }
+                self.call(&name, args, sc, span)
+            }
+            Expression::Traversal(t) => {
+                if let Expression::Variable(v) = &t.expr {
+                    let ops: Vec<&TraversalOperator> =
+                        t.operators.iter().map(|o| o.value()).collect();
+                    self.eval_traversal(v.value().as_str(), sp(e), &ops, sc)
+                } else {
+                    let base = self.eval(&t.expr, sc);
+                    let ops: Vec<&TraversalOperator> =
+                        t.operators.iter().map(|o| o.value()).collect();
+                    self.apply_ops(base, &ops, sc, sp(e))
+                }
+            }
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr, sc);
+                match (u.operator.value(), &v) {
+                    (UnaryOperator::Not, _) => match v.as_bool() {
+                        Some(b) => Val::Bool(!b),
+                        None => self.unknown_from(&v, "operand of ! is not a known bool", sc, sp(e)),
+                    },
+                    (UnaryOperator::Neg, _) => match v.as_num() {
+                        Some(n) => Val::Num(-n),
+                        None => self.unknown_from(&v, "operand of - is not a known number", sc, sp(e)),
+                    },
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let op = *b.operator.value();
+                let l = self.eval(&b.lhs_expr, sc);
+                // `&&`/`||` short-circuit on a known side, which keeps `false && unknown` known.
+                match op {
+                    BinaryOperator::And if l.as_bool() == Some(false) => return Val::Bool(false),
+                    BinaryOperator::Or if l.as_bool() == Some(true) => return Val::Bool(true),
+                    _ => {}
+                }
+                let r = self.eval(&b.rhs_expr, sc);
+                self.binary(op, l, r, sc, sp(e))
+            }
+            Expression::ForExpr(f) => self.eval_for(f, sc, sp(e)),
+        }
+    }
+
+    /// An unknown that keeps the reason of the unknown operand when there is one.
+    pub(crate) fn unknown_from(
+        &self,
+        v: &Val,
+        fallback: &str,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
+        match v.first_unknown() {
+            Some(u) => Val::Unknown(u.clone()),
+            None => Val::unknown(fallback, self.span(sc, range)),
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOperator,
+        l: Val,
+        r: Val,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
+        use BinaryOperator as B;
+        match op {
+            B::Eq | B::NotEq => {
+                let eq = match (&l, &r) {
+                    _ if l.first_unknown().is_some() || r.first_unknown().is_some() => None,
+                    (Val::Num(a), b) | (b, Val::Num(a)) => b.as_num().map(|b| *a == b),
+                    (Val::Text(_), _) | (_, Val::Text(_)) => {
+                        if l == r {
+                            Some(true)
+                        } else {
+                            None
+                        }
+                    }
+                    (Val::Res(a), Val::Res(b)) => Some(a.id == b.id),
+                    (Val::Res(_), _) | (_, Val::Res(_)) | (Val::Json(_), _) | (_, Val::Json(_)) => {
+                        None
+                    }
+                    _ => Some(l == r),
+                };
+                match eq {
+                    Some(b) => Val::Bool(if op == B::Eq { b } else { !b }),
+                    None => {
+                        let u = if l.first_unknown().is_some() { &l } else { &r };
+                        self.unknown_from(u, "comparison of symbolic values", sc, range)
+                    }
+                }
+            }
+            B::And | B::Or => match (l.as_bool(), r.as_bool()) {
+                (Some(a), Some(b)) => Val::Bool(if op == B::And { a && b } else { a || b }),
+                (_, Some(false)) if op == B::And => Val::Bool(false),
+                (_, Some(true)) if op == B::Or => Val::Bool(true),
+                _ => {
+                    let u = if l.as_bool().is_none() { &l } else { &r };
+                    self.unknown_from(u, "operand is not a known bool", sc, range)
+                }
+            },
+            _ => {
+                let (Some(a), Some(b)) = (l.as_num(), r.as_num()) else {
+                    let u = if l.as_num().is_none() { &l } else { &r };
+                    return self.unknown_from(u, "operand is not a known number", sc, range);
+                };
+                match op {
+                    B::Plus => Val::Num(a + b),
+                    B::Minus => Val::Num(a - b),
+                    B::Mul => Val::Num(a * b),
+                    B::Div if b != 0.0 => Val::Num(a / b),
+                    B::Mod if b != 0.0 => Val::Num(a % b),
+                    B::Div | B::Mod => Val::unknown("division by zero", self.span(sc, range)),
+                    B::Less => Val::Bool(a < b),
+                    B::LessEq => Val::Bool(a <= b),
+                    B::Greater => Val::Bool(a > b),
+                    B::GreaterEq => Val::Bool(a >= b),
+                    _ => Val::Null,
+                }
+            }
+        }
+    }
+
+    fn collection_items(v: &Val) -> Option<Vec<(Val, Val)>> {
+        match v {
+            Val::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (Val::Num(i as f64), x.clone()))
+                    .collect(),
+            ),
+            Val::Map(m) => Some(
+                m.iter()
+                    .map(|(k, x)| (Val::Str(k.clone()), x.clone()))
+                    .collect(),
+            ),
+            Val::Null => Some(Vec::new()),
+            _ => None,
+        }
+    }
+
+    fn eval_for(
+        &mut self,
+        f: &hcl_edit::expr::ForExpr,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
+        let coll = self.eval(&f.intro.collection_expr, sc);
+        let Some(items) = Self::collection_items(&coll) else {
+            return self.unknown_from(&coll, "for expression over a value that is not a collection", sc, range);
+        };
+        let kname = f.intro.key_var.as_ref().map(|k| k.value().to_string());
+        let vname = f.intro.value_var.value().to_string();
+        let mut list = Vec::new();
+        let mut map: IndexMap<String, Val> = IndexMap::new();
+        for (k, v) in items {
+            let mut binds = vec![(vname.clone(), v)];
+            if let Some(kn) = &kname {
+                binds.insert(0, (kn.clone(), k));
+            }
+            let inner = sc.with(binds);
+            if let Some(cond) = &f.cond {
+                let c = self.eval(&cond.expr, &inner);
+                match c.as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return self.unknown_from(&c, "for expression filter is not known", sc, range),
+                }
+            }
+            let value = self.eval(&f.value_expr, &inner);
+            match &f.key_expr {
+                Some(ke) => {
+                    let key = self.eval(ke, &inner);
+                    let Some(key) = key.as_plain_str() else {
+                        return self.unknown_from(&key, "for expression key is not a known string", sc, range);
+                    };
+                    if f.grouping {
+                        match map.entry(key).or_insert_with(|| Val::List(Vec::new())) {
+                            Val::List(l) => l.push(value),
+                            _ => {}
+                        }
+                    } else {
+                        map.insert(key, value);
+                    }
+                }
+                None => list.push(value),
+            }
+        }
+        if f.key_expr.is_some() {
+            Val::Map(map)
+        } else {
+            Val::List(list)
+        }
+    }
+
+    pub(crate) fn eval_template(
+        &mut self,
+        t: &Template,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
+        let mut parts = Vec::new();
+        if let Err(u) = self.template_parts(t, sc, range.clone(), &mut parts) {
+            return u;
+        }
+        // A template that is exactly one interpolation keeps the value's type.
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            return self.eval(&i.expr, sc);
+        }
+        Val::text(parts)
+    }
+
+    fn template_parts(
+        &mut self,
+        t: &Template,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+        out: &mut Vec<Part>,
+    ) -> Result<(), Val> {
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => out.push(Part::Lit(s.value().clone())),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, sc);
+                    match v.string_parts() {
+                        Some(p) => out.extend(p),
+                        None if v == Val::Null => {
+                            return Err(Val::unknown("null in a string template", self.span(sc, sp(&i.expr))))
+                        }
+                        None => {
+                            return Err(self.unknown_from(&v, "a collection in a string template", sc, sp(&i.expr)))
+                        }
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        let c = self.eval(&d.if_expr.cond_expr, sc);
+                        match c.as_bool() {
+                            Some(true) => self.template_parts(&d.if_expr.template, sc, range.clone(), out)?,
+                            Some(false) => {
+                                if let Some(e) = &d.else_expr {
+                                    self.template_parts(&e.template, sc, range.clone(), out)?
+                                }
+                            }
+                            None => return Err(self.unknown_from(&c, "template condition is not known", sc, range)),
+                        }
+                    }
+                    Directive::For(d) => {
+                        let coll = self.eval(&d.for_expr.collection_expr, sc);
+                        let Some(items) = Self::collection_items(&coll) else {
+                            return Err(self.unknown_from(&coll, "template for over a non-collection", sc, range));
+                        };
+                        let vname = d.for_expr.value_var.value().to_string();
+                        let kname = d.for_expr.key_var.as_ref().map(|k| k.value().to_string());
+                        for (k, v) in items {
+                            let mut binds = vec![(vname.clone(), v)];
+                            if let Some(kn) = &kname {
+                                binds.push((kn.clone(), k));
+                            }
+                            let inner = sc.with(binds);
+                            self.template_parts(&d.for_expr.template, &inner, range.clone(), out)?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // references
+
+    fn get_attr_name(op: Option<&&TraversalOperator>) -> Option<String> {
+        match op {
+            Some(TraversalOperator::GetAttr(i)) => Some(i.value().to_string()),
+            _ => None,
+        }
+    }
+
+    fn eval_traversal(
+        &mut self,
+        root: &str,
+        range: Option<std::ops::Range<usize>>,
+        ops: &[&TraversalOperator],
+        sc: &Scope,
+    ) -> Val {
+        if let Some(v) = sc.lookup(root) {
+            let v = v.clone();
+            return self.apply_ops(v, ops, sc, range);
+        }
+        let span = self.span(sc, range.clone());
+        let (base, rest): (Val, &[&TraversalOperator]) = match root {
+            "var" => match Self::get_attr_name(ops.first()) {
+                Some(n) => (self.var(sc.inst, &n, span), &ops[1..]),
+                None => (Val::unknown("bare `var`", span), &[]),
+            },
+            "local" => match Self::get_attr_name(ops.first()) {
+                Some(n) => (self.local(sc.inst, &n, span), &ops[1..]),
+                None => (Val::unknown("bare `local`", span), &[]),
+            },
+            "module" => match Self::get_attr_name(ops.first()) {
+                Some(n) => (self.module_ref(sc.inst, &n, span), &ops[1..]),
+                None => (Val::unknown("bare `module`", span), &[]),
+            },
+            "data" => match (Self::get_attr_name(ops.first()), Self::get_attr_name(ops.get(1))) {
+                (Some(t), Some(n)) => (self.resource_ref(sc.inst, true, &t, &n, span), &ops[2..]),
+                _ => (Val::unknown("incomplete data source reference", span), &[]),
+            },
+            "path" => {
+                let dir = match Self::get_attr_name(ops.first()).as_deref() {
+                    Some("module") => self.insts[sc.inst].def.dir.clone(),
+                    _ => {
+                        let mut i = sc.inst;
+                        while let Some(c) = &self.insts[i].call {
+                            i = c.caller;
+                        }
+                        self.insts[i].def.dir.clone()
+                    }
+                };
+                (Val::Str(dir.to_string_lossy().into_owned()), ops.get(1..).unwrap_or(&[]))
+            }
+            "terraform" => (Val::Str("default".into()), ops.get(1..).unwrap_or(&[])),
+            "count" | "each" | "self" => (
+                Val::unknown(format!("`{root}` is not available here"), span),
+                &[],
+            ),
+            t => match Self::get_attr_name(ops.first()) {
+                Some(n) => (self.resource_ref(sc.inst, false, t, &n, span), &ops[1..]),
+                None => (Val::unknown(format!("unknown name `{t}`"), span), &[]),
+            },
+        };
+        self.apply_ops(base, rest, sc, range)
+    }
+
+    pub(crate) fn apply_ops(
+        &mut self,
+        mut v: Val,
+        ops: &[&TraversalOperator],
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
+        for (i, op) in ops.iter().enumerate() {
+            match op {
+                TraversalOperator::GetAttr(name) => {
+                    v = self.get_attr(v, name.value().as_str(), sc, range.clone());
+                }
+                TraversalOperator::Index(e) => {
+                    let idx = self.eval(e, sc);
+                    v = self.index(v, idx, sc, range.clone());
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    v = self.index(v, Val::Num(*n.value() as f64), sc, range.clone());
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &ops[i + 1..];
+                    let items = match v {
+                        Val::List(items) => items,
+                        Val::Null => Vec::new(),
+                        Val::Unknown(u) => return Val::Unknown(u),
+                        Val::Map(m) if m.len() == 1 && matches!(m.values().next(), Some(Val::Res(r)) if r.key == InstKey::Unresolved) => {
+                            m.into_values().collect()
+                        }
+                        other => vec![other],
+                    };
+                    return Val::List(
+                        items
+                            .into_iter()
+                            .map(|item| self.apply_ops(item, rest, sc, range.clone()))
+                            .collect(),
+                    );
+                }
+            }
+        }
+        v
+    }
+
+    fn get_attr(&mut self, v: Val, name: &str, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Val {
+        match v {
+            Val::Map(mut m) => m.swap_remove(name).unwrap_or(Val::Null),
+            Val::Res(r) => self.res_attr(&r, name, self.span(sc, range)),
+            Val::Module(i) => self.module_output(i, name, self.span(sc, range)),
+            Val::Text(parts) => match parts.as_slice() {
+                [Part::Sym(Symbol::Attr { resource, attribute })] => Val::sym(Symbol::Attr {
+                    resource: resource.clone(),
+                    attribute: format!("{attribute}.{name}"),
+                }),
+                [Part::Sym(Symbol::Ref(id))] => Val::sym(Symbol::Attr {
+                    resource: id.clone(),
+                    attribute: name.to_string(),
+                }),
+                _ => Val::unknown(format!("attribute {name} of a string"), self.span(sc, range)),
+            },
+            Val::Unknown(u) => Val::Unknown(u),
+            Val::Null => Val::Null,
+            Val::List(items) if items.len() == 1 && matches!(&items[0], Val::Res(r) if r.key == InstKey::Unresolved) => {
+                let item = items.into_iter().next().unwrap_or(Val::Null);
+                self.get_attr(item, name, sc, range)
+            }
+            other => Val::unknown(
+                format!("attribute {name} of a {}", other.type_name()),
+                self.span(sc, range),
+            ),
+        }
+    }
+
+    fn index(&mut self, v: Val, idx: Val, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Val {
+        if let Val::Unknown(u) = &idx {
+            // One unresolved instance stands for all of them, whatever the index.
+            if let Val::List(items) = &v {
+                if let [Val::Res(r)] = items.as_slice() {
+                    if r.key == InstKey::Unresolved {
+                        return Val::Res(r.clone());
+                    }
+                }
+            }
+            return Val::Unknown(u.clone());
+        }
+        match v {
+            Val::List(items) => {
+                if let [Val::Res(r)] = items.as_slice() {
+                    if r.key == InstKey::Unresolved {
+                        return Val::Res(r.clone());
+                    }
+                }
+                match idx.as_num() {
+                    Some(n) if n >= 0.0 && (n as usize) < items.len() => {
+                        items.into_iter().nth(n as usize).unwrap_or(Val::Null)
+                    }
+                    Some(n) => Val::unknown(format!("index {n} out of range"), self.span(sc, range)),
+                    None => Val::unknown("list index is not a number", self.span(sc, range)),
+                }
+            }
+            Val::Map(mut m) => {
+                if m.len() == 1 {
+                    if let Some(Val::Res(r)) = m.values().next() {
+                        if r.key == InstKey::Unresolved {
+                            return Val::Res(r.clone());
+                        }
+                    }
+                }
+                match idx.as_plain_str() {
+                    Some(k) => m.swap_remove(&k).unwrap_or(Val::Null),
+                    None => Val::unknown("map key is not a string", self.span(sc, range)),
+                }
+            }
+            Val::Text(parts) => match parts.as_slice() {
+                [Part::Sym(Symbol::Attr { resource, attribute })] => {
+                    let i = idx.as_plain_str().unwrap_or_default();
+                    Val::sym(Symbol::Attr {
+                        resource: resource.clone(),
+                        attribute: format!("{attribute}[{i}]"),
+                    })
+                }
+                _ => Val::unknown("index into a string", self.span(sc, range)),
+            },
+            Val::Unknown(u) => Val::Unknown(u),
+            Val::Res(r) if r.key == InstKey::Unresolved => Val::Res(r),
+            Val::Null => Val::Null,
+            other => Val::unknown(format!("index into a {}", other.type_name()), self.span(sc, range)),
+        }
+    }
+
+    fn var(&mut self, inst: usize, name: &str, span: Option<Span>) -> Val {
+        let key = format!("var.{name}");
+        if let Some(v) = self.memo_get(inst, &key) {
+            return v;
+        }
+        let def = self.insts[inst].def.clone();
+        let v = self.var_inner(inst, &def, name, span);
+        self.memo_put(inst, &key, v)
+    }
+
+    fn var_inner(&mut self, inst: usize, def: &ModuleDef, name: &str, span: Option<Span>) -> Val {
+        let Some(vd) = def.variables.get(name) else {
+            return Val::unknown(format!("variable {name} is not declared"), span);
+        };
+        if let Some(v) = self.insts[inst].root_vars.get(name) {
+            return v.clone();
+        }
+        if let Some(call) = &self.insts[inst].call {
+            let caller = call.caller;
+            let bindings = call.bindings.clone();
+            let cname = call.name.clone();
+            let cdef = self.insts[caller].def.clone();
+            if let Some(mb) = cdef.modules.get(&cname) {
+                if let Some(a) = mb.block.body.get_attribute(name) {
+                    let sc = Scope {
+                        inst: caller,
+                        file: mb.file,
+                        vars: bindings,
+                    };
+                    let v = self.eval(&a.value, &sc);
+                    if v != Val::Null {
+                        return v;
+                    }
+                }
+            }
+        }
+        match &vd.default {
+            Some(d) => {
+                let sc = Scope {
+                    inst,
+                    file: vd.file,
+                    vars: Vec::new(),
+                };
+                self.eval(d, &sc)
+            }
+            None => Val::unknown(format!("variable {name} has no value"), Some(vd.span.clone())),
+        }
+    }
+
+    fn local(&mut self, inst: usize, name: &str, span: Option<Span>) -> Val {
+        let key = format!("local.{name}");
+        if let Some(v) = self.memo_get(inst, &key) {
+            return v;
+        }
+        let def = self.insts[inst].def.clone();
+        let v = match def.locals.get(name) {
+            Some((e, file)) => {
+                let sc = Scope {
+                    inst,
+                    file: *file,
+                    vars: Vec::new(),
+                };
+                self.eval(e, &sc)
+            }
+            None => Val::unknown(format!("local {name} is not declared"), span),
+        };
+        self.memo_put(inst, &key, v)
+    }
+
+    pub(crate) fn resource_id(&self, inst: usize, data: bool, t: &str, n: &str, key: &InstKey) -> Ident {
+        let i = &self.insts[inst];
+        let d = if data { "data." } else { "" };
+        Ident(format!("{}/{}{d}{t}.{n}{}", i.id_base, i.prefix, key.suffix()))
+    }
+
+    /// The instances of a resource (or data source or module call): its `count`/`for_each`.
+    pub(crate) fn expand(&mut self, inst: usize, kind: u8, t: &str, n: &str) -> Expansion {
+        let mkey = (inst, kind == 1, format!("{kind}{t}"), n.to_string());
+        match self.expansions.get(&mkey) {
+            Some(Some(e)) => return e.clone(),
+            Some(None) => {
+                return Rc::new(vec![(
+                    InstKey::Unresolved,
+                    vec![
+                        ("count".into(), map1("index", Val::unknown("cycle in count", None))),
+                        ("each".into(), each(Val::unknown("cycle in for_each", None))),
+                    ],
+                )])
+            }
+            None => {}
+        }
+        self.expansions.insert(mkey.clone(), None);
+        let def = self.insts[inst].def.clone();
+        let rd: Option<&ResDef> = match kind {
+            0 => def.resources.get(&(t.to_string(), n.to_string())),
+            1 => def.data.get(&(t.to_string(), n.to_string())),
+            _ => def.modules.get(n),
+        };
+        let out = match rd {
+            None => Vec::new(),
+            Some(rd) => self.expand_block(inst, rd, &format!("{t}.{n}")),
+        };
+        let out = Rc::new(out);
+        self.expansions.insert(mkey, Some(out.clone()));
+        out
+    }
+
+    fn expand_block(&mut self, inst: usize, rd: &ResDef, addr: &str) -> Vec<(InstKey, Vec<(String, Val)>)> {
+        let sc = Scope {
+            inst,
+            file: rd.file,
+            vars: Vec::new(),
+        };
+        if let Some(c) = rd.block.body.get_attribute("count") {
+            let v = self.eval(&c.value, &sc);
+            if let Some(n) = v.as_num().filter(|n| *n >= 0.0 && n.fract() == 0.0) {
+                return (0..n as usize)
+                    .map(|i| (InstKey::Index(i), vec![("count".into(), map1("index", Val::Num(i as f64)))]))
+                    .collect();
+            }
+            let span = self.span(&sc, sp(&c.value));
+            let reason = v.first_unknown().map(|u| u.reason.clone()).unwrap_or_else(|| format!("count is a {}", v.type_name()));
+            self.diag(UnknownCode::EP902, format!("count of {addr} is not known ({reason}): one instance stands for all"), span.clone());
+            return vec![(
+                InstKey::Unresolved,
+                vec![("count".into(), map1("index", Val::unknown(format!("count of {addr} is not known"), span)))],
+            )];
+        }
+        if let Some(fe) = rd.block.body.get_attribute("for_each") {
+            let v = self.eval(&fe.value, &sc);
+            let items: Option<Vec<(String, Val)>> = match &v {
+                Val::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                Val::List(l) => l
+                    .iter()
+                    .map(|x| x.as_plain_str().map(|s| (s.clone(), Val::Str(s))))
+                    .collect(),
+                Val::Null => Some(Vec::new()),
+                _ => None,
+            };
+            if let Some(items) = items {
+                return items
+                    .into_iter()
+                    .map(|(k, v)| (InstKey::Key(k.clone()), vec![("each".into(), each_kv(Val::Str(k), v))]))
+                    .collect();
+            }
+            let span = self.span(&sc, sp(&fe.value));
+            let reason = v.first_unknown().map(|u| u.reason.clone()).unwrap_or_else(|| format!("for_each is a {}", v.type_name()));
+            self.diag(UnknownCode::EP902, format!("for_each of {addr} is not known ({reason}): one instance stands for all"), span.clone());
+            return vec![(InstKey::Unresolved, vec![("each".into(), each(Val::unknown(format!("for_each of {addr} is not known"), span)))])];
+        }
+        vec![(InstKey::Single, Vec::new())]
+    }
+
+    fn resource_ref(&mut self, inst: usize, data: bool, t: &str, n: &str, span: Option<Span>) -> Val {
+        let def = self.insts[inst].def.clone();
+        let rd = if data {
+            def.data.get(&(t.to_string(), n.to_string()))
+        } else {
+            def.resources.get(&(t.to_string(), n.to_string()))
+        };
+        let Some(rd) = rd else {
+            let what = if data { "data source" } else { "resource" };
+            return Val::unknown(format!("{what} {t}.{n} is not declared in this module"), span);
+        };
+        let has_for_each = rd.block.body.has_attribute("for_each");
+        let has_count = rd.block.body.has_attribute("count");
+        let exp = self.expand(inst, u8::from(data), t, n);
+        let objs: Vec<(InstKey, Val)> = exp
+            .iter()
+            .map(|(k, _)| {
+                (
+                    k.clone(),
+                    Val::Res(Box::new(ResObj {
+                        inst,
+                        data,
+                        rtype: t.to_string(),
+                        name: n.to_string(),
+                        key: k.clone(),
+                        id: self.resource_id(inst, data, t, n, k),
+                    })),
+                )
+            })
+            .collect();
+        if has_for_each {
+            Val::Map(
+                objs.into_iter()
+                    .map(|(k, v)| match k {
+                        InstKey::Key(k) => (k, v),
+                        _ => ("*".to_string(), v),
+                    })
+                    .collect(),
+            )
+        } else if has_count {
+            Val::List(objs.into_iter().map(|(_, v)| v).collect())
+        } else {
+            objs.into_iter().next().map(|(_, v)| v).unwrap_or(Val::Null)
+        }
+    }
+
+    /// The scope in which a resource instance's arguments are evaluated.
+    pub(crate) fn res_scope(&mut self, r: &ResObj) -> Option<(Scope, Rc<ModuleDef>)> {
+        let def = self.insts[r.inst].def.clone();
+        let rd = if r.data {
+            def.data.get(&(r.rtype.clone(), r.name.clone()))?
+        } else {
+            def.resources.get(&(r.rtype.clone(), r.name.clone()))?
+        };
+        let file = rd.file;
+        let exp = self.expand(r.inst, u8::from(r.data), &r.rtype, &r.name);
+        let vars = exp
+            .iter()
+            .find(|(k, _)| *k == r.key)
+            .map(|(_, b)| b.clone())
+            .unwrap_or_default();
+        Some((
+            Scope {
+                inst: r.inst,
+                file,
+                vars,
+            },
+            def,
+        ))
+    }
+
+    fn res_attr(&mut self, r: &ResObj, name: &str, span: Option<Span>) -> Val {
+        if r.data {
+            return self.data_attr(r, name, span);
+        }
+        if name == "id" {
+            return Val::sym(Symbol::Ref(r.id.clone()));
+        }
+        let key = format!("attr:{}.{}", r.id, name);
+        if let Some(v) = self.memo_get(r.inst, &key) {
+            return v;
+        }
+        let v = match self.res_scope(r) {
+            Some((sc, def)) => {
+                let body = &def.resources[&(r.rtype.clone(), r.name.clone())].block.body;
+                if let Some(a) = body.get_attribute(name) {
+                    self.eval(&a.value, &sc)
+                } else if body.get_blocks(name).next().is_some() || has_dynamic(body, name) {
+                    let m = self.eval_body(body, &sc, Some(name));
+                    m.get(name).cloned().unwrap_or(Val::Null)
+                } else {
+                    Val::sym(Symbol::Attr {
+                        resource: r.id.clone(),
+                        attribute: name.to_string(),
+                    })
+                }
+            }
+            None => Val::unknown("resource vanished", span),
+        };
+        self.memo_put(r.inst, &key, v)
+    }
+
+    fn data_attr(&mut self, r: &ResObj, name: &str, span: Option<Span>) -> Val {
+        let reason = format!("data source {}.{} is read at plan time", r.rtype, r.name);
+        match (r.rtype.as_str(), name) {
+            ("aws_region", "name" | "id" | "region") => Val::sym(Symbol::Pseudo(Pseudo::Region)),
+            ("aws_caller_identity", "account_id" | "id") => Val::sym(Symbol::Pseudo(Pseudo::AccountId)),
+            ("aws_partition", "partition" | "id") => Val::sym(Symbol::Pseudo(Pseudo::Partition)),
+            ("aws_partition", "dns_suffix") => Val::sym(Symbol::Pseudo(Pseudo::UrlSuffix)),
+            ("aws_iam_policy_document", "json" | "minified_json") => {
+                let key = format!("doc:{}", r.id);
+                if let Some(v) = self.memo_get(r.inst, &key) {
+                    return v;
+                }
+                let v = match self.res_scope(r) {
+                    Some((sc, def)) => {
+                        let body = &def.data[&(r.rtype.clone(), r.name.clone())].block.body;
+                        let m = self.eval_body(body, &sc, None);
+                        Val::Json(Box::new(crate::policy::document(&m)))
+                    }
+                    None => Val::unknown(reason, span),
+                };
+                self.memo_put(r.inst, &key, v)
+            }
+            ("aws_vpc_endpoint_service", "service_name") => {
+                let svc = self.res_scope(r).and_then(|(sc, def)| {
+                    let body = &def.data[&(r.rtype.clone(), r.name.clone())].block.body;
+                    let a = body.get_attribute("service")?;
+                    Some(self.eval(&a.value, &sc))
+                });
+                match svc.and_then(|s| s.as_plain_str()) {
+                    Some(s) if !s.is_empty() && !s.contains('.') && s != "notebook" && s != "studio" => {
+                        Val::Text(vec![
+                            Part::Lit("com.amazonaws.".into()),
+                            Part::Sym(Symbol::Pseudo(Pseudo::Region)),
+                            Part::Lit(format!(".{s}")),
+                        ])
+                    }
+                    _ => Val::unknown(reason, span),
+                }
+            }
+            _ => Val::unknown(reason, span),
+        }
+    }
+
+    fn module_ref(&mut self, inst: usize, name: &str, span: Option<Span>) -> Val {
+        let def = self.insts[inst].def.clone();
+        let Some(mb) = def.modules.get(name) else {
+            return Val::unknown(format!("module {name} is not declared"), span);
+        };
+        let has_for_each = mb.block.body.has_attribute("for_each");
+        let has_count = mb.block.body.has_attribute("count");
+        match self.module_children(inst, name).as_ref() {
+            Children::Unresolved(u) => u.clone(),
+            Children::Local(kids) => {
+                if has_for_each {
+                    Val::Map(
+                        kids.iter()
+                            .map(|(k, i)| match k {
+                                InstKey::Key(k) => (k.clone(), Val::Module(*i)),
+                                _ => ("*".into(), Val::Module(*i)),
+                            })
+                            .collect(),
+                    )
+                } else if has_count {
+                    Val::List(kids.iter().map(|(_, i)| Val::Module(*i)).collect())
+                } else {
+                    kids.first().map(|(_, i)| Val::Module(*i)).unwrap_or(Val::Null)
+                }
+            }
+        }
+    }
+
+    fn module_output(&mut self, inst: usize, name: &str, span: Option<Span>) -> Val {
+        let key = format!("output.{name}");
+        if let Some(v) = self.memo_get(inst, &key) {
+            return v;
+        }
+        let def = self.insts[inst].def.clone();
+        let v = match def.outputs.get(name) {
+            Some((e, file)) => {
+                let sc = Scope {
+                    inst,
+                    file: *file,
+                    vars: Vec::new(),
+                };
+                self.eval(e, &sc)
+            }
+            None => Val::unknown(format!("module has no output {name}"), span),
+        };
+        self.memo_put(inst, &key, v)
+    }
+
+    /// The instances of a module call, created on first use.
+    pub(crate) fn module_children(&mut self, inst: usize, name: &str) -> Rc<Children> {
+        if let Some(c) = self.children.get(&(inst, name.to_string())) {
+            return c.clone();
+        }
+        // Placeholder first: a call that reaches itself through outputs sees an unknown.
+        self.children.insert(
+            (inst, name.to_string()),
+            Rc::new(Children::Unresolved(Val::unknown(format!("module {name} depends on itself"), None))),
+        );
+        let c = Rc::new(self.make_children(inst, name));
+        self.children.insert((inst, name.to_string()), c.clone());
+        c
+    }
+
+    fn make_children(&mut self, inst: usize, name: &str) -> Children {
+        let def = self.insts[inst].def.clone();
+        let Some(mb) = def.modules.get(name) else {
+            return Children::Unresolved(Val::unknown(format!("module {name} is not declared"), None));
+        };
+        let sc = Scope {
+            inst,
+            file: mb.file,
+            vars: Vec::new(),
+        };
+        let span = Some(mb.span.clone());
+        let source = mb
+            .block
+            .body
+            .get_attribute("source")
+            .map(|a| self.eval(&a.value, &sc))
+            .and_then(|v| v.as_plain_str());
+        let Some(source) = source else {
+            let msg = format!("module {name} has no readable source");
+            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+            return Children::Unresolved(Val::unknown(msg, span));
+        };
+        if !(source.starts_with("./") || source.starts_with("../") || source == "." || source == "..") {
+            let msg = format!(
+                "module {name} comes from {source}, which is not read (registry or remote module): its resources are not in the scan and its outputs are unknown"
+            );
+            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+            return Children::Unresolved(Val::unknown(format!("output of remote module {name} ({source})"), span));
+        }
+        let dir = def.dir.join(&source);
+        let Ok(canonical) = dir.canonicalize() else {
+            let msg = format!("module {name}: local source {source} not found");
+            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+            return Children::Unresolved(Val::unknown(msg, span));
+        };
+        let ancestors = self.insts[inst].ancestors.clone();
+        if ancestors.contains(&canonical) || ancestors.len() >= MAX_MODULE_DEPTH {
+            let msg = format!("module {name} ({source}) calls itself or nests too deeply");
+            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+            return Children::Unresolved(Val::unknown(msg, span));
+        }
+        let display = parse::normalize_display(&parse::join_display(&def.display, &source));
+        let child_def = self.module_def(&canonical, &display);
+        let exp = self.expand(inst, 2, "module", name);
+        let mut kids = Vec::new();
+        for (key, bindings) in exp.iter() {
+            let mut anc = ancestors.clone();
+            anc.push(canonical.clone());
+            let prefix = format!("{}module.{name}{}.", self.insts[inst].prefix, key.suffix());
+            let id_base = self.insts[inst].id_base.clone();
+            self.insts.push(Inst {
+                def: child_def.clone(),
+                prefix,
+                id_base,
+                call: Some(CallSite {
+                    caller: inst,
+                    name: name.to_string(),
+                    bindings: bindings.clone(),
+                }),
+                root_vars: HashMap::new(),
+                ancestors: anc,
+            });
+            kids.push((key.clone(), self.insts.len() - 1));
+        }
+        Children::Local(kids)
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // bodies
+
+    /// A block body as an attribute map: arguments by name, nested blocks (static or `dynamic`)
+    /// as lists of maps. An unknown number of dynamic blocks is one `Unknown` element.
+    /// `only`: evaluate just that argument or block (a reference to one attribute).
+    pub(crate) fn eval_body(&mut self, body: &Body, sc: &Scope, only: Option<&str>) -> IndexMap<String, Val> {
+        let mut m: IndexMap<String, Val> = IndexMap::new();
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let k = a.key.value().as_str();
+                    if META_ARGS.contains(&k) || only.is_some_and(|o| o != k) {
+                        continue;
+                    }
+                    let v = self.eval(&a.value, sc);
+                    m.insert(k.to_string(), v);
+                }
+                Structure::Block(b) => {
+                    let ident = b.ident.value().as_str();
+                    if ident == "dynamic" {
+                        let Some(lbl) = b.labels.first().map(|l| l.as_str().to_string()) else {
+                            continue;
+                        };
+                        if only.is_some_and(|o| o != lbl) {
+                            continue;
+                        }
+                        let items = self.eval_dynamic(b, sc, &lbl);
+                        push_list(&mut m, &lbl, items);
+                    } else {
+                        if META_ARGS.contains(&ident) || only.is_some_and(|o| o != ident) {
+                            continue;
+                        }
+                        let inner = self.eval_body(&b.body, sc, None);
+                        push_list(&mut m, ident, vec![Val::Map(inner)]);
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    fn eval_dynamic(&mut self, b: &hcl_edit::structure::Block, sc: &Scope, lbl: &str) -> Vec<Val> {
+        let iter_name = b
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| match &a.value {
+                Expression::Variable(v) => Some(v.value().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| lbl.to_string());
+        let Some(content) = b.body.get_blocks("content").next() else {
+            return Vec::new();
+        };
+        let coll = match b.body.get_attribute("for_each") {
+            Some(a) => self.eval(&a.value, sc),
+            None => Val::List(Vec::new()),
+        };
+        let Some(items) = Self::collection_items(&coll) else {
+            let span = self.span(sc, sp(b));
+            let reason = coll
+                .first_unknown()
+                .map(|u| u.reason.clone())
+                .unwrap_or_else(|| "for_each is not a collection".into());
+            self.diag(
+                UnknownCode::EP902,
+                format!("dynamic \"{lbl}\" blocks are not known ({reason})"),
+                span.clone(),
+            );
+            return vec![Val::unknown(format!("dynamic \"{lbl}\" blocks are not known ({reason})"), span)];
+        };
+        let mut out = Vec::new();
+        for (k, v) in items {
+            let inner = sc.with(vec![(iter_name.clone(), each_kv(k, v))]);
+            out.push(Val::Map(self.eval_body(&content.body, &inner, None)));
+        }
+        out
+    }
+}
+
+fn has_dynamic(body: &Body, name: &str) -> bool {
+    body.get_blocks("dynamic")
+        .any(|b| b.labels.first().is_some_and(|l| l.as_str() == name))
+}
+
+fn push_list(m: &mut IndexMap<String, Val>, key: &str, items: Vec<Val>) {
+    match m.entry(key.to_string()).or_insert_with(|| Val::List(Vec::new())) {
+        Val::List(l) => l.extend(items),
+        other => *other = Val::List(items),
+    }
+}
+
+fn map1(k: &str, v: Val) -> Val {
+    let mut m = IndexMap::new();
+    m.insert(k.to_string(), v);
+    Val::Map(m)
+}
+
+fn each(v: Val) -> Val {
+    each_kv(v.clone(), v)
+}
+
+fn each_kv(k: Val, v: Val) -> Val {
+    let mut m = IndexMap::new();
+    m.insert("key".to_string(), k);
+    m.insert("value".to_string(), v);
+    Val::Map(m)
+}

@@ -1,0 +1,663 @@
+//! Terraform's built-in functions, over partly symbolic values.
+//!
+//! A function whose inputs are unknown returns an unknown that keeps the first reason; a
+//! function that is not implemented returns an unknown and reports EP903 naming it, so that a
+//! missing function never silently becomes "nothing".
+
+use crate::eval::{Eval, Scope};
+use crate::parse;
+use crate::val::{fmt_num, json_parts, Val};
+use egressproof_model::{Part, Span, UnknownCode};
+use indexmap::IndexMap;
+use ipnet::IpNet;
+
+/// `file`/`templatefile` read at most this much.
+const MAX_READ: u64 = 4 * 1024 * 1024;
+
+fn first_unknown(args: &[Val]) -> Option<Val> {
+    args.iter()
+        .find_map(|a| a.first_unknown().map(|u| Val::Unknown(u.clone())))
+}
+
+fn list_of(v: &Val) -> Option<Vec<Val>> {
+    match v {
+        Val::List(l) => Some(l.clone()),
+        Val::Null => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+fn dedup(items: Vec<Val>) -> Vec<Val> {
+    let mut out: Vec<Val> = Vec::new();
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+impl Eval {
+    pub(crate) fn call(&mut self, name: &str, args: Vec<Val>, sc: &Scope, span: Option<Span>) -> Val {
+        let bad = |what: &str| Val::unknown(format!("{name}: {what}"), span.clone());
+        // Functions that accept unknown arguments on purpose.
+        match name {
+            "try" => {
+                return args
+                    .iter()
+                    .find(|a| a.first_unknown().is_none())
+                    .or(args.first())
+                    .cloned()
+                    .unwrap_or(Val::Null)
+            }
+            "can" => {
+                return match args.first() {
+                    Some(a) if a.first_unknown().is_none() => Val::Bool(true),
+                    Some(a) => a.first_unknown().map(|u| Val::Unknown(u.clone())).unwrap_or(Val::Null),
+                    None => bad("no argument"),
+                }
+            }
+            "coalesce" => {
+                for a in &args {
+                    match a {
+                        Val::Null => continue,
+                        Val::Str(s) if s.is_empty() => continue,
+                        Val::Unknown(_) => return a.clone(),
+                        _ => return a.clone(),
+                    }
+                }
+                return bad("no non-null argument");
+            }
+            "jsonencode" => {
+                return match args.into_iter().next() {
+                    Some(v) => Val::Json(Box::new(v)),
+                    None => bad("no argument"),
+                }
+            }
+            "length" => {
+                return match args.first() {
+                    Some(Val::List(l)) => Val::Num(l.len() as f64),
+                    Some(Val::Map(m)) => Val::Num(m.len() as f64),
+                    Some(Val::Str(s)) => Val::Num(s.chars().count() as f64),
+                    Some(Val::Null) => Val::Num(0.0),
+                    Some(Val::Unknown(u)) => Val::Unknown(u.clone()),
+                    _ => bad("argument has no known length"),
+                }
+            }
+            "tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool" | "sensitive"
+            | "nonsensitive" => {
+                let v = args.into_iter().next().unwrap_or(Val::Null);
+                return match (name, v) {
+                    ("toset", Val::List(l)) => Val::List(dedup(l)),
+                    ("tonumber", v) => match v.as_num() {
+                        Some(n) => Val::Num(n),
+                        None => v,
+                    },
+                    ("tobool", v) => match v.as_bool() {
+                        Some(b) => Val::Bool(b),
+                        None => v,
+                    },
+                    ("tostring", Val::Num(n)) => Val::Str(fmt_num(n)),
+                    ("tostring", Val::Bool(b)) => Val::Str(b.to_string()),
+                    (_, v) => v,
+                };
+            }
+            "concat" => {
+                let mut out = Vec::new();
+                for a in &args {
+                    match list_of(a) {
+                        Some(l) => out.extend(l),
+                        None => return self.unknown_or(a, &bad("argument is not a list")),
+                    }
+                }
+                return Val::List(out);
+            }
+            "merge" => {
+                let mut out = IndexMap::new();
+                for a in &args {
+                    match a {
+                        Val::Map(m) => out.extend(m.clone()),
+                        Val::Null => {}
+                        other => return self.unknown_or(other, &bad("argument is not a map")),
+                    }
+                }
+                return Val::Map(out);
+            }
+            "element" => {
+                return match (args.first(), args.get(1).and_then(Val::as_num)) {
+                    (Some(Val::List(l)), Some(i)) if !l.is_empty() => {
+                        l[(i.max(0.0) as usize) % l.len()].clone()
+                    }
+                    (Some(Val::List(l)), None) if l.len() == 1 => l[0].clone(),
+                    _ => self.unknown_or_args(&args, &bad("needs a non-empty list and an index")),
+                }
+            }
+            "lookup" => {
+                return match (args.first(), args.get(1).and_then(Val::as_plain_str)) {
+                    (Some(Val::Map(m)), Some(k)) => match m.get(&k) {
+                        Some(v) => v.clone(),
+                        None => args.get(2).cloned().unwrap_or_else(|| bad("key not found")),
+                    },
+                    _ => self.unknown_or_args(&args, &bad("needs a map and a key")),
+                }
+            }
+            "one" => {
+                return match args.first() {
+                    Some(Val::List(l)) if l.is_empty() => Val::Null,
+                    Some(Val::List(l)) if l.len() == 1 => l[0].clone(),
+                    Some(Val::Null) => Val::Null,
+                    Some(other) => self.unknown_or(other, &bad("more than one element")),
+                    None => bad("no argument"),
+                }
+            }
+            "keys" | "values" => {
+                return match args.first() {
+                    Some(Val::Map(m)) => Val::List(if name == "keys" {
+                        m.keys().map(|k| Val::Str(k.clone())).collect()
+                    } else {
+                        m.values().cloned().collect()
+                    }),
+                    Some(other) => self.unknown_or(other, &bad("argument is not a map")),
+                    None => bad("no argument"),
+                }
+            }
+            "flatten" => {
+                fn flat(v: &Val, out: &mut Vec<Val>) {
+                    match v {
+                        Val::List(l) => l.iter().for_each(|x| flat(x, out)),
+                        other => out.push(other.clone()),
+                    }
+                }
+                return match args.first() {
+                    Some(v @ Val::List(_)) => {
+                        let mut out = Vec::new();
+                        flat(v, &mut out);
+                        Val::List(out)
+                    }
+                    Some(other) => self.unknown_or(other, &bad("argument is not a list")),
+                    None => bad("no argument"),
+                };
+            }
+            "compact" => {
+                return match args.first() {
+                    Some(Val::List(l)) => Val::List(
+                        l.iter()
+                            .filter(|x| !matches!(x, Val::Null) && !matches!(x, Val::Str(s) if s.is_empty()))
+                            .cloned()
+                            .collect(),
+                    ),
+                    Some(other) => self.unknown_or(other, &bad("argument is not a list")),
+                    None => bad("no argument"),
+                }
+            }
+            "distinct" => {
+                return match args.first() {
+                    Some(Val::List(l)) => Val::List(dedup(l.clone())),
+                    Some(other) => self.unknown_or(other, &bad("argument is not a list")),
+                    None => bad("no argument"),
+                }
+            }
+            "contains" => {
+                return match (args.first(), args.get(1)) {
+                    (Some(Val::List(l)), Some(x)) if x.first_unknown().is_none() => {
+                        if l.contains(x) {
+                            Val::Bool(true)
+                        } else if l.iter().any(|i| i.first_unknown().is_some() || matches!(i, Val::Text(_))) {
+                            bad("list holds values that are not known")
+                        } else {
+                            Val::Bool(false)
+                        }
+                    }
+                    _ => self.unknown_or_args(&args, &bad("needs a list and a value")),
+                }
+            }
+            "zipmap" => {
+                return match (args.first(), args.get(1)) {
+                    (Some(Val::List(k)), Some(Val::List(v))) => {
+                        let mut m = IndexMap::new();
+                        for (k, v) in k.iter().zip(v.iter()) {
+                            match k.as_plain_str() {
+                                Some(k) => {
+                                    m.insert(k, v.clone());
+                                }
+                                None => return self.unknown_or(k, &bad("key is not a known string")),
+                            }
+                        }
+                        Val::Map(m)
+                    }
+                    _ => self.unknown_or_args(&args, &bad("needs two lists")),
+                }
+            }
+            "templatefile" => {
+                let Some(path) = args.first().and_then(Val::as_plain_str) else {
+                    return self.unknown_or_args(&args, &bad("path is not known"));
+                };
+                let vars = match args.get(1) {
+                    Some(Val::Map(m)) => m.clone(),
+                    None | Some(Val::Null) => IndexMap::new(),
+                    Some(other) => return self.unknown_or(other, &bad("variables are not a map")),
+                };
+                let text = match self.read_file(&path, sc) {
+                    Ok(t) => t,
+                    Err(e) => return bad(&e),
+                };
+                let tpl = match hcl_edit::parser::parse_template(&text) {
+                    Ok(t) => t,
+                    Err(e) => return bad(&format!("template does not parse: {}", e.message())),
+                };
+                let inner = Scope {
+                    inst: sc.inst,
+                    file: sc.file,
+                    vars: vars.into_iter().collect(),
+                };
+                return self.eval_template(&tpl, &inner, None);
+            }
+            _ => {}
+        }
+        if let Some(u) = first_unknown(&args) {
+            // Some functions keep symbols; the rest cannot compute over an unknown.
+            if !matches!(name, "format" | "join") {
+                return u;
+            }
+        }
+        let s = |i: usize| args.get(i).and_then(Val::as_plain_str);
+        let n = |i: usize| args.get(i).and_then(Val::as_num);
+        match name {
+            "jsondecode" => match args.first() {
+                Some(Val::Json(v)) => (**v).clone(),
+                Some(Val::Str(t)) => match serde_json::from_str::<serde_json::Value>(t) {
+                    Ok(j) => Val::from_json(&j),
+                    Err(e) => bad(&format!("not JSON: {e}")),
+                },
+                Some(Val::Text(p)) => from_value(&crate::val::json_decode_parts(p)),
+                _ => bad("argument is not a string"),
+            },
+            "format" => self.format(&args, span.clone()),
+            "join" => {
+                let sep = s(0).unwrap_or_default();
+                let mut parts = Vec::new();
+                let mut first = true;
+                for l in &args[1.min(args.len())..] {
+                    let Some(items) = list_of(l) else {
+                        return self.unknown_or(l, &bad("argument is not a list"));
+                    };
+                    for item in items {
+                        if !first {
+                            parts.push(Part::Lit(sep.clone()));
+                        }
+                        first = false;
+                        match item.string_parts() {
+                            Some(p) => parts.extend(p),
+                            None => return self.unknown_or(&item, &bad("element is not a string")),
+                        }
+                    }
+                }
+                Val::text(parts)
+            }
+            "split" => match (s(0), s(1)) {
+                (Some(sep), Some(text)) if !sep.is_empty() => {
+                    Val::List(text.split(sep.as_str()).map(|x| Val::Str(x.to_string())).collect())
+                }
+                _ => bad("needs a separator and a known string"),
+            },
+            "replace" => match (s(0), s(1), s(2)) {
+                (Some(t), Some(from), Some(to)) => {
+                    if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
+                        bad("regular expression replace is not supported")
+                    } else {
+                        Val::Str(t.replace(&from, &to))
+                    }
+                }
+                _ => bad("needs three known strings"),
+            },
+            "lower" | "upper" | "trimspace" | "title" | "chomp" => match s(0) {
+                Some(t) => Val::Str(match name {
+                    "lower" => t.to_lowercase(),
+                    "upper" => t.to_uppercase(),
+                    "chomp" => t.trim_end_matches(['\n', '\r']).to_string(),
+                    "title" => t
+                        .split(' ')
+                        .map(|w| {
+                            let mut c = w.chars();
+                            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    _ => t.trim().to_string(),
+                }),
+                None => bad("argument is not a known string"),
+            },
+            "trimprefix" | "trimsuffix" | "trim" => match (s(0), s(1)) {
+                (Some(t), Some(x)) => Val::Str(match name {
+                    "trimprefix" => t.strip_prefix(x.as_str()).unwrap_or(&t).to_string(),
+                    "trimsuffix" => t.strip_suffix(x.as_str()).unwrap_or(&t).to_string(),
+                    _ => t.trim_matches(|c| x.contains(c)).to_string(),
+                }),
+                _ => bad("needs two known strings"),
+            },
+            "startswith" | "endswith" | "strcontains" => match (s(0), s(1)) {
+                (Some(t), Some(x)) => Val::Bool(match name {
+                    "startswith" => t.starts_with(&x),
+                    "endswith" => t.ends_with(&x),
+                    _ => t.contains(&x),
+                }),
+                _ => bad("needs two known strings"),
+            },
+            "substr" => match (s(0), n(1), n(2)) {
+                (Some(t), Some(off), Some(len)) => {
+                    let chars: Vec<char> = t.chars().collect();
+                    let start = if off < 0.0 { chars.len().saturating_sub((-off) as usize) } else { (off as usize).min(chars.len()) };
+                    let end = if len < 0.0 { chars.len() } else { (start + len as usize).min(chars.len()) };
+                    Val::Str(chars[start..end].iter().collect())
+                }
+                _ => bad("needs a string, an offset and a length"),
+            },
+            "max" | "min" => {
+                let nums: Option<Vec<f64>> = args.iter().map(Val::as_num).collect();
+                match nums {
+                    Some(v) if !v.is_empty() => Val::Num(v.into_iter().fold(
+                        if name == "max" { f64::MIN } else { f64::MAX },
+                        |a, b| if name == "max" { a.max(b) } else { a.min(b) },
+                    )),
+                    _ => bad("needs numbers"),
+                }
+            }
+            "abs" | "ceil" | "floor" => match n(0) {
+                Some(x) => Val::Num(match name {
+                    "abs" => x.abs(),
+                    "ceil" => x.ceil(),
+                    _ => x.floor(),
+                }),
+                None => bad("needs a number"),
+            },
+            "range" => {
+                let (start, end, step) = match args.len() {
+                    1 => (0.0, n(0).unwrap_or(0.0), 1.0),
+                    2 => (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0), 1.0),
+                    _ => (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0), n(2).unwrap_or(1.0)),
+                };
+                if step == 0.0 || ((end - start) / step) > 100_000.0 {
+                    return bad("range is too large");
+                }
+                let mut out = Vec::new();
+                let mut x = start;
+                while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
+                    out.push(Val::Num(x));
+                    x += step;
+                }
+                Val::List(out)
+            }
+            "sort" => match args.first() {
+                Some(Val::List(l)) => {
+                    let strs: Option<Vec<String>> = l.iter().map(Val::as_plain_str).collect();
+                    match strs {
+                        Some(mut v) => {
+                            v.sort();
+                            Val::List(v.into_iter().map(Val::Str).collect())
+                        }
+                        None => bad("elements are not known strings"),
+                    }
+                }
+                _ => bad("argument is not a list"),
+            },
+            "reverse" => match args.first() {
+                Some(Val::List(l)) => Val::List(l.iter().rev().cloned().collect()),
+                _ => bad("argument is not a list"),
+            },
+            "slice" => match (args.first(), n(1), n(2)) {
+                (Some(Val::List(l)), Some(a), Some(b)) if a >= 0.0 && b <= l.len() as f64 && a <= b => {
+                    Val::List(l[a as usize..b as usize].to_vec())
+                }
+                _ => bad("needs a list and a valid range"),
+            },
+            "index" => match (args.first(), args.get(1)) {
+                (Some(Val::List(l)), Some(x)) => match l.iter().position(|i| i == x) {
+                    Some(i) => Val::Num(i as f64),
+                    None => bad("value not in list"),
+                },
+                _ => bad("needs a list and a value"),
+            },
+            "setunion" => {
+                let mut out = Vec::new();
+                for a in &args {
+                    out.extend(list_of(a).unwrap_or_default());
+                }
+                Val::List(dedup(out))
+            }
+            "setintersection" => {
+                let mut lists = args.iter().filter_map(list_of);
+                let mut acc = lists.next().unwrap_or_default();
+                for l in lists {
+                    acc.retain(|x| l.contains(x));
+                }
+                Val::List(dedup(acc))
+            }
+            "setsubtract" => match (args.first().and_then(list_of), args.get(1).and_then(list_of)) {
+                (Some(a), Some(b)) => Val::List(a.into_iter().filter(|x| !b.contains(x)).collect()),
+                _ => bad("needs two sets"),
+            },
+            "alltrue" | "anytrue" => match args.first() {
+                Some(Val::List(l)) => {
+                    let b: Option<Vec<bool>> = l.iter().map(Val::as_bool).collect();
+                    match b {
+                        Some(b) => Val::Bool(if name == "alltrue" { b.iter().all(|x| *x) } else { b.iter().any(|x| *x) }),
+                        None => bad("elements are not known bools"),
+                    }
+                }
+                _ => bad("argument is not a list"),
+            },
+            "file" => match s(0) {
+                Some(p) => match self.read_file(&p, sc) {
+                    Ok(t) => Val::Str(t),
+                    Err(e) => bad(&e),
+                },
+                None => bad("path is not known"),
+            },
+            "fileexists" => match s(0) {
+                Some(p) => Val::Bool(self.resolve_path(&p, sc).is_file()),
+                None => bad("path is not known"),
+            },
+            "abspath" | "pathexpand" | "dirname" | "basename" => match s(0) {
+                Some(p) => Val::Str(match name {
+                    "dirname" => p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_else(|| ".".into()),
+                    "basename" => p.rsplit('/').next().unwrap_or("").to_string(),
+                    _ => p,
+                }),
+                None => bad("path is not known"),
+            },
+            "cidrsubnet" => match (s(0), n(1), n(2)) {
+                (Some(c), Some(bits), Some(num)) => cidrsubnet(&c, bits as u32, num as u128)
+                    .map(Val::Str)
+                    .unwrap_or_else(|| bad("invalid arguments")),
+                _ => bad("needs a prefix, new bits and a number"),
+            },
+            "cidrhost" => match (s(0), n(1)) {
+                (Some(c), Some(h)) => cidrhost(&c, h as i128).map(Val::Str).unwrap_or_else(|| bad("invalid arguments")),
+                _ => bad("needs a prefix and a host number"),
+            },
+            "cidrsubnets" => match s(0) {
+                Some(c) => {
+                    let Ok(base) = c.parse::<IpNet>() else {
+                        return bad("invalid prefix");
+                    };
+                    let mut out = Vec::new();
+                    let mut next: u128 = 0; // offset in addresses from the base
+                    let host_bits = u32::from(base.max_prefix_len());
+                    for a in &args[1..] {
+                        let Some(bits) = a.as_num() else {
+                            return bad("new bits is not a number");
+                        };
+                        let plen = u32::from(base.prefix_len()) + bits as u32;
+                        if plen > host_bits {
+                            return bad("prefix too long");
+                        }
+                        let size: u128 = 1u128 << (host_bits - plen);
+                        let aligned = next.div_ceil(size) * size;
+                        match cidrsubnet(&c, bits as u32, aligned / size) {
+                            Some(x) => out.push(Val::Str(x)),
+                            None => return bad("address space exhausted"),
+                        }
+                        next = aligned + size;
+                    }
+                    Val::List(out)
+                }
+                None => bad("needs a prefix"),
+            },
+            "base64encode" | "base64decode" | "md5" | "sha1" | "sha256" | "uuid" | "timestamp"
+            | "filebase64" | "bcrypt" | "base64gzip" | "filemd5" | "filesha256" | "uuidv5" => {
+                Val::unknown(format!("{name}() is computed, not a value egressproof reads"), span)
+            }
+            "regex" | "regexall" => bad("regular expressions are not evaluated"),
+            _ => {
+                let msg = format!("function {name} is not supported");
+                self.diag_pub(UnknownCode::EP903, msg.clone(), span.clone());
+                Val::unknown(msg, span)
+            }
+        }
+    }
+
+    fn unknown_or(&self, v: &Val, fallback: &Val) -> Val {
+        v.first_unknown().map(|u| Val::Unknown(u.clone())).unwrap_or_else(|| fallback.clone())
+    }
+
+    fn unknown_or_args(&self, args: &[Val], fallback: &Val) -> Val {
+        first_unknown(args).unwrap_or_else(|| fallback.clone())
+    }
+
+    pub(crate) fn diag_pub(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
+        let d = egressproof_model::Diagnostic::new(code, msg, span);
+        if !self.diags.contains(&d) {
+            self.diags.push(d);
+        }
+    }
+
+    fn resolve_path(&self, p: &str, sc: &Scope) -> std::path::PathBuf {
+        let path = std::path::Path::new(p);
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.insts[sc.inst].def.dir.join(path)
+        }
+    }
+
+    fn read_file(&self, p: &str, sc: &Scope) -> Result<String, String> {
+        let path = self.resolve_path(p, sc);
+        let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {p}: {e}"))?;
+        if meta.len() > MAX_READ.min(parse::MAX_FILE_BYTES) {
+            return Err(format!("{p} is larger than {MAX_READ} bytes"));
+        }
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {p}: {e}"))
+    }
+
+    fn format(&mut self, args: &[Val], span: Option<Span>) -> Val {
+        let Some(fmt) = args.first().and_then(Val::as_plain_str) else {
+            return self.unknown_or_args(args, &Val::unknown("format: the format is not known", span));
+        };
+        let mut parts = Vec::new();
+        let mut next = 1;
+        let mut chars = fmt.chars().peekable();
+        let mut lit = String::new();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                lit.push(c);
+                continue;
+            }
+            // Skip flags and width; the verb is the first letter.
+            let mut verb = None;
+            while let Some(&d) = chars.peek() {
+                chars.next();
+                if d == '%' {
+                    lit.push('%');
+                    break;
+                }
+                if d.is_ascii_alphabetic() {
+                    verb = Some(d);
+                    break;
+                }
+            }
+            let Some(verb) = verb else { continue };
+            parts.push(Part::Lit(std::mem::take(&mut lit)));
+            let Some(arg) = args.get(next) else {
+                return Val::unknown("format: too few arguments", span);
+            };
+            next += 1;
+            if let Some(u) = arg.first_unknown() {
+                return Val::Unknown(u.clone());
+            }
+            match verb {
+                'v' | 's' | 'd' => match arg.string_parts() {
+                    Some(p) => parts.extend(p),
+                    None => parts.extend(json_parts(arg)),
+                },
+                'q' => {
+                    parts.push(Part::Lit("\"".into()));
+                    parts.extend(arg.string_parts().unwrap_or_default());
+                    parts.push(Part::Lit("\"".into()));
+                }
+                _ => match arg.as_num() {
+                    Some(x) => parts.push(Part::Lit(fmt_num(x))),
+                    None => parts.extend(arg.string_parts().unwrap_or_default()),
+                },
+            }
+        }
+        parts.push(Part::Lit(lit));
+        Val::text(parts)
+    }
+}
+
+fn from_value(v: &egressproof_model::Value) -> Val {
+    use egressproof_model::Value;
+    match v {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) => Val::Num(n.parse().unwrap_or(0.0)),
+        Value::Str(s) => Val::Str(s.clone()),
+        Value::Text(p) => Val::Text(p.clone()),
+        Value::List(l) => Val::List(l.iter().map(from_value).collect()),
+        Value::Map(m) => Val::Map(m.iter().map(|(k, v)| (k.clone(), from_value(v))).collect()),
+        Value::Unknown(u) => Val::Unknown(u.clone()),
+    }
+}
+
+fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Option<String> {
+    let net: IpNet = prefix.parse().ok()?;
+    let plen = u32::from(net.prefix_len()) + newbits;
+    let max = u32::from(net.max_prefix_len());
+    if plen > max || (newbits < 128 && num >= (1u128 << newbits)) {
+        return None;
+    }
+    let shift = max - plen;
+    match net.trunc() {
+        IpNet::V4(n) => {
+            let base = u32::from(n.network()) as u128;
+            let addr = base + (num << shift);
+            let a = std::net::Ipv4Addr::from(u32::try_from(addr).ok()?);
+            Some(format!("{a}/{plen}"))
+        }
+        IpNet::V6(n) => {
+            let base = u128::from(n.network());
+            let addr = base.checked_add(num.checked_shl(shift)?)?;
+            Some(format!("{}/{plen}", std::net::Ipv6Addr::from(addr)))
+        }
+    }
+}
+
+fn cidrhost(prefix: &str, host: i128) -> Option<String> {
+    let net: IpNet = prefix.parse().ok()?;
+    let max = u32::from(net.max_prefix_len());
+    let size: i128 = 1i128.checked_shl(max - u32::from(net.prefix_len()))?;
+    let off = if host < 0 { size + host } else { host };
+    if off < 0 || off >= size {
+        return None;
+    }
+    match net.trunc() {
+        IpNet::V4(n) => {
+            let a = u32::from(n.network()) as i128 + off;
+            Some(std::net::Ipv4Addr::from(u32::try_from(a).ok()?).to_string())
+        }
+        IpNet::V6(n) => {
+            let a = u128::from(n.network()).checked_add(off as u128)?;
+            Some(std::net::Ipv6Addr::from(a).to_string())
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Reading one directory of `.tf` files into a module definition: its variables, locals,
+//! resources, data sources, module calls and outputs, each with the file it came from.
+
+use egressproof_model::{Diagnostic, Span, Suppression, UnknownCode};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body, Structure};
+use indexmap::IndexMap;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are reported (EP901) instead of parsed: a bound on time and memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// One parsed source file, kept for byte offset → line/column conversion.
+pub(crate) struct SourceFile {
+    pub display: String,
+    line_starts: Vec<usize>,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub(crate) fn new(display: String, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            display,
+            line_starts,
+            text,
+        }
+    }
+
+    pub(crate) fn span_at(&self, offset: usize) -> Span {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        Span::new(self.display.clone(), line as u32 + 1, column as u32 + 1)
+    }
+
+    /// `# egressproof:ignore EP201 reason` on the block's line or in the comment lines right
+    /// above it.
+    pub(crate) fn suppressions(&self, line: u32) -> Vec<Suppression> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut out = Vec::new();
+        let idx = line.saturating_sub(1) as usize;
+        if let Some(l) = lines.get(idx) {
+            if let Some(pos) = l.find('#').or_else(|| l.find("//")) {
+                self.parse_suppression(&l[pos..], line, &mut out);
+            }
+        }
+        let mut i = idx;
+        while i > 0 {
+            i -= 1;
+            let l = lines.get(i).map(|s| s.trim()).unwrap_or("");
+            if l.starts_with('#') || l.starts_with("//") {
+                self.parse_suppression(l, i as u32 + 1, &mut out);
+            } else {
+                break;
+            }
+        }
+        out
+    }
+
+    fn parse_suppression(&self, comment: &str, line: u32, out: &mut Vec<Suppression>) {
+        let Some(pos) = comment.find("egressproof:ignore") else {
+            return;
+        };
+        let rest = comment[pos + "egressproof:ignore".len()..].trim();
+        let mut words = rest.splitn(2, char::is_whitespace);
+        let Some(rule) = words.next().filter(|r| !r.is_empty()) else {
+            return;
+        };
+        let reason = words
+            .next()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty());
+        out.push(Suppression {
+            rule: rule.to_string(),
+            reason,
+            span: Span::new(self.display.clone(), line, 1),
+        });
+    }
+}
+
+pub(crate) struct VarDef {
+    pub default: Option<Expression>,
+    pub file: usize,
+    pub span: Span,
+}
+
+pub(crate) struct ResDef {
+    pub block: Block,
+    pub file: usize,
+    pub span: Span,
+}
+
+pub(crate) struct ModuleDef {
+    pub dir: PathBuf,
+    /// The directory as the user sees it (`infra`, `infra/../modules/net`).
+    pub display: String,
+    pub files: Vec<SourceFile>,
+    pub variables: IndexMap<String, VarDef>,
+    pub locals: IndexMap<String, (Expression, usize)>,
+    pub resources: IndexMap<(String, String), ResDef>,
+    pub data: IndexMap<(String, String), ResDef>,
+    pub modules: IndexMap<String, ResDef>,
+    pub outputs: IndexMap<String, (Expression, usize)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ModuleDef {
+    pub(crate) fn span(&self, file: usize, range: Option<std::ops::Range<usize>>) -> Option<Span> {
+        let f = self.files.get(file)?;
+        Some(match range {
+            Some(r) => f.span_at(r.start),
+            None => Span::new(f.display.clone(), 0, 0),
+        })
+    }
+}
+
+pub(crate) fn join_display(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else if dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Lexically normalises `a/b/../c` to `a/c` (display paths only; no filesystem access).
+pub(crate) fn normalize_display(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let absolute = path.starts_with('/');
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if matches!(out.last(), Some(l) if *l != "..") {
+                    out.pop();
+                } else if !absolute {
+                    out.push("..");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let joined = out.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
+}
+
+/// Reads a file with the size bound; `Err` carries the message for EP901.
+pub(crate) fn read_bounded(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!("file is larger than {MAX_FILE_BYTES} bytes"));
+    }
+    std::fs::read_to_string(path).map_err(|e| e.to_string())
+}
+
+/// Parses every `.tf` file of `dir` (sorted, so that results do not depend on the filesystem).
+pub(crate) fn load_module(dir: &Path, display: &str) -> ModuleDef {
+    let mut def = ModuleDef {
+        dir: dir.to_path_buf(),
+        display: display.to_string(),
+        files: Vec::new(),
+        variables: IndexMap::new(),
+        locals: IndexMap::new(),
+        resources: IndexMap::new(),
+        data: IndexMap::new(),
+        modules: IndexMap::new(),
+        outputs: IndexMap::new(),
+        diagnostics: Vec::new(),
+    };
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"))
+            .collect(),
+        Err(e) => {
+            def.diagnostics.push(Diagnostic::new(
+                UnknownCode::EP901,
+                format!("cannot read directory: {e}"),
+                Some(Span::new(display, 0, 0)),
+            ));
+            return def;
+        }
+    };
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let shown = join_display(display, &name);
+        let text = match read_bounded(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                def.diagnostics.push(Diagnostic::new(
+                    UnknownCode::EP901,
+                    format!("cannot read Terraform file: {e}"),
+                    Some(Span::new(shown, 0, 0)),
+                ));
+                continue;
+            }
+        };
+        add_file(&mut def, shown, text);
+    }
+    def
+}
+
+/// Adds one file's text to a module definition (parse errors become EP901).
+pub(crate) fn add_file(def: &mut ModuleDef, shown: String, text: String) {
+    let body = match hcl_edit::parser::parse_body(&text) {
+        Ok(b) => b,
+        Err(e) => {
+            let loc = e.location();
+            def.diagnostics.push(Diagnostic::new(
+                UnknownCode::EP901,
+                format!("Terraform file does not parse: {}", e.message()),
+                Some(Span::new(shown, loc.line() as u32, loc.column() as u32)),
+            ));
+            return;
+        }
+    };
+    let file = def.files.len();
+    def.files.push(SourceFile::new(shown, text));
+    collect(def, file, body);
+}
+
+fn label(block: &Block, i: usize) -> Option<String> {
+    block.labels.get(i).map(|l| l.as_str().to_string())
+}
+
+fn collect(def: &mut ModuleDef, file: usize, body: Body) {
+    for structure in body.into_iter() {
+        let Structure::Block(block) = structure else {
+            continue;
+        };
+        let span = def
+            .span(file, hcl_edit::Span::span(&block))
+            .unwrap_or_default();
+        match block.ident.value().as_str() {
+            "variable" => {
+                if let Some(name) = label(&block, 0) {
+                    let default = block
+                        .body
+                        .get_attribute("default")
+                        .map(|a| a.value.clone());
+                    def.variables.insert(
+                        name,
+                        VarDef {
+                            default,
+                            file,
+                            span,
+                        },
+                    );
+                }
+            }
+            "locals" => {
+                for s in block.body.into_iter() {
+                    if let Structure::Attribute(a) = s {
+                        def.locals
+                            .insert(a.key.value().to_string(), (a.value, file));
+                    }
+                }
+            }
+            "output" => {
+                if let Some(name) = label(&block, 0) {
+                    if let Some(v) = block.body.get_attribute("value") {
+                        def.outputs.insert(name, (v.value.clone(), file));
+                    }
+                }
+            }
+            "resource" | "data" => {
+                let is_data = block.ident.value().as_str() == "data";
+                if let (Some(t), Some(n)) = (label(&block, 0), label(&block, 1)) {
+                    let target = if is_data {
+                        &mut def.data
+                    } else {
+                        &mut def.resources
+                    };
+                    target.insert((t, n), ResDef { block, file, span });
+                }
+            }
+            "module" => {
+                if let Some(name) = label(&block, 0) {
+                    def.modules.insert(name, ResDef { block, file, span });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_display_paths() {
+        assert_eq!(normalize_display("infra/../modules/net"), "modules/net");
+        assert_eq!(normalize_display("./a/./b"), "a/b");
+        assert_eq!(normalize_display("../x"), "../x");
+    }
+
+    #[test]
+    fn suppressions_above_and_on_the_line() {
+        let f = SourceFile::new(
+            "m.tf".into(),
+            "# egressproof:ignore EP201 shared egress by design\n// egressproof:ignore EP203\nresource \"aws_route\" \"r\" { # egressproof:ignore EP204 filtered\n}\n"
+                .into(),
+        );
+        let s = f.suppressions(3);
+        let rules: Vec<_> = s.iter().map(|s| (s.rule.as_str(), s.reason.as_deref())).collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("EP204", Some("filtered")),
+                ("EP203", None),
+                ("EP201", Some("shared egress by design"))
+            ]
+        );
+    }
+
+    #[test]
+    fn line_and_column_from_offsets() {
+        let f = SourceFile::new("a.tf".into(), "x = 1\n  y = 2\n".into());
+        assert_eq!(f.span_at(8), Span::new("a.tf", 2, 3));
+    }
+}
