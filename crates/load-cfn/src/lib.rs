@@ -1,1 +1,333 @@
-//! placeholder
+//! The CloudFormation loader: reads templates (YAML and JSON) and lowers them onto the egressproof
+//! [`Model`]. It knows the template language (intrinsic functions, parameters, conditions,
+//! mappings, imports, nested stacks) and CloudFormation's resource types; it knows nothing of the
+//! rules that will read the model.
+//!
+//! ```
+//! use egressproof_load_cfn::{load, Input, LoadOptions};
+//! use egressproof_model::Kind;
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("nb.yaml");
+//! std::fs::write(&path, "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      DirectInternetAccess: Disabled\n").unwrap();
+//! let loaded = load(&[Input { path, display: "nb.yaml".into() }], &LoadOptions::default());
+//! assert_eq!(loaded.templates, 1);
+//! let nb = &loaded.model.resources[0];
+//! assert_eq!(nb.id.as_str(), "nb.yaml#Nb");
+//! assert_eq!((nb.span.line, nb.span.column), (2, 3));
+//! assert!(matches!(nb.kind, Kind::NotebookInstance(_)));
+//! ```
+//!
+//! Architecture invariants:
+//! - loading never fails the scan and never panics: a file that cannot be read or parsed is an
+//!   `EP901` diagnostic, and the other files are still loaded;
+//! - nothing unresolved is guessed: it becomes an explicit unknown with the reason and the place
+//!   it was written (and a resource whose `Condition` is not known is still loaded, since it may
+//!   exist);
+//! - values that exist only at deploy time (`AWS::AccountId`, `!Ref Vpc`) stay symbolic.
+
+mod lower;
+mod nested;
+mod pipeline;
+mod resolve;
+mod suppress;
+mod tree;
+
+use egressproof_model::{Diagnostic, Model, Span, UnknownCode, Value};
+use rayon::prelude::*;
+use resolve::{Ctx, Stack};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Files larger than this are not read (a template is at most 1 MB for CloudFormation itself).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Deepest nesting of mappings and sequences accepted in a document.
+pub const MAX_DEPTH: usize = 128;
+/// Most nodes that YAML aliases may add to a document (stops "billion laughs").
+pub const MAX_ALIAS_EXPANSION: usize = 10_000;
+/// Deepest chain of nested stacks followed.
+pub const MAX_NESTING: usize = 8;
+
+/// A file to load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// The path as shown in reports (relative to the scan root as the user gave it).
+    pub display: String,
+}
+
+/// Options of a load.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Parameter values (`--param NAME=VALUE`), for every top-level template that declares them.
+    pub params: BTreeMap<String, String>,
+}
+
+/// What a load produced.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    /// Resources of every template, and the diagnostics (EP901/EP902/EP903).
+    pub model: Model,
+    /// Files recognised as templates.
+    pub templates: usize,
+    /// YAML/JSON files that are not templates (the caller may try them as snapshots or plans).
+    pub skipped: Vec<Input>,
+}
+
+/// A parsed template file.
+#[derive(Debug)]
+pub(crate) struct Template {
+    pub display: String,
+    pub path: PathBuf,
+    pub canonical: PathBuf,
+    pub source: String,
+    /// Byte offset of each line's start, for reading comments next to a resource.
+    pub line_starts: Vec<usize>,
+    pub root: tree::Node,
+}
+
+impl Template {
+    /// The text of a 1-based line.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let i = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.line_starts.get(i)?;
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.source.len());
+        self.source.get(start..end).map(|l| l.trim_end_matches(['\n', '\r']))
+    }
+}
+
+pub(crate) enum Parsed {
+    Template(Arc<Template>),
+    Skipped,
+    Failed(Diagnostic),
+}
+
+fn fail(display: &str, line: u32, col: u32, message: String) -> Parsed {
+    Parsed::Failed(Diagnostic::new(
+        UnknownCode::EP901,
+        message,
+        Some(Span::new(display, line, col)),
+    ))
+}
+
+/// Reads and parses one file, enforcing every limit.
+pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return fail(display, 0, 0, format!("{display}: cannot read the file: {e}")),
+    };
+    if let Ok(meta) = file.metadata() {
+        if meta.len() > MAX_FILE_BYTES {
+            return fail(
+                display,
+                0,
+                0,
+                format!(
+                    "{display}: file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes \
+                     (MAX_FILE_BYTES); not read",
+                    meta.len()
+                ),
+            );
+        }
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+        return fail(display, 0, 0, format!("{display}: cannot read the file: {e}"));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return fail(
+            display,
+            0,
+            0,
+            format!("{display}: file is over the limit of {MAX_FILE_BYTES} bytes (MAX_FILE_BYTES); not read"),
+        );
+    }
+    if bytes.contains(&0) {
+        return fail(
+            display,
+            0,
+            0,
+            format!("{display}: binary content (NUL bytes); not a YAML or JSON template"),
+        );
+    }
+    let source = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(
+                display,
+                0,
+                0,
+                format!(
+                    "{display}: not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        }
+    };
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(s) => s.to_string(),
+        None => source,
+    };
+    if source.trim().is_empty() {
+        return Parsed::Skipped;
+    }
+    let root = match tree::parse(&source) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Parsed::Skipped,
+        Err(e) => {
+            return fail(
+                display,
+                e.line,
+                e.col,
+                format!("{display}:{}:{}: {}", e.line, e.col, e.message),
+            )
+        }
+    };
+    if !is_template(&root) {
+        return Parsed::Skipped;
+    }
+    let mut line_starts = vec![0];
+    line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Parsed::Template(Arc::new(Template {
+        display: display.to_string(),
+        path: path.to_path_buf(),
+        canonical,
+        source,
+        line_starts,
+        root,
+    }))
+}
+
+/// A template has `AWSTemplateFormatVersion`, or `Resources` whose entries have a `Type`.
+fn is_template(root: &tree::Node) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    root.get("Resources").is_some_and(|r| {
+        !r.entries().is_empty() && r.entries().iter().any(|(_, v)| v.get("Type").is_some())
+    })
+}
+
+/// Loads every input. Never panics and never fails the whole scan: what cannot be read is a
+/// diagnostic in the returned model.
+pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
+    let parsed: Vec<Parsed> = inputs
+        .par_iter()
+        .map(|i| read_template(&i.path, &i.display))
+        .collect();
+
+    let mut loaded = Loaded::default();
+    let mut templates: Vec<Arc<Template>> = Vec::new();
+    for (input, p) in inputs.iter().zip(parsed) {
+        match p {
+            Parsed::Template(t) => templates.push(t),
+            Parsed::Skipped => loaded.skipped.push(input.clone()),
+            Parsed::Failed(d) => loaded.model.diagnostics.push(d),
+        }
+    }
+    loaded.templates = templates.len();
+    let files: HashMap<PathBuf, Arc<Template>> = templates
+        .iter()
+        .map(|t| (t.canonical.clone(), t.clone()))
+        .collect();
+
+    let tops = top_level(&templates, &files);
+    let top_params: HashMap<String, Value> = options
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
+        .collect();
+
+    // Exports, in two rounds so that an export computed from an import of another template is
+    // found too.
+    let mut exports: HashMap<String, Value> = HashMap::new();
+    for _ in 0..2 {
+        let ctx = Ctx {
+            files: &files,
+            exports: &exports,
+        };
+        let found: Vec<(String, Value)> = tops
+            .par_iter()
+            .flat_map_iter(|t| {
+                let stack = Stack::new(
+                    &ctx,
+                    t.clone(),
+                    format!("{}#", t.display),
+                    top_params.clone(),
+                    Vec::new(),
+                );
+                lower::exports(&stack)
+            })
+            .collect();
+        exports = found.into_iter().collect();
+    }
+
+    let ctx = Ctx {
+        files: &files,
+        exports: &exports,
+    };
+    let models: Vec<Model> = tops
+        .par_iter()
+        .map(|t| {
+            let stack = Stack::new(
+                &ctx,
+                t.clone(),
+                format!("{}#", t.display),
+                top_params.clone(),
+                Vec::new(),
+            );
+            lower::lower_stack(&stack).model
+        })
+        .collect();
+    for m in models {
+        loaded.model.extend(m);
+    }
+    loaded
+}
+
+/// Templates loaded as stacks of their own: all but those that another template of the scan
+/// nests (those are loaded as nested stacks, with their parent's parameters). Templates that
+/// only nest each other in a cycle are loaded on their own, so nothing is lost.
+fn top_level(
+    templates: &[Arc<Template>],
+    files: &HashMap<PathBuf, Arc<Template>>,
+) -> Vec<Arc<Template>> {
+    let children_of = |t: &Template| -> Vec<PathBuf> {
+        nested::local_children(t)
+            .into_iter()
+            .filter(|c| files.contains_key(c))
+            .collect()
+    };
+    let edges: HashMap<PathBuf, Vec<PathBuf>> = templates
+        .iter()
+        .map(|t| (t.canonical.clone(), children_of(t)))
+        .collect();
+    let nested_somewhere: HashSet<&PathBuf> = edges.values().flatten().collect();
+    let mut covered: HashSet<PathBuf> = HashSet::new();
+    let mut todo: Vec<PathBuf> = templates
+        .iter()
+        .filter(|t| !nested_somewhere.contains(&t.canonical))
+        .map(|t| t.canonical.clone())
+        .collect();
+    while let Some(p) = todo.pop() {
+        if covered.insert(p.clone()) {
+            if let Some(children) = edges.get(&p) {
+                todo.extend(children.iter().cloned());
+            }
+        }
+    }
+    templates
+        .iter()
+        .filter(|t| !nested_somewhere.contains(&t.canonical) || !covered.contains(&t.canonical))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

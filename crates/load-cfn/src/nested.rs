@@ -1,0 +1,172 @@
+//! Nested stacks (`AWS::CloudFormation::Stack`) whose `TemplateURL` is a local file.
+
+use crate::lower::lower_stack;
+use crate::resolve::{diag, StackResult};
+use crate::tree::Node;
+use crate::{read_template, Parsed, Stack, Template};
+use egressproof_model::{UnknownCode, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn is_remote(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("s3://")
+}
+
+/// The canonical paths of the local templates that `t` nests (written as literal strings).
+pub(crate) fn local_children(t: &Template) -> Vec<PathBuf> {
+    let Some(resources) = t.root.get("Resources") else {
+        return Vec::new();
+    };
+    resources
+        .entries()
+        .iter()
+        .filter(|(_, r)| r.get("Type").and_then(Node::as_str) == Some("AWS::CloudFormation::Stack"))
+        .filter_map(|(_, r)| r.get("Properties")?.get("TemplateURL")?.as_str())
+        .filter(|u| !is_remote(u))
+        .filter_map(|u| std::fs::canonicalize(child_path(&t.path, u)).ok())
+        .collect()
+}
+
+fn child_path(parent: &Path, url: &str) -> PathBuf {
+    let url = url.strip_prefix("file://").unwrap_or(url);
+    parent.parent().unwrap_or(Path::new("")).join(url)
+}
+
+/// The display path of a child: the parent's directory joined with the URL, `.`/`..` folded.
+fn child_display(parent: &str, url: &str) -> String {
+    let url = url.strip_prefix("file://").unwrap_or(url);
+    let mut parts: Vec<&str> = parent.split('/').collect();
+    parts.pop();
+    for seg in url.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                if matches!(parts.last(), Some(p) if *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Loads the nested stack `logical` of `parent`. `None` (with a diagnostic) when its template is
+/// not a local file, not found, not a template, or nests in a cycle.
+pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResult> {
+    let node = parent.resource_node(logical)?;
+    let props = node.get("Properties");
+    let url_node = props.and_then(|p| p.get("TemplateURL"));
+    let at = url_node.unwrap_or(node);
+    let url = match url_node.and_then(|u| parent.resolve(u)) {
+        Some(Value::Str(s)) => s,
+        _ => {
+            diag(
+                parent,
+                UnknownCode::EP902,
+                format!("nested stack {logical}: TemplateURL is not known; its resources are not in the scan"),
+                at,
+            );
+            return None;
+        }
+    };
+    if is_remote(&url) {
+        diag(
+            parent,
+            UnknownCode::EP902,
+            format!("nested stack {logical}: template {url} is outside the scan; its resources are not known"),
+            at,
+        );
+        return None;
+    }
+    let path = child_path(&parent.tpl.path, &url);
+    let Ok(canonical) = std::fs::canonicalize(&path) else {
+        diag(
+            parent,
+            UnknownCode::EP902,
+            format!("nested stack {logical}: template file {url} not found"),
+            at,
+        );
+        return None;
+    };
+    if canonical == parent.tpl.canonical || parent.chain.contains(&canonical) {
+        diag(
+            parent,
+            UnknownCode::EP902,
+            format!("nested stack {logical}: template {url} nests itself (a cycle); not followed"),
+            at,
+        );
+        return None;
+    }
+    if parent.at_nesting_limit() {
+        diag(
+            parent,
+            UnknownCode::EP902,
+            format!(
+                "nested stack {logical}: stacks nest deeper than {} levels (MAX_NESTING); not followed",
+                crate::MAX_NESTING
+            ),
+            at,
+        );
+        return None;
+    }
+    let display = child_display(&parent.tpl.display, &url);
+    let tpl = match parent.ctx.files.get(&canonical) {
+        Some(t) => t.clone(),
+        None => match read_template(&path, &display) {
+            Parsed::Template(t) => t,
+            Parsed::Skipped => {
+                diag(
+                    parent,
+                    UnknownCode::EP902,
+                    format!("nested stack {logical}: {url} is not a CloudFormation template"),
+                    at,
+                );
+                return None;
+            }
+            Parsed::Failed(d) => {
+                parent.diags.borrow_mut().push(d);
+                return None;
+            }
+        },
+    };
+    let mut params = HashMap::new();
+    if let Some(Value::Map(m)) = props.and_then(|p| p.get("Parameters")).and_then(|p| parent.resolve(p)) {
+        for (k, v) in m {
+            params.insert(k, v);
+        }
+    }
+    let mut chain = parent.chain.clone();
+    chain.push(parent.tpl.canonical.clone());
+    let child = Stack::new(
+        parent.ctx,
+        tpl,
+        format!("{}{}/", parent.prefix, logical),
+        params,
+        chain,
+    );
+    Some(lower_stack(&child))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_display_folds_dots() {
+        assert_eq!(child_display("infra/main.yaml", "./net/vpc.yaml"), "infra/net/vpc.yaml");
+        assert_eq!(child_display("infra/main.yaml", "../shared/x.yaml"), "shared/x.yaml");
+        assert_eq!(child_display("main.yaml", "child.yaml"), "child.yaml");
+        assert_eq!(child_display("main.yaml", "../x.yaml"), "../x.yaml");
+    }
+
+    #[test]
+    fn remote_urls_are_recognised() {
+        assert!(is_remote("https://s3.amazonaws.com/b/t.yaml"));
+        assert!(is_remote("S3://b/t.yaml"));
+        assert!(!is_remote("./t.yaml"));
+    }
+}
