@@ -496,3 +496,17 @@ fn only_bad_files_is_unproven_not_sealed() {
     assert_eq!(scan.code, 3, "{}", scan.stdout);
     assert_eq!(scan.report["verdict"], "unproven");
 }
+
+#[cfg(unix)]
+#[test]
+fn nothing_readable_at_all_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone.yaml"), dir.path().join("link.yaml")).unwrap();
+    egressproof()
+        .current_dir(dir.path())
+        .args(["scan", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("link.yaml"))
+        .stderr(predicate::str::contains("no input could be read"));
+}

@@ -71,6 +71,16 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let tf = loaders::terraform(&found.terraform_dirs, &settings.terraform);
     model.extend(tf.model);
     files += tf.files;
+
+    // Every candidate failed before any loader saw it (dangling links, loops, FIFOs): no input
+    // could be read at all, which is a usage error rather than a verdict (DESIGN.md §2). A file
+    // that was read but did not parse is different: an EP901 unknown, and the verdict unproven.
+    if files == 0 && model.diagnostics.is_empty() && !found.diagnostics.is_empty() {
+        for d in &found.diagnostics {
+            eprintln!("error: {}", d.message);
+        }
+        bail!("no input could be read in {}", shown(&args.paths));
+    }
     model.diagnostics.extend(found.diagnostics);
 
     if files == 0 && model.diagnostics.is_empty() {
