@@ -9,6 +9,7 @@
 
 use crate::{escape, escape_text, headline_counts, location, Parts, ScanSummary, TOOL_VERSION};
 use egressproof_analysis::{Analysis, Finding, Hop, Verdict};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 const CSS: &str = r#"
@@ -183,27 +184,42 @@ fn finding_row(out: &mut String, index: usize, f: &Finding) {
     );
 }
 
-fn findings_table(out: &mut String, analysis: &Analysis, pick: &[&Finding]) {
+fn findings_table(out: &mut String, numbers: &Numbers, pick: &[&Finding]) {
     out.push_str(
         "<table><thead><tr><th>Rule</th><th>Severity</th><th>Resource</th><th>Location</th><th>Message</th></tr></thead><tbody>\n",
     );
     for f in pick {
-        finding_row(out, number(analysis, f), f);
+        finding_row(out, numbers.get(f), f);
     }
     out.push_str("</tbody></table>\n");
 }
 
-/// The finding's number in the analysis (1-based), the key of its row and its details.
-fn number(analysis: &Analysis, f: &Finding) -> usize {
-    analysis
-        .findings
-        .iter()
-        .position(|g| std::ptr::eq(g, f))
-        .map_or(0, |i| i + 1)
+/// Each finding's number in the analysis (1-based), the key of its row and its details.
+/// Keyed by address: the parts hold references into `analysis.findings`.
+struct Numbers(HashMap<usize, usize>);
+
+impl Numbers {
+    fn of(analysis: &Analysis) -> Self {
+        Numbers(
+            analysis
+                .findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (std::ptr::from_ref(f) as usize, i + 1))
+                .collect(),
+        )
+    }
+
+    fn get(&self, f: &Finding) -> usize {
+        self.0
+            .get(&(std::ptr::from_ref(f) as usize))
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
-fn detail(out: &mut String, analysis: &Analysis, f: &Finding) {
-    let index = number(analysis, f);
+fn detail(out: &mut String, numbers: &Numbers, f: &Finding) {
+    let index = numbers.get(f);
     let _ = writeln!(
         out,
         "<article class=\"finding-detail sev-{sev}\" id=\"detail-{index}\" data-rule=\"{rule}\">\
@@ -232,6 +248,7 @@ fn detail(out: &mut String, analysis: &Analysis, f: &Finding) {
 
 pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
     let parts = Parts::of(analysis);
+    let numbers = Numbers::of(analysis);
     let v = verdict_class(analysis.verdict);
     let verdict_upper = analysis.verdict.as_str().to_ascii_uppercase();
     let mut out = String::new();
@@ -251,9 +268,9 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
     if parts.egress.is_empty() {
         out.push_str("<p>No open egress channel was found.</p>\n");
     } else {
-        findings_table(&mut out, analysis, &parts.egress);
+        findings_table(&mut out, &numbers, &parts.egress);
         for f in &parts.egress {
-            detail(&mut out, analysis, f);
+            detail(&mut out, &numbers, f);
         }
     }
     out.push_str("</section>\n");
@@ -280,9 +297,9 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         out.push_str(
             "<section id=\"suppressed\">\n<h2>Suppressed</h2>\n<p>Accepted by a suppression; not counted in the verdict.</p>\n",
         );
-        findings_table(&mut out, analysis, &parts.suppressed);
+        findings_table(&mut out, &numbers, &parts.suppressed);
         for f in &parts.suppressed {
-            detail(&mut out, analysis, f);
+            detail(&mut out, &numbers, f);
         }
         out.push_str("</section>\n");
     }
@@ -317,9 +334,9 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         out.push_str(
             "<section id=\"hardening\">\n<h2>Hardening</h2>\n<p>These protect data, but do not stop it leaving; they never change the verdict.</p>\n",
         );
-        findings_table(&mut out, analysis, &parts.hardening);
+        findings_table(&mut out, &numbers, &parts.hardening);
         for f in &parts.hardening {
-            detail(&mut out, analysis, f);
+            detail(&mut out, &numbers, f);
         }
         out.push_str("</section>\n");
     }

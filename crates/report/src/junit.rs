@@ -18,8 +18,10 @@
 //! `<system-out>`. Text is escaped for XML 1.0, and characters XML cannot hold at all become
 //! U+FFFD.
 
-use crate::{affects, escape, escape_text, is_hardening, location, plural, Parts, ScanSummary};
+use crate::{escape, escape_text, is_hardening, location, plural, ScanSummary};
 use egressproof_analysis::{Analysis, Finding, Verdict};
+use egressproof_model::Ident;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 struct Case {
@@ -91,13 +93,30 @@ fn unknowns_body(analysis: &Analysis) -> String {
 }
 
 fn cases(analysis: &Analysis) -> Vec<Case> {
-    let parts = Parts::of(analysis);
     let mut cases = Vec::new();
 
+    // Findings by the workloads they let data out of, so that large scans stay linear.
+    let mut by_workload: HashMap<&Ident, Vec<&Finding>> = HashMap::new();
+    for f in &analysis.findings {
+        let mut ids: Vec<&Ident> = f.workloads.iter().collect();
+        ids.push(&f.resource.id);
+        ids.sort();
+        ids.dedup();
+        for id in ids {
+            by_workload.entry(id).or_default().push(f);
+        }
+    }
+    let workload_ids: HashSet<&Ident> = analysis.workloads.iter().map(|w| &w.resource.id).collect();
+
     for w in &analysis.workloads {
-        let open: Vec<&&Finding> = parts.egress.iter().filter(|f| affects(f, w)).collect();
+        let affecting: &[&Finding] = by_workload.get(&w.resource.id).map_or(&[], Vec::as_slice);
+        let open: Vec<&Finding> = affecting
+            .iter()
+            .copied()
+            .filter(|f| !is_hardening(f) && !f.suppressed)
+            .collect();
         let mut system_out = String::new();
-        for f in analysis.findings.iter().filter(|f| affects(f, w)) {
+        for f in affecting {
             if is_hardening(f) {
                 let _ = writeln!(
                     system_out,
@@ -155,7 +174,10 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
         .findings
         .iter()
         .filter(|f| !is_hardening(f))
-        .filter(|f| !analysis.workloads.iter().any(|w| affects(f, w)));
+        .filter(|f| {
+            !workload_ids.contains(&f.resource.id)
+                && !f.workloads.iter().any(|id| workload_ids.contains(id))
+        });
     for f in unattributed {
         let outcome = if f.suppressed {
             Outcome::Skipped {

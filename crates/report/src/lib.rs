@@ -26,7 +26,7 @@ mod junit;
 mod sarif;
 mod text;
 
-use egressproof_analysis::{Analysis, Finding, WorkloadVerdict};
+use egressproof_analysis::{Analysis, Finding};
 use egressproof_model::Span;
 use serde::Serialize;
 
@@ -144,11 +144,6 @@ impl<'a> Parts<'a> {
         }
         parts
     }
-}
-
-/// Whether a finding lets data out of this workload (the same test the verdict uses).
-pub(crate) fn affects(finding: &Finding, workload: &WorkloadVerdict) -> bool {
-    finding.resource.id == workload.resource.id || finding.workloads.contains(&workload.resource.id)
 }
 
 /// `file:line`, `file` (or an ARN) when there is no line, `None` for a hop outside the scan
