@@ -86,6 +86,8 @@ struct Placement<'m> {
     subnets: Vec<Ident>,
     /// `None`: the VPC's default security group.
     groups: Option<Vec<Ident>>,
+    /// The VPC's default security group applies in addition to `groups`.
+    with_default_group: bool,
     /// Set when the placement exists only if an unresolved value says so (isolation unknown).
     uncertain: Option<UnknownFinding>,
 }
@@ -107,6 +109,7 @@ impl<'m> Reach<'m> {
                     workload: false,
                     subnets: vec![r.id.clone()],
                     groups: None,
+                    with_default_group: false,
                     uncertain: None,
                 })
                 .collect()
@@ -160,6 +163,7 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
                         workload: true,
                         subnets: vec![s.clone()],
                         groups,
+                        with_default_group: false,
                         uncertain: None,
                     });
                 }
@@ -182,14 +186,20 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
                     None => continue,
                 };
                 let mut groups: Vec<Ident> = Vec::new();
+                // Spaces without security groups of their own get the VPC's default group
+                // (EC2 gives an interface created without groups the default one).
+                let mut default_group = d.default_space_security_groups.is_none();
                 for g in [&d.default_user_security_groups, &d.default_space_security_groups] {
                     match g {
                         Some(Attr::Known(gs)) => groups.extend(gs.iter().cloned()),
-                        Some(Attr::Unknown(u)) => unknowns.push(unresolved(
-                            u,
-                            &format!("Studio domain {}: security groups", r.name),
-                        )),
-                        None => {}
+                        Some(Attr::Unknown(u)) => {
+                            unknowns.push(unresolved(
+                                u,
+                                &format!("Studio domain {}: security groups", r.name),
+                            ));
+                            groups.push(Ident::new(format!("{}::unresolved-security-groups", r.id)));
+                        }
+                        None => default_group = true,
                     }
                 }
                 if let Some(extra) = profiles.get(r.id.as_str()) {
@@ -202,6 +212,7 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
                     workload: true,
                     subnets,
                     groups: if groups.is_empty() { None } else { Some(groups) },
+                    with_default_group: default_group,
                     uncertain: None,
                 });
             }
@@ -254,6 +265,7 @@ fn vpc_placement<'m>(
         workload: true,
         subnets,
         groups,
+        with_default_group: false,
         uncertain,
     })
 }
@@ -354,8 +366,11 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     continue;
                 }
             };
-            let default_group = [Ident::default_security_group_of(&vpc)];
-            let groups: &[Ident] = p.groups.as_deref().unwrap_or(&default_group);
+            let mut groups: Vec<Ident> = p.groups.clone().unwrap_or_default();
+            if p.groups.is_none() || p.with_default_group {
+                groups.push(Ident::default_security_group_of(&vpc));
+            }
+            let groups = &groups[..];
             let sg = self.net.sg_filter(groups, &p.subject.name);
             let (nacl, nacl_name) = self.net.subnet_nacl(subnet, &vpc);
             let filter = sg.and(&nacl);
