@@ -286,7 +286,7 @@ mod tests {
         let e = sub(vec![lit("arn:aws:s3:::data-"), P::Account, lit("/*")]);
         assert_eq!(
             e.to_yaml(),
-            Y::Raw("!Sub 'arn:aws:s3:::data-${AWS::AccountId}/*'".into())
+            Y::Raw("!Sub arn:aws:s3:::data-${AWS::AccountId}/*".into())
         );
         assert_eq!(
             e.to_hcl(),
