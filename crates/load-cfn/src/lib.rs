@@ -97,7 +97,9 @@ impl Template {
             .get(i + 1)
             .copied()
             .unwrap_or(self.source.len());
-        self.source.get(start..end).map(|l| l.trim_end_matches(['\n', '\r']))
+        self.source
+            .get(start..end)
+            .map(|l| l.trim_end_matches(['\n', '\r']))
     }
 }
 
@@ -119,7 +121,14 @@ fn fail(display: &str, line: u32, col: u32, message: String) -> Parsed {
 pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return fail(display, 0, 0, format!("{display}: cannot read the file: {e}")),
+        Err(e) => {
+            return fail(
+                display,
+                0,
+                0,
+                format!("{display}: cannot read the file: {e}"),
+            )
+        }
     };
     if let Ok(meta) = file.metadata() {
         if meta.len() > MAX_FILE_BYTES {
@@ -137,7 +146,12 @@ pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
     }
     let mut bytes = Vec::new();
     if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
-        return fail(display, 0, 0, format!("{display}: cannot read the file: {e}"));
+        return fail(
+            display,
+            0,
+            0,
+            format!("{display}: cannot read the file: {e}"),
+        );
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return fail(

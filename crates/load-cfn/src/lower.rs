@@ -198,7 +198,10 @@ pub(crate) fn idents(cx: &Cx<'_>, v: &Value) -> Attr<Vec<Ident>> {
             Attr::Known(out)
         }
         Value::Unknown(u) => Attr::Unknown(u.clone()),
-        v => cx.unknown(format!("expected a list of identifiers, found {}", v.render())),
+        v => cx.unknown(format!(
+            "expected a list of identifiers, found {}",
+            v.render()
+        )),
     }
 }
 
@@ -413,7 +416,10 @@ fn route(cx: &Cx<'_>, props: &Value) -> Route {
     };
     const TARGETS: &[(&str, TargetKind)] = &[
         ("GatewayId", TargetKind::Gateway),
-        ("EgressOnlyInternetGatewayId", TargetKind::EgressOnlyInternetGateway),
+        (
+            "EgressOnlyInternetGatewayId",
+            TargetKind::EgressOnlyInternetGateway,
+        ),
         ("NatGatewayId", TargetKind::NatGateway),
         ("InstanceId", TargetKind::Instance),
         ("NetworkInterfaceId", TargetKind::NetworkInterface),
@@ -462,9 +468,9 @@ fn inline_policies(cx: &Cx<'_>, props: &Value, extra: &mut Vec<Resource>) {
         let name = get(p, "PolicyName")
             .map(Value::render)
             .unwrap_or_else(|| "inline".into());
-        let document = get(p, "PolicyDocument")
-            .map(document)
-            .unwrap_or_else(|| Value::unknown("inline policy has no PolicyDocument", Some(cx.span.clone())));
+        let document = get(p, "PolicyDocument").map(document).unwrap_or_else(|| {
+            Value::unknown("inline policy has no PolicyDocument", Some(cx.span.clone()))
+        });
         extra.push(Resource::new(
             Ident(format!("{}/{}", cx.id, name)),
             format!("{}/{}", cx.name, name),
@@ -819,7 +825,9 @@ fn lower_kind(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Kind {
             }
             Kind::EndpointConfig(ec)
         }
-        "AWS::SageMaker::ProcessingJob" => Kind::Job(network_config_job(cx, p, JobKind::Processing)),
+        "AWS::SageMaker::ProcessingJob" => {
+            Kind::Job(network_config_job(cx, p, JobKind::Processing))
+        }
         "AWS::SageMaker::DataQualityJobDefinition" => {
             Kind::Job(network_config_job(cx, p, JobKind::DataQualityMonitoring))
         }
@@ -829,9 +837,11 @@ fn lower_kind(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Kind {
         "AWS::SageMaker::ModelBiasJobDefinition" => {
             Kind::Job(network_config_job(cx, p, JobKind::ModelBiasMonitoring))
         }
-        "AWS::SageMaker::ModelExplainabilityJobDefinition" => {
-            Kind::Job(network_config_job(cx, p, JobKind::ModelExplainabilityMonitoring))
-        }
+        "AWS::SageMaker::ModelExplainabilityJobDefinition" => Kind::Job(network_config_job(
+            cx,
+            p,
+            JobKind::ModelExplainabilityMonitoring,
+        )),
         "AWS::SageMaker::MonitoringSchedule" => {
             match path(p, &["MonitoringScheduleConfig", "MonitoringJobDefinition"]) {
                 Some(def) => Kind::Job(network_config_job(cx, def, JobKind::MonitoringSchedule)),
@@ -864,9 +874,9 @@ fn lower_kind(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Kind {
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => Kind::IamPolicy(IamPolicy {
             policy_kind: PolicyKind::Identity,
             attached_to: attached(cx, p, &["Roles", "Users", "Groups"]),
-            document: get(p, "PolicyDocument")
-                .map(document)
-                .unwrap_or_else(|| Value::unknown("PolicyDocument is missing", Some(cx.span.clone()))),
+            document: get(p, "PolicyDocument").map(document).unwrap_or_else(|| {
+                Value::unknown("PolicyDocument is missing", Some(cx.span.clone()))
+            }),
         }),
         "AWS::Organizations::Policy" => match get(p, "Type").and_then(literal_string).as_deref() {
             Some("SERVICE_CONTROL_POLICY") => Kind::IamPolicy(IamPolicy {
@@ -881,9 +891,9 @@ fn lower_kind(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Kind {
         "AWS::S3::BucketPolicy" => Kind::IamPolicy(IamPolicy {
             policy_kind: PolicyKind::Resource,
             attached_to: req_ident(cx, p, "Bucket").map(|b| vec![b]),
-            document: get(p, "PolicyDocument")
-                .map(document)
-                .unwrap_or_else(|| Value::unknown("PolicyDocument is missing", Some(cx.span.clone()))),
+            document: get(p, "PolicyDocument").map(document).unwrap_or_else(|| {
+                Value::unknown("PolicyDocument is missing", Some(cx.span.clone()))
+            }),
         }),
         "AWS::S3::Bucket" => Kind::Bucket(Bucket {
             name: opt_string(cx, p, "BucketName"),

@@ -134,7 +134,10 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         },
     };
     let mut params = HashMap::new();
-    if let Some(Value::Map(m)) = props.and_then(|p| p.get("Parameters")).and_then(|p| parent.resolve(p)) {
+    if let Some(Value::Map(m)) = props
+        .and_then(|p| p.get("Parameters"))
+        .and_then(|p| parent.resolve(p))
+    {
         for (k, v) in m {
             params.insert(k, v);
         }
@@ -157,8 +160,14 @@ mod tests {
 
     #[test]
     fn child_display_folds_dots() {
-        assert_eq!(child_display("infra/main.yaml", "./net/vpc.yaml"), "infra/net/vpc.yaml");
-        assert_eq!(child_display("infra/main.yaml", "../shared/x.yaml"), "shared/x.yaml");
+        assert_eq!(
+            child_display("infra/main.yaml", "./net/vpc.yaml"),
+            "infra/net/vpc.yaml"
+        );
+        assert_eq!(
+            child_display("infra/main.yaml", "../shared/x.yaml"),
+            "shared/x.yaml"
+        );
         assert_eq!(child_display("main.yaml", "child.yaml"), "child.yaml");
         assert_eq!(child_display("main.yaml", "../x.yaml"), "../x.yaml");
     }

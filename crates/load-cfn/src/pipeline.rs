@@ -7,26 +7,40 @@ use egressproof_model::*;
 const MARK_OPEN: char = '\u{E000}';
 const MARK_CLOSE: char = '\u{E001}';
 
+/// A piece of a string under construction: text, a symbol, or something unresolved.
+#[derive(Clone, Debug)]
+pub(crate) enum Piece {
+    Part(Part),
+    Unknown(Unknown),
+}
+
 /// Parses a JSON string that may hold symbols (`!Sub '{"Role": "${Role.Arn}"}'`). Symbols are
 /// replaced by private-use markers, parsed as part of their JSON strings, then put back. `None`
 /// when the text is not JSON (for instance a symbol outside a JSON string).
 pub(crate) fn parse_json_text(v: &Value) -> Option<Value> {
     let parts = v.parts()?;
+    let pieces: Vec<Piece> = parts.into_iter().map(Piece::Part).collect();
+    parse_json_pieces(&pieces)
+}
+
+/// Like [`parse_json_text`], with unresolved pieces: a JSON string holding one becomes that
+/// unknown, so one unresolved variable does not hide the rest of a document.
+pub(crate) fn parse_json_pieces(pieces: &[Piece]) -> Option<Value> {
     let mut text = String::new();
-    let mut symbols = Vec::new();
-    for p in parts {
+    let mut holes: Vec<Piece> = Vec::new();
+    for p in pieces {
         match p {
-            Part::Lit(s) => {
+            Piece::Part(Part::Lit(s)) => {
                 if s.contains([MARK_OPEN, MARK_CLOSE]) {
                     return None;
                 }
-                text.push_str(&s);
+                text.push_str(s);
             }
-            Part::Sym(sym) => {
+            hole => {
                 text.push(MARK_OPEN);
-                text.push_str(&symbols.len().to_string());
+                text.push_str(&holes.len().to_string());
                 text.push(MARK_CLOSE);
-                symbols.push(sym);
+                holes.push(hole.clone());
             }
         }
     }
@@ -35,10 +49,10 @@ pub(crate) fn parse_json_text(v: &Value) -> Option<Value> {
         return None;
     }
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Some(restore(Value::from(json), &symbols))
+    Some(restore(Value::from(json), &holes))
 }
 
-fn restore(v: Value, symbols: &[Symbol]) -> Value {
+fn restore(v: Value, holes: &[Piece]) -> Value {
     match v {
         Value::Str(s) if s.contains(MARK_OPEN) => {
             let mut parts = Vec::new();
@@ -49,8 +63,13 @@ fn restore(v: Value, symbols: &[Symbol]) -> Value {
                 let Some(end) = after.find(MARK_CLOSE) else {
                     break;
                 };
-                match after[..end].parse::<usize>().ok().and_then(|i| symbols.get(i)) {
-                    Some(sym) => parts.push(Part::Sym(sym.clone())),
+                match after[..end]
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| holes.get(i))
+                {
+                    Some(Piece::Part(p)) => parts.push(p.clone()),
+                    Some(Piece::Unknown(u)) => return Value::Unknown(u.clone()),
                     None => parts.push(Part::Lit(after[..end].to_string())),
                 }
                 rest = &after[end + MARK_CLOSE.len_utf8()..];
@@ -58,8 +77,8 @@ fn restore(v: Value, symbols: &[Symbol]) -> Value {
             parts.push(Part::Lit(rest.to_string()));
             Value::text(parts)
         }
-        Value::List(items) => Value::List(items.into_iter().map(|i| restore(i, symbols)).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, restore(v, symbols))).collect()),
+        Value::List(items) => Value::List(items.into_iter().map(|i| restore(i, holes)).collect()),
+        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, restore(v, holes))).collect()),
         other => other,
     }
 }
@@ -179,13 +198,16 @@ fn job_from_request(cx: &Cx<'_>, kind: JobKind, req: &Value, step: &str) -> Job 
         job_kind: kind,
         network_isolation: iso.map(|v| boolean(cx, v)),
         vpc_config: vpc.map(|v| VpcConfig {
-            subnets: get(v, "Subnets")
-                .map(|s| idents(cx, s))
-                .unwrap_or_else(|| Attr::unknown("VpcConfig.Subnets is missing", Some(cx.span.clone()))),
+            subnets: get(v, "Subnets").map(|s| idents(cx, s)).unwrap_or_else(|| {
+                Attr::unknown("VpcConfig.Subnets is missing", Some(cx.span.clone()))
+            }),
             security_groups: get(v, "SecurityGroupIds")
                 .map(|s| idents(cx, s))
                 .unwrap_or_else(|| {
-                    Attr::unknown("VpcConfig.SecurityGroupIds is missing", Some(cx.span.clone()))
+                    Attr::unknown(
+                        "VpcConfig.SecurityGroupIds is missing",
+                        Some(cx.span.clone()),
+                    )
                 }),
         }),
         inter_container_encryption: ice.map(|v| boolean(cx, v)),
@@ -213,7 +235,9 @@ fn walk_states(cx: &Cx<'_>, def: &Value, extra: &mut Vec<Resource>, depth: usize
         return;
     };
     for (name, state) in states {
-        let resource = get(state, "Resource").map(Value::render).unwrap_or_default();
+        let resource = get(state, "Resource")
+            .map(Value::render)
+            .unwrap_or_default();
         let kind = if resource.contains(":sagemaker:createTrainingJob") {
             Some(JobKind::Training)
         } else if resource.contains(":sagemaker:createProcessingJob") {
@@ -277,7 +301,10 @@ mod tests {
             Part::Lit(":role\", \"N\": 1}".into()),
         ]);
         let parsed = parse_json_text(&v).unwrap();
-        assert_eq!(parsed.get("Role").unwrap().render(), "arn:${AWS::AccountId}:role");
+        assert_eq!(
+            parsed.get("Role").unwrap().render(),
+            "arn:${AWS::AccountId}:role"
+        );
         assert_eq!(parsed.get("N"), Some(&Value::Number("1".into())));
     }
 

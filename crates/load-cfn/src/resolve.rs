@@ -5,9 +5,12 @@
 //! [`Value::Unknown`] with the reason and the place it was written. `None` from [`Stack::resolve`]
 //! means `AWS::NoValue`: the property or list item is removed.
 
+use crate::pipeline::{parse_json_pieces, Piece};
 use crate::tree::{Node, NodeKind};
 use crate::{Template, MAX_NESTING};
-use egressproof_model::{Diagnostic, Ident, Part, Pseudo, Span, Symbol, Unknown, UnknownCode, Value};
+use egressproof_model::{
+    Diagnostic, Ident, Part, Pseudo, Span, Symbol, Unknown, UnknownCode, Value,
+};
 use indexmap::IndexMap;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -96,13 +99,19 @@ fn is_self_id(type_name: &str, attr: &str) -> bool {
             | ("AWS::EC2::TransitGateway", "Id")
             | ("AWS::EC2::TransitGatewayAttachment", "Id")
             | ("AWS::EC2::TransitGatewayVpcAttachment", "Id")
-            | ("AWS::EC2::TransitGatewayRouteTable", "TransitGatewayRouteTableId")
+            | (
+                "AWS::EC2::TransitGatewayRouteTable",
+                "TransitGatewayRouteTableId"
+            )
             | ("AWS::EC2::EgressOnlyInternetGateway", "Id")
             | ("AWS::EC2::NetworkInterface", "Id")
             | ("AWS::EC2::VPCPeeringConnection", "Id")
             | ("AWS::EC2::CarrierGateway", "CarrierGatewayId")
             | ("AWS::EC2::VPNGateway", "VPNGatewayId")
             | ("AWS::SageMaker::Domain", "DomainId")
+            | ("AWS::SageMaker::Model", "ModelName")
+            | ("AWS::SageMaker::EndpointConfig", "EndpointConfigName")
+            | ("AWS::SageMaker::NotebookInstance", "NotebookInstanceName")
             | ("AWS::NetworkFirewall::FirewallPolicy", "FirewallPolicyArn")
             | ("AWS::NetworkFirewall::RuleGroup", "RuleGroupArn")
             | ("AWS::NetworkFirewall::Firewall", "FirewallArn")
@@ -226,10 +235,7 @@ impl<'a> Stack<'a> {
                 };
                 let value = match value {
                     None => Value::unknown(
-                        format!(
-                            "parameter {} has no default and no --param value",
-                            key.name
-                        ),
+                        format!("parameter {} has no default and no --param value", key.name),
                         Some(span),
                     ),
                     Some(_) if ptype.starts_with("AWS::SSM::Parameter::Value") => Value::unknown(
@@ -240,8 +246,7 @@ impl<'a> Stack<'a> {
                         Some(span),
                     ),
                     Some(v) => {
-                        let is_list =
-                            ptype == "CommaDelimitedList" || ptype.starts_with("List<");
+                        let is_list = ptype == "CommaDelimitedList" || ptype.starts_with("List<");
                         match (&v, is_list) {
                             (Value::Str(s), true) => Value::List(
                                 s.split(',')
@@ -328,10 +333,7 @@ impl<'a> Stack<'a> {
     fn intrinsic(&self, name: &str, arg: &Node, at: &Node) -> Option<Value> {
         let depth = self.depth.get();
         if depth >= MAX_RESOLVE_DEPTH {
-            return Some(self.unknown(
-                "references nest too deeply (a reference cycle?)",
-                at,
-            ));
+            return Some(self.unknown("references nest too deeply (a reference cycle?)", at));
         }
         self.depth.set(depth + 1);
         let out = self.intrinsic_inner(name, arg, at);
@@ -373,10 +375,7 @@ impl<'a> Stack<'a> {
                 match (&v, to_json(&v)) {
                     (Value::Unknown(_), _) => v,
                     (_, Some(j)) => Value::Str(j.to_string()),
-                    _ => self.unknown(
-                        "Fn::ToJsonString of a value known only at deploy time",
-                        at,
-                    ),
+                    _ => self.unknown("Fn::ToJsonString of a value known only at deploy time", at),
                 }
             }
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {
@@ -485,10 +484,7 @@ impl<'a> Stack<'a> {
         match self.nested_stack(res) {
             Some(child) => match child.outputs.get(output) {
                 Some(v) => v.clone(),
-                None => self.unknown(
-                    format!("nested stack {res} has no output {output}"),
-                    at,
-                ),
+                None => self.unknown(format!("nested stack {res} has no output {output}"), at),
             },
             None => self.unknown(
                 format!("output {output} of nested stack {res}, which is not in the scan"),
@@ -506,20 +502,21 @@ impl<'a> Stack<'a> {
             },
             _ => return self.unknown("Fn::Sub needs a string or [string, {vars}]", at),
         };
-        let mut parts = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
+        let lit = |s: String| Piece::Part(Part::Lit(s));
         let mut rest = template;
         while let Some(start) = rest.find("${") {
-            parts.push(Part::Lit(rest[..start].to_string()));
+            pieces.push(lit(rest[..start].to_string()));
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
-                parts.push(Part::Lit(rest[start..].to_string()));
+                pieces.push(lit(rest[start..].to_string()));
                 rest = "";
                 break;
             };
             let var = &after[..end];
             rest = &after[end + 1..];
-            if let Some(lit) = var.strip_prefix('!') {
-                parts.push(Part::Lit(format!("${{{lit}}}")));
+            if let Some(l) = var.strip_prefix('!') {
+                pieces.push(lit(format!("${{{l}}}")));
                 continue;
             }
             let var = var.trim();
@@ -531,20 +528,35 @@ impl<'a> Stack<'a> {
                 },
             };
             match value {
-                Value::Unknown(u) => return Value::Unknown(u),
+                Value::Unknown(u) => pieces.push(Piece::Unknown(u)),
                 v => match string_parts(&v) {
-                    Some(p) => parts.extend(p),
-                    None => {
-                        return self.unknown(
-                            format!("Fn::Sub variable {var} is not a string"),
-                            at,
-                        )
-                    }
+                    Some(p) => pieces.extend(p.into_iter().map(Piece::Part)),
+                    None => pieces.push(Piece::Unknown(Unknown::new(
+                        format!("Fn::Sub variable {var} is not a string"),
+                        Some(self.span(at)),
+                    ))),
                 },
             }
         }
-        parts.push(Part::Lit(rest.to_string()));
-        Value::text(parts)
+        pieces.push(lit(rest.to_string()));
+        let first_unknown = pieces.iter().find_map(|p| match p {
+            Piece::Unknown(u) => Some(u.clone()),
+            Piece::Part(_) => None,
+        });
+        match first_unknown {
+            None => Value::text(
+                pieces
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        Piece::Part(p) => Some(p),
+                        Piece::Unknown(_) => None,
+                    })
+                    .collect(),
+            ),
+            // A JSON document (policy, pipeline definition) with an unresolved variable: keep
+            // the document, with the unknown where the variable was.
+            Some(u) => parse_json_pieces(&pieces).unwrap_or(Value::Unknown(u)),
+        }
     }
 
     fn join(&self, arg: &Node, at: &Node) -> Value {
@@ -559,12 +571,7 @@ impl<'a> Stack<'a> {
         let items = match self.resolve_or_null(list) {
             Value::List(items) => items,
             v @ Value::Unknown(_) => return v,
-            _ => {
-                return self.unknown(
-                    "Fn::Join over a list known only at deploy time",
-                    at,
-                )
-            }
+            _ => return self.unknown("Fn::Join over a list known only at deploy time", at),
         };
         let mut parts = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -646,10 +653,7 @@ impl<'a> Stack<'a> {
                     resource: id.clone(),
                     attribute: "Ref|split".to_string(),
                 }),
-                _ => self.unknown(
-                    "Fn::Split of a string known only at deploy time",
-                    at,
-                ),
+                _ => self.unknown("Fn::Split of a string known only at deploy time", at),
             },
         }
     }
@@ -695,12 +699,12 @@ impl<'a> Stack<'a> {
         };
         let second = literal_string(&keys[2]);
         match literal_string(&keys[1]) {
-            Some(top) => match map.get(&top).and_then(|t| second.as_ref().and_then(|s| t.get(s))) {
+            Some(top) => match map
+                .get(&top)
+                .and_then(|t| second.as_ref().and_then(|s| t.get(s)))
+            {
                 Some(n) => self.resolve_or_null(n),
-                None => self.unknown(
-                    format!("Fn::FindInMap key {top} is not in the mapping"),
-                    at,
-                ),
+                None => self.unknown(format!("Fn::FindInMap key {top} is not in the mapping"), at),
             },
             None => {
                 // The top key is known only at deploy time (usually AWS::Region): the value is

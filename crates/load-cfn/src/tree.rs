@@ -24,7 +24,10 @@ pub(crate) struct Key {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum NodeKind {
     /// A scalar; `plain` is false for quoted and block scalars (never typed as bool/number).
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Key, Node)>),
     /// A local tag (`!Ref`, `!GetAtt`...) with its tag name without the `!`.
@@ -345,7 +348,9 @@ mod tests {
 
     #[test]
     fn keeps_tags_and_positions() {
-        let n = parse("A: !Ref X\nB:\n  - !GetAtt [R, Arn]\n").unwrap().unwrap();
+        let n = parse("A: !Ref X\nB:\n  - !GetAtt [R, Arn]\n")
+            .unwrap()
+            .unwrap();
         let a = n.get("A").unwrap();
         assert_eq!((a.line, a.col), (1, 4));
         assert!(matches!(&a.kind, NodeKind::Tagged(t, _) if t == "Ref"));
@@ -354,15 +359,23 @@ mod tests {
             panic!()
         };
         assert_eq!(items[0].line, 3);
-        assert!(matches!(&items[0].kind, NodeKind::Tagged(t, inner) if t == "GetAtt" && matches!(inner.kind, NodeKind::Seq(_))));
+        assert!(
+            matches!(&items[0].kind, NodeKind::Tagged(t, inner) if t == "GetAtt" && matches!(inner.kind, NodeKind::Seq(_)))
+        );
         assert_eq!(n.entries()[1].0.line, 2);
     }
 
     #[test]
     fn quoted_scalars_are_not_plain() {
         let n = parse("{\"a\": \"true\", \"b\": true}").unwrap().unwrap();
-        assert!(matches!(&n.get("a").unwrap().kind, NodeKind::Scalar { plain: false, .. }));
-        assert!(matches!(&n.get("b").unwrap().kind, NodeKind::Scalar { plain: true, .. }));
+        assert!(matches!(
+            &n.get("a").unwrap().kind,
+            NodeKind::Scalar { plain: false, .. }
+        ));
+        assert!(matches!(
+            &n.get("b").unwrap().kind,
+            NodeKind::Scalar { plain: true, .. }
+        ));
     }
 
     #[test]
@@ -373,7 +386,9 @@ mod tests {
 
     #[test]
     fn alias_bomb_is_refused() {
-        let mut s = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut s = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
         let mut prev = "a";
         for n in names {
