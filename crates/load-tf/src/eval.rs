@@ -7,9 +7,7 @@
 use crate::parse::{self, ModuleDef, ResDef};
 use crate::val::{InstKey, ResObj, Val};
 use egressproof_model::{Diagnostic, Ident, Part, Pseudo, Span, Symbol, UnknownCode};
-use hcl_edit::expr::{
-    BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator,
-};
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use indexmap::IndexMap;
@@ -31,7 +29,11 @@ pub(crate) struct Scope {
 
 impl Scope {
     fn lookup(&self, name: &str) -> Option<&Val> {
-        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     fn with(&self, more: Vec<(String, Val)>) -> Scope {
@@ -150,10 +152,9 @@ impl Eval {
     fn memo_get(&mut self, inst: usize, key: &str) -> Option<Val> {
         match self.memo.get(&(inst, key.to_string())) {
             Some(Slot::Done(v)) => Some(v.clone()),
-            Some(Slot::InProgress) => Some(Val::unknown(
-                format!("reference cycle through {key}"),
-                None,
-            )),
+            Some(Slot::InProgress) => {
+                Some(Val::unknown(format!("reference cycle through {key}"), None))
+            }
             None => {
                 self.memo.insert((inst, key.to_string()), Slot::InProgress);
                 None
@@ -162,7 +163,8 @@ impl Eval {
     }
 
     fn memo_put(&mut self, inst: usize, key: &str, v: Val) -> Val {
-        self.memo.insert((inst, key.to_string()), Slot::Done(v.clone()));
+        self.memo
+            .insert((inst, key.to_string()), Slot::Done(v.clone()));
         v
     }
 
@@ -252,7 +254,10 @@ impl Eval {
                         format!("provider function {full} is not supported"),
                         span.clone(),
                     );
-                    return Val::unknown(format!("provider function {full} is not supported"), span);
+                    return Val::unknown(
+                        format!("provider function {full} is not supported"),
+                        span,
+                    );
                 }
                 let mut args: Vec<Val> = f.args.iter().map(|a| self.eval(a, sc)).collect();
                 if f.args.expand_final() {
@@ -281,11 +286,15 @@ impl Eval {
                 match (u.operator.value(), &v) {
                     (UnaryOperator::Not, _) => match v.as_bool() {
                         Some(b) => Val::Bool(!b),
-                        None => self.unknown_from(&v, "operand of ! is not a known bool", sc, sp(e)),
+                        None => {
+                            self.unknown_from(&v, "operand of ! is not a known bool", sc, sp(e))
+                        }
                     },
                     (UnaryOperator::Neg, _) => match v.as_num() {
                         Some(n) => Val::Num(-n),
-                        None => self.unknown_from(&v, "operand of - is not a known number", sc, sp(e)),
+                        None => {
+                            self.unknown_from(&v, "operand of - is not a known number", sc, sp(e))
+                        }
                     },
                 }
             }
@@ -412,7 +421,12 @@ impl Eval {
     ) -> Val {
         let coll = self.eval(&f.intro.collection_expr, sc);
         let Some(items) = Self::collection_items(&coll) else {
-            return self.unknown_from(&coll, "for expression over a value that is not a collection", sc, range);
+            return self.unknown_from(
+                &coll,
+                "for expression over a value that is not a collection",
+                sc,
+                range,
+            );
         };
         let kname = f.intro.key_var.as_ref().map(|k| k.value().to_string());
         let vname = f.intro.value_var.value().to_string();
@@ -429,7 +443,14 @@ impl Eval {
                 match c.as_bool() {
                     Some(true) => {}
                     Some(false) => continue,
-                    None => return self.unknown_from(&c, "for expression filter is not known", sc, range),
+                    None => {
+                        return self.unknown_from(
+                            &c,
+                            "for expression filter is not known",
+                            sc,
+                            range,
+                        )
+                    }
                 }
             }
             let value = self.eval(&f.value_expr, &inner);
@@ -437,7 +458,12 @@ impl Eval {
                 Some(ke) => {
                     let key = self.eval(ke, &inner);
                     let Some(key) = key.as_plain_str() else {
-                        return self.unknown_from(&key, "for expression key is not a known string", sc, range);
+                        return self.unknown_from(
+                            &key,
+                            "for expression key is not a known string",
+                            sc,
+                            range,
+                        );
                     };
                     if f.grouping {
                         match map.entry(key).or_insert_with(|| Val::List(Vec::new())) {
@@ -490,10 +516,18 @@ impl Eval {
                     match v.string_parts() {
                         Some(p) => out.extend(p),
                         None if v == Val::Null => {
-                            return Err(Val::unknown("null in a string template", self.span(sc, sp(&i.expr))))
+                            return Err(Val::unknown(
+                                "null in a string template",
+                                self.span(sc, sp(&i.expr)),
+                            ))
                         }
                         None => {
-                            return Err(self.unknown_from(&v, "a collection in a string template", sc, sp(&i.expr)))
+                            return Err(self.unknown_from(
+                                &v,
+                                "a collection in a string template",
+                                sc,
+                                sp(&i.expr),
+                            ))
                         }
                     }
                 }
@@ -501,19 +535,33 @@ impl Eval {
                     Directive::If(d) => {
                         let c = self.eval(&d.if_expr.cond_expr, sc);
                         match c.as_bool() {
-                            Some(true) => self.template_parts(&d.if_expr.template, sc, range.clone(), out)?,
+                            Some(true) => {
+                                self.template_parts(&d.if_expr.template, sc, range.clone(), out)?
+                            }
                             Some(false) => {
                                 if let Some(e) = &d.else_expr {
                                     self.template_parts(&e.template, sc, range.clone(), out)?
                                 }
                             }
-                            None => return Err(self.unknown_from(&c, "template condition is not known", sc, range)),
+                            None => {
+                                return Err(self.unknown_from(
+                                    &c,
+                                    "template condition is not known",
+                                    sc,
+                                    range,
+                                ))
+                            }
                         }
                     }
                     Directive::For(d) => {
                         let coll = self.eval(&d.for_expr.collection_expr, sc);
                         let Some(items) = Self::collection_items(&coll) else {
-                            return Err(self.unknown_from(&coll, "template for over a non-collection", sc, range));
+                            return Err(self.unknown_from(
+                                &coll,
+                                "template for over a non-collection",
+                                sc,
+                                range,
+                            ));
                         };
                         let vname = d.for_expr.value_var.value().to_string();
                         let kname = d.for_expr.key_var.as_ref().map(|k| k.value().to_string());
@@ -567,7 +615,10 @@ impl Eval {
                 Some(n) => (self.module_ref(sc.inst, &n, span), &ops[1..]),
                 None => (Val::unknown("bare `module`", span), &[]),
             },
-            "data" => match (Self::get_attr_name(ops.first()), Self::get_attr_name(ops.get(1))) {
+            "data" => match (
+                Self::get_attr_name(ops.first()),
+                Self::get_attr_name(ops.get(1)),
+            ) {
                 (Some(t), Some(n)) => (self.resource_ref(sc.inst, true, &t, &n, span), &ops[2..]),
                 _ => (Val::unknown("incomplete data source reference", span), &[]),
             },
@@ -582,7 +633,10 @@ impl Eval {
                         self.insts[i].def.dir.clone()
                     }
                 };
-                (Val::Str(dir.to_string_lossy().into_owned()), ops.get(1..).unwrap_or(&[]))
+                (
+                    Val::Str(dir.to_string_lossy().into_owned()),
+                    ops.get(1..).unwrap_or(&[]),
+                )
             }
             "terraform" => (Val::Str("default".into()), ops.get(1..).unwrap_or(&[])),
             "count" | "each" | "self" => (
@@ -622,7 +676,10 @@ impl Eval {
                         Val::List(items) => items,
                         Val::Null => Vec::new(),
                         Val::Unknown(u) => return Val::Unknown(u),
-                        Val::Map(m) if m.len() == 1 && matches!(m.values().next(), Some(Val::Res(r)) if r.key == InstKey::Unresolved) => {
+                        Val::Map(m)
+                            if m.len() == 1
+                                && matches!(m.values().next(), Some(Val::Res(r)) if r.key == InstKey::Unresolved) =>
+                        {
                             m.into_values().collect()
                         }
                         other => vec![other],
@@ -639,13 +696,22 @@ impl Eval {
         v
     }
 
-    fn get_attr(&mut self, v: Val, name: &str, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Val {
+    fn get_attr(
+        &mut self,
+        v: Val,
+        name: &str,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
         match v {
             Val::Map(mut m) => m.swap_remove(name).unwrap_or(Val::Null),
             Val::Res(r) => self.res_attr(&r, name, self.span(sc, range)),
             Val::Module(i) => self.module_output(i, name, self.span(sc, range)),
             Val::Text(parts) => match parts.as_slice() {
-                [Part::Sym(Symbol::Attr { resource, attribute })] => Val::sym(Symbol::Attr {
+                [Part::Sym(Symbol::Attr {
+                    resource,
+                    attribute,
+                })] => Val::sym(Symbol::Attr {
                     resource: resource.clone(),
                     attribute: format!("{attribute}.{name}"),
                 }),
@@ -653,11 +719,17 @@ impl Eval {
                     resource: id.clone(),
                     attribute: name.to_string(),
                 }),
-                _ => Val::unknown(format!("attribute {name} of a string"), self.span(sc, range)),
+                _ => Val::unknown(
+                    format!("attribute {name} of a string"),
+                    self.span(sc, range),
+                ),
             },
             Val::Unknown(u) => Val::Unknown(u),
             Val::Null => Val::Null,
-            Val::List(items) if items.len() == 1 && matches!(&items[0], Val::Res(r) if r.key == InstKey::Unresolved) => {
+            Val::List(items)
+                if items.len() == 1
+                    && matches!(&items[0], Val::Res(r) if r.key == InstKey::Unresolved) =>
+            {
                 let item = items.into_iter().next().unwrap_or(Val::Null);
                 self.get_attr(item, name, sc, range)
             }
@@ -668,7 +740,13 @@ impl Eval {
         }
     }
 
-    fn index(&mut self, v: Val, idx: Val, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Val {
+    fn index(
+        &mut self,
+        v: Val,
+        idx: Val,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
         if let Val::Unknown(u) = &idx {
             // One unresolved instance stands for all of them, whatever the index.
             if let Val::List(items) = &v {
@@ -691,7 +769,9 @@ impl Eval {
                     Some(n) if n >= 0.0 && (n as usize) < items.len() => {
                         items.into_iter().nth(n as usize).unwrap_or(Val::Null)
                     }
-                    Some(n) => Val::unknown(format!("index {n} out of range"), self.span(sc, range)),
+                    Some(n) => {
+                        Val::unknown(format!("index {n} out of range"), self.span(sc, range))
+                    }
                     None => Val::unknown("list index is not a number", self.span(sc, range)),
                 }
             }
@@ -709,7 +789,10 @@ impl Eval {
                 }
             }
             Val::Text(parts) => match parts.as_slice() {
-                [Part::Sym(Symbol::Attr { resource, attribute })] => {
+                [Part::Sym(Symbol::Attr {
+                    resource,
+                    attribute,
+                })] => {
                     let i = idx.as_plain_str().unwrap_or_default();
                     Val::sym(Symbol::Attr {
                         resource: resource.clone(),
@@ -721,7 +804,10 @@ impl Eval {
             Val::Unknown(u) => Val::Unknown(u),
             Val::Res(r) if r.key == InstKey::Unresolved => Val::Res(r),
             Val::Null => Val::Null,
-            other => Val::unknown(format!("index into a {}", other.type_name()), self.span(sc, range)),
+            other => Val::unknown(
+                format!("index into a {}", other.type_name()),
+                self.span(sc, range),
+            ),
         }
     }
 
@@ -770,7 +856,10 @@ impl Eval {
                 };
                 self.eval(d, &sc)
             }
-            None => Val::unknown(format!("variable {name} has no value"), Some(vd.span.clone())),
+            None => Val::unknown(
+                format!("variable {name} has no value"),
+                Some(vd.span.clone()),
+            ),
         }
     }
 
@@ -794,10 +883,22 @@ impl Eval {
         self.memo_put(inst, &key, v)
     }
 
-    pub(crate) fn resource_id(&self, inst: usize, data: bool, t: &str, n: &str, key: &InstKey) -> Ident {
+    pub(crate) fn resource_id(
+        &self,
+        inst: usize,
+        data: bool,
+        t: &str,
+        n: &str,
+        key: &InstKey,
+    ) -> Ident {
         let i = &self.insts[inst];
         let d = if data { "data." } else { "" };
-        Ident(format!("{}/{}{d}{t}.{n}{}", i.id_base, i.prefix, key.suffix()))
+        Ident(format!(
+            "{}/{}{d}{t}.{n}{}",
+            i.id_base,
+            i.prefix,
+            key.suffix()
+        ))
     }
 
     /// The instances of a resource (or data source or module call): its `count`/`for_each`.
@@ -809,7 +910,10 @@ impl Eval {
                 return Rc::new(vec![(
                     InstKey::Unresolved,
                     vec![
-                        ("count".into(), map1("index", Val::unknown("cycle in count", None))),
+                        (
+                            "count".into(),
+                            map1("index", Val::unknown("cycle in count", None)),
+                        ),
                         ("each".into(), each(Val::unknown("cycle in for_each", None))),
                     ],
                 )])
@@ -832,7 +936,12 @@ impl Eval {
         out
     }
 
-    fn expand_block(&mut self, inst: usize, rd: &ResDef, addr: &str) -> Vec<(InstKey, Vec<(String, Val)>)> {
+    fn expand_block(
+        &mut self,
+        inst: usize,
+        rd: &ResDef,
+        addr: &str,
+    ) -> Vec<(InstKey, Vec<(String, Val)>)> {
         let sc = Scope {
             inst,
             file: rd.file,
@@ -842,15 +951,33 @@ impl Eval {
             let v = self.eval(&c.value, &sc);
             if let Some(n) = v.as_num().filter(|n| *n >= 0.0 && n.fract() == 0.0) {
                 return (0..n as usize)
-                    .map(|i| (InstKey::Index(i), vec![("count".into(), map1("index", Val::Num(i as f64)))]))
+                    .map(|i| {
+                        (
+                            InstKey::Index(i),
+                            vec![("count".into(), map1("index", Val::Num(i as f64)))],
+                        )
+                    })
                     .collect();
             }
             let span = self.span(&sc, sp(&c.value));
-            let reason = v.first_unknown().map(|u| u.reason.clone()).unwrap_or_else(|| format!("count is a {}", v.type_name()));
-            self.diag(UnknownCode::EP902, format!("count of {addr} is not known ({reason}): one instance stands for all"), span.clone());
+            let reason = v
+                .first_unknown()
+                .map(|u| u.reason.clone())
+                .unwrap_or_else(|| format!("count is a {}", v.type_name()));
+            self.diag(
+                UnknownCode::EP902,
+                format!("count of {addr} is not known ({reason}): one instance stands for all"),
+                span.clone(),
+            );
             return vec![(
                 InstKey::Unresolved,
-                vec![("count".into(), map1("index", Val::unknown(format!("count of {addr} is not known"), span)))],
+                vec![(
+                    "count".into(),
+                    map1(
+                        "index",
+                        Val::unknown(format!("count of {addr} is not known"), span),
+                    ),
+                )],
             )];
         }
         if let Some(fe) = rd.block.body.get_attribute("for_each") {
@@ -867,18 +994,46 @@ impl Eval {
             if let Some(items) = items {
                 return items
                     .into_iter()
-                    .map(|(k, v)| (InstKey::Key(k.clone()), vec![("each".into(), each_kv(Val::Str(k), v))]))
+                    .map(|(k, v)| {
+                        (
+                            InstKey::Key(k.clone()),
+                            vec![("each".into(), each_kv(Val::Str(k), v))],
+                        )
+                    })
                     .collect();
             }
             let span = self.span(&sc, sp(&fe.value));
-            let reason = v.first_unknown().map(|u| u.reason.clone()).unwrap_or_else(|| format!("for_each is a {}", v.type_name()));
-            self.diag(UnknownCode::EP902, format!("for_each of {addr} is not known ({reason}): one instance stands for all"), span.clone());
-            return vec![(InstKey::Unresolved, vec![("each".into(), each(Val::unknown(format!("for_each of {addr} is not known"), span)))])];
+            let reason = v
+                .first_unknown()
+                .map(|u| u.reason.clone())
+                .unwrap_or_else(|| format!("for_each is a {}", v.type_name()));
+            self.diag(
+                UnknownCode::EP902,
+                format!("for_each of {addr} is not known ({reason}): one instance stands for all"),
+                span.clone(),
+            );
+            return vec![(
+                InstKey::Unresolved,
+                vec![(
+                    "each".into(),
+                    each(Val::unknown(
+                        format!("for_each of {addr} is not known"),
+                        span,
+                    )),
+                )],
+            )];
         }
         vec![(InstKey::Single, Vec::new())]
     }
 
-    fn resource_ref(&mut self, inst: usize, data: bool, t: &str, n: &str, span: Option<Span>) -> Val {
+    fn resource_ref(
+        &mut self,
+        inst: usize,
+        data: bool,
+        t: &str,
+        n: &str,
+        span: Option<Span>,
+    ) -> Val {
         let def = self.insts[inst].def.clone();
         let rd = if data {
             def.data.get(&(t.to_string(), n.to_string()))
@@ -887,7 +1042,10 @@ impl Eval {
         };
         let Some(rd) = rd else {
             let what = if data { "data source" } else { "resource" };
-            return Val::unknown(format!("{what} {t}.{n} is not declared in this module"), span);
+            return Val::unknown(
+                format!("{what} {t}.{n} is not declared in this module"),
+                span,
+            );
         };
         let has_for_each = rd.block.body.has_attribute("for_each");
         let has_count = rd.block.body.has_attribute("count");
@@ -984,7 +1142,9 @@ impl Eval {
         let reason = format!("data source {}.{} is read at plan time", r.rtype, r.name);
         match (r.rtype.as_str(), name) {
             ("aws_region", "name" | "id" | "region") => Val::sym(Symbol::Pseudo(Pseudo::Region)),
-            ("aws_caller_identity", "account_id" | "id") => Val::sym(Symbol::Pseudo(Pseudo::AccountId)),
+            ("aws_caller_identity", "account_id" | "id") => {
+                Val::sym(Symbol::Pseudo(Pseudo::AccountId))
+            }
             ("aws_partition", "partition" | "id") => Val::sym(Symbol::Pseudo(Pseudo::Partition)),
             ("aws_partition", "dns_suffix") => Val::sym(Symbol::Pseudo(Pseudo::UrlSuffix)),
             ("aws_iam_policy_document", "json" | "minified_json") => {
@@ -1009,7 +1169,12 @@ impl Eval {
                     Some(self.eval(&a.value, &sc))
                 });
                 match svc.and_then(|s| s.as_plain_str()) {
-                    Some(s) if !s.is_empty() && !s.contains('.') && s != "notebook" && s != "studio" => {
+                    Some(s)
+                        if !s.is_empty()
+                            && !s.contains('.')
+                            && s != "notebook"
+                            && s != "studio" =>
+                    {
                         Val::Text(vec![
                             Part::Lit("com.amazonaws.".into()),
                             Part::Sym(Symbol::Pseudo(Pseudo::Region)),
@@ -1045,7 +1210,9 @@ impl Eval {
                 } else if has_count {
                     Val::List(kids.iter().map(|(_, i)| Val::Module(*i)).collect())
                 } else {
-                    kids.first().map(|(_, i)| Val::Module(*i)).unwrap_or(Val::Null)
+                    kids.first()
+                        .map(|(_, i)| Val::Module(*i))
+                        .unwrap_or(Val::Null)
                 }
             }
         }
@@ -1079,7 +1246,10 @@ impl Eval {
         // Placeholder first: a call that reaches itself through outputs sees an unknown.
         self.children.insert(
             (inst, name.to_string()),
-            Rc::new(Children::Unresolved(Val::unknown(format!("module {name} depends on itself"), None))),
+            Rc::new(Children::Unresolved(Val::unknown(
+                format!("module {name} depends on itself"),
+                None,
+            ))),
         );
         let c = Rc::new(self.make_children(inst, name));
         self.children.insert((inst, name.to_string()), c.clone());
@@ -1089,7 +1259,10 @@ impl Eval {
     fn make_children(&mut self, inst: usize, name: &str) -> Children {
         let def = self.insts[inst].def.clone();
         let Some(mb) = def.modules.get(name) else {
-            return Children::Unresolved(Val::unknown(format!("module {name} is not declared"), None));
+            return Children::Unresolved(Val::unknown(
+                format!("module {name} is not declared"),
+                None,
+            ));
         };
         let sc = Scope {
             inst,
@@ -1108,12 +1281,19 @@ impl Eval {
             self.diag(UnknownCode::EP902, msg.clone(), span.clone());
             return Children::Unresolved(Val::unknown(msg, span));
         };
-        if !(source.starts_with("./") || source.starts_with("../") || source == "." || source == "..") {
+        if !(source.starts_with("./")
+            || source.starts_with("../")
+            || source == "."
+            || source == "..")
+        {
             let msg = format!(
                 "module {name} comes from {source}, which is not read (registry or remote module): its resources are not in the scan and its outputs are unknown"
             );
             self.diag(UnknownCode::EP902, msg.clone(), span.clone());
-            return Children::Unresolved(Val::unknown(format!("output of remote module {name} ({source})"), span));
+            return Children::Unresolved(Val::unknown(
+                format!("output of remote module {name} ({source})"),
+                span,
+            ));
         }
         let dir = def.dir.join(&source);
         let Ok(canonical) = dir.canonicalize() else {
@@ -1159,7 +1339,12 @@ impl Eval {
     /// A block body as an attribute map: arguments by name, nested blocks (static or `dynamic`)
     /// as lists of maps. An unknown number of dynamic blocks is one `Unknown` element.
     /// `only`: evaluate just that argument or block (a reference to one attribute).
-    pub(crate) fn eval_body(&mut self, body: &Body, sc: &Scope, only: Option<&str>) -> IndexMap<String, Val> {
+    pub(crate) fn eval_body(
+        &mut self,
+        body: &Body,
+        sc: &Scope,
+        only: Option<&str>,
+    ) -> IndexMap<String, Val> {
         let mut m: IndexMap<String, Val> = IndexMap::new();
         for s in body.iter() {
             match s {
@@ -1222,7 +1407,10 @@ impl Eval {
                 format!("dynamic \"{lbl}\" blocks are not known ({reason})"),
                 span.clone(),
             );
-            return vec![Val::unknown(format!("dynamic \"{lbl}\" blocks are not known ({reason})"), span)];
+            return vec![Val::unknown(
+                format!("dynamic \"{lbl}\" blocks are not known ({reason})"),
+                span,
+            )];
         };
         let mut out = Vec::new();
         for (k, v) in items {
@@ -1239,7 +1427,10 @@ fn has_dynamic(body: &Body, name: &str) -> bool {
 }
 
 fn push_list(m: &mut IndexMap<String, Val>, key: &str, items: Vec<Val>) {
-    match m.entry(key.to_string()).or_insert_with(|| Val::List(Vec::new())) {
+    match m
+        .entry(key.to_string())
+        .or_insert_with(|| Val::List(Vec::new()))
+    {
         Val::List(l) => l.extend(items),
         other => *other = Val::List(items),
     }

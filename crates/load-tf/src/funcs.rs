@@ -38,7 +38,13 @@ fn dedup(items: Vec<Val>) -> Vec<Val> {
 }
 
 impl Eval {
-    pub(crate) fn call(&mut self, name: &str, args: Vec<Val>, sc: &Scope, span: Option<Span>) -> Val {
+    pub(crate) fn call(
+        &mut self,
+        name: &str,
+        args: Vec<Val>,
+        sc: &Scope,
+        span: Option<Span>,
+    ) -> Val {
         let bad = |what: &str| Val::unknown(format!("{name}: {what}"), span.clone());
         // Functions that accept unknown arguments on purpose.
         match name {
@@ -53,7 +59,10 @@ impl Eval {
             "can" => {
                 return match args.first() {
                     Some(a) if a.first_unknown().is_none() => Val::Bool(true),
-                    Some(a) => a.first_unknown().map(|u| Val::Unknown(u.clone())).unwrap_or(Val::Null),
+                    Some(a) => a
+                        .first_unknown()
+                        .map(|u| Val::Unknown(u.clone()))
+                        .unwrap_or(Val::Null),
                     None => bad("no argument"),
                 }
             }
@@ -182,7 +191,9 @@ impl Eval {
                 return match args.first() {
                     Some(Val::List(l)) => Val::List(
                         l.iter()
-                            .filter(|x| !matches!(x, Val::Null) && !matches!(x, Val::Str(s) if s.is_empty()))
+                            .filter(|x| {
+                                !matches!(x, Val::Null) && !matches!(x, Val::Str(s) if s.is_empty())
+                            })
                             .cloned()
                             .collect(),
                     ),
@@ -202,7 +213,10 @@ impl Eval {
                     (Some(Val::List(l)), Some(x)) if x.first_unknown().is_none() => {
                         if l.contains(x) {
                             Val::Bool(true)
-                        } else if l.iter().any(|i| i.first_unknown().is_some() || matches!(i, Val::Text(_))) {
+                        } else if l
+                            .iter()
+                            .any(|i| i.first_unknown().is_some() || matches!(i, Val::Text(_)))
+                        {
                             bad("list holds values that are not known")
                         } else {
                             Val::Bool(false)
@@ -220,7 +234,9 @@ impl Eval {
                                 Some(k) => {
                                     m.insert(k, v.clone());
                                 }
-                                None => return self.unknown_or(k, &bad("key is not a known string")),
+                                None => {
+                                    return self.unknown_or(k, &bad("key is not a known string"))
+                                }
                             }
                         }
                         Val::Map(m)
@@ -295,9 +311,11 @@ impl Eval {
                 Val::text(parts)
             }
             "split" => match (s(0), s(1)) {
-                (Some(sep), Some(text)) if !sep.is_empty() => {
-                    Val::List(text.split(sep.as_str()).map(|x| Val::Str(x.to_string())).collect())
-                }
+                (Some(sep), Some(text)) if !sep.is_empty() => Val::List(
+                    text.split(sep.as_str())
+                        .map(|x| Val::Str(x.to_string()))
+                        .collect(),
+                ),
                 _ => bad("needs a separator and a known string"),
             },
             "replace" => match (s(0), s(1), s(2)) {
@@ -319,7 +337,9 @@ impl Eval {
                         .split(' ')
                         .map(|w| {
                             let mut c = w.chars();
-                            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                            c.next()
+                                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                                .unwrap_or_default()
                         })
                         .collect::<Vec<_>>()
                         .join(" "),
@@ -346,8 +366,16 @@ impl Eval {
             "substr" => match (s(0), n(1), n(2)) {
                 (Some(t), Some(off), Some(len)) => {
                     let chars: Vec<char> = t.chars().collect();
-                    let start = if off < 0.0 { chars.len().saturating_sub((-off) as usize) } else { (off as usize).min(chars.len()) };
-                    let end = if len < 0.0 { chars.len() } else { (start + len as usize).min(chars.len()) };
+                    let start = if off < 0.0 {
+                        chars.len().saturating_sub((-off) as usize)
+                    } else {
+                        (off as usize).min(chars.len())
+                    };
+                    let end = if len < 0.0 {
+                        chars.len()
+                    } else {
+                        (start + len as usize).min(chars.len())
+                    };
                     Val::Str(chars[start..end].iter().collect())
                 }
                 _ => bad("needs a string, an offset and a length"),
@@ -374,7 +402,11 @@ impl Eval {
                 let (start, end, step) = match args.len() {
                     1 => (0.0, n(0).unwrap_or(0.0), 1.0),
                     2 => (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0), 1.0),
-                    _ => (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0), n(2).unwrap_or(1.0)),
+                    _ => (
+                        n(0).unwrap_or(0.0),
+                        n(1).unwrap_or(0.0),
+                        n(2).unwrap_or(1.0),
+                    ),
                 };
                 if step == 0.0 || ((end - start) / step) > 100_000.0 {
                     return bad("range is too large");
@@ -405,7 +437,9 @@ impl Eval {
                 _ => bad("argument is not a list"),
             },
             "slice" => match (args.first(), n(1), n(2)) {
-                (Some(Val::List(l)), Some(a), Some(b)) if a >= 0.0 && b <= l.len() as f64 && a <= b => {
+                (Some(Val::List(l)), Some(a), Some(b))
+                    if a >= 0.0 && b <= l.len() as f64 && a <= b =>
+                {
                     Val::List(l[a as usize..b as usize].to_vec())
                 }
                 _ => bad("needs a list and a valid range"),
@@ -432,7 +466,10 @@ impl Eval {
                 }
                 Val::List(dedup(acc))
             }
-            "setsubtract" => match (args.first().and_then(list_of), args.get(1).and_then(list_of)) {
+            "setsubtract" => match (
+                args.first().and_then(list_of),
+                args.get(1).and_then(list_of),
+            ) {
                 (Some(a), Some(b)) => Val::List(a.into_iter().filter(|x| !b.contains(x)).collect()),
                 _ => bad("needs two sets"),
             },
@@ -440,7 +477,11 @@ impl Eval {
                 Some(Val::List(l)) => {
                     let b: Option<Vec<bool>> = l.iter().map(Val::as_bool).collect();
                     match b {
-                        Some(b) => Val::Bool(if name == "alltrue" { b.iter().all(|x| *x) } else { b.iter().any(|x| *x) }),
+                        Some(b) => Val::Bool(if name == "alltrue" {
+                            b.iter().all(|x| *x)
+                        } else {
+                            b.iter().any(|x| *x)
+                        }),
                         None => bad("elements are not known bools"),
                     }
                 }
@@ -459,7 +500,10 @@ impl Eval {
             },
             "abspath" | "pathexpand" | "dirname" | "basename" => match s(0) {
                 Some(p) => Val::Str(match name {
-                    "dirname" => p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_else(|| ".".into()),
+                    "dirname" => p
+                        .rsplit_once('/')
+                        .map(|(d, _)| d.to_string())
+                        .unwrap_or_else(|| ".".into()),
                     "basename" => p.rsplit('/').next().unwrap_or("").to_string(),
                     _ => p,
                 }),
@@ -472,7 +516,9 @@ impl Eval {
                 _ => bad("needs a prefix, new bits and a number"),
             },
             "cidrhost" => match (s(0), n(1)) {
-                (Some(c), Some(h)) => cidrhost(&c, h as i128).map(Val::Str).unwrap_or_else(|| bad("invalid arguments")),
+                (Some(c), Some(h)) => cidrhost(&c, h as i128)
+                    .map(Val::Str)
+                    .unwrap_or_else(|| bad("invalid arguments")),
                 _ => bad("needs a prefix and a host number"),
             },
             "cidrsubnets" => match s(0) {
@@ -505,7 +551,10 @@ impl Eval {
             },
             "base64encode" | "base64decode" | "md5" | "sha1" | "sha256" | "uuid" | "timestamp"
             | "filebase64" | "bcrypt" | "base64gzip" | "filemd5" | "filesha256" | "uuidv5" => {
-                Val::unknown(format!("{name}() is computed, not a value egressproof reads"), span)
+                Val::unknown(
+                    format!("{name}() is computed, not a value egressproof reads"),
+                    span,
+                )
             }
             "regex" | "regexall" => bad("regular expressions are not evaluated"),
             _ => {
@@ -517,7 +566,9 @@ impl Eval {
     }
 
     fn unknown_or(&self, v: &Val, fallback: &Val) -> Val {
-        v.first_unknown().map(|u| Val::Unknown(u.clone())).unwrap_or_else(|| fallback.clone())
+        v.first_unknown()
+            .map(|u| Val::Unknown(u.clone()))
+            .unwrap_or_else(|| fallback.clone())
     }
 
     fn unknown_or_args(&self, args: &[Val], fallback: &Val) -> Val {
@@ -551,7 +602,8 @@ impl Eval {
 
     fn format(&mut self, args: &[Val], span: Option<Span>) -> Val {
         let Some(fmt) = args.first().and_then(Val::as_plain_str) else {
-            return self.unknown_or_args(args, &Val::unknown("format: the format is not known", span));
+            return self
+                .unknown_or_args(args, &Val::unknown("format: the format is not known", span));
         };
         let mut parts = Vec::new();
         let mut next = 1;

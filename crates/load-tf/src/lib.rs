@@ -78,9 +78,15 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
     // Directories called by another scanned directory are not roots.
     let mut called: HashSet<PathBuf> = HashSet::new();
     for (c, _) in &loaded {
-        let Some(def) = ev.defs.get(c).cloned() else { continue };
+        let Some(def) = ev.defs.get(c).cloned() else {
+            continue;
+        };
         for mb in def.modules.values() {
-            let src = mb.block.body.get_attribute("source").and_then(|a| a.value.as_str().map(str::to_string));
+            let src = mb
+                .block
+                .body
+                .get_attribute("source")
+                .and_then(|a| a.value.as_str().map(str::to_string));
             if let Some(src) = src.filter(|s| s.starts_with("./") || s.starts_with("../")) {
                 if let Ok(p) = c.join(src).canonicalize() {
                     if p != *c {
@@ -95,7 +101,9 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
         if called.contains(c) {
             continue;
         }
-        let Some(def) = ev.defs.get(c).cloned() else { continue };
+        let Some(def) = ev.defs.get(c).cloned() else {
+            continue;
+        };
         ev.insts.push(Inst {
             def,
             prefix: String::new(),
@@ -111,11 +119,20 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
     }
     lower::post_process(&mut model, links);
     model.diagnostics.extend(ev.diags);
-    Loaded { model, files: ev.files }
+    Loaded {
+        model,
+        files: ev.files,
+    }
 }
 
 /// Variable values of a root module, in Terraform's precedence order (later wins).
-fn root_vars(ev: &mut Eval, root: usize, dir: &Path, display: &str, options: &TfOptions) -> HashMap<String, Val> {
+fn root_vars(
+    ev: &mut Eval,
+    root: usize,
+    dir: &Path,
+    display: &str,
+    options: &TfOptions,
+) -> HashMap<String, Val> {
     let mut out = HashMap::new();
     let mut files: Vec<PathBuf> = Vec::new();
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {
@@ -128,9 +145,9 @@ fn root_vars(ev: &mut Eval, root: usize, dir: &Path, display: &str, options: &Tf
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    p.file_name()
-                        .map(|n| n.to_string_lossy())
-                        .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+                    p.file_name().map(|n| n.to_string_lossy()).is_some_and(|n| {
+                        n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                    })
                 })
                 .collect()
         })
@@ -140,14 +157,23 @@ fn root_vars(ev: &mut Eval, root: usize, dir: &Path, display: &str, options: &Tf
     let user_files: Vec<PathBuf> = options.var_files.clone();
     for (i, p) in files.iter().chain(user_files.iter()).enumerate() {
         let shown = if i < files.len() {
-            parse::join_display(display, &p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            parse::join_display(
+                display,
+                &p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )
         } else {
             p.to_string_lossy().into_owned()
         };
         let text = match parse::read_bounded(p) {
             Ok(t) => t,
             Err(e) => {
-                ev.diags.push(Diagnostic::new(UnknownCode::EP901, format!("cannot read variables file: {e}"), Some(Span::new(shown, 0, 0))));
+                ev.diags.push(Diagnostic::new(
+                    UnknownCode::EP901,
+                    format!("cannot read variables file: {e}"),
+                    Some(Span::new(shown, 0, 0)),
+                ));
                 continue;
             }
         };
@@ -159,13 +185,21 @@ fn root_vars(ev: &mut Eval, root: usize, dir: &Path, display: &str, options: &Tf
                         out.insert(k, Val::from_json(&v));
                     }
                 }
-                _ => ev.diags.push(Diagnostic::new(UnknownCode::EP901, "variables file is not a JSON object", Some(Span::new(shown, 0, 0)))),
+                _ => ev.diags.push(Diagnostic::new(
+                    UnknownCode::EP901,
+                    "variables file is not a JSON object",
+                    Some(Span::new(shown, 0, 0)),
+                )),
             }
             continue;
         }
         match hcl_edit::parser::parse_body(&text) {
             Ok(body) => {
-                let sc = Scope { inst: root, file: usize::MAX, vars: Vec::new() };
+                let sc = Scope {
+                    inst: root,
+                    file: usize::MAX,
+                    vars: Vec::new(),
+                };
                 for s in body.iter() {
                     if let hcl_edit::structure::Structure::Attribute(a) = s {
                         let v = ev.eval(&a.value, &sc);
@@ -176,7 +210,11 @@ fn root_vars(ev: &mut Eval, root: usize, dir: &Path, display: &str, options: &Tf
             Err(e) => ev.diags.push(Diagnostic::new(
                 UnknownCode::EP901,
                 format!("variables file does not parse: {}", e.message()),
-                Some(Span::new(shown, e.location().line() as u32, e.location().column() as u32)),
+                Some(Span::new(
+                    shown,
+                    e.location().line() as u32,
+                    e.location().column() as u32,
+                )),
             )),
         }
     }
@@ -190,10 +228,19 @@ fn root_vars(ev: &mut Eval, root: usize, dir: &Path, display: &str, options: &Tf
 /// string as written (as Terraform does for string-typed variables).
 fn cli_var(ev: &mut Eval, root: usize, raw: &str) -> Val {
     let t = raw.trim();
-    let looks_typed = t.starts_with('[') || t.starts_with('{') || t == "true" || t == "false" || t == "null" || t.parse::<f64>().is_ok();
+    let looks_typed = t.starts_with('[')
+        || t.starts_with('{')
+        || t == "true"
+        || t == "false"
+        || t == "null"
+        || t.parse::<f64>().is_ok();
     if looks_typed {
         if let Ok(e) = hcl_edit::parser::parse_expr(t) {
-            let sc = Scope { inst: root, file: usize::MAX, vars: Vec::new() };
+            let sc = Scope {
+                inst: root,
+                file: usize::MAX,
+                vars: Vec::new(),
+            };
             return ev.eval(&e, &sc);
         }
     }
@@ -201,20 +248,39 @@ fn cli_var(ev: &mut Eval, root: usize, raw: &str) -> Val {
 }
 
 /// Lowers every resource of a module instance and, through local module calls, of its children.
-fn lower_instance_tree(ev: &mut Eval, root: usize, model: &mut Model, links: &mut Vec<lower::Link>) {
+fn lower_instance_tree(
+    ev: &mut Eval,
+    root: usize,
+    model: &mut Model,
+    links: &mut Vec<lower::Link>,
+) {
     let mut work = vec![root];
     while let Some(inst) = work.pop() {
         let def = ev.insts[inst].def.clone();
         for ((t, n), rd) in def.resources.iter() {
             let exp = ev.expand(inst, 0, t, n);
             for (key, bindings) in exp.iter() {
-                let sc = Scope { inst, file: rd.file, vars: bindings.clone() };
+                let sc = Scope {
+                    inst,
+                    file: rd.file,
+                    vars: bindings.clone(),
+                };
                 let args = ev.eval_body(&rd.block.body, &sc, None);
                 let id = ev.resource_id(inst, false, t, n, key);
                 let name = format!("{}{t}.{n}{}", ev.insts[inst].prefix, key.suffix());
-                let ctx = lower::Ctx { id, name, type_name: t.clone(), span: rd.span.clone(), args: &args };
+                let ctx = lower::Ctx {
+                    id,
+                    name,
+                    type_name: t.clone(),
+                    span: rd.span.clone(),
+                    args: &args,
+                };
                 let (mut resources, l) = lower::lower(&ctx);
-                let supp = def.files.get(rd.file).map(|f| f.suppressions(rd.span.line)).unwrap_or_default();
+                let supp = def
+                    .files
+                    .get(rd.file)
+                    .map(|f| f.suppressions(rd.span.line))
+                    .unwrap_or_default();
                 for r in &mut resources {
                     r.suppressions = supp.clone();
                 }
@@ -235,11 +301,22 @@ fn lower_instance_tree(ev: &mut Eval, root: usize, model: &mut Model, links: &mu
 pub fn load_str(text: &str, display: &str) -> Model {
     let mut def = parse::load_module(Path::new("/nonexistent-egressproof"), display);
     def.diagnostics.clear();
-    parse::add_file(&mut def, parse::join_display(display, "main.tf"), text.to_string());
+    parse::add_file(
+        &mut def,
+        parse::join_display(display, "main.tf"),
+        text.to_string(),
+    );
     let mut ev = Eval::new();
     ev.diags.extend(def.diagnostics.iter().cloned());
     let def = std::rc::Rc::new(def);
-    ev.insts.push(Inst { def, prefix: String::new(), id_base: display.to_string(), call: None, root_vars: HashMap::new(), ancestors: Vec::new() });
+    ev.insts.push(Inst {
+        def,
+        prefix: String::new(),
+        id_base: display.to_string(),
+        call: None,
+        root_vars: HashMap::new(),
+        ancestors: Vec::new(),
+    });
     let mut model = Model::default();
     let mut links = Vec::new();
     lower_instance_tree(&mut ev, 0, &mut model, &mut links);

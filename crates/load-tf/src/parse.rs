@@ -254,10 +254,7 @@ fn collect(def: &mut ModuleDef, file: usize, body: Body) {
         match block.ident.value().as_str() {
             "variable" => {
                 if let Some(name) = label(&block, 0) {
-                    let default = block
-                        .body
-                        .get_attribute("default")
-                        .map(|a| a.value.clone());
+                    let default = block.body.get_attribute("default").map(|a| a.value.clone());
                     def.variables.insert(
                         name,
                         VarDef {
@@ -323,7 +320,10 @@ mod tests {
                 .into(),
         );
         let s = f.suppressions(3);
-        let rules: Vec<_> = s.iter().map(|s| (s.rule.as_str(), s.reason.as_deref())).collect();
+        let rules: Vec<_> = s
+            .iter()
+            .map(|s| (s.rule.as_str(), s.reason.as_deref()))
+            .collect();
         assert_eq!(
             rules,
             vec![

@@ -15,7 +15,10 @@ pub fn load_plan(json: &J, display: &str) -> Option<Model> {
     let mut unknowns: HashMap<String, J> = HashMap::new();
     if let Some(J::Array(changes)) = json.get("resource_changes") {
         for c in changes {
-            if let (Some(addr), Some(u)) = (c.get("address").and_then(J::as_str), c.pointer("/change/after_unknown")) {
+            if let (Some(addr), Some(u)) = (
+                c.get("address").and_then(J::as_str),
+                c.pointer("/change/after_unknown"),
+            ) {
                 unknowns.insert(addr.to_string(), u.clone());
             }
         }
@@ -39,7 +42,9 @@ fn collect_config(module: &J, prefix: &str, out: &mut HashMap<String, J>, depth:
     }
     if let Some(J::Array(res)) = module.get("resources") {
         for r in res {
-            if let (Some(addr), Some(e)) = (r.get("address").and_then(J::as_str), r.get("expressions")) {
+            if let (Some(addr), Some(e)) =
+                (r.get("address").and_then(J::as_str), r.get("expressions"))
+            {
                 out.insert(format!("{prefix}{addr}"), e.clone());
             }
         }
@@ -93,7 +98,10 @@ fn walk(
             if r.get("mode").and_then(J::as_str) != Some("managed") {
                 continue;
             }
-            let (Some(addr), Some(rtype)) = (r.get("address").and_then(J::as_str), r.get("type").and_then(J::as_str)) else {
+            let (Some(addr), Some(rtype)) = (
+                r.get("address").and_then(J::as_str),
+                r.get("type").and_then(J::as_str),
+            ) else {
                 continue;
             };
             let span = Span::new(display, 0, 0);
@@ -106,7 +114,15 @@ fn walk(
                 let e = exprs.get(&config_address(addr));
                 for (k, flag) in u {
                     let cur = args.swap_remove(k).unwrap_or(Val::Null);
-                    let v = apply_unknown(cur, flag, e.and_then(|e| e.get(k)), display, &prefix, &span, k);
+                    let v = apply_unknown(
+                        cur,
+                        flag,
+                        e.and_then(|e| e.get(k)),
+                        display,
+                        &prefix,
+                        &span,
+                        k,
+                    );
                     args.insert(k.clone(), v);
                 }
             }
@@ -130,7 +146,15 @@ fn walk(
 }
 
 /// Replaces the parts that `after_unknown` marks computed with a symbol of what they reference.
-fn apply_unknown(cur: Val, flag: &J, expr: Option<&J>, display: &str, prefix: &str, span: &Span, key: &str) -> Val {
+fn apply_unknown(
+    cur: Val,
+    flag: &J,
+    expr: Option<&J>,
+    display: &str,
+    prefix: &str,
+    span: &Span,
+    key: &str,
+) -> Val {
     match flag {
         J::Bool(true) => computed(expr, display, prefix, span, key),
         J::Object(fm) => {
@@ -152,7 +176,11 @@ fn apply_unknown(cur: Val, flag: &J, expr: Option<&J>, display: &str, prefix: &s
             };
             for (i, f) in fl.iter().enumerate() {
                 let e = expr.and_then(|e| e.get(i).or_else(|| e.get(0)));
-                let c = if i < items.len() { std::mem::replace(&mut items[i], Val::Null) } else { Val::Null };
+                let c = if i < items.len() {
+                    std::mem::replace(&mut items[i], Val::Null)
+                } else {
+                    Val::Null
+                };
                 let v = apply_unknown(c, f, e, display, prefix, span, key);
                 if i < items.len() {
                     items[i] = v;
@@ -174,7 +202,13 @@ fn computed(expr: Option<&J>, display: &str, prefix: &str, span: &Span, key: &st
         .map(|a| a.iter().filter_map(J::as_str).collect())
         .unwrap_or_default();
     let symbol = |r: &str| -> Option<Val> {
-        if r.starts_with("var.") || r.starts_with("local.") || r.starts_with("module.") || r.starts_with("data.") || r.starts_with("each.") || r.starts_with("count.") {
+        if r.starts_with("var.")
+            || r.starts_with("local.")
+            || r.starts_with("module.")
+            || r.starts_with("data.")
+            || r.starts_with("each.")
+            || r.starts_with("count.")
+        {
             return None;
         }
         // type.name[index].attr...
@@ -196,14 +230,24 @@ fn computed(expr: Option<&J>, display: &str, prefix: &str, span: &Span, key: &st
         Some(if attr == "id" {
             Val::sym(Symbol::Ref(id))
         } else {
-            Val::sym(Symbol::Attr { resource: id, attribute: attr.to_string() })
+            Val::sym(Symbol::Attr {
+                resource: id,
+                attribute: attr.to_string(),
+            })
         })
     };
     // Terraform lists the most specific reference first (`aws_vpc.main.id`, then `aws_vpc.main`).
-    if let Some(v) = refs.iter().find(|r| r.matches('.').count() >= 2 || r.contains("].")).and_then(|r| symbol(r)) {
+    if let Some(v) = refs
+        .iter()
+        .find(|r| r.matches('.').count() >= 2 || r.contains("]."))
+        .and_then(|r| symbol(r))
+    {
         return v;
     }
-    Val::unknown(format!("{key} is computed when the plan is applied"), Some(span.clone()))
+    Val::unknown(
+        format!("{key} is computed when the plan is applied"),
+        Some(span.clone()),
+    )
 }
 
 #[cfg(test)]
@@ -212,7 +256,13 @@ mod tests {
 
     #[test]
     fn config_address_drops_indexes() {
-        assert_eq!(config_address("module.a[0].aws_subnet.b[\"x\"]"), "module.a.aws_subnet.b");
-        assert_eq!(module_prefix("module.a[0].aws_subnet.b", "aws_subnet"), "module.a[0].");
+        assert_eq!(
+            config_address("module.a[0].aws_subnet.b[\"x\"]"),
+            "module.a.aws_subnet.b"
+        );
+        assert_eq!(
+            module_prefix("module.a[0].aws_subnet.b", "aws_subnet"),
+            "module.a[0]."
+        );
     }
 }

@@ -21,8 +21,12 @@ fn principals(items: &[Val]) -> Val {
         let Val::Map(p) = p else {
             return p.clone();
         };
-        let ty = get(p, "type").and_then(Val::as_plain_str).unwrap_or_default();
-        let ids = get(p, "identifiers").cloned().unwrap_or(Val::List(Vec::new()));
+        let ty = get(p, "type")
+            .and_then(Val::as_plain_str)
+            .unwrap_or_default();
+        let ids = get(p, "identifiers")
+            .cloned()
+            .unwrap_or(Val::List(Vec::new()));
         if ty == "*" {
             return Val::Str("*".into());
         }
@@ -47,7 +51,9 @@ fn statement(s: &Val) -> Val {
     }
     out.insert(
         "Effect".into(),
-        get(s, "effect").cloned().unwrap_or(Val::Str("Allow".into())),
+        get(s, "effect")
+            .cloned()
+            .unwrap_or(Val::Str("Allow".into())),
     );
     for (tf, json) in [
         ("actions", "Action"),
@@ -59,7 +65,10 @@ fn statement(s: &Val) -> Val {
             out.insert(json.into(), v.clone());
         }
     }
-    for (tf, json) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+    for (tf, json) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
         let p = blocks(s, tf);
         if !p.is_empty() {
             out.insert(json.into(), principals(&p));
@@ -73,8 +82,12 @@ fn statement(s: &Val) -> Val {
                 cm.insert("<unknown>".into(), c.clone());
                 continue;
             };
-            let test = get(&c, "test").and_then(Val::as_plain_str).unwrap_or_default();
-            let var = get(&c, "variable").and_then(Val::as_plain_str).unwrap_or_default();
+            let test = get(&c, "test")
+                .and_then(Val::as_plain_str)
+                .unwrap_or_default();
+            let var = get(&c, "variable")
+                .and_then(Val::as_plain_str)
+                .unwrap_or_default();
             let values = get(&c, "values").cloned().unwrap_or(Val::List(Vec::new()));
             let entry = cm.entry(test).or_insert_with(|| Val::Map(IndexMap::new()));
             if let Val::Map(vm) = entry {
@@ -111,13 +124,19 @@ fn statements_of(doc: &Val) -> Vec<Val> {
             None => Vec::new(),
         },
         Val::Unknown(u) => vec![Val::Unknown(u)],
-        _ => vec![Val::unknown("source policy document is not a document", None)],
+        _ => vec![Val::unknown(
+            "source policy document is not a document",
+            None,
+        )],
     }
 }
 
 fn sid(s: &Val) -> Option<String> {
     match s {
-        Val::Map(m) => m.get("Sid").and_then(Val::as_plain_str).filter(|s| !s.is_empty()),
+        Val::Map(m) => m
+            .get("Sid")
+            .and_then(Val::as_plain_str)
+            .filter(|s| !s.is_empty()),
         _ => None,
     }
 }
@@ -146,7 +165,9 @@ pub(crate) fn document(m: &IndexMap<String, Val>) -> Val {
         };
         for d in docs {
             for s in statements_of(&d) {
-                match sid(&s).and_then(|id| stmts.iter().position(|x| sid(x).as_deref() == Some(&id))) {
+                match sid(&s)
+                    .and_then(|id| stmts.iter().position(|x| sid(x).as_deref() == Some(&id)))
+                {
                     Some(i) => stmts[i] = s,
                     None => stmts.push(s),
                 }
@@ -156,7 +177,9 @@ pub(crate) fn document(m: &IndexMap<String, Val>) -> Val {
     let mut out = IndexMap::new();
     out.insert(
         "Version".into(),
-        get(m, "version").cloned().unwrap_or(Val::Str("2012-10-17".into())),
+        get(m, "version")
+            .cloned()
+            .unwrap_or(Val::Str("2012-10-17".into())),
     );
     if let Some(id) = get(m, "policy_id") {
         out.insert("Id".into(), id.clone());

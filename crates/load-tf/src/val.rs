@@ -90,6 +90,11 @@ impl Val {
             Val::Str(s) => Some(s.clone()),
             Val::Num(n) => Some(fmt_num(*n)),
             Val::Bool(b) => Some(b.to_string()),
+            Val::Json(v) if v.first_unknown().is_some() => None,
+            Val::Json(v) => match json_parts(v).as_slice() {
+                [Part::Lit(s)] => Some(s.clone()),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -101,6 +106,7 @@ impl Val {
             Val::Num(n) => Some(vec![Part::Lit(fmt_num(*n))]),
             Val::Bool(b) => Some(vec![Part::Lit(b.to_string())]),
             Val::Text(p) => Some(p.clone()),
+            Val::Json(v) if v.first_unknown().is_some() => None,
             Val::Json(v) => Some(json_parts(v)),
             Val::Res(r) => Some(vec![Part::Sym(Symbol::Ref(r.id.clone()))]),
             _ => None,
@@ -144,7 +150,10 @@ impl Val {
             Val::Text(p) => Value::text(p.clone()),
             Val::List(items) => Value::List(items.iter().map(Val::to_value).collect()),
             Val::Map(m) => Value::Map(m.iter().map(|(k, v)| (k.clone(), v.to_value())).collect()),
-            Val::Json(v) => Value::text(json_parts(v)),
+            Val::Json(v) => match v.first_unknown() {
+                Some(u) => Value::Unknown(u.clone()),
+                None => Value::text(json_parts(v)),
+            },
             Val::Res(r) => Value::symbol(Symbol::Ref(r.id.clone())),
             Val::Module(_) => Value::unknown("a whole module used as a value", None),
             Val::Unknown(u) => Value::Unknown(u.clone()),
@@ -162,7 +171,10 @@ impl Val {
             Val::Text(parts) => json_decode_parts(parts),
             Val::Map(_) => self.to_value(),
             Val::Unknown(u) => Value::Unknown(u.clone()),
-            other => Value::unknown(format!("policy is a {}, not a document", other.type_name()), None),
+            other => Value::unknown(
+                format!("policy is a {}, not a document", other.type_name()),
+                None,
+            ),
         }
     }
 
@@ -173,9 +185,11 @@ impl Val {
             serde_json::Value::Number(n) => Val::Num(n.as_f64().unwrap_or(0.0)),
             serde_json::Value::String(s) => Val::Str(s.clone()),
             serde_json::Value::Array(a) => Val::List(a.iter().map(Val::from_json).collect()),
-            serde_json::Value::Object(o) => {
-                Val::Map(o.iter().map(|(k, v)| (k.clone(), Val::from_json(v))).collect())
-            }
+            serde_json::Value::Object(o) => Val::Map(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Val::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -246,7 +260,10 @@ fn write_json(v: &Val, out: &mut Vec<Part>) {
             }
             lit(out, "}");
         }
-        Val::Unknown(u) => lit(out, &format!("\"<unknown: {}>\"", u.reason.replace('"', "'"))),
+        Val::Unknown(u) => lit(
+            out,
+            &format!("\"<unknown: {}>\"", u.reason.replace('"', "'")),
+        ),
     }
 }
 
@@ -296,11 +313,7 @@ fn restore(v: Value, syms: &[Symbol]) -> Value {
             Value::text(parts)
         }
         Value::List(items) => Value::List(items.into_iter().map(|i| restore(i, syms)).collect()),
-        Value::Map(m) => Value::Map(
-            m.into_iter()
-                .map(|(k, v)| (k, restore(v, syms)))
-                .collect(),
-        ),
+        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, restore(v, syms))).collect()),
         other => other,
     }
 }
