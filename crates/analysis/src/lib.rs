@@ -12,6 +12,7 @@
 
 mod context;
 mod finding;
+mod iam;
 pub mod net;
 pub mod rules;
 mod verdict;

@@ -34,7 +34,9 @@ pub mod parse;
 pub mod sagemaker_keys;
 pub mod symbolic;
 
-pub use parse::{parse, Effect, ParseError, Policy, Statement, PRINCIPAL_KEY, RESOURCE_KEY};
+pub use parse::{
+    parse, Actions, Effect, ParseError, Policy, Statement, PRINCIPAL_KEY, RESOURCE_KEY,
+};
 pub use symbolic::{Answer, PolicySet, Space, Witness};
 
 use cond::{Cond, Condition, Op, SetOp};

@@ -30,7 +30,6 @@ pub const NETWORK_ISOLATION_ACTIONS: &[&str] = &[
     "sagemaker:CreateMonitoringSchedule",
     "sagemaker:CreateProcessingJob",
     "sagemaker:CreateTrainingJob",
-    "sagemaker:UpdateMonitoringSchedule",
 ];
 
 /// Actions whose requests carry `sagemaker:VpcSubnets`.
@@ -48,7 +47,24 @@ pub const VPC_SUBNETS_ACTIONS: &[&str] = &[
     "sagemaker:CreateNotebookInstance",
     "sagemaker:CreateProcessingJob",
     "sagemaker:CreateTrainingJob",
-    "sagemaker:UpdateMonitoringSchedule",
+];
+
+/// The actions of [`VPC_SUBNETS_ACTIONS`] whose resource runs on SageMaker's managed network
+/// when the request has no subnets. `CreateDomain` always carries subnets (`SubnetIds` is
+/// required); whether a domain uses them is `sagemaker:AppNetworkAccessType`'s question.
+pub const VPC_OPTIONAL_ACTIONS: &[&str] = &[
+    "sagemaker:CreateAutoMLJob",
+    "sagemaker:CreateAutoMLJobV2",
+    "sagemaker:CreateDataQualityJobDefinition",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateModel",
+    "sagemaker:CreateModelBiasJobDefinition",
+    "sagemaker:CreateModelExplainabilityJobDefinition",
+    "sagemaker:CreateModelQualityJobDefinition",
+    "sagemaker:CreateMonitoringSchedule",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
 ];
 
 /// Actions whose requests carry `sagemaker:DirectInternetAccess`.
@@ -77,7 +93,7 @@ pub const REQUIREMENTS: &[Requirement] = &[
     },
     Requirement {
         key: VPC_SUBNETS,
-        actions: VPC_SUBNETS_ACTIONS,
+        actions: VPC_OPTIONAL_ACTIONS,
         violating: &[None],
         wanted: "deny creating VPC-capable resources when sagemaker:VpcSubnets is absent",
     },

@@ -40,7 +40,12 @@ pub mod ep302_interface_endpoint_foreign_use;
 pub mod ep303_missing_sagemaker_endpoints;
 pub mod ep304_third_party_endpoint;
 pub mod ep305_no_dns_firewall;
+pub mod ep401_presigned_url_from_anywhere;
 pub mod ep402_remote_ide_access;
+pub mod ep501_no_network_isolation_guardrail;
+pub mod ep502_no_vpc_guardrail;
+pub mod ep503_no_internet_guardrail;
+pub mod ep504_guardrail_fails_open;
 pub mod ep601_notebook_root_access;
 pub mod ep602_no_kms_key;
 pub mod ep603_no_inter_container_encryption;
@@ -119,7 +124,12 @@ static REGISTRY: &[RuleMeta] = &[
     ep303_missing_sagemaker_endpoints::RULE,
     ep304_third_party_endpoint::RULE,
     ep305_no_dns_firewall::RULE,
+    ep401_presigned_url_from_anywhere::RULE,
     ep402_remote_ide_access::RULE,
+    ep501_no_network_isolation_guardrail::RULE,
+    ep502_no_vpc_guardrail::RULE,
+    ep503_no_internet_guardrail::RULE,
+    ep504_guardrail_fails_open::RULE,
     ep601_notebook_root_access::RULE,
     ep602_no_kms_key::RULE,
     ep603_no_inter_container_encryption::RULE,

@@ -1,0 +1,359 @@
+//! The IAM side of the model, read once for the rules that ask the policy engine (EP401,
+//! EP501–EP504): parsed policies by kind, and each role with the policies that decide its
+//! requests.
+
+use crate::Sink;
+use egressproof_model::{Attr, Ident, Kind, PolicyKind, Resource, Symbol, Value};
+use egressproof_policy::cond::{Cond, Opaque};
+use egressproof_policy::{managed, parse, Actions, Effect, Policy, PolicySet, Statement};
+
+/// A policy document of the scan, parsed.
+pub(crate) struct Parsed<'m> {
+    pub resource: &'m Resource,
+    pub kind: PolicyKind,
+    /// `None` when the attachment is unresolved.
+    pub attached: Option<&'m [Ident]>,
+    pub policy: Policy,
+}
+
+/// A principal of the scan and the policies that apply to it.
+pub(crate) struct Principal<'m> {
+    /// `None` for the synthetic "any principal of the account" (outside the scan).
+    pub resource: Option<&'m Resource>,
+    pub name: String,
+    pub identity: Vec<Policy>,
+    pub boundaries: Vec<Policy>,
+}
+
+/// The IAM policies of the scan, parsed once; documents that cannot be read become unknowns.
+pub(crate) struct Iam<'m> {
+    pub policies: Vec<Parsed<'m>>,
+    pub principals: Vec<Principal<'m>>,
+}
+
+impl<'m> Iam<'m> {
+    pub fn read(ctx: &crate::Context<'m>, sink: &mut Sink, rule: &str) -> Iam<'m> {
+        let mut policies = Vec::new();
+        for (res, p) in ctx.of(|k| match k {
+            Kind::IamPolicy(p) => Some(p),
+            _ => None,
+        }) {
+            match parse(&p.document) {
+                Ok(policy) => policies.push(Parsed {
+                    resource: res,
+                    kind: p.policy_kind,
+                    attached: p.attached_to.known().map(Vec::as_slice),
+                    policy,
+                }),
+                Err(e) => sink.unknown(
+                    e.code(),
+                    format!("{rule}: policy {} could not be read: {e}", res.name),
+                    e.span().or_else(|| Some(res.span.clone())),
+                ),
+            }
+        }
+        let mut principals = Vec::new();
+        for (res, role) in ctx.of(|k| match k {
+            Kind::Role(r) => Some(r),
+            _ => None,
+        }) {
+            let mut identity = Vec::new();
+            let mut boundaries = Vec::new();
+            for p in &policies {
+                // A policy whose attachment is unresolved may apply to this role: its allows
+                // might, its denies cannot be counted on (handled by `may_apply`).
+                let attached = p.attached.is_none_or(|a| a.contains(&res.id));
+                if !attached {
+                    continue;
+                }
+                let doc = if p.attached.is_none() {
+                    may_apply(&p.policy, &p.resource.name)
+                } else {
+                    p.policy.clone()
+                };
+                match p.kind {
+                    PolicyKind::Identity => identity.push(doc),
+                    PolicyKind::Boundary => boundaries.push(doc),
+                    PolicyKind::ServiceControl | PolicyKind::Resource => {}
+                }
+            }
+            match &role.managed_policy_arns {
+                Attr::Known(arns) => {
+                    for arn in arns {
+                        if let Some(p) = managed_policy(ctx, &policies, arn) {
+                            identity.push(p);
+                        }
+                    }
+                }
+                Attr::Unknown(u) => identity.push(unknown_allow(
+                    "EP902",
+                    format!("managed policies of role {}: {}", res.name, u.reason),
+                    u.span.clone(),
+                )),
+            }
+            principals.push(Principal {
+                resource: Some(res),
+                name: res.name.clone(),
+                identity,
+                boundaries,
+            });
+        }
+        Iam {
+            policies,
+            principals,
+        }
+    }
+
+    pub fn scps(&self) -> Vec<&Policy> {
+        self.policies
+            .iter()
+            .filter(|p| p.kind == PolicyKind::ServiceControl)
+            .map(|p| &p.policy)
+            .collect()
+    }
+
+    /// Whether the scan holds IAM policies or SCPs (EP501–EP503 report only then).
+    pub fn has_policies(&self) -> bool {
+        self.policies.iter().any(|p| p.kind != PolicyKind::Resource)
+    }
+
+    /// The policy set deciding `principal`'s requests.
+    pub fn set_for<'a>(&'a self, principal: &'a Principal<'m>) -> PolicySet<'a> {
+        PolicySet {
+            identity: principal.identity.iter().collect(),
+            resource: Vec::new(),
+            scps: self.scps(),
+            boundaries: principal.boundaries.iter().collect(),
+        }
+    }
+}
+
+/// The document of a managed policy a role attaches: one of the scan (`!Ref Policy`), an AWS
+/// managed policy we know, or an unknown allow-everything (never "allows nothing").
+fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) -> Option<Policy> {
+    if let Some(Symbol::Ref(id)) = arn.as_symbol() {
+        if ctx.get(id).is_some() {
+            // Its document is in the scan; `attached_to` links it already when the loader knows
+            // the attachment, otherwise link it here.
+            return parsed
+                .iter()
+                .find(|p| &p.resource.id == id && p.attached.is_none_or(|a| a.is_empty()))
+                .map(|p| p.policy.clone());
+        }
+    }
+    if let Value::Unknown(u) = arn {
+        return Some(unknown_allow(
+            "EP902",
+            format!("managed policy ARN: {}", u.reason),
+            u.span.clone(),
+        ));
+    }
+    let rendered = arn.render();
+    if let Some(p) = managed::aws_managed(&rendered) {
+        return Some(p);
+    }
+    Some(unknown_allow(
+        "EP902",
+        format!("the document of managed policy {rendered} is not in the scan"),
+        None,
+    ))
+}
+
+/// A policy that may allow anything: one Allow statement guarded by an opaque condition.
+pub(crate) fn unknown_allow(
+    code: &'static str,
+    reason: String,
+    span: Option<egressproof_model::Span>,
+) -> Policy {
+    Policy {
+        statements: vec![Statement {
+            sid: None,
+            effect: Effect::Allow,
+            actions: Actions::Action(vec!["*".into()]),
+            conds: vec![Cond::Opaque(Opaque::new(code, reason, span))],
+        }],
+    }
+}
+
+/// A policy that applies only maybe: every statement guarded by one opaque condition.
+fn may_apply(p: &Policy, name: &str) -> Policy {
+    let o = Opaque::new(
+        "EP902",
+        format!("the principals policy {name} is attached to are unresolved"),
+        None,
+    );
+    Policy {
+        statements: p
+            .statements
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                s.conds.push(Cond::Opaque(o.clone()));
+                s
+            })
+            .collect(),
+    }
+}
+
+/// The values a policy can use to name a resource of the scan: `${id}` (a `Ref`) and the ID
+/// itself (a physical ID read from a live account).
+pub(crate) fn names_of(res: &Resource) -> [String; 2] {
+    [
+        Value::symbol(Symbol::Ref(res.id.clone())).render(),
+        res.id.as_str().to_string(),
+    ]
+}
+
+/// What the scan's guardrails do about one SageMaker network requirement.
+pub(crate) mod guardrail {
+    use super::Iam;
+    use crate::rules::util::finding;
+    use crate::rules::RuleMeta;
+    use crate::{Context, Hop, Sink};
+    use egressproof_model::{PolicyKind, Resource};
+    use egressproof_policy::cond::{Cond, Condition, Op, SetOp};
+    use egressproof_policy::sagemaker_keys::Requirement;
+    use egressproof_policy::{Answer, Effect, Policy, PolicySet};
+
+    /// The policy resources holding a Deny statement keyed on the requirement's key.
+    pub fn guardrails<'a, 'm>(iam: &'a Iam<'m>, req: &Requirement) -> Vec<&'m Resource> {
+        let key = req.key.to_lowercase();
+        let mut out: Vec<&'m Resource> = Vec::new();
+        for p in &iam.policies {
+            if p.kind == PolicyKind::Resource {
+                continue;
+            }
+            let keyed = p
+                .policy
+                .statements
+                .iter()
+                .any(|s| s.effect == Effect::Deny && s.conds_on(&key).next().is_some());
+            if keyed && !out.iter().any(|r| r.id == p.resource.id) {
+                out.push(p.resource);
+            }
+        }
+        out
+    }
+
+    /// EP501–EP503: no policy of the scan denies what `req` asks for.
+    pub fn report_missing(
+        ctx: &Context<'_>,
+        sink: &mut Sink,
+        meta: &RuleMeta,
+        reqs: &[&Requirement],
+    ) {
+        let iam = Iam::read(ctx, &mut Sink::default(), meta.code);
+        if !iam.has_policies() {
+            return;
+        }
+        let Some(anchor) = iam
+            .policies
+            .iter()
+            .filter(|p| p.kind != PolicyKind::Resource)
+            .map(|p| p.resource)
+            .min_by(|a, b| (&a.span, &a.name).cmp(&(&b.span, &b.name)))
+        else {
+            return;
+        };
+        for req in reqs {
+            if !guardrails(&iam, req).is_empty() {
+                continue;
+            }
+            let actions: Vec<&str> = req
+                .actions
+                .iter()
+                .map(|a| a.trim_start_matches("sagemaker:"))
+                .collect();
+            sink.findings.push(finding(
+                meta,
+                anchor,
+                format!(
+                    "No policy in the scan has a guardrail to {}: resources created later ({}) are not held to it.",
+                    req.wanted,
+                    actions.join(", ")
+                ),
+                vec![Hop::new(anchor, format!("no Deny keyed on {}", req.key))],
+            ));
+        }
+    }
+
+    /// EP504: the request contexts that get past the guardrails of `req`.
+    pub fn fails_open(ctx: &Context<'_>, sink: &mut Sink, meta: &RuleMeta, req: &Requirement) {
+        let iam = Iam::read(ctx, sink, meta.code);
+        let guards = guardrails(&iam, req);
+        let Some(first) = guards.first() else {
+            return;
+        };
+        let everything = Policy::allow_all(&["*"]);
+        let mut identity = vec![&everything];
+        identity.extend(
+            iam.policies
+                .iter()
+                .filter(|p| p.kind != PolicyKind::Resource)
+                .map(|p| &p.policy),
+        );
+        let set = PolicySet {
+            identity,
+            ..Default::default()
+        };
+        let key = req.key.to_lowercase();
+        let mut open = Vec::new();
+        for action in req.actions {
+            for v in req.violating {
+                let cond = match v {
+                    None => Condition {
+                        op: Op::Null,
+                        set: SetOp::Single,
+                        if_exists: false,
+                        key: key.clone(),
+                        values: vec!["true".into()],
+                    },
+                    Some(x) => Condition {
+                        op: Op::StringEquals,
+                        set: SetOp::Single,
+                        if_exists: false,
+                        key: key.clone(),
+                        values: vec![x.to_string()],
+                    },
+                };
+                match set.evaluate(action, &[vec![Cond::Test(cond)]]) {
+                    Answer::Allowed(w) => open.push(format!("{action} with {}", w.describe_keys())),
+                    Answer::Denied => {}
+                    Answer::Undecided { code, reason, span } => sink.unknown(
+                        code,
+                        format!(
+                            "{}: whether the {} guardrail holds for {action}: {reason}",
+                            meta.code, req.key
+                        ),
+                        span.or_else(|| Some(first.span.clone())),
+                    ),
+                }
+            }
+        }
+        if open.is_empty() {
+            return;
+        }
+        let names: Vec<&str> = guards.iter().map(|r| r.name.as_str()).collect();
+        let shown: Vec<&str> = open.iter().take(3).map(String::as_str).collect();
+        let more = if open.len() > 3 {
+            format!(" (and {} more)", open.len() - 3)
+        } else {
+            String::new()
+        };
+        let path = guards
+            .iter()
+            .map(|r| Hop::new(r, format!("Deny keyed on {}", req.key)))
+            .collect();
+        sink.findings.push(finding(
+            meta,
+            first,
+            format!(
+                "The guardrail on {} in {} fails open: {}{more} gets past it.",
+                req.key,
+                names.join(", "),
+                shown.join("; ")
+            ),
+            path,
+        ));
+    }
+}
