@@ -49,8 +49,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         _ => None,
     }) {
         let what = match &job.step {
-            Some(step) => format!(
-                "{} job in step {step} of {}",
+            Some(_) => format!(
+                "{} job of pipeline step {}",
                 kind_name(job.job_kind),
                 res.name
             ),
