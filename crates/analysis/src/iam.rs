@@ -297,8 +297,18 @@ pub(crate) mod guardrail {
             ..Default::default()
         };
         let key = req.key.to_lowercase();
-        let mut open = Vec::new();
+        // Contexts on actions a guardrail lists, and actions no guardrail lists.
+        let mut bypasses: Vec<String> = Vec::new();
+        let mut unlisted: Vec<&str> = Vec::new();
         for action in req.actions {
+            let listed = iam.policies.iter().any(|p| {
+                p.kind != PolicyKind::Resource
+                    && p.policy.statements.iter().any(|s| {
+                        s.effect == Effect::Deny
+                            && s.conds_on(&key).next().is_some()
+                            && s.actions.covers(action)
+                    })
+            });
             for v in req.violating {
                 let cond = match v {
                     None => Condition {
@@ -317,7 +327,14 @@ pub(crate) mod guardrail {
                     },
                 };
                 match set.evaluate(action, &[vec![Cond::Test(cond)]]) {
-                    Answer::Allowed(w) => open.push(format!("{action} with {}", w.describe_keys())),
+                    Answer::Allowed(w) if listed => {
+                        bypasses.push(format!("{action} with {}", w.describe_keys()))
+                    }
+                    Answer::Allowed(_) => {
+                        if !unlisted.contains(action) {
+                            unlisted.push(action);
+                        }
+                    }
                     Answer::Denied => {}
                     Answer::Undecided { code, reason, span } => sink.unknown(
                         code,
@@ -330,16 +347,27 @@ pub(crate) mod guardrail {
                 }
             }
         }
-        if open.is_empty() {
+        if bypasses.is_empty() && unlisted.is_empty() {
             return;
         }
         let names: Vec<&str> = guards.iter().map(|r| r.name.as_str()).collect();
-        let shown: Vec<&str> = open.iter().take(3).map(String::as_str).collect();
-        let more = if open.len() > 3 {
-            format!(" (and {} more)", open.len() - 3)
-        } else {
-            String::new()
-        };
+        let mut parts = Vec::new();
+        if !bypasses.is_empty() {
+            let shown: Vec<&str> = bypasses.iter().take(3).map(String::as_str).collect();
+            let more = if bypasses.len() > 3 {
+                format!(" (and {} more)", bypasses.len() - 3)
+            } else {
+                String::new()
+            };
+            parts.push(format!("{}{more} gets past it", shown.join("; ")));
+        }
+        if !unlisted.is_empty() {
+            parts.push(format!(
+                "it does not cover {} (which carry {})",
+                unlisted.join(", "),
+                req.key
+            ));
+        }
         let path = guards
             .iter()
             .map(|r| Hop::new(r, format!("Deny keyed on {}", req.key)))
@@ -348,10 +376,10 @@ pub(crate) mod guardrail {
             meta,
             first,
             format!(
-                "The guardrail on {} in {} fails open: {}{more} gets past it.",
+                "The guardrail on {} in {} fails open: {}.",
                 req.key,
                 names.join(", "),
-                shown.join("; ")
+                parts.join("; ")
             ),
             path,
         ));
