@@ -35,6 +35,8 @@ pub enum Command {
     /// Print the man page (roff).
     #[command(hide = true)]
     Man,
+    /// Read a live AWS account (Describe/List/Get calls only) into a snapshot for `scan`.
+    Snapshot(crate::commands::snapshot::SnapshotArgs),
 }
 
 #[derive(Debug, Args)]

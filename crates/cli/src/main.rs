@@ -44,5 +44,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Rule { code } => commands::rule::run(&code),
         cli::Command::Completions { shell } => commands::completions::run(shell),
         cli::Command::Man => commands::man::run(),
+        cli::Command::Snapshot(args) => commands::snapshot::run(&args),
     }
 }

@@ -6,6 +6,7 @@ pub mod man;
 pub mod rule;
 pub mod rules;
 pub mod scan;
+pub mod snapshot;
 
 use std::io::Write;
 

@@ -1,0 +1,283 @@
+//! Reads a live AWS account into an egressproof snapshot: the same [`Model`] the CloudFormation
+//! and Terraform loaders produce, with ARNs (or physical IDs) as locations, written as JSON that
+//! `egressproof scan` reads back.
+//!
+//! The AWS SDK costs minutes of build time, so everything that talks to AWS sits behind the
+//! `live` cargo feature; without it this crate only holds the snapshot document, option parsing
+//! and the policy-document decoding, which are tested in the default build.
+//!
+//! ```
+//! use egressproof_live::{parse_since, Snapshot};
+//! assert_eq!(parse_since("7d").unwrap().as_secs(), 7 * 24 * 3600);
+//! let doc = Snapshot::default().to_json();
+//! assert!(egressproof_model::Model::from_snapshot(&doc).is_some());
+//! ```
+//!
+//! Architecture invariants:
+//! - Read-only by construction: every request of every SDK client passes one interceptor that
+//!   records `service:Operation` and refuses, before anything is sent, any operation whose name
+//!   does not start with `Describe`, `List` or `Get` ([`is_read_only`]).
+//! - A call that fails or is denied is never read as "nothing there": it becomes an EP904
+//!   diagnostic naming the API and what it would have read, and the scan answers `unproven`.
+
+mod doc;
+#[cfg(feature = "live")]
+mod read;
+
+pub use doc::{decode_policy_document, symbolise_account, touches_sagemaker};
+#[cfg(feature = "live")]
+pub use read::snapshot;
+
+use egressproof_model::Model;
+use serde::Serialize;
+use std::time::Duration;
+
+/// What to read and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// A named profile of the shared config files; `None` uses the standard credential chain.
+    pub profile: Option<String>,
+    /// Regions to read; empty means the region the configuration names (`AWS_REGION`, profile).
+    pub regions: Vec<String>,
+    /// Sends every request to this endpoint instead of AWS's (a test peer, a proxy).
+    pub endpoint_url: Option<String>,
+    /// How far back to read training and processing jobs (they are many, and old ones are done).
+    pub since: Duration,
+    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+    /// How many regions are read at the same time.
+    pub region_concurrency: usize,
+    /// How many Describe/Get calls of one kind run at the same time within a region.
+    pub call_concurrency: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: None,
+            regions: Vec::new(),
+            endpoint_url: None,
+            since: Duration::from_secs(7 * 24 * 3600),
+            progress: true,
+            region_concurrency: 4,
+            call_concurrency: 8,
+        }
+    }
+}
+
+/// A snapshot: the model plus where it came from and which API operations produced it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    pub model: Model,
+    /// The account the credentials belong to.
+    pub account: Option<String>,
+    pub regions: Vec<String>,
+    /// Every API operation the snapshot called, as `service:Operation` (`ec2:DescribeVpcs`),
+    /// sorted; recorded by the SDK interceptor, so it is what was sent, not what was intended.
+    pub operations: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Source<'a> {
+    account: &'a Option<String>,
+    regions: &'a [String],
+}
+
+impl Snapshot {
+    /// The snapshot document: [`Model::to_snapshot`] plus `source` and `operations` metadata,
+    /// which `Model::from_snapshot` ignores.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut doc = self.model.to_snapshot();
+        if let Some(obj) = doc.as_object_mut() {
+            obj.insert(
+                "source".into(),
+                serde_json::to_value(Source {
+                    account: &self.account,
+                    regions: &self.regions,
+                })
+                .unwrap_or(serde_json::Value::Null),
+            );
+            obj.insert(
+                "operations".into(),
+                serde_json::Value::from(self.operations.clone()),
+            );
+        }
+        doc
+    }
+}
+
+/// Why a snapshot could not be taken at all (as opposed to a call that failed, which becomes an
+/// EP904 diagnostic in the snapshot).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no region given and none configured (use --region or set AWS_REGION)")]
+    NoRegion,
+    #[error("the credentials do not work: sts:GetCallerIdentity failed: {0}")]
+    Credentials(String),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+    #[error("invalid duration {0:?}: expected a number and a unit (s, m, h, d, w), e.g. 7d")]
+    Duration(String),
+}
+
+/// Every operation a snapshot may call, as IAM actions. The minimal IAM policy in the crate's
+/// README lists exactly these (a test keeps them equal), and the moto tests check that a snapshot
+/// calls nothing else. `sts:GetCallerIdentity` needs no permission but is listed for clarity.
+pub const OPERATIONS: &[&str] = &[
+    "ec2:DescribeEgressOnlyInternetGateways",
+    "ec2:DescribeInternetGateways",
+    "ec2:DescribeNatGateways",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeTransitGatewayRouteTables",
+    "ec2:DescribeTransitGatewayVpcAttachments",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeVpcPeeringConnections",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeVpnGateways",
+    "ec2:GetTransitGatewayRouteTableAssociations",
+    "iam:GetGroupPolicy",
+    "iam:GetPolicyVersion",
+    "iam:GetRolePolicy",
+    "iam:GetUserPolicy",
+    "iam:ListAttachedGroupPolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListGroupPolicies",
+    "iam:ListGroups",
+    "iam:ListPolicies",
+    "iam:ListRolePolicies",
+    "iam:ListRoles",
+    "iam:ListUserPolicies",
+    "iam:ListUsers",
+    "organizations:DescribePolicy",
+    "organizations:ListPolicies",
+    "organizations:ListTargetsForPolicy",
+    "sagemaker:DescribeDataQualityJobDefinition",
+    "sagemaker:DescribeDomain",
+    "sagemaker:DescribeEndpointConfig",
+    "sagemaker:DescribeModel",
+    "sagemaker:DescribeModelBiasJobDefinition",
+    "sagemaker:DescribeModelExplainabilityJobDefinition",
+    "sagemaker:DescribeModelQualityJobDefinition",
+    "sagemaker:DescribeMonitoringSchedule",
+    "sagemaker:DescribeNotebookInstance",
+    "sagemaker:DescribeProcessingJob",
+    "sagemaker:DescribeSpace",
+    "sagemaker:DescribeTrainingJob",
+    "sagemaker:DescribeUserProfile",
+    "sagemaker:ListDomains",
+    "sagemaker:ListEndpointConfigs",
+    "sagemaker:ListModels",
+    "sagemaker:ListMonitoringSchedules",
+    "sagemaker:ListNotebookInstances",
+    "sagemaker:ListProcessingJobs",
+    "sagemaker:ListSpaces",
+    "sagemaker:ListTrainingJobs",
+    "sagemaker:ListUserProfiles",
+    "sts:GetCallerIdentity",
+];
+
+/// True for operation names that only read: `Describe*`, `List*`, `Get*`.
+pub fn is_read_only(operation: &str) -> bool {
+    let name = operation.rsplit(':').next().unwrap_or(operation);
+    ["Describe", "List", "Get"].iter().any(|verb| {
+        name.strip_prefix(verb)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
+/// Parses `--since` durations: `7d`, `36h`, `90m`, `2w`, `3600s` (a bare number is seconds).
+pub fn parse_since(s: &str) -> Result<Duration, Error> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().map_err(|_| Error::Duration(s.to_string()))?;
+    let mult = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return Err(Error::Duration(s.to_string())),
+    };
+    n.checked_mul(mult)
+        .map(Duration::from_secs)
+        .ok_or_else(|| Error::Duration(s.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_names() {
+        assert!(is_read_only("ec2:DescribeVpcs"));
+        assert!(is_read_only("iam:GetPolicyVersion"));
+        assert!(is_read_only("ListModels"));
+        assert!(!is_read_only("ec2:CreateVpc"));
+        assert!(!is_read_only("ec2:DeleteVpc"));
+        // A verb prefix alone is not enough: `Getaway` is not a Get operation.
+        assert!(!is_read_only("Getaway"));
+        assert!(!is_read_only(
+            "sagemaker:CreatePresignedNotebookInstanceUrl"
+        ));
+        assert!(!is_read_only("ec2:SearchTransitGatewayRoutes"));
+    }
+
+    #[test]
+    fn every_listed_operation_reads() {
+        for op in OPERATIONS {
+            assert!(is_read_only(op), "{op}");
+        }
+        let mut sorted = OPERATIONS.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted, OPERATIONS, "sorted, without duplicates");
+    }
+
+    /// The README's minimal IAM policy grants exactly the operations a snapshot may call.
+    #[test]
+    fn readme_policy_is_the_operation_list() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```json").expect("a json block in README.md") + "```json".len();
+        let end = start + readme[start..].find("```").expect("the block's end");
+        let policy: serde_json::Value = serde_json::from_str(&readme[start..end]).expect("JSON");
+        let mut actions: Vec<String> = policy["Statement"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect();
+        actions.sort();
+        assert_eq!(actions, OPERATIONS);
+    }
+
+    #[test]
+    fn since_units() {
+        assert_eq!(parse_since("7d").unwrap(), Duration::from_secs(604_800));
+        assert_eq!(parse_since("36h").unwrap(), Duration::from_secs(129_600));
+        assert_eq!(parse_since("2w").unwrap(), Duration::from_secs(1_209_600));
+        assert_eq!(parse_since("45").unwrap(), Duration::from_secs(45));
+        assert!(parse_since("d").is_err());
+        assert!(parse_since("7y").is_err());
+        assert!(parse_since("-1d").is_err());
+        assert!(parse_since("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn snapshot_document_is_read_back_and_carries_operations() {
+        let mut snap = Snapshot::default();
+        snap.operations = vec!["ec2:DescribeVpcs".into()];
+        snap.account = Some("123456789012".into());
+        snap.model.notes.push("account 123456789012".into());
+        let doc = snap.to_json();
+        assert_eq!(doc["operations"][0], "ec2:DescribeVpcs");
+        assert_eq!(doc["source"]["account"], "123456789012");
+        let back = Model::from_snapshot(&doc).unwrap().unwrap();
+        assert_eq!(back, snap.model);
+    }
+}

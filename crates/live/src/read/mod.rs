@@ -1,0 +1,456 @@
+//! Talking to AWS: configuration, the read-only guard, concurrency and progress.
+
+mod ec2;
+mod iam;
+mod orgs;
+mod sagemaker;
+
+use crate::{is_read_only, Error, Options, Snapshot};
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use egressproof_model::{Diagnostic, Ident, Kind, Model, Resource, Span, UnknownCode};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// Takes a snapshot of the account the standard credential chain (or `options.profile`) names.
+///
+/// Blocking: it runs its own async runtime, so call it from synchronous code. Fails only when
+/// nothing could be read (no region, credentials that do not work); a failed or denied call
+/// after that becomes an EP904 diagnostic in the snapshot.
+pub fn snapshot(options: &Options) -> Result<Snapshot, Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(snapshot_async(options))
+}
+
+async fn snapshot_async(options: &Options) -> Result<Snapshot, Error> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        // Throttling is normal on large accounts: more attempts than the default three, with
+        // the standard strategy's exponential backoff and jitter.
+        .retry_config(RetryConfig::standard().with_max_attempts(6));
+    if let Some(p) = &options.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(first) = options.regions.first() {
+        loader = loader.region(Region::new(first.clone()));
+    }
+    let base = loader.load().await;
+    let regions: Vec<String> = if options.regions.is_empty() {
+        match base.region() {
+            Some(r) => vec![r.to_string()],
+            None => return Err(Error::NoRegion),
+        }
+    } else {
+        let mut seen = BTreeSet::new();
+        options
+            .regions
+            .iter()
+            .filter(|r| seen.insert(r.as_str()))
+            .cloned()
+            .collect()
+    };
+
+    let recorder = Arc::new(Recorder::new(options.progress));
+    let guard = Guard(recorder.clone());
+
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&base)
+            .interceptor(guard.clone())
+            .build(),
+    );
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| Error::Credentials(why(&e)))?;
+    let account = identity.account().unwrap_or_default().to_string();
+    let partition = partition_of(regions.first().map(String::as_str).unwrap_or("us-east-1"));
+    let since = SystemTime::now()
+        .checked_sub(options.since)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+
+    let limit = options.call_concurrency.max(1);
+    let mut tasks: JoinSet<Model> = JoinSet::new();
+    {
+        let iam = aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&base)
+                .interceptor(guard.clone())
+                .build(),
+        );
+        let ctx = Ctx {
+            region: "global".into(),
+            account: account.clone(),
+            partition,
+            since,
+            limit,
+        };
+        tasks.spawn(async move { iam::read(&ctx, &iam).await });
+        let orgs = aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&base)
+                .interceptor(guard.clone())
+                .build(),
+        );
+        let ctx = Ctx {
+            region: "global".into(),
+            account: account.clone(),
+            partition,
+            since,
+            limit,
+        };
+        tasks.spawn(async move { orgs::read(&ctx, &orgs).await });
+    }
+    let regions_at_once = Arc::new(Semaphore::new(options.region_concurrency.max(1)));
+    for region in &regions {
+        let cfg: SdkConfig = base
+            .to_builder()
+            .region(Region::new(region.clone()))
+            .build();
+        let ec2 = aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::config::Builder::from(&cfg)
+                .interceptor(guard.clone())
+                .build(),
+        );
+        let sm = aws_sdk_sagemaker::Client::from_conf(
+            aws_sdk_sagemaker::config::Builder::from(&cfg)
+                .interceptor(guard.clone())
+                .build(),
+        );
+        let ctx = Ctx {
+            region: region.clone(),
+            account: account.clone(),
+            partition,
+            since,
+            limit,
+        };
+        let permit = regions_at_once.clone();
+        tasks.spawn(async move {
+            let _permit = permit.acquire_owned().await;
+            let (mut a, b) = tokio::join!(ec2::read(&ctx, &ec2), sagemaker::read(&ctx, &sm));
+            a.extend(b);
+            a
+        });
+    }
+    let mut model = Model::default();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(m) => model.extend(m),
+            Err(e) => model.diagnostics.push(Diagnostic::new(
+                UnknownCode::EP904,
+                format!("a reading task stopped before it finished ({e}): what it would have read is unknown"),
+                None,
+            )),
+        }
+    }
+    for refused in recorder.refused() {
+        model.diagnostics.push(Diagnostic::new(
+            UnknownCode::EP904,
+            format!("{refused} was refused: the snapshot only calls Describe/List/Get operations"),
+            None,
+        ));
+    }
+    recorder.finish();
+    model.notes.push(format!("account {account}"));
+    model.notes.push(
+        "transit gateway routes are not read (SearchTransitGatewayRoutes is not a Describe/List/Get \
+         operation): a route into a transit gateway ends there, beyond the scan"
+            .into(),
+    );
+    model.notes.push(
+        "Network Firewall and Route 53 Resolver DNS Firewall are not read: a route to a firewall \
+         endpoint ends at an appliance outside the scan, and no VPC counts as DNS-filtered"
+            .into(),
+    );
+    normalise(&mut model);
+    Ok(Snapshot {
+        model,
+        account: Some(account),
+        regions,
+        operations: recorder.operations(),
+    })
+}
+
+/// Stable output: resources by ID, diagnostics and notes sorted, duplicates dropped.
+fn normalise(model: &mut Model) {
+    model.resources.sort_by(|a, b| a.id.cmp(&b.id));
+    model.resources.dedup_by(|a, b| a.id == b.id);
+    model
+        .diagnostics
+        .sort_by(|a, b| (a.code, &a.message).cmp(&(b.code, &b.message)));
+    model.diagnostics.dedup();
+    let mut seen = BTreeSet::new();
+    model.notes.retain(|n| seen.insert(n.clone()));
+}
+
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// What every reader needs to know about where it reads.
+#[derive(Clone, Debug)]
+pub(crate) struct Ctx {
+    pub region: String,
+    pub account: String,
+    pub partition: &'static str,
+    /// Jobs created before this are not read.
+    pub since: SystemTime,
+    /// Calls of one kind at the same time.
+    pub limit: usize,
+}
+
+impl Ctx {
+    /// An ARN in this region and account (`resource` is `vpc/vpc-123`, `notebook-instance/x`).
+    pub fn arn(&self, service: &str, resource: &str) -> String {
+        let region = if self.region == "global" {
+            ""
+        } else {
+            &self.region
+        };
+        format!(
+            "arn:{}:{service}:{region}:{}:{resource}",
+            self.partition, self.account
+        )
+    }
+}
+
+/// Awaits one API call (or a whole paginated listing); a failure becomes an EP904 diagnostic
+/// that names the operation and what it would have read, located at `scope`.
+pub(crate) async fn call<T, E>(
+    api: &str,
+    reads: &str,
+    scope: impl Into<String>,
+    fut: impl Future<Output = Result<T, E>>,
+) -> Result<T, Diagnostic>
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let scope = scope.into();
+    fut.await.map_err(|e| failed(api, reads, &scope, &why(&e)))
+}
+
+/// A short reason: AWS's error code and message when the answer had them, else the error chain
+/// (a network failure, an unreadable answer), cut to a readable length.
+pub(crate) fn why<E: std::error::Error + ProvideErrorMetadata + 'static>(e: &E) -> String {
+    match (e.code(), e.message()) {
+        (Some(code), Some(msg)) => format!("{code}: {msg}"),
+        (Some(code), None) => code.to_string(),
+        _ => {
+            let mut s = DisplayErrorContext(e).to_string();
+            if s.len() > 300 {
+                let mut cut = 300;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                s.truncate(cut);
+                s.push_str("...");
+            }
+            s
+        }
+    }
+}
+
+pub(crate) fn failed(api: &str, reads: &str, scope: &str, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        UnknownCode::EP904,
+        format!("{api} failed, so {reads} could not be read (unknown, not absent): {why}"),
+        Some(Span::arn(scope)),
+    )
+}
+
+/// Runs `f` over `items`, at most `limit` at a time, and merges what each returns.
+pub(crate) async fn each<I, F, Fut>(items: Vec<I>, limit: usize, f: F) -> Model
+where
+    I: Send + 'static,
+    F: Fn(I) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Model> + Send + 'static,
+{
+    let (results, diagnostics) = each_collect(items, limit, f).await;
+    let mut out = Model::default();
+    for m in results {
+        out.extend(m);
+    }
+    out.diagnostics.extend(diagnostics);
+    out
+}
+
+/// Runs `f` over `items`, at most `limit` at a time; a task that stops early (a panic in the
+/// SDK, a cancelled runtime) becomes an EP904 diagnostic rather than a silent gap.
+pub(crate) async fn each_collect<I, R, F, Fut>(
+    items: Vec<I>,
+    limit: usize,
+    f: F,
+) -> (Vec<R>, Vec<Diagnostic>)
+where
+    I: Send + 'static,
+    R: Send + 'static,
+    F: Fn(I) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+{
+    let sem = Arc::new(Semaphore::new(limit.max(1)));
+    let f = Arc::new(f);
+    let mut set = JoinSet::new();
+    for item in items {
+        let sem = sem.clone();
+        let f = f.clone();
+        set.spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            f(item).await
+        });
+    }
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok(r) => out.push(r),
+            Err(e) => diagnostics.push(Diagnostic::new(
+                UnknownCode::EP904,
+                format!("a reading task stopped before it finished ({e}): what it would have read is unknown"),
+                None,
+            )),
+        }
+    }
+    (out, diagnostics)
+}
+
+/// A resource read from the account, located by its ARN.
+pub(crate) fn resource(
+    id: impl Into<String>,
+    name: impl Into<String>,
+    type_name: &str,
+    arn: impl Into<String>,
+    kind: Kind,
+) -> Resource {
+    Resource::new(Ident::new(id), name, type_name, Span::arn(arn), kind)
+}
+
+/// Every operation that went out, and every one the guard refused.
+pub(crate) struct Recorder {
+    ops: Mutex<BTreeSet<String>>,
+    refused: Mutex<Vec<String>>,
+    bar: Option<ProgressBar>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder").finish_non_exhaustive()
+    }
+}
+
+impl Recorder {
+    fn new(progress: bool) -> Self {
+        let bar = (progress && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} API calls  {msg}") {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Recorder {
+            ops: Mutex::new(BTreeSet::new()),
+            refused: Mutex::new(Vec::new()),
+            bar,
+        }
+    }
+
+    fn record(&self, op: &str) {
+        if let Ok(mut ops) = self.ops.lock() {
+            ops.insert(op.to_string());
+        }
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            bar.set_message(op.to_string());
+        }
+    }
+
+    fn refuse(&self, op: &str) {
+        if let Ok(mut r) = self.refused.lock() {
+            r.push(op.to_string());
+        }
+    }
+
+    fn operations(&self) -> Vec<String> {
+        self.ops
+            .lock()
+            .map(|o| o.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn refused(&self) -> Vec<String> {
+        self.refused.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The interceptor every client carries: records `service:Operation` and refuses any operation
+/// that is not read-only before it is serialized, so nothing that writes can leave this crate.
+#[derive(Clone, Debug)]
+pub(crate) struct Guard(Arc<Recorder>);
+
+impl Intercept for Guard {
+    fn name(&self) -> &'static str {
+        "egressproof-read-only-guard"
+    }
+
+    // Not `read_before_execution`: a client's interceptors run that hook before the operation's
+    // configuration (and its name) is in the bag. This is still before anything is serialized.
+    fn read_before_serialization(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(meta) = cfg.load::<Metadata>() else {
+            self.0.refuse("an operation without a name");
+            return Err("egressproof refuses an operation it cannot name".into());
+        };
+        let op = format!("{}:{}", service_prefix(meta.service()), meta.name());
+        if !is_read_only(&op) {
+            self.0.refuse(&op);
+            return Err(format!("egressproof refuses {op}: a snapshot only reads").into());
+        }
+        self.0.record(&op);
+        Ok(())
+    }
+}
+
+/// The IAM action prefix of an SDK service name (`EC2` → `ec2`, `SageMaker` → `sagemaker`).
+fn service_prefix(service: &str) -> String {
+    service.to_ascii_lowercase().replace(' ', "")
+}
+
+/// The `Name` tag, the way people know EC2 resources.
+pub(crate) fn display_name(id: &str, name_tag: Option<&str>) -> String {
+    match name_tag {
+        Some(n) if !n.is_empty() => format!("{n} ({id})"),
+        _ => id.to_string(),
+    }
+}

@@ -1,0 +1,760 @@
+//! SageMaker workloads of one region: the List calls name them, a Describe per item reads the
+//! settings that decide egress (the List answers do not carry them).
+
+use super::{call, each, resource, Ctx};
+use aws_sdk_sagemaker::primitives::DateTime;
+use aws_sdk_sagemaker::types as t;
+use aws_sdk_sagemaker::Client;
+use egressproof_model::{
+    Attr, Domain, EndpointConfig, Ident, Job, JobKind, Kind, Model, NotebookInstance,
+    SageMakerModel, Space, UserProfile, Value, VpcConfig,
+};
+use std::collections::HashMap;
+
+fn vpc_config(v: Option<&t::VpcConfig>) -> Option<VpcConfig> {
+    v.map(|v| VpcConfig {
+        subnets: Attr::Known(v.subnets().iter().map(Ident::new).collect()),
+        security_groups: Attr::Known(v.security_group_ids().iter().map(Ident::new).collect()),
+    })
+}
+
+fn groups(list: &[String]) -> Option<Attr<Vec<Ident>>> {
+    (!list.is_empty()).then(|| Attr::Known(list.iter().map(Ident::new).collect()))
+}
+
+fn text<S: AsRef<str>>(v: Option<S>) -> Option<Attr<String>> {
+    v.map(|s| Attr::Known(s.as_ref().to_string()))
+}
+
+/// Lists with a paginator, turning a failure into a diagnostic in `m`.
+macro_rules! list {
+    ($m:ident, $api:literal, $reads:literal, $scope:expr, $req:expr) => {
+        match call(
+            $api,
+            $reads,
+            &$scope,
+            $req.into_paginator().items().send().try_collect(),
+        )
+        .await
+        {
+            Ok(v) => v,
+            Err(d) => {
+                $m.diagnostics.push(d);
+                Vec::new()
+            }
+        }
+    };
+}
+
+pub(super) async fn read(c: &Ctx, sm: &Client) -> Model {
+    let (mut a, b, cfgs, d, e, f) = tokio::join!(
+        notebooks(c, sm),
+        studio(c, sm),
+        models_and_endpoint_configs(c, sm),
+        training_jobs(c, sm),
+        processing_jobs(c, sm),
+        monitoring_schedules(c, sm),
+    );
+    for m in [b, cfgs, d, e, f] {
+        a.extend(m);
+    }
+    a
+}
+
+async fn notebooks(c: &Ctx, sm: &Client) -> Model {
+    let mut m = Model::default();
+    let list: Vec<t::NotebookInstanceSummary> = list!(
+        m,
+        "sagemaker:ListNotebookInstances",
+        "notebook instances",
+        c.arn("sagemaker", "notebook-instance/*"),
+        sm.list_notebook_instances()
+    );
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|n| n.notebook_instance_name().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    m.extend(
+        each(names, c.limit, move |name: String| {
+            let (sm, c) = (client.clone(), ctx.clone());
+            async move {
+                let mut out = Model::default();
+                let arn = c.arn(
+                    "sagemaker",
+                    &format!("notebook-instance/{}", name.to_lowercase()),
+                );
+                match call(
+                    "sagemaker:DescribeNotebookInstance",
+                    "a notebook instance's network settings",
+                    &arn,
+                    sm.describe_notebook_instance()
+                        .notebook_instance_name(&name)
+                        .send(),
+                )
+                .await
+                {
+                    Ok(n) => {
+                        let arn = n.notebook_instance_arn().map(str::to_string).unwrap_or(arn);
+                        let nb = NotebookInstance {
+                            subnet: n.subnet_id().map(|s| Attr::Known(Ident::new(s))),
+                            security_groups: groups(n.security_groups()),
+                            direct_internet_access: text(
+                                n.direct_internet_access().map(|d| d.as_str()),
+                            ),
+                            root_access: text(n.root_access().map(|d| d.as_str())),
+                            kms_key: text(n.kms_key_id()),
+                            role: n.role_arn().map(|r| Value::Str(r.to_string())),
+                        };
+                        out.resources.push(resource(
+                            arn.clone(),
+                            name,
+                            "AWS::SageMaker::NotebookInstance",
+                            arn,
+                            Kind::NotebookInstance(nb),
+                        ));
+                    }
+                    Err(d) => out.diagnostics.push(d),
+                }
+                out
+            }
+        })
+        .await,
+    );
+    m
+}
+
+async fn studio(c: &Ctx, sm: &Client) -> Model {
+    let mut m = Model::default();
+    let (domains, profiles, spaces) = tokio::join!(
+        call(
+            "sagemaker:ListDomains",
+            "Studio domains",
+            c.arn("sagemaker", "domain/*"),
+            sm.list_domains()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
+        call(
+            "sagemaker:ListUserProfiles",
+            "Studio user profiles",
+            c.arn("sagemaker", "user-profile/*"),
+            sm.list_user_profiles()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
+        call(
+            "sagemaker:ListSpaces",
+            "Studio spaces",
+            c.arn("sagemaker", "space/*"),
+            sm.list_spaces()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
+    );
+    let domains: Vec<t::DomainDetails> = domains.unwrap_or_else(|d| {
+        m.diagnostics.push(d);
+        Vec::new()
+    });
+    let profiles: Vec<t::UserProfileDetails> = profiles.unwrap_or_else(|d| {
+        m.diagnostics.push(d);
+        Vec::new()
+    });
+    let spaces: Vec<t::SpaceDetails> = spaces.unwrap_or_else(|d| {
+        m.diagnostics.push(d);
+        Vec::new()
+    });
+
+    let ids: Vec<String> = domains
+        .iter()
+        .filter_map(|d| d.domain_id().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    let domains = each(ids, c.limit, move |id: String| {
+        let (sm, c) = (client.clone(), ctx.clone());
+        async move {
+            let mut out = Model::default();
+            let arn = c.arn("sagemaker", &format!("domain/{id}"));
+            match call(
+                "sagemaker:DescribeDomain",
+                "a Studio domain's network settings",
+                &arn,
+                sm.describe_domain().domain_id(&id).send(),
+            )
+            .await
+            {
+                Ok(d) => {
+                    let arn = d.domain_arn().map(str::to_string).unwrap_or(arn);
+                    let domain = Domain {
+                        app_network_access_type: text(
+                            d.app_network_access_type().map(|a| a.as_str()),
+                        ),
+                        vpc: d.vpc_id().map(|v| Attr::Known(Ident::new(v))),
+                        subnets: groups(d.subnet_ids()),
+                        default_user_security_groups: d
+                            .default_user_settings()
+                            .and_then(|u| groups(u.security_groups())),
+                        default_space_security_groups: d
+                            .default_space_settings()
+                            .and_then(|s| groups(s.security_groups())),
+                        kms_key: text(d.kms_key_id()),
+                        auth_mode: text(d.auth_mode().map(|a| a.as_str())),
+                    };
+                    let name = match d.domain_name() {
+                        Some(n) => format!("{n} ({id})"),
+                        None => id.clone(),
+                    };
+                    out.resources.push(resource(
+                        id,
+                        name,
+                        "AWS::SageMaker::Domain",
+                        arn,
+                        Kind::Domain(domain),
+                    ));
+                }
+                Err(d) => out.diagnostics.push(d),
+            }
+            out
+        }
+    });
+
+    let pairs: Vec<(String, String)> = profiles
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.domain_id()?.to_string(),
+                p.user_profile_name()?.to_string(),
+            ))
+        })
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    let profiles = each(pairs, c.limit, move |(domain, name): (String, String)| {
+        let (sm, c) = (client.clone(), ctx.clone());
+        async move {
+            let mut out = Model::default();
+            let arn = c.arn("sagemaker", &format!("user-profile/{domain}/{name}"));
+            match call(
+                "sagemaker:DescribeUserProfile",
+                "a Studio user profile's security groups",
+                &arn,
+                sm.describe_user_profile()
+                    .domain_id(&domain)
+                    .user_profile_name(&name)
+                    .send(),
+            )
+            .await
+            {
+                Ok(p) => {
+                    let arn = p.user_profile_arn().map(str::to_string).unwrap_or(arn);
+                    let profile = UserProfile {
+                        domain: Attr::Known(Ident::new(&domain)),
+                        security_groups: p
+                            .user_settings()
+                            .and_then(|u| groups(u.security_groups())),
+                    };
+                    out.resources.push(resource(
+                        arn.clone(),
+                        name,
+                        "AWS::SageMaker::UserProfile",
+                        arn,
+                        Kind::UserProfile(profile),
+                    ));
+                }
+                Err(d) => out.diagnostics.push(d),
+            }
+            out
+        }
+    });
+
+    let pairs: Vec<(String, String)> = spaces
+        .iter()
+        .filter_map(|s| Some((s.domain_id()?.to_string(), s.space_name()?.to_string())))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    let spaces = each(pairs, c.limit, move |(domain, name): (String, String)| {
+        let (sm, c) = (client.clone(), ctx.clone());
+        async move {
+            let mut out = Model::default();
+            let arn = c.arn("sagemaker", &format!("space/{domain}/{name}"));
+            match call(
+                "sagemaker:DescribeSpace",
+                "a Studio space's remote access setting",
+                &arn,
+                sm.describe_space()
+                    .domain_id(&domain)
+                    .space_name(&name)
+                    .send(),
+            )
+            .await
+            {
+                Ok(s) => {
+                    let arn = s.space_arn().map(str::to_string).unwrap_or(arn);
+                    let space = Space {
+                        domain: Attr::Known(Ident::new(&domain)),
+                        remote_access: text(
+                            s.space_settings()
+                                .and_then(|x| x.remote_access())
+                                .map(|r| r.as_str()),
+                        ),
+                    };
+                    out.resources.push(resource(
+                        arn.clone(),
+                        name,
+                        "AWS::SageMaker::Space",
+                        arn,
+                        Kind::Space(space),
+                    ));
+                }
+                Err(d) => out.diagnostics.push(d),
+            }
+            out
+        }
+    });
+    let (a, b, s) = tokio::join!(domains, profiles, spaces);
+    m.extend(a);
+    m.extend(b);
+    m.extend(s);
+    m
+}
+
+/// Models first, so that endpoint configs can name them by the ARN the model resource has.
+async fn models_and_endpoint_configs(c: &Ctx, sm: &Client) -> Model {
+    let mut m = Model::default();
+    let list: Vec<t::ModelSummary> = list!(
+        m,
+        "sagemaker:ListModels",
+        "models",
+        c.arn("sagemaker", "model/*"),
+        sm.list_models()
+    );
+    let mut arns: HashMap<String, String> = HashMap::new();
+    for s in &list {
+        if let (Some(n), Some(a)) = (s.model_name(), s.model_arn()) {
+            arns.insert(n.to_string(), a.to_string());
+        }
+    }
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|s| s.model_name().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    m.extend(
+        each(names, c.limit, move |name: String| {
+            let (sm, c) = (client.clone(), ctx.clone());
+            async move {
+                let mut out = Model::default();
+                let arn = c.arn("sagemaker", &format!("model/{}", name.to_lowercase()));
+                match call(
+                    "sagemaker:DescribeModel",
+                    "a model's network isolation and VPC settings",
+                    &arn,
+                    sm.describe_model().model_name(&name).send(),
+                )
+                .await
+                {
+                    Ok(d) => {
+                        let arn = d.model_arn().map(str::to_string).unwrap_or(arn);
+                        let model = SageMakerModel {
+                            network_isolation: d.enable_network_isolation().map(Attr::Known),
+                            vpc_config: vpc_config(d.vpc_config()),
+                        };
+                        out.resources.push(resource(
+                            arn.clone(),
+                            name,
+                            "AWS::SageMaker::Model",
+                            arn,
+                            Kind::Model(model),
+                        ));
+                    }
+                    Err(d) => out.diagnostics.push(d),
+                }
+                out
+            }
+        })
+        .await,
+    );
+
+    let list: Vec<t::EndpointConfigSummary> = list!(
+        m,
+        "sagemaker:ListEndpointConfigs",
+        "endpoint configs",
+        c.arn("sagemaker", "endpoint-config/*"),
+        sm.list_endpoint_configs()
+    );
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|s| s.endpoint_config_name().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    m.extend(
+        each(names, c.limit, move |name: String| {
+            let (sm, c, arns) = (client.clone(), ctx.clone(), arns.clone());
+            async move {
+                let mut out = Model::default();
+                let arn = c.arn(
+                    "sagemaker",
+                    &format!("endpoint-config/{}", name.to_lowercase()),
+                );
+                match call(
+                    "sagemaker:DescribeEndpointConfig",
+                    "an endpoint config's models and variants",
+                    &arn,
+                    sm.describe_endpoint_config()
+                        .endpoint_config_name(&name)
+                        .send(),
+                )
+                .await
+                {
+                    Ok(d) => {
+                        let arn = d.endpoint_config_arn().map(str::to_string).unwrap_or(arn);
+                        let variants: Vec<&t::ProductionVariant> = d
+                            .production_variants()
+                            .iter()
+                            .chain(d.shadow_production_variants())
+                            .collect();
+                        let cfg = EndpointConfig {
+                            models: variants
+                                .iter()
+                                .filter_map(|v| v.model_name())
+                                .map(|n| {
+                                    let id = arns.get(n).cloned().unwrap_or_else(|| {
+                                        c.arn("sagemaker", &format!("model/{}", n.to_lowercase()))
+                                    });
+                                    Attr::Known(Ident::new(id))
+                                })
+                                .collect(),
+                            ssm_access: variants
+                                .iter()
+                                .filter_map(|v| v.enable_ssm_access())
+                                .map(Attr::Known)
+                                .collect(),
+                            kms_key: text(d.kms_key_id()),
+                        };
+                        out.resources.push(resource(
+                            arn.clone(),
+                            name,
+                            "AWS::SageMaker::EndpointConfig",
+                            arn,
+                            Kind::EndpointConfig(cfg),
+                        ));
+                    }
+                    Err(d) => out.diagnostics.push(d),
+                }
+                out
+            }
+        })
+        .await,
+    );
+    m
+}
+
+fn since(c: &Ctx) -> DateTime {
+    DateTime::from(c.since)
+}
+
+async fn training_jobs(c: &Ctx, sm: &Client) -> Model {
+    let mut m = Model::default();
+    let list: Vec<t::TrainingJobSummary> = list!(
+        m,
+        "sagemaker:ListTrainingJobs",
+        "recent training jobs",
+        c.arn("sagemaker", "training-job/*"),
+        sm.list_training_jobs().creation_time_after(since(c))
+    );
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|s| s.training_job_name().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    m.extend(
+        each(names, c.limit, move |name: String| {
+            let (sm, c) = (client.clone(), ctx.clone());
+            async move {
+                let mut out = Model::default();
+                let arn = c.arn(
+                    "sagemaker",
+                    &format!("training-job/{}", name.to_lowercase()),
+                );
+                match call(
+                    "sagemaker:DescribeTrainingJob",
+                    "a training job's network isolation and VPC settings",
+                    &arn,
+                    sm.describe_training_job().training_job_name(&name).send(),
+                )
+                .await
+                {
+                    Ok(d) => {
+                        let arn = d.training_job_arn().map(str::to_string).unwrap_or(arn);
+                        let job = Job {
+                            job_kind: JobKind::Training,
+                            network_isolation: d.enable_network_isolation().map(Attr::Known),
+                            vpc_config: vpc_config(d.vpc_config()),
+                            inter_container_encryption: d
+                                .enable_inter_container_traffic_encryption()
+                                .map(Attr::Known),
+                            step: None,
+                        };
+                        out.resources.push(resource(
+                            arn.clone(),
+                            name,
+                            "AWS::SageMaker::TrainingJob",
+                            arn,
+                            Kind::Job(job),
+                        ));
+                    }
+                    Err(d) => out.diagnostics.push(d),
+                }
+                out
+            }
+        })
+        .await,
+    );
+    m
+}
+
+async fn processing_jobs(c: &Ctx, sm: &Client) -> Model {
+    let mut m = Model::default();
+    let list: Vec<t::ProcessingJobSummary> = list!(
+        m,
+        "sagemaker:ListProcessingJobs",
+        "recent processing jobs",
+        c.arn("sagemaker", "processing-job/*"),
+        sm.list_processing_jobs().creation_time_after(since(c))
+    );
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|s| s.processing_job_name().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    m.extend(
+        each(names, c.limit, move |name: String| {
+            let (sm, c) = (client.clone(), ctx.clone());
+            async move {
+                let mut out = Model::default();
+                let arn = c.arn(
+                    "sagemaker",
+                    &format!("processing-job/{}", name.to_lowercase()),
+                );
+                match call(
+                    "sagemaker:DescribeProcessingJob",
+                    "a processing job's network settings",
+                    &arn,
+                    sm.describe_processing_job()
+                        .processing_job_name(&name)
+                        .send(),
+                )
+                .await
+                {
+                    Ok(d) => {
+                        let arn = d.processing_job_arn().map(str::to_string).unwrap_or(arn);
+                        let net = d.network_config();
+                        let job = Job {
+                            job_kind: JobKind::Processing,
+                            network_isolation: net
+                                .and_then(|n| n.enable_network_isolation())
+                                .map(Attr::Known),
+                            vpc_config: vpc_config(net.and_then(|n| n.vpc_config())),
+                            inter_container_encryption: net
+                                .and_then(|n| n.enable_inter_container_traffic_encryption())
+                                .map(Attr::Known),
+                            step: None,
+                        };
+                        out.resources.push(resource(
+                            arn.clone(),
+                            name,
+                            "AWS::SageMaker::ProcessingJob",
+                            arn,
+                            Kind::Job(job),
+                        ));
+                    }
+                    Err(d) => out.diagnostics.push(d),
+                }
+                out
+            }
+        })
+        .await,
+    );
+    m
+}
+
+/// The network settings of a monitoring job, wherever the schedule keeps them.
+struct Net {
+    isolation: Option<bool>,
+    vpc: Option<VpcConfig>,
+    encryption: Option<bool>,
+}
+
+impl Net {
+    fn of(n: Option<&t::MonitoringNetworkConfig>) -> Net {
+        Net {
+            isolation: n.and_then(|n| n.enable_network_isolation()),
+            vpc: vpc_config(n.and_then(|n| n.vpc_config())),
+            encryption: n.and_then(|n| n.enable_inter_container_traffic_encryption()),
+        }
+    }
+}
+
+async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
+    let mut m = Model::default();
+    let list: Vec<t::MonitoringScheduleSummary> = list!(
+        m,
+        "sagemaker:ListMonitoringSchedules",
+        "monitoring schedules",
+        c.arn("sagemaker", "monitoring-schedule/*"),
+        sm.list_monitoring_schedules()
+    );
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|s| s.monitoring_schedule_name().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    m.extend(
+        each(names, c.limit, move |name: String| {
+            let (sm, c) = (client.clone(), ctx.clone());
+            async move {
+                let mut out = Model::default();
+                let arn = c.arn(
+                    "sagemaker",
+                    &format!("monitoring-schedule/{}", name.to_lowercase()),
+                );
+                let d = match call(
+                    "sagemaker:DescribeMonitoringSchedule",
+                    "a monitoring schedule's job definition",
+                    &arn,
+                    sm.describe_monitoring_schedule()
+                        .monitoring_schedule_name(&name)
+                        .send(),
+                )
+                .await
+                {
+                    Ok(d) => d,
+                    Err(d) => {
+                        out.diagnostics.push(d);
+                        return out;
+                    }
+                };
+                let arn = d
+                    .monitoring_schedule_arn()
+                    .map(str::to_string)
+                    .unwrap_or(arn);
+                let cfg = d.monitoring_schedule_config();
+                let mtype = cfg
+                    .and_then(|c| c.monitoring_type())
+                    .or(d.monitoring_type())
+                    .map(|t| t.as_str().to_string());
+                let kind = match mtype.as_deref() {
+                    Some("DataQuality") => JobKind::DataQualityMonitoring,
+                    Some("ModelQuality") => JobKind::ModelQualityMonitoring,
+                    Some("ModelBias") => JobKind::ModelBiasMonitoring,
+                    Some("ModelExplainability") => JobKind::ModelExplainabilityMonitoring,
+                    _ => JobKind::MonitoringSchedule,
+                };
+                let net: Result<Net, String> = if let Some(def) =
+                    cfg.and_then(|c| c.monitoring_job_definition())
+                {
+                    let n = def.network_config();
+                    Ok(Net {
+                        isolation: n.and_then(|n| n.enable_network_isolation()),
+                        vpc: vpc_config(n.and_then(|n| n.vpc_config())),
+                        encryption: n.and_then(|n| n.enable_inter_container_traffic_encryption()),
+                    })
+                } else if let Some(def) = cfg.and_then(|c| c.monitoring_job_definition_name()) {
+                    let def_arn = c.arn(
+                        "sagemaker",
+                        &format!("job-definition/{}", def.to_lowercase()),
+                    );
+                    let got = match kind {
+                        JobKind::DataQualityMonitoring => call(
+                            "sagemaker:DescribeDataQualityJobDefinition",
+                            "a monitoring job definition's network settings",
+                            &def_arn,
+                            sm.describe_data_quality_job_definition()
+                                .job_definition_name(def)
+                                .send(),
+                        )
+                        .await
+                        .map(|o| Net::of(o.network_config())),
+                        JobKind::ModelQualityMonitoring => call(
+                            "sagemaker:DescribeModelQualityJobDefinition",
+                            "a monitoring job definition's network settings",
+                            &def_arn,
+                            sm.describe_model_quality_job_definition()
+                                .job_definition_name(def)
+                                .send(),
+                        )
+                        .await
+                        .map(|o| Net::of(o.network_config())),
+                        JobKind::ModelBiasMonitoring => call(
+                            "sagemaker:DescribeModelBiasJobDefinition",
+                            "a monitoring job definition's network settings",
+                            &def_arn,
+                            sm.describe_model_bias_job_definition()
+                                .job_definition_name(def)
+                                .send(),
+                        )
+                        .await
+                        .map(|o| Net::of(o.network_config())),
+                        JobKind::ModelExplainabilityMonitoring => call(
+                            "sagemaker:DescribeModelExplainabilityJobDefinition",
+                            "a monitoring job definition's network settings",
+                            &def_arn,
+                            sm.describe_model_explainability_job_definition()
+                                .job_definition_name(def)
+                                .send(),
+                        )
+                        .await
+                        .map(|o| Net::of(o.network_config())),
+                        _ => Err(super::failed(
+                            "sagemaker:DescribeMonitoringSchedule",
+                            "the monitoring job definition",
+                            &def_arn,
+                            "the schedule names a definition of an unknown monitoring type",
+                        )),
+                    };
+                    got.map_err(|d| {
+                        let msg = d.message.clone();
+                        out.diagnostics.push(d);
+                        msg
+                    })
+                } else {
+                    Err("the schedule names no job definition".to_string())
+                };
+                let job = match net {
+                    Ok(n) => Job {
+                        job_kind: kind,
+                        network_isolation: n.isolation.map(Attr::Known),
+                        vpc_config: n.vpc,
+                        inter_container_encryption: n.encryption.map(Attr::Known),
+                        step: None,
+                    },
+                    Err(why) => Job {
+                        job_kind: kind,
+                        network_isolation: Some(Attr::unknown(
+                            why,
+                            Some(egressproof_model::Span::arn(&arn)),
+                        )),
+                        vpc_config: None,
+                        inter_container_encryption: None,
+                        step: None,
+                    },
+                };
+                out.resources.push(resource(
+                    arn.clone(),
+                    name,
+                    "AWS::SageMaker::MonitoringSchedule",
+                    arn,
+                    Kind::Job(job),
+                ));
+                out
+            }
+        })
+        .await,
+    );
+    m
+}
