@@ -8,7 +8,13 @@ use egressproof_model::*;
 fn add(m: &mut Model, id: String, type_name: &str, kind: Kind) -> Ident {
     let ident = Ident::new(id.clone());
     let line = m.resources.len() as u32 + 1;
-    m.resources.push(Resource::new(ident.clone(), id, type_name, Span::new("bench.yaml", line, 1), kind));
+    m.resources.push(Resource::new(
+        ident.clone(),
+        id,
+        type_name,
+        Span::new("bench.yaml", line, 1),
+        kind,
+    ));
     ident
 }
 
@@ -17,77 +23,141 @@ fn add(m: &mut Model, id: String, type_name: &str, kind: Kind) -> Ident {
 pub fn estate() -> Model {
     let mut m = Model::default();
     for v in 0..100u32 {
-        let vpc = add(&mut m, format!("vpc{v}"), "AWS::EC2::VPC", Kind::Vpc(Vpc {
-            cidr_v4: Some(Attr::Known(format!("10.{}.0.0/16", v).parse().unwrap())),
-        }));
-        let igw = add(&mut m, format!("igw{v}"), "AWS::EC2::InternetGateway", Kind::InternetGateway(Gateway::default()));
+        let vpc = add(
+            &mut m,
+            format!("vpc{v}"),
+            "AWS::EC2::VPC",
+            Kind::Vpc(Vpc {
+                cidr_v4: Some(Attr::Known(format!("10.{}.0.0/16", v).parse().unwrap())),
+            }),
+        );
+        let igw = add(
+            &mut m,
+            format!("igw{v}"),
+            "AWS::EC2::InternetGateway",
+            Kind::InternetGateway(Gateway::default()),
+        );
         let mut subnets = Vec::new();
         for s in 0..100u32 {
-            subnets.push(add(&mut m, format!("subnet{v}-{s}"), "AWS::EC2::Subnet", Kind::Subnet(Subnet {
-                vpc: Attr::Known(vpc.clone()),
-                cidr_v4: Some(Attr::Known(format!("10.{v}.{s}.0/24").parse().unwrap())),
-                cidr_v6: None,
-            })));
+            subnets.push(add(
+                &mut m,
+                format!("subnet{v}-{s}"),
+                "AWS::EC2::Subnet",
+                Kind::Subnet(Subnet {
+                    vpc: Attr::Known(vpc.clone()),
+                    cidr_v4: Some(Attr::Known(format!("10.{v}.{s}.0/24").parse().unwrap())),
+                    cidr_v6: None,
+                }),
+            ));
         }
-        let nat = add(&mut m, format!("nat{v}"), "AWS::EC2::NatGateway", Kind::NatGateway(NatGateway {
-            subnet: Attr::Known(subnets[0].clone()),
-            connectivity: None,
-        }));
+        let nat = add(
+            &mut m,
+            format!("nat{v}"),
+            "AWS::EC2::NatGateway",
+            Kind::NatGateway(NatGateway {
+                subnet: Attr::Known(subnets[0].clone()),
+                connectivity: None,
+            }),
+        );
         let mut tables = Vec::new();
         for t in 0..20u32 {
-            let table = add(&mut m, format!("rt{v}-{t}"), "AWS::EC2::RouteTable", Kind::RouteTable(RouteTable {
-                vpc: Attr::Known(vpc.clone()),
-                main: false,
-            }));
+            let table = add(
+                &mut m,
+                format!("rt{v}-{t}"),
+                "AWS::EC2::RouteTable",
+                Kind::RouteTable(RouteTable {
+                    vpc: Attr::Known(vpc.clone()),
+                    main: false,
+                }),
+            );
             let (kind, target) = match t {
                 0 => (TargetKind::Gateway, igw.clone()),
                 t if t % 5 == 0 => (TargetKind::NatGateway, nat.clone()),
                 _ => (TargetKind::TransitGateway, Ident::new("tgw-outside")),
             };
-            for (i, dest) in ["0.0.0.0/0", "8.8.0.0/16", "1.0.0.0/8", "192.0.2.0/24"].iter().enumerate() {
-                let target = if i == 0 { target.clone() } else { Ident::new(format!("pcx-{i}")) };
-                let kind = if i == 0 { kind } else { TargetKind::VpcPeeringConnection };
-                add(&mut m, format!("route{v}-{t}-{i}"), "AWS::EC2::Route", Kind::Route(Route {
-                    route_table: Attr::Known(table.clone()),
-                    destination: Attr::Known(Destination::V4(dest.parse().unwrap())),
-                    target: Attr::Known(RouteTarget { kind, id: Attr::Known(target) }),
-                }));
+            for (i, dest) in ["0.0.0.0/0", "8.8.0.0/16", "1.0.0.0/8", "192.0.2.0/24"]
+                .iter()
+                .enumerate()
+            {
+                let target = if i == 0 {
+                    target.clone()
+                } else {
+                    Ident::new(format!("pcx-{i}"))
+                };
+                let kind = if i == 0 {
+                    kind
+                } else {
+                    TargetKind::VpcPeeringConnection
+                };
+                add(
+                    &mut m,
+                    format!("route{v}-{t}-{i}"),
+                    "AWS::EC2::Route",
+                    Kind::Route(Route {
+                        route_table: Attr::Known(table.clone()),
+                        destination: Attr::Known(Destination::V4(dest.parse().unwrap())),
+                        target: Attr::Known(RouteTarget {
+                            kind,
+                            id: Attr::Known(target),
+                        }),
+                    }),
+                );
             }
             tables.push(table);
         }
         for (s, subnet) in subnets.iter().enumerate() {
-            add(&mut m, format!("assoc{v}-{s}"), "AWS::EC2::SubnetRouteTableAssociation", Kind::SubnetRouteTableAssociation(SubnetRouteTableAssociation {
-                subnet: Attr::Known(subnet.clone()),
-                route_table: Attr::Known(tables[s % tables.len()].clone()),
-            }));
+            add(
+                &mut m,
+                format!("assoc{v}-{s}"),
+                "AWS::EC2::SubnetRouteTableAssociation",
+                Kind::SubnetRouteTableAssociation(SubnetRouteTableAssociation {
+                    subnet: Attr::Known(subnet.clone()),
+                    route_table: Attr::Known(tables[s % tables.len()].clone()),
+                }),
+            );
         }
-        let sg = add(&mut m, format!("sg{v}"), "AWS::EC2::SecurityGroup", Kind::SecurityGroup(SecurityGroup {
-            vpc: Some(Attr::Known(vpc.clone())),
-            egress: vec![SgRule {
-                protocol: Attr::Known("-1".into()),
-                from_port: None,
-                to_port: None,
-                peer: Attr::Known(Peer::Cidr("0.0.0.0/0".parse().unwrap())),
-            }],
-            ingress: Vec::new(),
-        }));
+        let sg = add(
+            &mut m,
+            format!("sg{v}"),
+            "AWS::EC2::SecurityGroup",
+            Kind::SecurityGroup(SecurityGroup {
+                vpc: Some(Attr::Known(vpc.clone())),
+                egress: vec![SgRule {
+                    protocol: Attr::Known("-1".into()),
+                    from_port: None,
+                    to_port: None,
+                    peer: Attr::Known(Peer::Cidr("0.0.0.0/0".parse().unwrap())),
+                }],
+                ingress: Vec::new(),
+            }),
+        );
         for w in 0..50u32 {
             let subnet = subnets[(w as usize * 2 + 1) % subnets.len()].clone();
             if w % 2 == 0 {
-                add(&mut m, format!("nb{v}-{w}"), "AWS::SageMaker::NotebookInstance", Kind::NotebookInstance(NotebookInstance {
-                    subnet: Some(Attr::Known(subnet)),
-                    security_groups: Some(Attr::Known(vec![sg.clone()])),
-                    direct_internet_access: Some(Attr::Known("Disabled".into())),
-                    ..NotebookInstance::default()
-                }));
-            } else {
-                add(&mut m, format!("model{v}-{w}"), "AWS::SageMaker::Model", Kind::Model(SageMakerModel {
-                    network_isolation: Some(Attr::Known(false)),
-                    vpc_config: Some(VpcConfig {
-                        subnets: Attr::Known(vec![subnet]),
-                        security_groups: Attr::Known(vec![sg.clone()]),
+                add(
+                    &mut m,
+                    format!("nb{v}-{w}"),
+                    "AWS::SageMaker::NotebookInstance",
+                    Kind::NotebookInstance(NotebookInstance {
+                        subnet: Some(Attr::Known(subnet)),
+                        security_groups: Some(Attr::Known(vec![sg.clone()])),
+                        direct_internet_access: Some(Attr::Known("Disabled".into())),
+                        ..NotebookInstance::default()
                     }),
-                }));
+                );
+            } else {
+                add(
+                    &mut m,
+                    format!("model{v}-{w}"),
+                    "AWS::SageMaker::Model",
+                    Kind::Model(SageMakerModel {
+                        network_isolation: Some(Attr::Known(false)),
+                        vpc_config: Some(VpcConfig {
+                            subnets: Attr::Known(vec![subnet]),
+                            security_groups: Attr::Known(vec![sg.clone()]),
+                        }),
+                    }),
+                );
             }
         }
     }

@@ -12,7 +12,13 @@ fn private_subnet_without_route_out_is_sealed() {
     let e = env();
     let a = e.b.run();
     assert!(!has(&a, "EP201"), "{:?}", a.findings);
-    assert_eq!(a.verdict, Verdict::Sealed, "{:?} {:?}", a.findings, a.unknowns);
+    assert_eq!(
+        a.verdict,
+        Verdict::Sealed,
+        "{:?} {:?}",
+        a.findings,
+        a.unknowns
+    );
 }
 
 #[test]
@@ -21,14 +27,30 @@ fn internet_gateway_route_leaks_with_path() {
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::Gateway, &e.igw);
     let a = e.b.run();
     assert_eq!(a.verdict, Verdict::Leaks);
-    let f = a.findings.iter().find(|f| f.rule == "EP201").expect("EP201");
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP201")
+        .expect("EP201");
     assert_eq!(f.resource.name, "Notebook");
     assert_eq!(f.workloads, vec![e.notebook.clone()]);
     let names: Vec<&str> = f.path.iter().map(|h| h.resource.name.as_str()).collect();
     assert_eq!(names.first(), Some(&"Notebook"));
-    assert!(names.contains(&"PrivateSubnet") && names.contains(&"PrivateRouteTable") && names.contains(&"Igw"), "{names:?}");
-    assert!(f.path.iter().any(|h| h.note == "0.0.0.0/0 -> Igw"), "{:?}", f.path);
-    assert!(f.path.iter().all(|h| h.resource.span.line > 0 || h.resource.type_name == "Internet"));
+    assert!(
+        names.contains(&"PrivateSubnet")
+            && names.contains(&"PrivateRouteTable")
+            && names.contains(&"Igw"),
+        "{names:?}"
+    );
+    assert!(
+        f.path.iter().any(|h| h.note == "0.0.0.0/0 -> Igw"),
+        "{:?}",
+        f.path
+    );
+    assert!(f
+        .path
+        .iter()
+        .all(|h| h.resource.span.line > 0 || h.resource.type_name == "Internet"));
 }
 
 #[test]
@@ -37,13 +59,27 @@ fn nat_chain_leaks_through_the_nat_subnet_table() {
     let nat = e.b.nat("Nat", &e.public);
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::NatGateway, &nat);
     let a = e.b.run();
-    let f = a.findings.iter().find(|f| f.rule == "EP201").expect("EP201");
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP201")
+        .expect("EP201");
     let names: Vec<&str> = f.path.iter().map(|h| h.resource.name.as_str()).collect();
-    let pos = |n: &str| names.iter().position(|x| *x == n).unwrap_or_else(|| panic!("{n} not in {names:?}"));
+    let pos = |n: &str| {
+        names
+            .iter()
+            .position(|x| *x == n)
+            .unwrap_or_else(|| panic!("{n} not in {names:?}"))
+    };
     assert!(pos("PrivateRouteTable") < pos("Nat"));
     assert!(pos("Nat") < pos("PublicRouteTable"));
     assert!(pos("PublicRouteTable") < pos("Igw"));
-    assert!(f.message.contains("NAT gateway Nat -> internet gateway Igw"), "{}", f.message);
+    assert!(
+        f.message
+            .contains("NAT gateway Nat -> internet gateway Igw"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -63,7 +99,12 @@ fn nat_chain_blocked_by_the_nat_subnet_nacl() {
     let nat = e.b.nat("Nat", &e.public);
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::NatGateway, &nat);
     let public = e.public.clone();
-    e.b.nacl("PublicNacl", &e.vpc, &[&public], &[(100, true, "10.0.0.0/8")]);
+    e.b.nacl(
+        "PublicNacl",
+        &e.vpc,
+        &[&public],
+        &[(100, true, "10.0.0.0/8")],
+    );
     assert!(!has(&e.b.run(), "EP201"));
 }
 
@@ -81,12 +122,26 @@ fn more_specific_route_overrides_the_default_route() {
         }),
     );
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::Gateway, &e.igw);
-    e.b.route(&e.private_rt, "0.0.0.0/1", TargetKind::VpcPeeringConnection, &pcx);
+    e.b.route(
+        &e.private_rt,
+        "0.0.0.0/1",
+        TargetKind::VpcPeeringConnection,
+        &pcx,
+    );
     let half = e.b.run();
-    let f = half.findings.iter().find(|f| f.rule == "EP201").expect("the upper half still leaks");
+    let f = half
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP201")
+        .expect("the upper half still leaks");
     assert!(f.message.contains("128.0.0.0"), "{}", f.message);
     assert!(!f.message.contains("8.0.0.0/7"), "{}", f.message);
-    e.b.route(&e.private_rt, "128.0.0.0/1", TargetKind::VpcPeeringConnection, &pcx);
+    e.b.route(
+        &e.private_rt,
+        "128.0.0.0/1",
+        TargetKind::VpcPeeringConnection,
+        &pcx,
+    );
     let a = e.b.run();
     assert!(!has(&a, "EP201") && !has(&a, "EP203"), "{:?}", a.findings);
 }
@@ -98,7 +153,12 @@ fn security_group_limits_what_the_route_carries() {
     let only_vpc = e.b.sg("VpcOnlySg", &e.vpc, &["10.20.0.0/16"]);
     let nb = e.b.notebook("TightNotebook", &e.private, &[&only_vpc]);
     let a = e.b.run();
-    let leaking: Vec<&Ident> = a.findings.iter().filter(|f| f.rule == "EP201").flat_map(|f| &f.workloads).collect();
+    let leaking: Vec<&Ident> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == "EP201")
+        .flat_map(|f| &f.workloads)
+        .collect();
     assert!(leaking.contains(&&e.notebook));
     assert!(!leaking.contains(&&nb), "{leaking:?}");
     let tight = a.workloads.iter().find(|w| w.resource.id == nb).unwrap();
@@ -121,13 +181,23 @@ fn nacl_rules_first_match_wins() {
     let mut e = env();
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::Gateway, &e.igw);
     let private = e.private.clone();
-    e.b.nacl("Nacl", &e.vpc, &[&private], &[(100, false, "0.0.0.0/0"), (200, true, "0.0.0.0/0")]);
+    e.b.nacl(
+        "Nacl",
+        &e.vpc,
+        &[&private],
+        &[(100, false, "0.0.0.0/0"), (200, true, "0.0.0.0/0")],
+    );
     assert!(!has(&e.b.run(), "EP201"));
 
     let mut e = env();
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::Gateway, &e.igw);
     let private = e.private.clone();
-    e.b.nacl("Nacl", &e.vpc, &[&private], &[(100, true, "0.0.0.0/0"), (200, false, "0.0.0.0/0")]);
+    e.b.nacl(
+        "Nacl",
+        &e.vpc,
+        &[&private],
+        &[(100, true, "0.0.0.0/0"), (200, false, "0.0.0.0/0")],
+    );
     assert!(has(&e.b.run(), "EP201"));
 }
 
@@ -145,7 +215,10 @@ fn main_route_table_applies_without_an_explicit_association() {
     assert!(!has(&b.run(), "EP201"));
     // Routes added to AWS's implicit main table apply.
     let implicit = Ident::main_route_table_of(&vpc);
-    let mut b2 = B { model: b.model.clone(), line: 1000 };
+    let mut b2 = B {
+        model: b.model.clone(),
+        line: 1000,
+    };
     b2.route(&implicit, "0.0.0.0/0", TargetKind::InternetGateway, &igw);
     assert!(has(&b2.run(), "EP201"));
     // A main route table association makes `Other` the main table.
@@ -158,8 +231,16 @@ fn main_route_table_applies_without_an_explicit_association() {
         }),
     );
     let a = b.run();
-    let f = a.findings.iter().find(|f| f.rule == "EP201").expect("EP201");
-    assert!(f.path.iter().any(|h| h.note.contains("main route table")), "{:?}", f.path);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP201")
+        .expect("EP201");
+    assert!(
+        f.path.iter().any(|h| h.note.contains("main route table")),
+        "{:?}",
+        f.path
+    );
 }
 
 #[test]
@@ -168,25 +249,49 @@ fn ipv6_default_route_to_egress_only_gateway() {
     let eigw = e.b.add(
         "Eigw",
         "AWS::EC2::EgressOnlyInternetGateway",
-        Kind::EgressOnlyInternetGateway(Gateway { vpc: Some(Attr::Known(e.vpc.clone())) }),
+        Kind::EgressOnlyInternetGateway(Gateway {
+            vpc: Some(Attr::Known(e.vpc.clone())),
+        }),
     );
-    e.b.route(&e.private_rt, "::/0", TargetKind::EgressOnlyInternetGateway, &eigw);
+    e.b.route(
+        &e.private_rt,
+        "::/0",
+        TargetKind::EgressOnlyInternetGateway,
+        &eigw,
+    );
     let a = e.b.run();
     assert!(has(&a, "EP202"), "{:?}", a.findings);
     assert!(!has(&a, "EP201"));
     let f = a.findings.iter().find(|f| f.rule == "EP202").unwrap();
-    assert!(f.message.contains("2000::/3") || f.message.contains("::"), "{}", f.message);
+    assert!(
+        f.message.contains("2000::/3") || f.message.contains("::"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
 fn ipv4_only_security_group_blocks_ipv6_route() {
     let mut e = env();
-    let eigw = e.b.add("Eigw", "AWS::EC2::EgressOnlyInternetGateway", Kind::EgressOnlyInternetGateway(Gateway::default()));
-    e.b.route(&e.private_rt, "::/0", TargetKind::EgressOnlyInternetGateway, &eigw);
+    let eigw = e.b.add(
+        "Eigw",
+        "AWS::EC2::EgressOnlyInternetGateway",
+        Kind::EgressOnlyInternetGateway(Gateway::default()),
+    );
+    e.b.route(
+        &e.private_rt,
+        "::/0",
+        TargetKind::EgressOnlyInternetGateway,
+        &eigw,
+    );
     let v4 = e.b.sg("V4Only", &e.vpc, &["0.0.0.0/0"]);
     let nb = e.b.notebook("V4Notebook", &e.private, &[&v4]);
     let a = e.b.run();
-    assert!(a.findings.iter().filter(|f| f.rule == "EP202").all(|f| !f.workloads.contains(&nb)));
+    assert!(a
+        .findings
+        .iter()
+        .filter(|f| f.rule == "EP202")
+        .all(|f| !f.workloads.contains(&nb)));
 }
 
 #[test]
@@ -195,7 +300,10 @@ fn transit_gateway_and_peering_outside_the_scan_are_ep203() {
         (TargetKind::TransitGateway, "tgw-0123456789abcdef0"),
         (TargetKind::VpcPeeringConnection, "pcx-0123456789abcdef0"),
         (TargetKind::VpnGateway, "vgw-0123"),
-        (TargetKind::CoreNetwork, "arn:aws:networkmanager::1:core-network/x"),
+        (
+            TargetKind::CoreNetwork,
+            "arn:aws:networkmanager::1:core-network/x",
+        ),
     ] {
         let mut e = env();
         e.b.route(&e.private_rt, "0.0.0.0/0", kind, &Ident::new(id));
@@ -209,7 +317,11 @@ fn transit_gateway_and_peering_outside_the_scan_are_ep203() {
 #[test]
 fn transit_gateway_in_the_scan_is_followed_to_the_egress_vpc() {
     let mut e = env();
-    let tgw = e.b.add("Tgw", "AWS::EC2::TransitGateway", Kind::TransitGateway(TransitGateway::default()));
+    let tgw = e.b.add(
+        "Tgw",
+        "AWS::EC2::TransitGateway",
+        Kind::TransitGateway(TransitGateway::default()),
+    );
     let egress_vpc = e.b.vpc("EgressVpc", "10.99.0.0/16");
     let tgw_subnet = e.b.subnet("EgressTgwSubnet", &egress_vpc, "10.99.1.0/24");
     let egress_public = e.b.subnet("EgressPublic", &egress_vpc, "10.99.2.0/24");
@@ -236,7 +348,13 @@ fn transit_gateway_in_the_scan_is_followed_to_the_egress_vpc() {
     let vpc = e.vpc.clone();
     let spoke_att = att(&mut e.b, "SpokeAttachment", &vpc, &private);
     let egress_att = att(&mut e.b, "EgressAttachment", &egress_vpc, &tgw_subnet);
-    let tgw_rt = e.b.add("TgwRt", "AWS::EC2::TransitGatewayRouteTable", Kind::TransitGatewayRouteTable(TransitGatewayRouteTable { transit_gateway: Attr::Known(tgw.clone()) }));
+    let tgw_rt = e.b.add(
+        "TgwRt",
+        "AWS::EC2::TransitGatewayRouteTable",
+        Kind::TransitGatewayRouteTable(TransitGatewayRouteTable {
+            transit_gateway: Attr::Known(tgw.clone()),
+        }),
+    );
     e.b.add(
         "TgwAssoc",
         "AWS::EC2::TransitGatewayRouteTableAssociation",
@@ -256,19 +374,35 @@ fn transit_gateway_in_the_scan_is_followed_to_the_egress_vpc() {
     );
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::TransitGateway, &tgw);
     let a = e.b.run();
-    let f = a.findings.iter().find(|f| f.rule == "EP201").unwrap_or_else(|| panic!("{:?} {:?}", a.findings, a.unknowns));
-    assert!(f.message.contains("transit gateway Tgw -> NAT gateway EgressNat -> internet gateway EgressIgw"), "{}", f.message);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP201")
+        .unwrap_or_else(|| panic!("{:?} {:?}", a.findings, a.unknowns));
+    assert!(
+        f.message
+            .contains("transit gateway Tgw -> NAT gateway EgressNat -> internet gateway EgressIgw"),
+        "{}",
+        f.message
+    );
     assert!(!has(&a, "EP203"));
 }
 
 #[test]
 fn trusted_cidrs_via_vpn_are_not_egress() {
     let mut e = env();
-    let vgw = e.b.add("Vgw", "AWS::EC2::VPNGateway", Kind::VpnGateway(Gateway::default()));
+    let vgw = e.b.add(
+        "Vgw",
+        "AWS::EC2::VPNGateway",
+        Kind::VpnGateway(Gateway::default()),
+    );
     e.b.route(&e.private_rt, "8.8.8.0/24", TargetKind::Gateway, &vgw);
     let a = e.b.run();
     assert!(has(&a, "EP203"));
-    let opts = Options { trusted_cidrs: vec!["8.8.8.0/24".parse().unwrap()], ..Options::default() };
+    let opts = Options {
+        trusted_cidrs: vec!["8.8.8.0/24".parse().unwrap()],
+        ..Options::default()
+    };
     let a = e.b.run_with(&opts);
     assert!(!has(&a, "EP203"), "{:?}", a.findings);
 }
@@ -279,12 +413,16 @@ fn firewall_endpoint_is_filtered_egress_with_its_allow_list() {
     let group = e.b.add(
         "AllowList",
         "AWS::NetworkFirewall::RuleGroup",
-        Kind::NetworkFirewallRuleGroup(NetworkFirewallRuleGroup { allowed_domains: Attr::Known(vec![".amazonaws.com".into()]) }),
+        Kind::NetworkFirewallRuleGroup(NetworkFirewallRuleGroup {
+            allowed_domains: Attr::Known(vec![".amazonaws.com".into()]),
+        }),
     );
     let policy = e.b.add(
         "FwPolicy",
         "AWS::NetworkFirewall::FirewallPolicy",
-        Kind::NetworkFirewallPolicy(NetworkFirewallPolicy { stateful_rule_groups: Attr::Known(vec![group]) }),
+        Kind::NetworkFirewallPolicy(NetworkFirewallPolicy {
+            stateful_rule_groups: Attr::Known(vec![group]),
+        }),
     );
     let fw_subnet = e.b.subnet("FirewallSubnet", &e.vpc, "10.20.200.0/24");
     let fw_rt = e.b.table("FirewallRt", &e.vpc);
@@ -299,9 +437,18 @@ fn firewall_endpoint_is_filtered_egress_with_its_allow_list() {
             policy: Attr::Known(policy),
         }),
     );
-    e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::VpcEndpoint, &Ident::attribute_of(&fw, "EndpointIds"));
+    e.b.route(
+        &e.private_rt,
+        "0.0.0.0/0",
+        TargetKind::VpcEndpoint,
+        &Ident::attribute_of(&fw, "EndpointIds"),
+    );
     let a = e.b.run();
-    let f = a.findings.iter().find(|f| f.rule == "EP204").unwrap_or_else(|| panic!("{:?}", a.findings));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP204")
+        .unwrap_or_else(|| panic!("{:?}", a.findings));
     assert!(f.message.contains(".amazonaws.com"), "{}", f.message);
     assert!(!has(&a, "EP201"));
 }
@@ -317,7 +464,10 @@ fn unresolved_route_target_is_unknown_not_sealed() {
             destination: Attr::Known(Destination::V4("0.0.0.0/0".parse().unwrap())),
             target: Attr::Known(RouteTarget {
                 kind: TargetKind::NatGateway,
-                id: Attr::unknown("parameter NatId has no value", Some(Span::new("net.yaml", 99, 1))),
+                id: Attr::unknown(
+                    "parameter NatId has no value",
+                    Some(Span::new("net.yaml", 99, 1)),
+                ),
             }),
         }),
     );
@@ -333,7 +483,12 @@ fn unknown_isolation_makes_a_vpc_leak_unproven() {
     e.b.model.resources.retain(|r| r.name != "Notebook");
     let p = e.private.clone();
     let sg = e.sg.clone();
-    e.b.model_in_vpc("Model", &[&p], &[&sg], Some(Attr::unknown("parameter Isolate", None)));
+    e.b.model_in_vpc(
+        "Model",
+        &[&p],
+        &[&sg],
+        Some(Attr::unknown("parameter Isolate", None)),
+    );
     let a = e.b.run();
     assert!(!has(&a, "EP201"), "{:?}", a.findings);
     assert_eq!(a.verdict, Verdict::Unproven);
@@ -342,9 +497,16 @@ fn unknown_isolation_makes_a_vpc_leak_unproven() {
     e2.b.model.resources.retain(|r| r.name != "Notebook");
     let p = e2.private.clone();
     let sg = e2.sg.clone();
-    let model = e2.b.model_in_vpc("Model", &[&p], &[&sg], Some(Attr::Known(true)));
+    let model =
+        e2.b.model_in_vpc("Model", &[&p], &[&sg], Some(Attr::Known(true)));
     let a = e2.b.run();
-    assert!(a.findings.iter().all(|f| !f.workloads.contains(&model) && f.resource.id != model), "{:?}", a.findings);
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| !f.workloads.contains(&model) && f.resource.id != model),
+        "{:?}",
+        a.findings
+    );
 }
 
 #[test]
@@ -352,7 +514,11 @@ fn subnets_without_workloads_are_judged_as_future_homes() {
     let mut e = env();
     e.b.model.resources.retain(|r| r.name != "Notebook");
     let a = e.b.run();
-    let f = a.findings.iter().find(|f| f.rule == "EP201").expect("public subnet judged");
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP201")
+        .expect("public subnet judged");
     assert_eq!(f.resource.name, "PublicSubnet");
     assert!(f.workloads.is_empty());
 }
@@ -361,15 +527,35 @@ fn subnets_without_workloads_are_judged_as_future_homes() {
 fn s3_gateway_endpoint_with_default_policy_is_ep301() {
     let mut e = env();
     let rt = e.private_rt.clone();
-    e.b.endpoint("S3Endpoint", &e.vpc.clone(), "s3", EndpointType::Gateway, &[&rt], &[], None);
+    e.b.endpoint(
+        "S3Endpoint",
+        &e.vpc.clone(),
+        "s3",
+        EndpointType::Gateway,
+        &[&rt],
+        &[],
+        None,
+    );
     let a = e.b.run();
-    let f = a.findings.iter().find(|f| f.rule == "EP301").expect("EP301");
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP301")
+        .expect("EP301");
     assert_eq!(f.workloads, vec![e.notebook.clone()]);
     assert!(a.assumptions.iter().any(|s| s.contains("S3 buckets")));
     // Not on the workload's route table: not reachable, not reported.
     let mut e = env();
     let public_rt = e.public_rt.clone();
-    e.b.endpoint("S3Endpoint", &e.vpc.clone(), "s3", EndpointType::Gateway, &[&public_rt], &[], None);
+    e.b.endpoint(
+        "S3Endpoint",
+        &e.vpc.clone(),
+        "s3",
+        EndpointType::Gateway,
+        &[&public_rt],
+        &[],
+        None,
+    );
     assert!(!has(&e.b.run(), "EP301"));
 }
 
@@ -378,7 +564,15 @@ fn interface_endpoint_rules() {
     let mut e = env();
     let p = e.private.clone();
     let vpc = e.vpc.clone();
-    e.b.endpoint("LogsEndpoint", &vpc, "logs", EndpointType::Interface, &[], &[&p], None);
+    e.b.endpoint(
+        "LogsEndpoint",
+        &vpc,
+        "logs",
+        EndpointType::Interface,
+        &[],
+        &[&p],
+        None,
+    );
     e.b.add(
         "Partner",
         "AWS::EC2::VPCEndpoint",
@@ -397,15 +591,25 @@ fn interface_endpoint_rules() {
     assert!(has(&a, "EP302"), "{:?}", codes(&a));
     assert!(has(&a, "EP304"));
     assert!(has(&a, "EP305"));
-    let ep303 = a.findings.iter().find(|f| f.rule == "EP303").expect("EP303");
-    assert!(ep303.message.contains("sagemaker.api") && !ep303.message.contains(" logs"), "{}", ep303.message);
+    let ep303 = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "EP303")
+        .expect("EP303");
+    assert!(
+        ep303.message.contains("sagemaker.api") && !ep303.message.contains(" logs"),
+        "{}",
+        ep303.message
+    );
     e.b.dns_firewall(&vpc);
     assert!(!has(&e.b.run(), "EP305"));
 }
 
 #[test]
 fn every_net_rule_has_one_file_and_documents_itself() {
-    for code in ["EP201", "EP202", "EP203", "EP204", "EP301", "EP302", "EP303", "EP304", "EP305"] {
+    for code in [
+        "EP201", "EP202", "EP203", "EP204", "EP301", "EP302", "EP303", "EP304", "EP305",
+    ] {
         let meta = egressproof_analysis::rule(code).expect(code);
         assert!(!meta.fix().is_empty(), "{code}");
         assert!(meta.documentation().contains("```hcl"), "{code}");

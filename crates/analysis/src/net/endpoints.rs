@@ -36,7 +36,10 @@ impl EndpointUse<'_, '_> {
         let mut path = Vec::new();
         if let Some(h) = self.homes.first() {
             if h.workload {
-                path.push(Hop::new(h.subject, format!("network interfaces in subnet {}", h.subnet.name)));
+                path.push(Hop::new(
+                    h.subject,
+                    format!("network interfaces in subnet {}", h.subnet.name),
+                ));
             }
             let how = match self.kind {
                 EndpointType::Gateway => "its route table carries the endpoint's prefix-list route",
@@ -101,7 +104,10 @@ pub fn endpoint_uses<'a, 'm>(ctx: &'a Context<'m>) -> Vec<EndpointUse<'a, 'm>> {
                     .filter(|h| h.tables.iter().any(|t| tables.contains(t)))
                     .collect(),
                 Attr::Unknown(u) => {
-                    unknown = Some(unresolved(u, &format!("VPC endpoint {}: its route tables", r.name)));
+                    unknown = Some(unresolved(
+                        u,
+                        &format!("VPC endpoint {}: its route tables", r.name),
+                    ));
                     in_vpc
                 }
             },

@@ -38,7 +38,10 @@ pub(crate) fn report(
     let mut grouped: Vec<(Leak<'_>, Vec<String>)> = Vec::new();
     for leak in reach.leaks.iter().filter(|l| owns(&l.kind)) {
         let key = (&leak.subject.id, leak.via.clone());
-        if let Some((_, _, at)) = seen.iter().find(|(id, via, _)| (*id, via) == (key.0, &key.1)) {
+        if let Some((_, _, at)) = seen
+            .iter()
+            .find(|(id, via, _)| (*id, via) == (key.0, &key.1))
+        {
             let (first, subnets) = &mut grouped[*at];
             first.space = first.space.union(&leak.space);
             if !subnets.contains(&leak.subnet.name) {
@@ -51,7 +54,11 @@ pub(crate) fn report(
     }
     for (leak, subnets) in grouped {
         let who = if leak.workload {
-            format!("{} {}", kind_word(&leak.subject.type_name), leak.subject.name)
+            format!(
+                "{} {}",
+                kind_word(&leak.subject.type_name),
+                leak.subject.name
+            )
         } else {
             format!(
                 "A workload placed in subnet {} (with the VPC's default security group)",
@@ -83,7 +90,11 @@ fn kind_word(type_name: &str) -> String {
         if c.is_ascii_uppercase() && i > 0 {
             out.push(' ');
         }
-        out.push(if c == '_' { ' ' } else { c.to_ascii_lowercase() });
+        out.push(if c == '_' {
+            ' '
+        } else {
+            c.to_ascii_lowercase()
+        });
     }
     let mut chars = out.chars();
     match chars.next() {

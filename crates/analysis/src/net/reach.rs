@@ -134,7 +134,9 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
         if let Kind::UserProfile(p) = &r.kind {
             if let Attr::Known(d) = &p.domain {
                 match &p.security_groups {
-                    Some(Attr::Known(gs)) => profiles.entry(d.as_str()).or_default().extend(gs.iter()),
+                    Some(Attr::Known(gs)) => {
+                        profiles.entry(d.as_str()).or_default().extend(gs.iter())
+                    }
                     Some(Attr::Unknown(u)) => unknowns.push(unresolved(
                         u,
                         &format!("user profile {}: security groups", r.name),
@@ -148,13 +150,21 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
         match &r.kind {
             Kind::NotebookInstance(nb) => match &nb.subnet {
                 None => {}
-                Some(Attr::Unknown(u)) => unknowns.push(unresolved(u, &format!("notebook {}: SubnetId", r.name))),
+                Some(Attr::Unknown(u)) => {
+                    unknowns.push(unresolved(u, &format!("notebook {}: SubnetId", r.name)))
+                }
                 Some(Attr::Known(s)) => {
                     let groups = match &nb.security_groups {
                         Some(Attr::Known(g)) if !g.is_empty() => Some(g.clone()),
                         Some(Attr::Unknown(u)) => {
-                            unknowns.push(unresolved(u, &format!("notebook {}: SecurityGroupIds", r.name)));
-                            Some(vec![Ident::new(format!("{}::unresolved-security-groups", r.id))])
+                            unknowns.push(unresolved(
+                                u,
+                                &format!("notebook {}: SecurityGroupIds", r.name),
+                            ));
+                            Some(vec![Ident::new(format!(
+                                "{}::unresolved-security-groups",
+                                r.id
+                            ))])
                         }
                         _ => None,
                     };
@@ -180,7 +190,10 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
                 let subnets = match &d.subnets {
                     Some(Attr::Known(s)) => s.clone(),
                     Some(Attr::Unknown(u)) => {
-                        unknowns.push(unresolved(u, &format!("Studio domain {}: SubnetIds", r.name)));
+                        unknowns.push(unresolved(
+                            u,
+                            &format!("Studio domain {}: SubnetIds", r.name),
+                        ));
                         continue;
                     }
                     None => continue,
@@ -189,7 +202,10 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
                 // Spaces without security groups of their own get the VPC's default group
                 // (EC2 gives an interface created without groups the default one).
                 let mut default_group = d.default_space_security_groups.is_none();
-                for g in [&d.default_user_security_groups, &d.default_space_security_groups] {
+                for g in [
+                    &d.default_user_security_groups,
+                    &d.default_space_security_groups,
+                ] {
                     match g {
                         Some(Attr::Known(gs)) => groups.extend(gs.iter().cloned()),
                         Some(Attr::Unknown(u)) => {
@@ -197,7 +213,8 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
                                 u,
                                 &format!("Studio domain {}: security groups", r.name),
                             ));
-                            groups.push(Ident::new(format!("{}::unresolved-security-groups", r.id)));
+                            groups
+                                .push(Ident::new(format!("{}::unresolved-security-groups", r.id)));
                         }
                         None => default_group = true,
                     }
@@ -211,7 +228,11 @@ fn placements<'m>(ctx: &Context<'m>, unknowns: &mut Vec<UnknownFinding>) -> Vec<
                     subject: r,
                     workload: true,
                     subnets,
-                    groups: if groups.is_empty() { None } else { Some(groups) },
+                    groups: if groups.is_empty() {
+                        None
+                    } else {
+                        Some(groups)
+                    },
                     with_default_group: default_group,
                     uncertain: None,
                 });
@@ -242,7 +263,10 @@ fn vpc_placement<'m>(
     let uncertain = match isolation {
         // Isolated containers have no network at all.
         Some(Attr::Known(true)) => return None,
-        Some(Attr::Unknown(u)) => Some(unresolved(u, &format!("{}: EnableNetworkIsolation", r.name))),
+        Some(Attr::Unknown(u)) => Some(unresolved(
+            u,
+            &format!("{}: EnableNetworkIsolation", r.name),
+        )),
         _ => None,
     };
     let subnets = match &vpc.subnets {
@@ -256,8 +280,14 @@ fn vpc_placement<'m>(
         Attr::Known(g) if !g.is_empty() => Some(g.clone()),
         Attr::Known(_) => None,
         Attr::Unknown(u) => {
-            unknowns.push(unresolved(u, &format!("{}: VpcConfig security groups", r.name)));
-            Some(vec![Ident::new(format!("{}::unresolved-security-groups", r.id))])
+            unknowns.push(unresolved(
+                u,
+                &format!("{}: VpcConfig security groups", r.name),
+            ));
+            Some(vec![Ident::new(format!(
+                "{}::unresolved-security-groups",
+                r.id
+            ))])
         }
     };
     Some(Placement {
@@ -354,7 +384,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             let Kind::Subnet(sn) = &subnet.kind else {
                 out.unknowns.push(UnknownFinding {
                     rule: "EP903".into(),
-                    message: format!("{}: {} is used as a subnet but is a {}", p.subject.name, subnet.name, subnet.type_name),
+                    message: format!(
+                        "{}: {} is used as a subnet but is a {}",
+                        p.subject.name, subnet.name, subnet.type_name
+                    ),
                     span: Some(subnet.span.clone()),
                 });
                 continue;
@@ -362,7 +395,8 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             let vpc = match &sn.vpc {
                 Attr::Known(v) => v.clone(),
                 Attr::Unknown(u) => {
-                    out.unknowns.push(unresolved(u, &format!("subnet {}: its VPC", subnet.name)));
+                    out.unknowns
+                        .push(unresolved(u, &format!("subnet {}: its VPC", subnet.name)));
                     continue;
                 }
             };
@@ -386,7 +420,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             let group_names: Vec<String> = groups.iter().map(|g| self.net.name_of(g)).collect();
             let mut head = Vec::new();
             if p.workload {
-                head.push(Hop::new(p.subject, format!("network interfaces in subnet {}", subnet.name)));
+                head.push(Hop::new(
+                    p.subject,
+                    format!("network interfaces in subnet {}", subnet.name),
+                ));
             }
             let mut considered: Vec<(Ident, &'static str, Option<UnknownFinding>)> = tables
                 .tables
@@ -395,17 +432,21 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 .zip(tables.how.iter().copied())
                 .map(|(t, h)| (t, h, None))
                 .collect();
-            considered.extend(
-                tables
-                    .maybe
-                    .iter()
-                    .map(|(t, u)| (t.clone(), "an association with an unresolved subnet", Some(u.clone()))),
-            );
+            considered.extend(tables.maybe.iter().map(|(t, u)| {
+                (
+                    t.clone(),
+                    "an association with an unresolved subnet",
+                    Some(u.clone()),
+                )
+            }));
             for (table, how, table_doubt) in considered {
                 let mut stack = Vec::new();
                 let exits = self.table(&table, &mut stack, 0).0;
                 for e in exits.iter() {
-                    let doubt = table_doubt.clone().or_else(|| e.uncertain.clone()).or_else(|| p.uncertain.clone());
+                    let doubt = table_doubt
+                        .clone()
+                        .or_else(|| e.uncertain.clone())
+                        .or_else(|| p.uncertain.clone());
                     let sure = e.space.intersect(&filter.sure);
                     if doubt.is_none() && !sure.is_empty() {
                         let mut path = head.clone();
@@ -454,7 +495,12 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
 
     /// The exits of a route table for its VPC's whole public space. The flag says whether a
     /// cycle cut the walk (then the result is not memoised: it depends on the path taken).
-    fn table(&mut self, table: &Ident, stack: &mut Vec<Ident>, depth: usize) -> (Rc<Vec<Exit>>, bool) {
+    fn table(
+        &mut self,
+        table: &Ident,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+    ) -> (Rc<Vec<Exit>>, bool) {
         if let Some(m) = self.memo.get(table) {
             return (m.clone(), false);
         }
@@ -465,7 +511,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         if depth > MAX_DEPTH {
             self.unknowns.push(UnknownFinding {
                 rule: "EP903".into(),
-                message: format!("route table {table}: path longer than {MAX_DEPTH} hops, not followed"),
+                message: format!(
+                    "route table {table}: path longer than {MAX_DEPTH} hops, not followed"
+                ),
                 span: None,
             });
             return (Rc::new(Vec::new()), true);
@@ -491,7 +539,12 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
     }
 
-    fn table_uncached(&mut self, table: &Ident, stack: &mut Vec<Ident>, depth: usize) -> (Vec<Exit>, bool) {
+    fn table_uncached(
+        &mut self,
+        table: &Ident,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+    ) -> (Vec<Exit>, bool) {
         let ctx = self.ctx();
         let vpc = self.net.table_vpc(table);
         let space = self.public_for(vpc.as_ref());
@@ -508,7 +561,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 via: vec![format!("route table {table}")],
                 uncertain: Some(UnknownFinding {
                     rule: "EP902".into(),
-                    message: format!("route table {table} is not in the scan: its routes are unknown"),
+                    message: format!(
+                        "route table {table} is not in the scan: its routes are unknown"
+                    ),
                     span: None,
                 }),
             });
@@ -518,7 +573,8 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
 
         // Longest prefix first; routes of equal length share what is left before them.
         let mut known: Vec<(u8, Space, &'m Resource, &'m Attr<RouteTarget>, String)> = Vec::new();
-        let mut doubtful: Vec<(&'m Resource, &'m Attr<RouteTarget>, UnknownFinding, String)> = Vec::new();
+        let mut doubtful: Vec<(&'m Resource, &'m Attr<RouteTarget>, UnknownFinding, String)> =
+            Vec::new();
         for (res, route) in routes {
             match &route.destination {
                 Attr::Known(egressproof_model::Destination::V4(n)) => {
@@ -548,7 +604,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 )),
             }
         }
-        known.sort_by(|a, b| b.0.cmp(&a.0));
+        known.sort_by_key(|k| std::cmp::Reverse(k.0));
         let mut remaining = space.clone();
         let mut i = 0;
         while i < known.len() {
@@ -655,7 +711,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             }
         };
         let ctx = self.ctx();
-        let resource = ctx.get(id).or_else(|| id.split_attribute().and_then(|(o, _)| ctx.get(&o)));
+        let resource = ctx
+            .get(id)
+            .or_else(|| id.split_attribute().and_then(|(o, _)| ctx.get(&o)));
         let name = self.net.name_of(id);
         let ended = |kind: ExitKind, hops: Vec<Hop>, via: String| Exit {
             kind,
@@ -851,15 +909,26 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         stack: &mut Vec<Ident>,
         depth: usize,
     ) -> (Vec<Exit>, bool) {
-        let private = matches!(&nat.connectivity, Some(Attr::Known(c)) if c.eq_ignore_ascii_case("private"));
+        let private =
+            matches!(&nat.connectivity, Some(Attr::Known(c)) if c.eq_ignore_ascii_case("private"));
         let mut input = part.clone();
         // NAT64: IPv6 traffic to 64:ff9b::/96 leaves as IPv4 to any address.
         if let Ok(IpNet::V6(n64)) = "64:ff9b::/96".parse::<IpNet>() {
             if part.intersects(&Space::v6_net(&n64)) && !private {
-                input = input.union(&Space { v4: internet().v4, v6: Default::default() });
+                input = input.union(&Space {
+                    v4: internet().v4,
+                    v6: Default::default(),
+                });
             }
         }
-        let hop = Hop::new(r, if private { "private NAT gateway" } else { "NAT gateway" });
+        let hop = Hop::new(
+            r,
+            if private {
+                "private NAT gateway"
+            } else {
+                "NAT gateway"
+            },
+        );
         let via = format!("NAT gateway {}", r.name);
         let subnets = Attr::Known(match &nat.subnet {
             Attr::Known(s) => vec![s.clone()],
@@ -870,7 +939,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         space: part.clone(),
                         hops: vec![hop],
                         via: vec![via],
-                        uncertain: Some(unresolved(u, &format!("NAT gateway {}: its subnet", r.name))),
+                        uncertain: Some(unresolved(
+                            u,
+                            &format!("NAT gateway {}: its subnet", r.name),
+                        )),
                     }],
                     false,
                 )
@@ -937,7 +1009,8 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 Kind::Subnet(s) => match &s.vpc {
                     Attr::Known(v) => v.clone(),
                     Attr::Unknown(u) => {
-                        self.unknowns.push(unresolved(u, &format!("subnet {}: its VPC", subnet.name)));
+                        self.unknowns
+                            .push(unresolved(u, &format!("subnet {}: its VPC", subnet.name)));
                         continue;
                     }
                 },
@@ -947,8 +1020,16 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             let tables = self.net.subnet_tables(subnet, &vpc);
             self.unknowns.extend(tables.unknowns.iter().cloned());
             let subnet_hop = Hop::new(subnet, format!("{owner} is in this subnet"));
-            for table in tables.tables.iter().chain(tables.maybe.iter().map(|(t, _)| t)) {
-                let doubt = tables.maybe.iter().find(|(t, _)| t == table).map(|(_, u)| u.clone());
+            for table in tables
+                .tables
+                .iter()
+                .chain(tables.maybe.iter().map(|(t, _)| t))
+            {
+                let doubt = tables
+                    .maybe
+                    .iter()
+                    .find(|(t, _)| t == table)
+                    .map(|(_, u)| u.clone());
                 let (exits, c) = self.table(table, stack, depth + 1);
                 cut |= c;
                 for e in exits.iter() {
@@ -972,7 +1053,12 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             space: maybe_only,
                             hops,
                             via: e.via.clone(),
-                            uncertain: nacl.unknowns.first().cloned().or_else(|| doubt.clone()).or_else(|| e.uncertain.clone()),
+                            uncertain: nacl
+                                .unknowns
+                                .first()
+                                .cloned()
+                                .or_else(|| doubt.clone())
+                                .or_else(|| e.uncertain.clone()),
                         });
                     }
                 }
@@ -995,7 +1081,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         depth: usize,
     ) -> (Vec<Exit>, bool) {
         let hop = Hop::new(r, format!("inspected; allows: {allowed}"));
-        let kind = ExitKind::Filtered { firewall: name.clone(), allowed: allowed.clone() };
+        let kind = ExitKind::Filtered {
+            firewall: name.clone(),
+            allowed: allowed.clone(),
+        };
         if !matches!(subnets, Attr::Known(l) if !l.is_empty()) {
             return (
                 vec![Exit {
@@ -1038,7 +1127,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             match ctx.get(g).map(|r| &r.kind) {
                 Some(Kind::NetworkFirewallRuleGroup(rg)) => match &rg.allowed_domains {
                     Attr::Known(d) => domains.extend(d.iter().cloned()),
-                    Attr::Unknown(_) => return "unknown (a rule group's domains are unresolved)".into(),
+                    Attr::Unknown(_) => {
+                        return "unknown (a rule group's domains are unresolved)".into()
+                    }
                 },
                 _ => return format!("unknown (rule group {g} not in the scan)"),
             }
@@ -1069,30 +1160,66 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             via: vec![format!("transit gateway {}", r.name)],
             uncertain: None,
         };
-        let atts: Vec<&'m Resource> = self.tgw.attachments.get(r.id.as_str()).cloned().unwrap_or_default();
+        let atts: Vec<&'m Resource> = self
+            .tgw
+            .attachments
+            .get(r.id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let own = atts.iter().find(|a| matches!(&a.kind, Kind::TransitGatewayAttachment(t) if matches!((&t.vpc, vpc), (Attr::Known(v), Some(w)) if v == w)));
         let Some(own) = own else {
-            return (vec![beyond("this VPC's attachment is not in the scan")], false);
+            return (
+                vec![beyond("this VPC's attachment is not in the scan")],
+                false,
+            );
         };
-        let tables: Vec<&'m Ident> = self.tgw.associations.get(own.id.as_str()).cloned().unwrap_or_default();
+        let tables: Vec<&'m Ident> = self
+            .tgw
+            .associations
+            .get(own.id.as_str())
+            .cloned()
+            .unwrap_or_default();
         if tables.is_empty() {
-            return (vec![beyond("the attachment's route table (the default one?) is not in the scan")], false);
+            return (
+                vec![beyond(
+                    "the attachment's route table (the default one?) is not in the scan",
+                )],
+                false,
+            );
         }
         let mut out = Vec::new();
         let mut cut = false;
         for rt in tables {
-            let routes: Vec<&'m Resource> = self.tgw.routes.get(rt.as_str()).cloned().unwrap_or_default();
+            let routes: Vec<&'m Resource> = self
+                .tgw
+                .routes
+                .get(rt.as_str())
+                .cloned()
+                .unwrap_or_default();
             let mut known: Vec<(u8, Space, &'m Resource, Option<&'m Attr<Ident>>)> = Vec::new();
             for res in &routes {
                 if let Kind::TransitGatewayRoute(tr) = &res.kind {
                     match &tr.destination {
-                        Attr::Known(egressproof_model::Destination::V4(n)) => known.push((n.prefix_len(), Space::v4_net(n), res, tr.attachment.as_ref())),
-                        Attr::Known(egressproof_model::Destination::V6(n)) => known.push((n.prefix_len(), Space::v6_net(n), res, tr.attachment.as_ref())),
+                        Attr::Known(egressproof_model::Destination::V4(n)) => known.push((
+                            n.prefix_len(),
+                            Space::v4_net(n),
+                            res,
+                            tr.attachment.as_ref(),
+                        )),
+                        Attr::Known(egressproof_model::Destination::V6(n)) => known.push((
+                            n.prefix_len(),
+                            Space::v6_net(n),
+                            res,
+                            tr.attachment.as_ref(),
+                        )),
                         _ => {
                             let mut e = beyond("a route with an unresolved destination");
                             e.uncertain = Some(UnknownFinding {
                                 rule: "EP902".into(),
-                                message: format!("transit gateway route {}: destination not resolved", res.name),
+                                message: format!(
+                                    "transit gateway route {}: destination not resolved",
+                                    res.name
+                                ),
                                 span: Some(res.span.clone()),
                             });
                             out.push(e);
@@ -1100,7 +1227,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     }
                 }
             }
-            known.sort_by(|a, b| b.0.cmp(&a.0));
+            known.sort_by_key(|k| std::cmp::Reverse(k.0));
             let mut remaining = part.clone();
             for (_, dest, res, att) in known {
                 let p = remaining.intersect(&dest);
@@ -1115,14 +1242,19 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     e.space = p;
                     e.uncertain = Some(UnknownFinding {
                         rule: "EP902".into(),
-                        message: format!("transit gateway route {}: attachment not resolved", res.name),
+                        message: format!(
+                            "transit gateway route {}: attachment not resolved",
+                            res.name
+                        ),
                         span: Some(res.span.clone()),
                     });
                     out.push(e);
                     continue;
                 };
                 let target = ctx.get(att_id);
-                let Some((att_res, Kind::TransitGatewayAttachment(a))) = target.map(|t| (t, &t.kind)) else {
+                let Some((att_res, Kind::TransitGatewayAttachment(a))) =
+                    target.map(|t| (t, &t.kind))
+                else {
                     let mut e = beyond(&format!("route to attachment {att_id} outside the scan (VPN, Direct Connect or another VPC)"));
                     e.space = p;
                     out.push(e);
@@ -1131,13 +1263,22 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 let (exits, c) = self.through_subnets(&a.subnets, &p, stack, depth, &att_res.name);
                 cut |= c;
                 for mut e in exits {
-                    e.hops.splice(0..0, [Hop::new(r, "transit gateway"), hop_route.clone(), Hop::new(att_res, "attachment into another VPC")]);
+                    e.hops.splice(
+                        0..0,
+                        [
+                            Hop::new(r, "transit gateway"),
+                            hop_route.clone(),
+                            Hop::new(att_res, "attachment into another VPC"),
+                        ],
+                    );
                     e.via.insert(0, format!("transit gateway {}", r.name));
                     out.push(e);
                 }
             }
             if !remaining.is_empty() {
-                let mut e = beyond("addresses without a static route may match routes propagated at run time");
+                let mut e = beyond(
+                    "addresses without a static route may match routes propagated at run time",
+                );
                 e.space = remaining;
                 e.uncertain = Some(UnknownFinding {
                     rule: "EP902".into(),

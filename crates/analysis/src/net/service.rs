@@ -28,7 +28,9 @@ pub fn classify(value: &Value, in_scan: impl Fn(&egressproof_model::Ident) -> bo
         Value::Unknown(u) => return Service::Unknown(u.reason.clone()),
         other => match other.parts() {
             Some(p) => p,
-            None => return Service::Unknown(format!("service name {} is not a string", other.render())),
+            None => {
+                return Service::Unknown(format!("service name {} is not a string", other.render()))
+            }
         },
     };
     let mut text = String::new();
@@ -96,12 +98,18 @@ mod tests {
     #[test]
     fn symbolic_region_is_skipped() {
         let none = |_: &Ident| false;
-        assert_eq!(classify(&sub("com.amazonaws.", ".s3"), none), Service::Aws("s3".into()));
+        assert_eq!(
+            classify(&sub("com.amazonaws.", ".s3"), none),
+            Service::Aws("s3".into())
+        );
         assert_eq!(
             classify(&sub("com.amazonaws.", ".sagemaker.api"), none),
             Service::Aws("sagemaker.api".into())
         );
-        assert_eq!(classify(&sub("aws.sagemaker.", ".notebook"), none), Service::Aws("notebook".into()));
+        assert_eq!(
+            classify(&sub("aws.sagemaker.", ".notebook"), none),
+            Service::Aws("notebook".into())
+        );
         assert_eq!(
             classify(&Value::from("com.amazonaws.eu-west-1.logs"), none),
             Service::Aws("logs".into())
@@ -112,18 +120,36 @@ mod tests {
     fn third_party_services() {
         let none = |_: &Ident| false;
         assert!(matches!(
-            classify(&Value::from("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"), none),
+            classify(
+                &Value::from("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"),
+                none
+            ),
             Service::ThirdParty(_)
         ));
-        assert!(matches!(classify(&Value::from("com.snowflake.privatelink"), none), Service::ThirdParty(_)));
+        assert!(matches!(
+            classify(&Value::from("com.snowflake.privatelink"), none),
+            Service::ThirdParty(_)
+        ));
     }
 
     #[test]
     fn own_and_unknown_services() {
         let svc = Ident::new("t.yaml#Svc");
-        let v = Value::symbol(Symbol::Attr { resource: svc.clone(), attribute: "ServiceName".into() });
-        assert!(matches!(classify(&v, |i: &Ident| *i == svc), Service::Own(_)));
-        assert!(matches!(classify(&v, |_: &Ident| false), Service::Unknown(_)));
-        assert!(matches!(classify(&Value::unknown("no value", None), |_: &Ident| false), Service::Unknown(_)));
+        let v = Value::symbol(Symbol::Attr {
+            resource: svc.clone(),
+            attribute: "ServiceName".into(),
+        });
+        assert!(matches!(
+            classify(&v, |i: &Ident| *i == svc),
+            Service::Own(_)
+        ));
+        assert!(matches!(
+            classify(&v, |_: &Ident| false),
+            Service::Unknown(_)
+        ));
+        assert!(matches!(
+            classify(&Value::unknown("no value", None), |_: &Ident| false),
+            Service::Unknown(_)
+        ));
     }
 }

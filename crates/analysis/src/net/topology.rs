@@ -124,12 +124,16 @@ impl<'c, 'm> Network<'c, 'm> {
                     (Attr::Known(vpc), Attr::Known(t)) => {
                         net.main_tables.entry(vpc.as_str()).or_default().push(t)
                     }
-                    (Attr::Unknown(u), _) | (_, Attr::Unknown(u)) => net
-                        .global_unknowns
-                        .push(unresolved(u, &format!("main route table association {}", r.name))),
+                    (Attr::Unknown(u), _) | (_, Attr::Unknown(u)) => net.global_unknowns.push(
+                        unresolved(u, &format!("main route table association {}", r.name)),
+                    ),
                 },
                 Kind::SubnetRouteTableAssociation(a) => match &a.subnet {
-                    Attr::Known(s) => net.subnet_assoc.entry(s.as_str()).or_default().push(&a.route_table),
+                    Attr::Known(s) => net
+                        .subnet_assoc
+                        .entry(s.as_str())
+                        .or_default()
+                        .push(&a.route_table),
                     Attr::Unknown(u) => match &a.route_table {
                         Attr::Known(t) => net.loose_assoc.push((t, u)),
                         Attr::Unknown(_) => net.global_unknowns.push(unresolved(
@@ -156,7 +160,11 @@ impl<'c, 'm> Network<'c, 'm> {
                     )),
                 },
                 Kind::SubnetNetworkAclAssociation(a) => match &a.subnet {
-                    Attr::Known(s) => net.subnet_nacl.entry(s.as_str()).or_default().push(&a.network_acl),
+                    Attr::Known(s) => net
+                        .subnet_nacl
+                        .entry(s.as_str())
+                        .or_default()
+                        .push(&a.network_acl),
                     Attr::Unknown(u) => match &a.network_acl {
                         Attr::Known(n) => net.loose_nacl_assoc.push((n, u)),
                         Attr::Unknown(_) => net.global_unknowns.push(unresolved(
@@ -216,7 +224,10 @@ impl<'c, 'm> Network<'c, 'm> {
     }
 
     pub fn propagations_of(&self, table: &str) -> &[&'m Resource] {
-        self.propagations.get(table).map(Vec::as_slice).unwrap_or(&[])
+        self.propagations
+            .get(table)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The VPC's main route table(s): declared as main, or AWS's implicit one.
@@ -254,7 +265,8 @@ impl<'c, 'm> Network<'c, 'm> {
             _ => {
                 for t in self.main_tables(vpc) {
                     out.tables.push(t);
-                    out.how.push("the VPC's main route table (no explicit association)");
+                    out.how
+                        .push("the VPC's main route table (no explicit association)");
                 }
             }
         }
@@ -296,7 +308,10 @@ impl<'c, 'm> Network<'c, 'm> {
                 }
                 Attr::Unknown(u) => {
                     let mut f = Filter::default();
-                    f.open_maybe(unresolved(u, &format!("subnet {}: its network ACL", subnet.name)));
+                    f.open_maybe(unresolved(
+                        u,
+                        &format!("subnet {}: its network ACL", subnet.name),
+                    ));
                     f
                 }
             };
@@ -316,7 +331,10 @@ impl<'c, 'm> Network<'c, 'm> {
                 filter.maybe = filter.maybe.union(&f.maybe);
                 filter.unknowns.push(unresolved(
                     u,
-                    &format!("a network ACL association ({acl}) whose subnet could be {}", subnet.name),
+                    &format!(
+                        "a network ACL association ({acl}) whose subnet could be {}",
+                        subnet.name
+                    ),
                 ));
             }
         }
@@ -340,7 +358,10 @@ impl<'c, 'm> Network<'c, 'm> {
                 _ => {
                     f.open_maybe(UnknownFinding {
                         rule: "EP903".into(),
-                        message: format!("{} is used as a network ACL but is a {}", r.name, r.type_name),
+                        message: format!(
+                            "{} is used as a network ACL but is a {}",
+                            r.name, r.type_name
+                        ),
                         span: Some(r.span.clone()),
                     });
                     return f;
@@ -351,7 +372,9 @@ impl<'c, 'm> Network<'c, 'm> {
                 _ => {
                     f.open_maybe(UnknownFinding {
                         rule: "EP902".into(),
-                        message: format!("network ACL {id} is not in the scan: its rules are unknown"),
+                        message: format!(
+                            "network ACL {id} is not in the scan: its rules are unknown"
+                        ),
                         span: None,
                     });
                     return f;
@@ -378,7 +401,10 @@ impl<'c, 'm> Network<'c, 'm> {
                 Attr::Unknown(u) => {
                     if !matches!(e.allow, Attr::Known(false)) {
                         maybe = maybe.union(&Space::all().difference(&denied));
-                        f.unknowns.push(unresolved(u, &format!("network ACL entry {}: CIDR", res.name)));
+                        f.unknowns.push(unresolved(
+                            u,
+                            &format!("network ACL entry {}: CIDR", res.name),
+                        ));
                     }
                     continue;
                 }
@@ -387,7 +413,10 @@ impl<'c, 'm> Network<'c, 'm> {
                 if let Attr::Unknown(u) = &e.rule_number {
                     if !matches!(e.allow, Attr::Known(false)) {
                         maybe = maybe.union(&cidr);
-                        f.unknowns.push(unresolved(u, &format!("network ACL entry {}: rule number", res.name)));
+                        f.unknowns.push(unresolved(
+                            u,
+                            &format!("network ACL entry {}: rule number", res.name),
+                        ));
                     }
                 }
                 continue;
@@ -402,7 +431,10 @@ impl<'c, 'm> Network<'c, 'm> {
                 }
                 Attr::Unknown(u) => {
                     maybe = maybe.union(&cidr.difference(&denied));
-                    f.unknowns.push(unresolved(u, &format!("network ACL entry {}: allow or deny", res.name)));
+                    f.unknowns.push(unresolved(
+                        u,
+                        &format!("network ACL entry {}: allow or deny", res.name),
+                    ));
                 }
             }
         }
@@ -425,7 +457,10 @@ impl<'c, 'm> Network<'c, 'm> {
                     _ => {
                         f.open_maybe(UnknownFinding {
                             rule: "EP903".into(),
-                            message: format!("{owner}: {} is used as a security group but is a {}", r.name, r.type_name),
+                            message: format!(
+                                "{owner}: {} is used as a security group but is a {}",
+                                r.name, r.type_name
+                            ),
                             span: Some(r.span.clone()),
                         });
                         continue;
@@ -447,7 +482,11 @@ impl<'c, 'm> Network<'c, 'm> {
                     }
                 },
             };
-            let extra = self.sg_rules.get(g.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let extra = self
+                .sg_rules
+                .get(g.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             for rule in inline.iter().chain(extra.iter().copied()) {
                 match &rule.peer {
                     Attr::Known(Peer::Cidr(n)) => nets.push(*n),
@@ -471,7 +510,10 @@ impl<'c, 'm> Network<'c, 'm> {
             };
             if !f.sure.contains_set(&extra) {
                 f.maybe = f.maybe.union(&extra);
-                f.unknowns.push(unresolved(u, &format!("{owner}: a security group egress rule whose group is unresolved")));
+                f.unknowns.push(unresolved(
+                    u,
+                    &format!("{owner}: a security group egress rule whose group is unresolved"),
+                ));
             }
         }
         f.maybe = f.maybe.union(&f.sure);

@@ -121,7 +121,10 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             }
             Exposure::Undecided { code, reason } => sink.unknown(
                 code,
-                format!("S3 endpoint {}: policy not decided: {reason}", u.resource.name),
+                format!(
+                    "S3 endpoint {}: policy not decided: {reason}",
+                    u.resource.name
+                ),
                 Some(u.resource.span.clone()),
             ),
         }

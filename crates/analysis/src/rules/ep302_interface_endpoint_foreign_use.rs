@@ -55,7 +55,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             continue;
         }
         let service = match &u.service {
-            Service::Aws(s) if s == "s3" || s.starts_with("s3-") || s.starts_with("s3.") => continue,
+            Service::Aws(s) if s == "s3" || s.starts_with("s3-") || s.starts_with("s3.") => {
+                continue
+            }
             Service::Aws(s) => s.clone(),
             _ => continue,
         };
@@ -63,7 +65,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             sink.unknowns.push(unknown.clone());
             continue;
         }
-        let ours = ours.get_or_insert_with(|| super::ep301_s3_endpoint_foreign_write::ours(ctx, sink));
+        let ours =
+            ours.get_or_insert_with(|| super::ep301_s3_endpoint_foreign_write::ours(ctx, sink));
         match foreign_use(u.endpoint.policy.as_ref(), ours) {
             Exposure::Closed => {}
             Exposure::Open { context } => {
@@ -86,7 +89,10 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             }
             Exposure::Undecided { code, reason } => sink.unknown(
                 code,
-                format!("interface endpoint {} ({service}): policy not decided: {reason}", u.resource.name),
+                format!(
+                    "interface endpoint {} ({service}): policy not decided: {reason}",
+                    u.resource.name
+                ),
                 Some(u.resource.span.clone()),
             ),
         }

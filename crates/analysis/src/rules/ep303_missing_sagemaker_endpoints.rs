@@ -69,11 +69,25 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             // An unresolved service name could be any of them; this rule is advice only.
             continue;
         }
-        let mut needed = vec!["sagemaker.api", "sagemaker.runtime", "sts", "logs", "ecr.api", "ecr.dkr", "s3"];
-        if homes.iter().any(|h| matches!(h.subject.kind, Kind::NotebookInstance(_))) {
+        let mut needed = vec![
+            "sagemaker.api",
+            "sagemaker.runtime",
+            "sts",
+            "logs",
+            "ecr.api",
+            "ecr.dkr",
+            "s3",
+        ];
+        if homes
+            .iter()
+            .any(|h| matches!(h.subject.kind, Kind::NotebookInstance(_)))
+        {
             needed.push("notebook");
         }
-        if homes.iter().any(|h| matches!(h.subject.kind, Kind::Domain(_))) {
+        if homes
+            .iter()
+            .any(|h| matches!(h.subject.kind, Kind::Domain(_)))
+        {
             needed.push("studio");
         }
         let missing: Vec<&str> = needed
@@ -96,7 +110,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             ),
             vec![Hop::new(first.subnet, "workload subnet without a route out")],
         );
-        f.workloads = homes.iter().filter(|h| h.workload).map(|h| h.subject.id.clone()).collect();
+        f.workloads = homes
+            .iter()
+            .filter(|h| h.workload)
+            .map(|h| h.subject.id.clone())
+            .collect();
         f.workloads.sort();
         f.workloads.dedup();
         sink.findings.push(f);

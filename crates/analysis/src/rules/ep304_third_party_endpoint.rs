@@ -49,7 +49,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         if u.kind != EndpointType::Interface {
             continue;
         }
-        let Service::ThirdParty(name) = &u.service else { continue };
+        let Service::ThirdParty(name) = &u.service else {
+            continue;
+        };
         let mut f = finding(
             &RULE,
             u.resource,
@@ -59,7 +61,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             ),
             u.path(&format!("endpoint to {name}")),
         );
-        f.path.push(Hop::external("EndpointService", name, "service of another party"));
+        f.path.push(Hop::external(
+            "EndpointService",
+            name,
+            "service of another party",
+        ));
         f.workloads = u.workloads();
         sink.findings.push(f);
     }

@@ -71,7 +71,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 Hop::external("Internet", "any name server", "query names carry the data"),
             ],
         );
-        f.workloads = homes.iter().filter(|h| h.workload).map(|h| h.subject.id.clone()).collect();
+        f.workloads = homes
+            .iter()
+            .filter(|h| h.workload)
+            .map(|h| h.subject.id.clone())
+            .collect();
         f.workloads.sort();
         f.workloads.dedup();
         sink.findings.push(f);

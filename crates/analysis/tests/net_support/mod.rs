@@ -71,7 +71,11 @@ impl B {
     }
 
     pub fn assoc(&mut self, subnet: &Ident, table: &Ident) {
-        let name = format!("{}Assoc{}", subnet.as_str().replace("net.yaml#", ""), self.line);
+        let name = format!(
+            "{}Assoc{}",
+            subnet.as_str().replace("net.yaml#", ""),
+            self.line
+        );
         self.add(
             &name,
             "AWS::EC2::SubnetRouteTableAssociation",
@@ -103,7 +107,11 @@ impl B {
     }
 
     pub fn igw(&mut self, name: &str) -> Ident {
-        self.add(name, "AWS::EC2::InternetGateway", Kind::InternetGateway(Gateway::default()))
+        self.add(
+            name,
+            "AWS::EC2::InternetGateway",
+            Kind::InternetGateway(Gateway::default()),
+        )
     }
 
     pub fn nat(&mut self, name: &str, subnet: &Ident) -> Ident {
@@ -138,7 +146,13 @@ impl B {
         )
     }
 
-    pub fn nacl(&mut self, name: &str, vpc: &Ident, subnets: &[&Ident], entries: &[(i64, bool, &str)]) -> Ident {
+    pub fn nacl(
+        &mut self,
+        name: &str,
+        vpc: &Ident,
+        subnets: &[&Ident],
+        entries: &[(i64, bool, &str)],
+    ) -> Ident {
         let acl = self.add(
             name,
             "AWS::EC2::NetworkAcl",
@@ -192,7 +206,13 @@ impl B {
         )
     }
 
-    pub fn model_in_vpc(&mut self, name: &str, subnets: &[&Ident], sgs: &[&Ident], isolation: Option<Attr<bool>>) -> Ident {
+    pub fn model_in_vpc(
+        &mut self,
+        name: &str,
+        subnets: &[&Ident],
+        sgs: &[&Ident],
+        isolation: Option<Attr<bool>>,
+    ) -> Ident {
         self.add(
             name,
             "AWS::SageMaker::Model",
@@ -206,6 +226,7 @@ impl B {
         )
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub fn endpoint(
         &mut self,
         name: &str,
@@ -222,7 +243,11 @@ impl B {
             Kind::VpcEndpoint(VpcEndpoint {
                 vpc: Attr::Known(vpc.clone()),
                 service_name: Value::text(vec![
-                    Part::Lit(if service.starts_with("aws.") { "aws.sagemaker.".into() } else { "com.amazonaws.".into() }),
+                    Part::Lit(if service.starts_with("aws.") {
+                        "aws.sagemaker.".into()
+                    } else {
+                        "com.amazonaws.".into()
+                    }),
                     Part::Sym(Symbol::Pseudo(Pseudo::Region)),
                     Part::Lit(format!(".{}", service.trim_start_matches("aws."))),
                 ]),
