@@ -776,10 +776,16 @@ pub fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
                 s("Disabled"),
             ),
         ),
+        // On an update an absent key would mean "unchanged", but a guardrail cannot see the
+        // current value: require every update to restate the closed setting.
         deny(
-            "DenyEnablingRootAccess",
+            "DenyUpdatesThatDoNotKeepRootAccessDisabled",
             &["sagemaker:UpdateNotebookInstance"],
-            cond("StringEquals", "sagemaker:RootAccess", s("Enabled")),
+            cond(
+                "StringNotEqualsIfExists",
+                "sagemaker:RootAccess",
+                s("Disabled"),
+            ),
         ),
         deny(
             "DenyDomainsNotVpcOnly",
@@ -791,12 +797,12 @@ pub fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
             ),
         ),
         deny(
-            "DenySwitchingDomainsToPublicInternet",
+            "DenyDomainUpdatesThatDoNotKeepVpcOnly",
             &["sagemaker:UpdateDomain"],
             cond(
-                "StringEquals",
+                "StringNotEqualsIfExists",
                 "sagemaker:AppNetworkAccessType",
-                s("PublicInternetOnly"),
+                s("VpcOnly"),
             ),
         ),
         deny(

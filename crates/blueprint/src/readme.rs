@@ -121,8 +121,8 @@ blueprint is tested.\n",
     let _ = writeln!(w, "`guardrails/scp.json` is a service control policy: attach it to the organizational unit that holds this account (`aws organizations create-policy --type SERVICE_CONTROL_POLICY --content file://guardrails/scp.json ...`, then `attach-policy`). It denies creating:\n");
     let _ = writeln!(w, "- training, processing, tuning and monitoring jobs, and models, without network isolation (`BoolIfExists sagemaker:NetworkIsolation false`);");
     let _ = writeln!(w, "- anything with a VPC configuration whose subnets or security groups are missing (`Null sagemaker:VpcSubnets` / `sagemaker:VpcSecurityGroupIds`);");
-    let _ = writeln!(w, "- notebook instances with direct internet access or root (`StringNotEqualsIfExists ... Disabled`);");
-    let _ = writeln!(w, "- Studio domains other than VpcOnly (`StringNotEqualsIfExists sagemaker:AppNetworkAccessType VpcOnly`), and switching a domain to PublicInternetOnly;");
+    let _ = writeln!(w, "- notebook instances with direct internet access or root (`StringNotEqualsIfExists ... Disabled`), and notebook updates that do not restate `RootAccess: Disabled`;");
+    let _ = writeln!(w, "- Studio domains other than VpcOnly (`StringNotEqualsIfExists sagemaker:AppNetworkAccessType VpcOnly`), and domain updates that do not restate VpcOnly;");
     let _ = writeln!(w, "- jobs without inter-container traffic encryption.\n");
     let _ = writeln!(w, "Every condition is written fail-closed: an omitted setting means the open default, so a request without the condition key is denied, never let through. An action listed for a key it does not send is denied outright rather than allowed.\n");
 
