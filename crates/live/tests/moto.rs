@@ -8,12 +8,38 @@
 #![cfg(feature = "live")]
 
 use egressproof_analysis::{analyze, Analysis, Options as AnalysisOptions, Verdict};
-use egressproof_live::{is_read_only, snapshot, Options, Snapshot};
+use egressproof_live::{is_read_only, snapshot, Options, Snapshot, OPERATIONS};
 use egressproof_load_cfn::{load, Input, LoadOptions};
 use egressproof_model::{Attr, Kind, Model, UnknownCode};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::RwLock;
+
+/// IAM is global in moto: the test that creates IAM resources runs alone (write), the others
+/// together (read).
+static IAM: RwLock<()> = RwLock::new(());
+
+/// Operations moto 5 does not implement (it answers with an HTML 404). The snapshot rightly
+/// reports them as EP904; the tests drop exactly these, so any other failed call still fails.
+const MOTO_GAPS: &[&str] = &[
+    "sagemaker:ListMonitoringSchedules",
+    "sagemaker:ListSpaces",
+    "sagemaker:ListUserProfiles",
+];
+
+fn without_moto_gaps(mut s: Snapshot) -> Snapshot {
+    for gap in MOTO_GAPS {
+        let before = s.model.diagnostics.len();
+        s.model.diagnostics.retain(|d| !d.message.starts_with(gap));
+        assert_eq!(
+            before,
+            s.model.diagnostics.len() + 1,
+            "expected one EP904 for {gap}"
+        );
+    }
+    s
+}
 
 fn endpoint() -> String {
     std::env::var("EGRESSPROOF_MOTO_ENDPOINT").unwrap_or_else(|_| {
@@ -59,7 +85,7 @@ fn take(region: &str) -> Snapshot {
         progress: false,
         ..Options::default()
     };
-    snapshot(&options).expect("snapshot")
+    without_moto_gaps(snapshot(&options).expect("snapshot"))
 }
 
 /// The snapshot as `scan` reads it: through its JSON document.
@@ -113,6 +139,7 @@ fn explain(a: &Analysis) -> String {
 
 #[test]
 fn leaking_environment_leaks_through_nat_notebook_and_s3_endpoint() {
+    let _iam = IAM.read().unwrap_or_else(|e| e.into_inner());
     let region = "us-west-1";
     let ids = create(
         region,
@@ -154,8 +181,12 @@ fn leaking_environment_leaks_through_nat_notebook_and_s3_endpoint() {
     }
 }
 
+/// The sealed environment has no network or service channel: no EP1xx/EP2xx/EP3xx finding above
+/// `info` except the account-wide ones a template without IAM reports too (EP305 DNS, low;
+/// EP401 presigned URLs, which only an IAM or SCP restriction closes), and no unknown.
 #[test]
-fn sealed_environment_is_sealed() {
+fn sealed_environment_has_no_channel() {
+    let _iam = IAM.read().unwrap_or_else(|e| e.into_inner());
     let region = "eu-west-1";
     create(region, serde_json::json!({"model": true}));
     let snap = take(region);
@@ -167,12 +198,19 @@ fn sealed_environment_is_sealed() {
     let mut model = through_json(&snap);
     undo_moto_isolation_bug(&mut model);
     let a = analyze(&model, &AnalysisOptions::default());
-    assert_eq!(a.verdict, Verdict::Sealed, "{}", explain(&a));
+    assert!(a.unknowns.is_empty(), "{}", explain(&a));
+    let expected: BTreeSet<String> = ["EP303", "EP305", "EP401"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(rules(&a), expected, "{}", explain(&a));
+    assert_ne!(a.verdict, Verdict::Unproven, "{}", explain(&a));
 }
 
 /// Round trip: the snapshot of an environment created from the template's description reports
 /// the same rules as the template, for the sealed environment and each single mutation.
 fn round_trip(region: &str, spec: serde_json::Value, params: &[(&str, &str)]) {
+    let _iam = IAM.read().unwrap_or_else(|e| e.into_inner());
     create(region, spec);
     let snap = take(region);
     let live = analyze(&through_json(&snap), &AnalysisOptions::default());
@@ -229,11 +267,17 @@ fn round_trip_s3_endpoint_without_policy() {
 /// workload costs (IAM and Organizations are read once per snapshot).
 #[test]
 fn calls_exactly_the_read_only_operations() {
+    let _iam = IAM.write().unwrap_or_else(|e| e.into_inner());
     let region = "sa-east-1";
     create(region, serde_json::json!({"extras": true}));
     let snap = take(region);
+    create(region, serde_json::json!({"delete_iam": true}));
     for op in &snap.operations {
         assert!(is_read_only(op), "{op} is not a read-only operation");
+        assert!(
+            OPERATIONS.contains(&op.as_str()),
+            "{op} is not in the README's IAM policy"
+        );
     }
     let expected: BTreeSet<&str> = [
         "sts:GetCallerIdentity",
