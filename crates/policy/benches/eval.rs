@@ -27,9 +27,7 @@ fn policy(seed: usize) -> Policy {
                 r#"{{"Effect":"Deny","Action":"sagemaker:CreateTrainingJob","Resource":"*","Condition":{{"BoolIfExists":{{"sagemaker:NetworkIsolation":"false"}},"NumericGreaterThan":{{"sagemaker:MaxRuntimeInSeconds":"{}"}}}}}}"#,
                 3600 + n
             ),
-            _ => format!(
-                r#"{{"Effect":"Allow","Action":"sagemaker:*","Resource":"*","Condition":{{"StringLike":{{"aws:RequestTag/team":"ml-*"}},"Bool":{{"aws:SecureTransport":"true"}}}}}}"#
-            ),
+            _ => r#"{"Effect":"Allow","Action":"sagemaker:*","Resource":"*","Condition":{"StringLike":{"aws:RequestTag/team":"ml-*"},"Bool":{"aws:SecureTransport":"true"}}}"#.to_string(),
         };
         stmts.push(s);
     }

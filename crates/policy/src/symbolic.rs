@@ -116,7 +116,7 @@ struct Bits(Vec<u64>);
 impl Bits {
     fn full(n: usize) -> Bits {
         let mut v = vec![u64::MAX; n.div_ceil(64)];
-        if n % 64 != 0 {
+        if !n.is_multiple_of(64) {
             if let Some(last) = v.last_mut() {
                 *last = (1u64 << (n % 64)) - 1;
             }
@@ -504,9 +504,12 @@ impl Witness {
             (Some(Some(ip)), _) => {
                 parts.push(format!("source IP {ip}, not through a VPC endpoint"))
             }
+            (_, Some(Some(vpce))) if vpce == OTHER => parts.push(
+                "through a VPC endpoint the scan does not declare (no aws:SourceIp)".to_string(),
+            ),
             (_, Some(Some(vpce))) => parts.push(format!(
                 "through VPC endpoint {} (no aws:SourceIp)",
-                show(vpce, "an endpoint not declared in the scan")
+                show(vpce, "")
             )),
             _ => {}
         }
@@ -666,6 +669,9 @@ fn string_candidates(tests: &[&crate::cond::Condition]) -> Vec<String> {
     let mut literals: Vec<String> = Vec::new();
     let mut patterns: Vec<String> = Vec::new();
     for t in tests {
+        if t.op == crate::cond::Op::Null {
+            continue; // its values say present/absent, they are not values of the key
+        }
         for v in &t.values {
             if t.op.is_like() && crate::glob::is_pattern(v) {
                 patterns.push(v.clone());

@@ -22,13 +22,15 @@ const REQUEST_ACTIONS: &[&str] = &[
     "sagemaker:CreateModel",
 ];
 
-/// (key, operators that make sense on it, policy values, request values)
-fn keys() -> Vec<(
+/// A key, the operators that make sense on it, policy values, request values.
+type KeySpec = (
     &'static str,
     Vec<&'static str>,
     Vec<&'static str>,
     Vec<&'static str>,
-)> {
+);
+
+fn keys() -> Vec<KeySpec> {
     vec![
         (
             "aws:SourceIp",

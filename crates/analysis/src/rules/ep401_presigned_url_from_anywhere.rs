@@ -125,7 +125,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     &RULE,
                     w,
                     format!(
-                        "{} {} can be opened from an untrusted network: {who} can call {action} with {}.",
+                        "{} {} can be opened from an untrusted network: {who} can call {action} ({}).",
                         if action == NOTEBOOK_URL { "Notebook instance" } else { "Studio domain" },
                         w.name,
                         witness.describe()
