@@ -455,7 +455,7 @@ fn gateway(cx: &Cx<'_>, props: &Value) -> Gateway {
 }
 
 /// Each item of a list property (a non-list is one item).
-fn items<'v>(v: Option<&'v Value>) -> Vec<&'v Value> {
+fn items(v: Option<&Value>) -> Vec<&Value> {
     match v {
         None => Vec::new(),
         Some(Value::List(items)) => items.iter().collect(),

@@ -247,6 +247,10 @@ fn sub_forms() {
         sym_attr("t.yaml#Firewall", "EndpointIds")
     );
     assert!(matches!(eval("!Sub '${NoDefault}'"), Value::Unknown(_)));
+    // A JSON document with one unresolved variable keeps the rest of the document.
+    let doc = eval(r#"!Sub '{"a": "${NoDefault}", "b": "x-${Env}"}'"#);
+    assert!(matches!(doc.get("a"), Some(Value::Unknown(_))), "{doc:?}");
+    assert_eq!(doc.get("b"), Some(&Value::from("x-prod")));
 }
 
 #[test]
