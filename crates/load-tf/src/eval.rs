@@ -466,9 +466,10 @@ impl Eval {
                         );
                     };
                     if f.grouping {
-                        match map.entry(key).or_insert_with(|| Val::List(Vec::new())) {
-                            Val::List(l) => l.push(value),
-                            _ => {}
+                        if let Val::List(l) =
+                            map.entry(key).or_insert_with(|| Val::List(Vec::new()))
+                        {
+                            l.push(value);
                         }
                     } else {
                         map.insert(key, value);

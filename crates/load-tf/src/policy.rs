@@ -30,12 +30,11 @@ fn principals(items: &[Val]) -> Val {
         if ty == "*" {
             return Val::Str("*".into());
         }
-        match out.entry(ty).or_insert_with(|| Val::List(Vec::new())) {
-            Val::List(l) => match ids {
+        if let Val::List(l) = out.entry(ty).or_insert_with(|| Val::List(Vec::new())) {
+            match ids {
                 Val::List(more) => l.extend(more),
                 other => l.push(other),
-            },
-            _ => {}
+            }
         }
     }
     Val::Map(out)
