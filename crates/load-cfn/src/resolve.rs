@@ -22,6 +22,11 @@ use std::sync::Arc;
 /// the VPC's property, which may read another...). Bounds reference cycles.
 const MAX_RESOLVE_DEPTH: usize = 64;
 
+/// How deep [`Stack::resolve`] may recurse in all (tree nesting plus followed references).
+/// Bounds the stack used on rayon's worker threads and the depth of the values built, whatever
+/// the input.
+const MAX_RESOLVE_FRAMES: usize = 384;
+
 /// The outcome of a condition.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Cond {
@@ -67,6 +72,7 @@ pub(crate) struct Stack<'a> {
     cond_busy: RefCell<HashSet<String>>,
     pub nested: RefCell<HashMap<String, Option<Rc<StackResult>>>>,
     depth: Cell<usize>,
+    frames: Cell<usize>,
     pub diags: RefCell<Vec<Diagnostic>>,
 }
 
@@ -222,6 +228,7 @@ impl<'a> Stack<'a> {
             cond_busy: RefCell::default(),
             nested: RefCell::default(),
             depth: Cell::new(0),
+            frames: Cell::new(0),
             diags: RefCell::default(),
         };
         if let Some(params) = tpl.root.get("Parameters") {
@@ -289,6 +296,20 @@ impl<'a> Stack<'a> {
 
     /// Resolves a node. `None` is `AWS::NoValue`.
     pub fn resolve(&self, n: &Node) -> Option<Value> {
+        let frames = self.frames.get();
+        if frames >= MAX_RESOLVE_FRAMES {
+            return Some(self.unknown(
+                "value nests too deeply to resolve (nesting plus references)",
+                n,
+            ));
+        }
+        self.frames.set(frames + 1);
+        let out = self.resolve_inner(n);
+        self.frames.set(frames);
+        out
+    }
+
+    fn resolve_inner(&self, n: &Node) -> Option<Value> {
         match &n.kind {
             NodeKind::Scalar { text, plain } => Some(scalar_value(text, *plain)),
             NodeKind::Seq(items) => Some(Value::List(

@@ -1060,3 +1060,64 @@ fn resource_without_type_is_reported() {
         .iter()
         .any(|d| d.message.contains("X has no Type")));
 }
+
+#[test]
+fn deep_but_legal_nesting_and_reference_chains_stay_bounded() {
+    // Within MAX_DEPTH: loads, no stack overflow on a worker thread.
+    let deep = format!(
+        "Resources:\n  X:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument: {}1{}\n",
+        "[".repeat(120),
+        "]".repeat(120)
+    );
+    let l = load_one(&deep);
+    res(&l, "X");
+    // A long chain of references: resolved up to the limit, then unknown, never a crash.
+    let mut chain = String::from(
+        "Resources:\n  V0: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }\n",
+    );
+    for i in 1..200 {
+        chain.push_str(&format!(
+            "  V{i}: {{ Type: AWS::EC2::VPC, Properties: {{ CidrBlock: !GetAtt V{}.CidrBlock }} }}\n",
+            i - 1
+        ));
+    }
+    let l = load_one(&chain);
+    let Kind::Vpc(v1) = &res(&l, "V1").kind else {
+        panic!()
+    };
+    assert_eq!(
+        v1.cidr_v4,
+        Some(Attr::Known("10.0.0.0/16".parse().unwrap()))
+    );
+    let Kind::Vpc(last) = &res(&l, "V199").kind else {
+        panic!()
+    };
+    assert!(matches!(last.cidr_v4, Some(Attr::Unknown(_))));
+}
+
+#[test]
+fn reference_cycles_are_unknown() {
+    let l = load_one(
+        "Resources:\n  A: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !GetAtt B.CidrBlock } }\n  B: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !GetAtt A.CidrBlock } }\n",
+    );
+    let Kind::Vpc(a) = &res(&l, "A").kind else {
+        panic!()
+    };
+    assert!(matches!(a.cidr_v4, Some(Attr::Unknown(_))));
+}
+
+#[test]
+fn adversarial_nesting_through_references_does_not_overflow() {
+    let mut s = String::from("Resources:\n  V0: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }\n");
+    for i in 1..20 {
+        s.push_str(&format!(
+            "  V{i}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Select [0, {}!GetAtt V{}.CidrBlock{}]\n",
+            "[".repeat(110),
+            i - 1,
+            "]".repeat(110)
+        ));
+    }
+    let l = load_one(&s);
+    let Kind::Vpc(last) = &res(&l, "V19").kind else { panic!() };
+    assert!(matches!(last.cidr_v4, Some(Attr::Unknown(_))));
+}
