@@ -760,7 +760,7 @@ fn main_tf(o: &Checked) -> String {
                 Item::Blank,
                 block("primary_container", &[], vec![
                     attr("image", design::image(o, "model").to_hcl()),
-                    attr("model_data_url", raw(format!("\"s3://${{aws_s3_bucket.data.id}}/models/model.tar.gz\""))),
+                    attr("model_data_url", raw("\"s3://${aws_s3_bucket.data.id}/models/model.tar.gz\"")),
                 ]),
                 Item::Blank,
                 block("vpc_config", &[], vec![
