@@ -270,9 +270,11 @@ mod tests {
 
     #[test]
     fn snapshot_document_is_read_back_and_carries_operations() {
-        let mut snap = Snapshot::default();
-        snap.operations = vec!["ec2:DescribeVpcs".into()];
-        snap.account = Some("123456789012".into());
+        let mut snap = Snapshot {
+            operations: vec!["ec2:DescribeVpcs".into()],
+            account: Some("123456789012".into()),
+            ..Snapshot::default()
+        };
         snap.model.notes.push("account 123456789012".into());
         let doc = snap.to_json();
         assert_eq!(doc["operations"][0], "ec2:DescribeVpcs");
