@@ -7,23 +7,49 @@
 
 /// Whether `text` matches `pattern`. `fold` compares case-insensitively (actions).
 pub fn matches(pattern: &str, text: &str, fold: bool) -> bool {
+    if !is_pattern(pattern) {
+        return if fold {
+            pattern.to_lowercase() == text.to_lowercase()
+        } else {
+            pattern == text
+        };
+    }
+    if pattern.is_ascii() && text.is_ascii() {
+        return matches_seq(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
+            if fold {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a == b
+            }
+        });
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    let eq = |a: char, b: char| {
+    matches_seq(&p, &t, '*', '?', |a, b| {
         if fold {
             a.to_lowercase().eq(b.to_lowercase())
         } else {
             a == b
         }
-    };
+    })
+}
+
+/// The matcher over any sequence (bytes for ASCII, chars otherwise).
+fn matches_seq<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    star_c: T,
+    one: T,
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     // Where to resume after the last `*`: (pattern index after the star, text index).
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && eq(p[pi], t[ti]))) {
+        if pi < p.len() && (p[pi] == one || (p[pi] != star_c && eq(p[pi], t[ti]))) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == star_c {
             star = Some((pi + 1, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -34,7 +60,7 @@ pub fn matches(pattern: &str, text: &str, fold: bool) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == star_c {
         pi += 1;
     }
     pi == p.len()

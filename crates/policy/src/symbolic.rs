@@ -640,7 +640,11 @@ fn make_dim(key: String, conds: &[&Cond]) -> Dim {
     // "Absent" stays a class of its own even when no condition tells it apart: the origin of a
     // request (internet or endpoint) is read from presence.
     let mut seen: HashMap<Vec<bool>, ()> = HashMap::new();
+    let mut tried = std::collections::HashSet::new();
     for cand in candidates {
+        if !tried.insert(cand.clone()) {
+            continue;
+        }
         let sig: Vec<bool> = conds.iter().map(|c| c.holds(Some(&cand))).collect();
         if seen.insert(sig, ()).is_none() {
             classes.push(Some(cand));
@@ -693,7 +697,7 @@ fn string_candidates(tests: &[&crate::cond::Condition]) -> Vec<String> {
     out.extend(instances.iter().cloned());
     // A string matching two patterns at once (`a*` and `*b`): fill one with the other's
     // instances and with the literals.
-    if patterns.len() <= 32 {
+    if patterns.len() >= 2 && patterns.len() <= 32 {
         let fillers: Vec<String> = literals.iter().chain(&instances).cloned().collect();
         for p in &patterns {
             for f in fillers.iter().take(64) {
@@ -815,6 +819,15 @@ impl<'p> PolicySet<'p> {
             .flat_map(|s| s.conds.iter())
     }
 
+    /// The conditions of the statements that cover `action`: the only ones the answer for
+    /// that action depends on.
+    pub fn conds_for<'s>(&'s self, action: &'s str) -> impl Iterator<Item = &'s Cond> + 's {
+        self.all()
+            .flat_map(|p| p.statements.iter())
+            .filter(move |s| s.actions.covers(action))
+            .flat_map(|s| s.conds.iter())
+    }
+
     /// The region in which `action` is allowed.
     pub fn allowed(&self, space: &Space, action: &str) -> Result<Region, TooComplex> {
         let mut allow = space.union(
@@ -842,7 +855,7 @@ impl<'p> PolicySet<'p> {
 
     /// Is `action` allowed in some context of `question` (an OR of AND-blocks)?
     pub fn evaluate(&self, action: &str, question: &[Vec<Cond>]) -> Answer {
-        let space = Space::build(self.conds().chain(question.iter().flatten()));
+        let space = Space::build(self.conds_for(action).chain(question.iter().flatten()));
         let q = space.region_of(question);
         match self.allowed(&space, action) {
             Ok(a) => space.decide(&a, &q),
