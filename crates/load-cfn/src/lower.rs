@@ -107,6 +107,20 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
                 .get("Properties")
                 .and_then(|p| stack.resolve(p))
                 .unwrap_or_else(|| empty.clone());
+            if !matches!(props, Value::Map(_)) {
+                // Every property would read as absent, and absent means AWS's default: say
+                // instead that none of them is known.
+                let why = match &props {
+                    Value::Unknown(u) => u.reason.clone(),
+                    other => format!("Properties is not a mapping: {}", other.render()),
+                };
+                diag(
+                    stack,
+                    UnknownCode::EP902,
+                    format!("resource {}: properties are not known ({why})", key.name),
+                    node.get("Properties").unwrap_or(node),
+                );
+            }
             let id = stack.id_of(&key.name);
             let mut extra: Vec<Resource> = Vec::new();
             let cx = Cx {

@@ -1108,7 +1108,9 @@ fn reference_cycles_are_unknown() {
 
 #[test]
 fn adversarial_nesting_through_references_does_not_overflow() {
-    let mut s = String::from("Resources:\n  V0: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }\n");
+    let mut s = String::from(
+        "Resources:\n  V0: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }\n",
+    );
     for i in 1..20 {
         s.push_str(&format!(
             "  V{i}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Select [0, {}!GetAtt V{}.CidrBlock{}]\n",
@@ -1118,6 +1120,24 @@ fn adversarial_nesting_through_references_does_not_overflow() {
         ));
     }
     let l = load_one(&s);
-    let Kind::Vpc(last) = &res(&l, "V19").kind else { panic!() };
+    let Kind::Vpc(last) = &res(&l, "V19").kind else {
+        panic!()
+    };
     assert!(matches!(last.cidr_v4, Some(Attr::Unknown(_))));
+}
+
+#[test]
+fn unknown_properties_are_reported_not_defaulted() {
+    let l = load_one(
+        "Conditions:\n  R: !Equals [!Ref AWS::Region, x]\nResources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties: !If [R, {DirectInternetAccess: Disabled}, {DirectInternetAccess: Enabled}]\n",
+    );
+    res(&l, "Nb");
+    let d = l
+        .model
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("Nb: properties are not known"))
+        .expect("diagnostic");
+    assert_eq!(d.code, UnknownCode::EP902);
+    assert_eq!(d.span.as_ref().unwrap().line, 6);
 }

@@ -295,21 +295,18 @@ pub(crate) fn parse(src: &str) -> Result<Option<Node>, TreeError> {
                 ..
             }) => match pending_key.take() {
                 None => {
-                    let name = match &completed.kind {
-                        NodeKind::Scalar { text, .. } => text.clone(),
+                    let (line, col) = (completed.line, completed.col);
+                    let name = match completed.kind {
+                        NodeKind::Scalar { text, .. } => text,
                         _ => {
                             return Err(err(
                                 "mapping key is not a scalar (complex keys are not supported)",
-                                completed.line,
-                                completed.col,
+                                line,
+                                col,
                             ))
                         }
                     };
-                    *pending_key = Some(Key {
-                        name,
-                        line: completed.line,
-                        col: completed.col,
-                    });
+                    *pending_key = Some(Key { name, line, col });
                 }
                 Some(key) => entries.push((key, completed)),
             },
