@@ -14,8 +14,30 @@ use egressproof_model::*;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::collections::HashMap;
 
-/// The exports of a stack: rendered `Export.Name` → value.
+/// The exports of a stack and of its nested stacks: rendered `Export.Name` → value.
 pub(crate) fn exports(stack: &Stack<'_>) -> Vec<(String, Value)> {
+    let mut out = own_exports(stack);
+    if let Some(resources) = stack.tpl.root.get("Resources") {
+        for (key, node) in resources.entries() {
+            if node.get("Type").and_then(Node::as_str) != Some("AWS::CloudFormation::Stack") {
+                continue;
+            }
+            let absent = node
+                .get("Condition")
+                .and_then(|c| c.as_str().map(|n| (n, c)))
+                .is_some_and(|(n, c)| stack.condition(n, c) == Cond::False);
+            if absent {
+                continue;
+            }
+            if let Some(child) = stack.nested_stack(&key.name) {
+                out.extend(child.exports.iter().cloned());
+            }
+        }
+    }
+    out
+}
+
+fn own_exports(stack: &Stack<'_>) -> Vec<(String, Value)> {
     let Some(outputs) = stack.tpl.root.get("Outputs") else {
         return Vec::new();
     };
@@ -146,8 +168,13 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
         }
     }
     let outputs = outputs(stack);
+    let exports = exports(stack);
     model.diagnostics.extend(stack.diags.take());
-    StackResult { model, outputs }
+    StackResult {
+        model,
+        outputs,
+        exports,
+    }
 }
 
 /// The resource being lowered.

@@ -57,6 +57,8 @@ pub(crate) struct Ctx<'a> {
 pub(crate) struct StackResult {
     pub model: egressproof_model::Model,
     pub outputs: HashMap<String, Value>,
+    /// Its exports and those of the stacks it nests.
+    pub exports: Vec<(String, Value)>,
 }
 
 /// One template instance being resolved: a top-level template or a nested stack.

@@ -1141,3 +1141,25 @@ fn unknown_properties_are_reported_not_defaulted() {
     assert_eq!(d.code, UnknownCode::EP902);
     assert_eq!(d.span.as_ref().unwrap().line, 6);
 }
+
+#[test]
+fn exports_of_nested_stacks_are_importable() {
+    let parent = "Resources:\n  Net:\n    Type: AWS::CloudFormation::Stack\n    Properties: { TemplateURL: net.yaml }\n";
+    let net = "Resources:\n  Sub: { Type: AWS::EC2::Subnet, Properties: { VpcId: vpc-1 } }\nOutputs:\n  S:\n    Value: !Ref Sub\n    Export: { Name: shared-subnet }\n";
+    let app = "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties: { SubnetId: !ImportValue shared-subnet }\n";
+    let l = load_files(
+        &[
+            ("parent.yaml", parent),
+            ("net.yaml", net),
+            ("app.yaml", app),
+        ],
+        &[],
+    );
+    let Kind::NotebookInstance(nb) = &res(&l, "Nb").kind else {
+        panic!()
+    };
+    assert_eq!(
+        nb.subnet,
+        Some(Attr::Known(Ident::new("parent.yaml#Net/Sub")))
+    );
+}
