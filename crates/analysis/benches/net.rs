@@ -170,6 +170,17 @@ fn bench(c: &mut Criterion) {
     c.bench_function("net: 10k subnets, 2k tables, 5k workloads", |b| {
         b.iter(|| analyze(&model, &options))
     });
+    let net_only = Options {
+        skip_rules: egressproof_analysis::registry()
+            .iter()
+            .filter(|r| !(r.code.starts_with("EP2") || r.code.starts_with("EP3")))
+            .map(|r| r.code.to_string())
+            .collect(),
+        ..Options::default()
+    };
+    c.bench_function("net rules only (EP2xx, EP3xx)", |b| {
+        b.iter(|| analyze(&model, &net_only))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -16,9 +16,8 @@ pub use reach::{describe, Exit, ExitKind, Home, Leak, Reach};
 pub use space::Space;
 pub use topology::{Filter, Network};
 
-use crate::rules::util::finding;
 use crate::rules::RuleMeta;
-use crate::{Context, Sink};
+use crate::{Context, Finding, Sink};
 use egressproof_model::Ident;
 
 /// Turns the leaks of the kinds a rule owns into findings: one per workload (or subnet) and way
@@ -34,25 +33,26 @@ pub(crate) fn report(
 ) {
     let reach = ctx.net();
     sink.unknowns.extend(reach.unknowns.iter().cloned());
-    let mut seen: Vec<(&Ident, Vec<String>, usize)> = Vec::new();
-    let mut grouped: Vec<(Leak<'_>, Vec<String>)> = Vec::new();
+    let mut seen: std::collections::HashMap<(&Ident, &[String]), usize> =
+        std::collections::HashMap::new();
+    // (first leak of the group, merged space, subnets)
+    let mut grouped: Vec<(&Leak<'_>, Space, Vec<&str>)> = Vec::new();
     for leak in reach.leaks.iter().filter(|l| owns(&l.kind)) {
-        let key = (&leak.subject.id, leak.via.clone());
-        if let Some((_, _, at)) = seen
-            .iter()
-            .find(|(id, via, _)| (*id, via) == (key.0, &key.1))
-        {
-            let (first, subnets) = &mut grouped[*at];
-            first.space = first.space.union(&leak.space);
-            if !subnets.contains(&leak.subnet.name) {
-                subnets.push(leak.subnet.name.clone());
+        let key = (&leak.subject.id, leak.via.as_slice());
+        if let Some(at) = seen.get(&key) {
+            let (_, space, subnets) = &mut grouped[*at];
+            *space = space.union(&leak.space);
+            if !subnets.contains(&leak.subnet.name.as_str()) {
+                subnets.push(&leak.subnet.name);
             }
             continue;
         }
-        seen.push((key.0, key.1, grouped.len()));
-        grouped.push((leak.clone(), vec![leak.subnet.name.clone()]));
+        seen.insert(key, grouped.len());
+        grouped.push((leak, leak.space.clone(), vec![&leak.subnet.name]));
     }
-    for (leak, subnets) in grouped {
+    // The fix text is the same for every finding of the rule: read it from the doc once.
+    let fix = meta.fix();
+    for (leak, space, subnets) in grouped {
         let who = if leak.workload {
             format!(
                 "{} {}",
@@ -66,15 +66,29 @@ pub(crate) fn report(
             )
         };
         let message = format!(
-            "{who} can send data to {}: {} from subnet{} {} {}.",
+            "{who} can send data to {}: traffic from subnet{} {} to {} {}.",
             describe(&leak.kind),
-            leak.space.summary(4),
             if subnets.len() > 1 { "s" } else { "" },
             subnets.join(", "),
-            what(&leak),
+            space.describe(),
+            what(leak),
         );
-        sink.findings
-            .push(finding(meta, leak.subject, message, leak.path.clone()));
+        sink.findings.push(Finding {
+            rule: meta.code.to_string(),
+            severity: meta.severity,
+            title: meta.summary.to_string(),
+            message,
+            resource: leak.subject.into(),
+            path: leak.path.clone(),
+            fix: fix.clone(),
+            workloads: if leak.workload {
+                vec![leak.subject.id.clone()]
+            } else {
+                Vec::new()
+            },
+            suppressed: false,
+            suppression_reason: None,
+        });
     }
 }
 

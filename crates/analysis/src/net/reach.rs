@@ -455,7 +455,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             format!(
                                 "security groups {} allow {}; network ACL {} allows it; route table: {how}",
                                 group_names.join(", "),
-                                sure.summary(3),
+                                sure.describe(),
                                 if nacl_name.is_empty() { "(default)".to_string() } else { nacl_name.clone() },
                             ),
                         ));

@@ -372,6 +372,58 @@ impl Space {
     }
 }
 
+impl Space {
+    /// A reader's description: "every public IPv4 address" when the set is the whole internet
+    /// of that family, else its prefixes (the first few and a count).
+    pub fn describe(&self) -> String {
+        let net = internet();
+        let mut parts = Vec::new();
+        for (v6, is_all, prefixes) in [
+            (
+                false,
+                self.v4 == net.v4,
+                Space {
+                    v4: self.v4.clone(),
+                    v6: V6::empty(),
+                }
+                .prefixes(),
+            ),
+            (
+                true,
+                self.v6 == net.v6,
+                Space {
+                    v4: V4::empty(),
+                    v6: self.v6.clone(),
+                }
+                .prefixes(),
+            ),
+        ] {
+            let fam = if v6 { "IPv6" } else { "IPv4" };
+            if prefixes.is_empty() {
+                continue;
+            }
+            if is_all {
+                parts.push(format!("every public {fam} address"));
+            } else if prefixes.len() <= 4 {
+                let p: Vec<String> = prefixes.iter().map(|n| n.to_string()).collect();
+                parts.push(p.join(", "));
+            } else {
+                parts.push(format!(
+                    "public {fam} addresses in {} prefixes ({} ... {})",
+                    prefixes.len(),
+                    prefixes[0],
+                    prefixes[prefixes.len() - 1]
+                ));
+            }
+        }
+        if parts.is_empty() {
+            "no addresses".into()
+        } else {
+            parts.join(" and ")
+        }
+    }
+}
+
 /// Ranges that are never reachable on the internet (RFC 6890 special-purpose registries).
 ///
 /// 192.88.99.0/24 (the deprecated 6to4 relay anycast prefix, RFC 7526) is *not* listed: it may
@@ -455,6 +507,21 @@ mod tests {
         assert!(!net.intersects(&s(&["10.20.0.0/16", "203.0.113.0/24", "fd00::/8"])));
         assert!(net.contains_set(&s(&["8.8.8.0/24", "2600::/16", "64:ff9b::/96"])));
         assert!(net.contains_set(&s(&["192.88.99.0/24"])));
+    }
+
+    #[test]
+    fn describe_names_the_whole_internet() {
+        assert_eq!(
+            internet().describe(),
+            "every public IPv4 address and every public IPv6 address"
+        );
+        assert_eq!(s(&["8.8.8.0/24"]).describe(), "8.8.8.0/24");
+        let many = internet().difference(&s(&["8.0.0.0/8"]));
+        assert!(
+            many.describe().starts_with("public IPv4 addresses in "),
+            "{}",
+            many.describe()
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ fn owns(kind: &ExitKind) -> bool {
 }
 
 fn what(leak: &Leak<'_>) -> String {
-    format!("leave through {}", leak.via.join(" -> "))
+    format!("leaves through {}", leak.via.join(" -> "))
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {

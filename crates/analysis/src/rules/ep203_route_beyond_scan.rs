@@ -49,7 +49,7 @@ fn owns(kind: &ExitKind) -> bool {
 }
 
 fn what(leak: &Leak<'_>) -> String {
-    format!("go to {}", leak.via.join(" -> "))
+    format!("goes to {}", leak.via.join(" -> "))
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {

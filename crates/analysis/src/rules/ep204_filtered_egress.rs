@@ -49,7 +49,7 @@ fn what(leak: &Leak<'_>) -> String {
         _ => "",
     };
     format!(
-        "leave through {}; the filter allows: {allowed}",
+        "leaves through {}; the filter allows: {allowed}",
         leak.via.join(" -> ")
     )
 }
