@@ -37,6 +37,8 @@ pub enum Command {
     Man,
     /// Read a live AWS account (Describe/List/Get calls only) into a snapshot for `scan`.
     Snapshot(crate::commands::snapshot::SnapshotArgs),
+    /// Write a private SageMaker environment (template, guardrails, README) that the scan proves sealed.
+    Blueprint(crate::commands::blueprint::BlueprintArgs),
 }
 
 #[derive(Debug, Args)]

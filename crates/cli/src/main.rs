@@ -45,5 +45,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Completions { shell } => commands::completions::run(shell),
         cli::Command::Man => commands::man::run(),
         cli::Command::Snapshot(args) => commands::snapshot::run(&args),
+        cli::Command::Blueprint(args) => commands::blueprint::run(&args),
     }
 }

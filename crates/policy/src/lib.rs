@@ -105,16 +105,7 @@ pub fn s3_foreign_write(policy: Option<&Value>, ours: &Ours) -> Exposure {
         Ok(p) => p,
         Err(e) => return undecided_from_parse(&e),
     };
-    let mut orgs = ours.orgs.clone();
-    for s in &p.statements {
-        for key in ["aws:resourceorgid", "aws:principalorgid"] {
-            for c in s.conds_on(key) {
-                if !c.op.negated() || c.op == Op::StringNotEquals {
-                    orgs.extend(c.values.iter().filter(|v| !glob::is_pattern(v)).cloned());
-                }
-            }
-        }
-    }
+    let orgs = our_orgs(&p, ours);
     let mut our_arns = Vec::new();
     for b in &ours.buckets {
         our_arns.push(format!("arn:aws:s3:::{b}"));
@@ -138,6 +129,22 @@ pub fn s3_foreign_write(policy: Option<&Value>, ours: &Ours) -> Exposure {
     exposure(set.evaluate("s3:PutObject", &question), "s3:PutObject")
 }
 
+/// Our organizations: `ours.orgs`, and any organization ID the policy itself names in an
+/// org-keyed condition, which the policy's author evidently counts as theirs.
+fn our_orgs(p: &Policy, ours: &Ours) -> Vec<String> {
+    let mut orgs = ours.orgs.clone();
+    for s in &p.statements {
+        for key in ["aws:resourceorgid", "aws:principalorgid"] {
+            for c in s.conds_on(key) {
+                if !c.op.negated() || c.op == Op::StringNotEquals {
+                    orgs.extend(c.values.iter().filter(|v| !glob::is_pattern(v)).cloned());
+                }
+            }
+        }
+    }
+    orgs
+}
+
 /// EP302: through an interface endpoint with this policy (`None`: the default full-access
 /// policy), can credentials of another account, or a resource of another account, be used?
 pub fn foreign_use(policy: Option<&Value>, ours: &Ours) -> Exposure {
@@ -151,6 +158,9 @@ pub fn foreign_use(policy: Option<&Value>, ours: &Ours) -> Exposure {
         Err(e) => return undecided_from_parse(&e),
     };
     let accounts = ours.account_values();
+    let orgs = our_orgs(&p, ours);
+    // A principal or resource is foreign when neither its account nor its organization is ours
+    // (another account of our own organization is ours, as DESIGN.md counts it for S3).
     let question = vec![
         vec![
             through_endpoint(),
@@ -159,11 +169,13 @@ pub fn foreign_use(policy: Option<&Value>, ours: &Ours) -> Exposure {
                 "aws:principalaccount",
                 accounts.clone(),
             ),
+            test(Op::StringNotEquals, "aws:principalorgid", orgs.clone()),
         ],
         vec![
             through_endpoint(),
             test(Op::Null, "aws:resourceaccount", vec!["false".into()]),
             test(Op::StringNotEquals, "aws:resourceaccount", accounts),
+            test(Op::StringNotEquals, "aws:resourceorgid", orgs),
         ],
     ];
     let set = PolicySet {

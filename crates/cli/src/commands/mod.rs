@@ -1,6 +1,7 @@
 //! One module per subcommand. Each exposes `run(...) -> anyhow::Result<ExitCode>`; an `Err` is
 //! a usage error (exit 2), printed by `main`.
 
+pub mod blueprint;
 pub mod completions;
 pub mod man;
 pub mod rule;
