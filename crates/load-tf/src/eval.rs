@@ -1112,7 +1112,7 @@ impl Eval {
         if r.data {
             return self.data_attr(r, name, span);
         }
-        if name == "id" {
+        if name == "id" || names_itself(&r.rtype, name) {
             return Val::sym(Symbol::Ref(r.id.clone()));
         }
         let key = format!("attr:{}.{}", r.id, name);
@@ -1452,4 +1452,17 @@ fn each_kv(k: Val, v: Val) -> Val {
     m.insert("key".to_string(), k);
     m.insert("value".to_string(), v);
     Val::Map(m)
+}
+
+/// Attributes by which the AWS API names the resource itself: another resource that reads one
+/// (an endpoint configuration's `model_name = aws_sagemaker_model.m.name`) refers to the
+/// resource, so the reference must connect even when the name is written literally.
+fn names_itself(rtype: &str, attribute: &str) -> bool {
+    matches!(
+        (rtype, attribute),
+        ("aws_sagemaker_model", "name")
+            | ("aws_sagemaker_endpoint_configuration", "name")
+            | ("aws_sagemaker_notebook_instance", "name")
+            | ("aws_sagemaker_domain", "domain_id")
+    )
 }
