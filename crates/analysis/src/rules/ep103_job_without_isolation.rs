@@ -44,6 +44,18 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    // A pipeline whose definition could not be read may hold any job: unknown, never "no jobs".
+    for (res, pipeline) in ctx.of(|k| match k {
+        Kind::Pipeline(p) => Some(p),
+        _ => None,
+    }) {
+        if let Some(u) = pipeline.definition.as_unknown() {
+            sink.unknowns.push(unresolved(
+                u,
+                &format!("pipeline {}: the jobs its definition starts", res.name),
+            ));
+        }
+    }
     for (res, job) in ctx.of(|k| match k {
         Kind::Job(j) => Some(j),
         _ => None,
