@@ -17,8 +17,13 @@ fn scan(dir: &Path) -> (serde_json::Value, i32) {
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .expect("run egressproof");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{}: no JSON ({e}): {}", dir.display(), String::from_utf8_lossy(&out.stderr)));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: no JSON ({e}): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     (report, out.status.code().unwrap_or(-1))
 }
 
@@ -68,12 +73,21 @@ fn terraform_reference_is_sealed() {
     let (report, code) = scan(&fixtures().join("ref-sealed"));
     let bad: Vec<String> = rules(&report)
         .into_iter()
-        .filter(|r| r.starts_with("EP1") || r.starts_with("EP2") || r.starts_with("EP30") || r == "EP401" || r.starts_with("EP9"))
+        .filter(|r| {
+            r.starts_with("EP1")
+                || r.starts_with("EP2")
+                || r.starts_with("EP30")
+                || r == "EP401"
+                || r.starts_with("EP9")
+        })
         .filter(|r| r != "EP303")
         .collect();
     assert_eq!(report["verdict"], "sealed", "rules: {:?}", rules(&report));
     assert_eq!(code, 0);
-    assert!(bad.is_empty(), "unexpected rules on the sealed reference: {bad:?}");
+    assert!(
+        bad.is_empty(),
+        "unexpected rules on the sealed reference: {bad:?}"
+    );
 }
 
 #[test]
@@ -88,7 +102,10 @@ fn terraform_mutations_match_their_cloudformation_twins() {
             _ => 3,
         };
         if report["verdict"] != *verdict || code != expected_code {
-            failures.push(format!("{id}: verdict {} (exit {code}), expected {verdict}; rules {found:?}", report["verdict"]));
+            failures.push(format!(
+                "{id}: verdict {} (exit {code}), expected {verdict}; rules {found:?}",
+                report["verdict"]
+            ));
         }
         if let Some(rule) = expect {
             if !found.iter().any(|r| r == rule) {

@@ -56,13 +56,18 @@ pub struct BlueprintArgs {
 }
 
 pub fn run(args: &BlueprintArgs) -> anyhow::Result<ExitCode> {
-    let mut options = BlueprintOptions { format: args.format.parse()?, ..BlueprintOptions::default() };
+    let mut options = BlueprintOptions {
+        format: args.format.parse()?,
+        ..BlueprintOptions::default()
+    };
     if let Some(name) = &args.name {
         options.name = name.clone();
     }
     options.region = args.region.clone();
     if let Some(cidr) = &args.vpc_cidr {
-        options.vpc_cidr = cidr.parse().with_context(|| format!("--vpc-cidr {cidr}: not an IPv4 CIDR"))?;
+        options.vpc_cidr = cidr
+            .parse()
+            .with_context(|| format!("--vpc-cidr {cidr}: not an IPv4 CIDR"))?;
     }
     if let Some(azs) = args.azs {
         options.azs = azs;
@@ -81,15 +86,23 @@ pub fn run(args: &BlueprintArgs) -> anyhow::Result<ExitCode> {
     for file in &files {
         let path = args.output.join(&file.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
-        std::fs::write(&path, &file.contents).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, &file.contents)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    let mut listing = format!("wrote {} files to {}:\n", files.len(), args.output.display());
+    let mut listing = format!(
+        "wrote {} files to {}:\n",
+        files.len(),
+        args.output.display()
+    );
     for file in &files {
         listing.push_str(&format!("  {}\n", file.path.display()));
     }
-    listing.push_str("next: read README.md there, then `egressproof scan` the template to see it sealed\n");
+    listing.push_str(
+        "next: read README.md there, then `egressproof scan` the template to see it sealed\n",
+    );
     super::print(&listing)?;
     Ok(ExitCode::SUCCESS)
 }
