@@ -56,18 +56,22 @@ pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
     } = sink;
     assumptions.sort();
     assumptions.dedup();
+    let mut used: HashSet<(&Ident, usize)> = HashSet::new();
     for f in &mut findings {
         if let Some(res) = ctx.get(&f.resource.id) {
-            if let Some(s) = res
+            if let Some((i, s)) = res
                 .suppressions
                 .iter()
-                .find(|s| s.rule.eq_ignore_ascii_case(&f.rule))
+                .enumerate()
+                .find(|(_, s)| s.rule.eq_ignore_ascii_case(&f.rule))
             {
                 f.suppressed = true;
                 f.suppression_reason = s.reason.clone();
+                used.insert((&res.id, i));
             }
         }
     }
+    findings.extend(suppression_hygiene(ctx, &used));
     findings.sort_by(|a, b| {
         (
             b.severity,
@@ -136,4 +140,54 @@ impl Severity {
     pub fn fails(self, threshold: Severity) -> bool {
         self >= threshold
     }
+}
+
+/// EP801/EP802: suppressions without a reason, and suppressions that matched nothing.
+fn suppression_hygiene(ctx: &Context<'_>, used: &HashSet<(&Ident, usize)>) -> Vec<Finding> {
+    use crate::rules::util::finding;
+    use crate::rules::{
+        ep801_suppression_without_reason as ep801, ep802_unused_suppression as ep802,
+    };
+    use crate::Hop;
+    let skipped = |code: &str| {
+        ctx.options
+            .skip_rules
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(code))
+    };
+    let mut out = Vec::new();
+    for res in ctx.resources() {
+        for (i, s) in res.suppressions.iter().enumerate() {
+            let hop = || {
+                vec![Hop::new(
+                    res,
+                    format!("egressproof:ignore {} at {}", s.rule, s.span),
+                )]
+            };
+            let reasonless = s.reason.as_deref().is_none_or(|r| r.trim().is_empty());
+            if reasonless && !skipped(ep801::RULE.code) {
+                out.push(finding(
+                    &ep801::RULE,
+                    res,
+                    format!(
+                        "The suppression of {} on {} ({}) gives no reason.",
+                        s.rule, res.name, s.span
+                    ),
+                    hop(),
+                ));
+            }
+            if !used.contains(&(&res.id, i)) && !skipped(ep802::RULE.code) && !skipped(&s.rule) {
+                out.push(finding(
+                    &ep802::RULE,
+                    res,
+                    format!(
+                        "The suppression of {} on {} ({}) matches no finding.",
+                        s.rule, res.name, s.span
+                    ),
+                    hop(),
+                ));
+            }
+        }
+    }
+    out
 }

@@ -49,6 +49,8 @@ pub mod ep504_guardrail_fails_open;
 pub mod ep601_notebook_root_access;
 pub mod ep602_no_kms_key;
 pub mod ep603_no_inter_container_encryption;
+pub mod ep801_suppression_without_reason;
+pub mod ep802_unused_suppression;
 pub mod ep9xx_unknowns;
 
 /// A rule as the catalog knows it.
@@ -133,6 +135,8 @@ static REGISTRY: &[RuleMeta] = &[
     ep601_notebook_root_access::RULE,
     ep602_no_kms_key::RULE,
     ep603_no_inter_container_encryption::RULE,
+    ep801_suppression_without_reason::RULE,
+    ep802_unused_suppression::RULE,
     ep9xx_unknowns::EP901,
     ep9xx_unknowns::EP902,
     ep9xx_unknowns::EP903,
