@@ -104,12 +104,20 @@ impl<'m> Iam<'m> {
         }
     }
 
+    /// The SCPs in scope, each distinct document once: SCPs intersect, so a repeated document
+    /// (the same guardrail deployed to many OUs) changes nothing but the cost of evaluating it.
     pub fn scps(&self) -> Vec<&Policy> {
-        self.policies
+        let mut out: Vec<&Policy> = Vec::new();
+        for p in self
+            .policies
             .iter()
             .filter(|p| p.kind == PolicyKind::ServiceControl)
-            .map(|p| &p.policy)
-            .collect()
+        {
+            if !out.contains(&&p.policy) {
+                out.push(&p.policy);
+            }
+        }
+        out
     }
 
     /// Whether the scan holds IAM policies or SCPs (EP501–EP503 report only then).
@@ -285,13 +293,19 @@ pub(crate) mod guardrail {
             return;
         };
         let everything = Policy::allow_all(&["*"]);
+        // Everything is allowed, so only Deny statements decide; each distinct document once
+        // (the same guardrail deployed in many accounts changes nothing but the cost).
         let mut identity = vec![&everything];
-        identity.extend(
-            iam.policies
-                .iter()
-                .filter(|p| p.kind != PolicyKind::Resource)
-                .map(|p| &p.policy),
-        );
+        for p in iam
+            .policies
+            .iter()
+            .filter(|p| p.kind != PolicyKind::Resource)
+        {
+            let denies = p.policy.statements.iter().any(|s| s.effect == Effect::Deny);
+            if denies && !identity.contains(&&p.policy) {
+                identity.push(&p.policy);
+            }
+        }
         let set = PolicySet {
             identity,
             ..Default::default()

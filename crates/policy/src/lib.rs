@@ -28,7 +28,7 @@
 
 pub mod concrete;
 pub mod cond;
-mod glob;
+pub mod glob;
 pub mod managed;
 pub mod parse;
 pub mod sagemaker_keys;

@@ -4,7 +4,7 @@ use crate::{Context, Hop, Sink};
 use egressproof_model::{Kind, Resource};
 use egressproof_policy::cond::{parse_net, Cond, Condition, Family, Op, SetOp};
 use egressproof_policy::symbolic::{SOURCE_IP, SOURCE_VPC, SOURCE_VPCE};
-use egressproof_policy::{Answer, Effect, Policy, Witness};
+use egressproof_policy::{glob, Answer, Effect, Policy, Witness};
 
 declare_rule! {
     /// ## What it does
@@ -147,9 +147,26 @@ fn open_contexts<'m>(
 ) -> Vec<(Option<&'m Resource>, Witness)> {
     let question = untrusted(ctx, iam, action, sink);
     let mut out = Vec::new();
+    // Principals with the same policies get the same answer: evaluate each distinct policy set
+    // once (estates repeat the same role in many accounts and stacks).
+    let mut answers: Vec<(&[Policy], &[Policy], Answer)> = Vec::new();
     for p in &iam.principals {
-        let set = iam.set_for(p);
-        match set.evaluate(action, &question) {
+        let known = answers
+            .iter()
+            .find(|(identity, boundaries, _)| {
+                *identity == p.identity.as_slice() && *boundaries == p.boundaries.as_slice()
+            })
+            .map(|(_, _, answer)| answer.clone());
+        let answer = match known {
+            Some(answer) => answer,
+            None => {
+                let set = iam.set_for(p);
+                let answer = set.evaluate(action, &narrow(&question, &set));
+                answers.push((&p.identity, &p.boundaries, answer.clone()));
+                answer
+            }
+        };
+        match answer {
             Answer::Allowed(w) => out.push((p.resource, w)),
             Answer::Denied => {}
             Answer::Undecided { code, reason, span } => sink.unknown(
@@ -266,4 +283,67 @@ fn untrusted(ctx: &Context<'_>, iam: &Iam<'_>, action: &str, sink: &mut Sink) ->
             direct(),
         ],
     ]
+}
+
+/// The question with its trusted endpoint and VPC lists cut down to the values these policies
+/// name (exactly, or through a pattern). Exact, not an approximation: a value the policies never
+/// name behaves like any other unnamed value, and an unnamed value outside the trusted list
+/// always exists, so dropping unnamed trusted values changes no answer. It keeps evaluation
+/// proportional to the policies, not to the number of endpoints in the estate.
+fn narrow(question: &[Vec<Cond>], set: &egressproof_policy::PolicySet<'_>) -> Vec<Vec<Cond>> {
+    let policies: Vec<&Policy> = set
+        .identity
+        .iter()
+        .chain(&set.resource)
+        .chain(&set.scps)
+        .chain(&set.boundaries)
+        .copied()
+        .collect();
+    // Per key: the exact values the policies name (lowercased) and their patterns.
+    let mut exact: std::collections::HashMap<&str, std::collections::HashSet<String>> =
+        std::collections::HashMap::new();
+    let mut patterns: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for key in [SOURCE_VPCE, SOURCE_VPC] {
+        for p in &policies {
+            for s in &p.statements {
+                for c in s.conds_on(key) {
+                    for w in &c.values {
+                        if glob::is_pattern(w) {
+                            patterns.entry(key).or_default().push(w);
+                        } else {
+                            exact.entry(key).or_default().insert(w.to_ascii_lowercase());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let named = |key: &str, value: &str| {
+        exact
+            .get(key)
+            .is_some_and(|e| e.contains(&value.to_ascii_lowercase()))
+            || patterns
+                .get(key)
+                .is_some_and(|ps| ps.iter().any(|w| glob::matches(w, value, true)))
+    };
+    question
+        .iter()
+        .map(|clause| {
+            clause
+                .iter()
+                .map(|cond| match cond {
+                    Cond::Test(c)
+                        if c.op == Op::StringNotEquals
+                            && (c.key == SOURCE_VPCE || c.key == SOURCE_VPC) =>
+                    {
+                        let mut c = c.clone();
+                        let key = c.key.clone();
+                        c.values.retain(|v| named(&key, v));
+                        Cond::Test(c)
+                    }
+                    other => other.clone(),
+                })
+                .collect()
+        })
+        .collect()
 }
