@@ -5,6 +5,7 @@ use egressproof_model::{Kind, Resource};
 use egressproof_policy::cond::{parse_net, Cond, Condition, Family, Op, SetOp};
 use egressproof_policy::symbolic::{SOURCE_IP, SOURCE_VPC, SOURCE_VPCE};
 use egressproof_policy::{glob, Answer, Effect, Policy, Witness};
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -146,6 +147,7 @@ fn open_contexts<'m>(
     sink: &mut Sink,
 ) -> Vec<(Option<&'m Resource>, Witness)> {
     let question = untrusted(ctx, iam, action, sink);
+    let narrower = Narrower::new(&question);
     let mut out = Vec::new();
     // Principals with the same policies get the same answer: evaluate each distinct policy set
     // once (estates repeat the same role in many accounts and stacks).
@@ -161,7 +163,7 @@ fn open_contexts<'m>(
             Some(answer) => answer,
             None => {
                 let set = iam.set_for(p);
-                let answer = set.evaluate(action, &narrow(&question, &set));
+                let answer = set.evaluate(action, &narrower.narrow(&question, &set));
                 answers.push((&p.identity, &p.boundaries, answer.clone()));
                 answer
             }
@@ -285,65 +287,98 @@ fn untrusted(ctx: &Context<'_>, iam: &Iam<'_>, action: &str, sink: &mut Sink) ->
     ]
 }
 
-/// The question with its trusted endpoint and VPC lists cut down to the values these policies
-/// name (exactly, or through a pattern). Exact, not an approximation: a value the policies never
-/// name behaves like any other unnamed value, and an unnamed value outside the trusted list
-/// always exists, so dropping unnamed trusted values changes no answer. It keeps evaluation
-/// proportional to the policies, not to the number of endpoints in the estate.
-fn narrow(question: &[Vec<Cond>], set: &egressproof_policy::PolicySet<'_>) -> Vec<Vec<Cond>> {
-    let policies: Vec<&Policy> = set
-        .identity
-        .iter()
-        .chain(&set.resource)
-        .chain(&set.scps)
-        .chain(&set.boundaries)
-        .copied()
-        .collect();
-    // Per key: the exact values the policies name (lowercased) and their patterns.
-    let mut exact: std::collections::HashMap<&str, std::collections::HashSet<String>> =
-        std::collections::HashMap::new();
-    let mut patterns: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
-    for key in [SOURCE_VPCE, SOURCE_VPC] {
-        for p in &policies {
+/// The question with its trusted endpoint and VPC lists cut down to the values a principal's
+/// policies name (exactly, or through a pattern). Exact, not an approximation: a value the
+/// policies never name behaves like any other unnamed value, and an unnamed value outside the
+/// trusted list always exists, so dropping unnamed trusted values changes no answer. It keeps
+/// each evaluation proportional to the principal's policies, not to the endpoints of the estate.
+struct Narrower {
+    /// Per key: the trusted values as written, and an index by lowercased value.
+    trusted: HashMap<&'static str, (Vec<String>, HashMap<String, usize>)>,
+}
+
+impl Narrower {
+    fn new(question: &[Vec<Cond>]) -> Self {
+        let mut trusted = HashMap::new();
+        for key in [SOURCE_VPCE, SOURCE_VPC] {
+            let values: Vec<String> = question
+                .iter()
+                .flatten()
+                .filter_map(|c| match c {
+                    Cond::Test(c) if c.op == Op::StringNotEquals && c.key == key => {
+                        Some(c.values.clone())
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let index = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.to_ascii_lowercase(), i))
+                .collect();
+            trusted.insert(key, (values, index));
+        }
+        Narrower { trusted }
+    }
+
+    fn narrow(
+        &self,
+        question: &[Vec<Cond>],
+        set: &egressproof_policy::PolicySet<'_>,
+    ) -> Vec<Vec<Cond>> {
+        let policies = set
+            .identity
+            .iter()
+            .chain(&set.resource)
+            .chain(&set.scps)
+            .chain(&set.boundaries);
+        let mut kept: HashMap<&str, Vec<usize>> = HashMap::new();
+        for p in policies {
             for s in &p.statements {
-                for c in s.conds_on(key) {
-                    for w in &c.values {
-                        if glob::is_pattern(w) {
-                            patterns.entry(key).or_default().push(w);
-                        } else {
-                            exact.entry(key).or_default().insert(w.to_ascii_lowercase());
+                for (key, (values, index)) in &self.trusted {
+                    for c in s.conds_on(key) {
+                        for w in &c.values {
+                            let hits = kept.entry(key).or_default();
+                            if glob::is_pattern(w) {
+                                hits.extend(
+                                    (0..values.len())
+                                        .filter(|&i| glob::matches(w, &values[i], true)),
+                                );
+                            } else if let Some(&i) = index.get(&w.to_ascii_lowercase()) {
+                                hits.push(i);
+                            }
                         }
                     }
                 }
             }
         }
-    }
-    let named = |key: &str, value: &str| {
-        exact
-            .get(key)
-            .is_some_and(|e| e.contains(&value.to_ascii_lowercase()))
-            || patterns
-                .get(key)
-                .is_some_and(|ps| ps.iter().any(|w| glob::matches(w, value, true)))
-    };
-    question
-        .iter()
-        .map(|clause| {
-            clause
-                .iter()
-                .map(|cond| match cond {
-                    Cond::Test(c)
-                        if c.op == Op::StringNotEquals
-                            && (c.key == SOURCE_VPCE || c.key == SOURCE_VPC) =>
-                    {
-                        let mut c = c.clone();
-                        let key = c.key.clone();
-                        c.values.retain(|v| named(&key, v));
+        question
+            .iter()
+            .map(|clause| {
+                clause
+                    .iter()
+                    .map(|cond| match cond {
                         Cond::Test(c)
-                    }
-                    other => other.clone(),
-                })
-                .collect()
-        })
-        .collect()
+                            if c.op == Op::StringNotEquals
+                                && self.trusted.contains_key(c.key.as_str()) =>
+                        {
+                            let (values, _) = &self.trusted[c.key.as_str()];
+                            let mut hits = kept.get(c.key.as_str()).cloned().unwrap_or_default();
+                            hits.sort_unstable();
+                            hits.dedup();
+                            Cond::Test(Condition {
+                                op: c.op,
+                                set: c.set,
+                                if_exists: c.if_exists,
+                                key: c.key.clone(),
+                                values: hits.into_iter().map(|i| values[i].clone()).collect(),
+                            })
+                        }
+                        other => other.clone(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
 }
