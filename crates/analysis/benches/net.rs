@@ -21,14 +21,21 @@ fn add(m: &mut Model, id: String, type_name: &str, kind: Kind) -> Ident {
 /// 100 VPCs, each with 100 subnets, 20 route tables and 50 workloads. Every fifth table routes
 /// to a NAT gateway whose subnet routes to an internet gateway.
 pub fn estate() -> Model {
+    estate_of(100)
+}
+
+/// `vpcs` VPCs shaped like those of [`estate`] (about 370 resources each; VPC ranges repeat
+/// after 256, as separate VPCs may).
+pub fn estate_of(vpcs: u32) -> Model {
     let mut m = Model::default();
-    for v in 0..100u32 {
+    for v in 0..vpcs {
+        let o = v % 256;
         let vpc = add(
             &mut m,
             format!("vpc{v}"),
             "AWS::EC2::VPC",
             Kind::Vpc(Vpc {
-                cidr_v4: Some(Attr::Known(format!("10.{}.0.0/16", v).parse().unwrap())),
+                cidr_v4: Some(Attr::Known(format!("10.{o}.0.0/16").parse().unwrap())),
             }),
         );
         let igw = add(
@@ -45,7 +52,7 @@ pub fn estate() -> Model {
                 "AWS::EC2::Subnet",
                 Kind::Subnet(Subnet {
                     vpc: Attr::Known(vpc.clone()),
-                    cidr_v4: Some(Attr::Known(format!("10.{v}.{s}.0/24").parse().unwrap())),
+                    cidr_v4: Some(Attr::Known(format!("10.{o}.{s}.0/24").parse().unwrap())),
                     cidr_v6: None,
                 }),
             ));
@@ -183,5 +190,18 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// DESIGN.md §7: a 100k-resource synthetic model analysed in under 2 s.
+fn bench_100k(c: &mut Criterion) {
+    let model = estate_of(270);
+    let options = Options::default();
+    let mut group = c.benchmark_group("scale");
+    group.sample_size(10);
+    group.bench_function(
+        format!("full analysis, {} resources", model.resources.len()),
+        |b| b.iter(|| analyze(&model, &options)),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_100k);
 criterion_main!(benches);

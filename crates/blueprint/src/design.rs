@@ -662,18 +662,9 @@ pub fn execution_policy(o: &Checked, n: &Names) -> E {
     map(vec![version(), ("Statement", list(statements))])
 }
 
-/// Actions that carry `sagemaker:NetworkIsolation` (Service Authorization Reference).
-pub const ISOLATION_ACTIONS: &[&str] = &[
-    "sagemaker:CreateDataQualityJobDefinition",
-    "sagemaker:CreateHyperParameterTuningJob",
-    "sagemaker:CreateModel",
-    "sagemaker:CreateModelBiasJobDefinition",
-    "sagemaker:CreateModelExplainabilityJobDefinition",
-    "sagemaker:CreateModelQualityJobDefinition",
-    "sagemaker:CreateMonitoringSchedule",
-    "sagemaker:CreateProcessingJob",
-    "sagemaker:CreateTrainingJob",
-];
+/// Actions that carry `sagemaker:NetworkIsolation`: the analysis's own table, so the guardrail
+/// written here and the check of it (EP504) can never disagree on the list.
+pub use egressproof_policy::sagemaker_keys::NETWORK_ISOLATION_ACTIONS as ISOLATION_ACTIONS;
 
 /// Actions that create something with a VPC configuration (`sagemaker:VpcSubnets`,
 /// `sagemaker:VpcSecurityGroupIds`). An action listed here that does not send the key is denied
