@@ -15,6 +15,9 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Usage errors and "nothing could be read" (DESIGN.md §2).
 pub(crate) const EXIT_USAGE: u8 = 2;
 
