@@ -39,34 +39,8 @@ fn rules(report: &serde_json::Value) -> Vec<String> {
     out
 }
 
-/// (mutation, verdict, a rule that must be reported, rules that must not).
-const EXPECTED: &[(&str, &str, Option<&str>, &[&str])] = &[
-    ("M01", "leaks", Some("EP101"), &[]),
-    ("M02", "leaks", Some("EP101"), &[]),
-    ("M03", "leaks", Some("EP102"), &[]),
-    ("M04", "leaks", Some("EP102"), &[]),
-    ("M05", "leaks", Some("EP104"), &[]),
-    ("M06", "sealed", None, &["EP104", "EP201"]),
-    ("M07", "leaks", Some("EP201"), &[]),
-    ("M08", "leaks", Some("EP201"), &[]),
-    ("M09", "leaks", Some("EP301"), &[]),
-    ("M10", "leaks", Some("EP301"), &[]),
-    ("M11", "leaks", Some("EP301"), &[]),
-    ("M12", "leaks", Some("EP302"), &[]),
-    ("M13", "leaks", Some("EP401"), &[]),
-    ("M14", "leaks", Some("EP401"), &[]),
-    ("M15", "sealed", None, &["EP401"]),
-    ("M16", "leaks", Some("EP202"), &[]),
-    ("M17", "leaks", Some("EP203"), &[]),
-    ("M18", "leaks", Some("EP203"), &[]),
-    ("M19", "leaks", Some("EP304"), &[]),
-    ("M20", "leaks", Some("EP103"), &[]),
-    ("M21", "sealed", Some("EP305"), &[]),
-    ("M22", "sealed", None, &["EP201"]),
-    ("M23", "sealed", None, &["EP201"]),
-    ("M24", "sealed", None, &["EP301"]),
-    ("M25", "unproven", Some("EP902"), &[]),
-];
+#[path = "../../load-tf/tests/fixtures/mutations.rs"]
+mod mutations;
 
 #[test]
 fn terraform_reference_is_sealed() {
@@ -92,29 +66,37 @@ fn terraform_reference_is_sealed() {
 
 #[test]
 fn terraform_mutations_match_their_cloudformation_twins() {
+    let all = mutations::all();
+    assert_eq!(
+        all.len(),
+        25,
+        "one Terraform twin per CloudFormation mutation"
+    );
     let mut failures = Vec::new();
-    for (id, verdict, expect, reject) in EXPECTED {
-        let (report, code) = scan(&fixtures().join("mutations").join(id));
+    for m in &all {
+        let dir = tempfile::tempdir().expect("temp dir");
+        mutations::write(m, dir.path());
+        let (report, code) = scan(dir.path());
         let found = rules(&report);
-        let expected_code = match *verdict {
+        let expected_code = match m.verdict.as_str() {
             "sealed" => 0,
             "leaks" => 1,
             _ => 3,
         };
-        if report["verdict"] != *verdict || code != expected_code {
+        if report["verdict"] != m.verdict.as_str() || code != expected_code {
             failures.push(format!(
-                "{id}: verdict {} (exit {code}), expected {verdict}; rules {found:?}",
-                report["verdict"]
+                "{}: verdict {} (exit {code}), expected {}; rules {found:?}",
+                m.id, report["verdict"], m.verdict
             ));
         }
-        if let Some(rule) = expect {
-            if !found.iter().any(|r| r == rule) {
-                failures.push(format!("{id}: {rule} not reported; rules {found:?}"));
+        for rule in &m.expect {
+            if !found.contains(rule) {
+                failures.push(format!("{}: {rule} not reported; rules {found:?}", m.id));
             }
         }
-        for rule in *reject {
-            if found.iter().any(|r| r == rule) {
-                failures.push(format!("{id}: {rule} reported but must not be"));
+        for rule in &m.reject {
+            if found.contains(rule) {
+                failures.push(format!("{}: {rule} reported but must not be", m.id));
             }
         }
     }

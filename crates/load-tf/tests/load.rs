@@ -1017,8 +1017,24 @@ fn ref_sealed_port_lowers_completely() {
     assert!(p.document.first_unknown().is_none());
 }
 
+#[path = "fixtures/mutations.rs"]
+mod mutations;
+
+/// The mutated reference, loaded with the display path `mutations/<id>` (ids and spans read
+/// `mutations/M07/...` as if the module were a directory of the repository).
 fn mutation(id: &str) -> Model {
-    load_fixture(&format!("mutations/{id}"))
+    let m = mutations::all()
+        .into_iter()
+        .find(|m| m.id == id)
+        .expect("a mutation of that id");
+    let dir = tempfile::tempdir().expect("temp dir");
+    mutations::write(&m, dir.path());
+    let display = format!("mutations/{id}");
+    load_dirs(
+        &[(dir.path().to_path_buf(), display)],
+        &TfOptions::default(),
+    )
+    .model
 }
 
 fn routes(m: &Model) -> Vec<&Route> {
