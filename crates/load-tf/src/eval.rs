@@ -865,12 +865,27 @@ impl Eval {
     }
 
     fn local(&mut self, inst: usize, name: &str, span: Option<Span>) -> Val {
-        let key = format!("local.{name}");
+        self.named(
+            inst,
+            format!("local.{name}"),
+            |def| def.locals.get(name),
+            || Val::unknown(format!("local {name} is not declared"), span),
+        )
+    }
+
+    /// A module's named expression (a local or an output), evaluated once per instance.
+    fn named(
+        &mut self,
+        inst: usize,
+        key: String,
+        pick: impl FnOnce(&ModuleDef) -> Option<&(Expression, usize)>,
+        missing: impl FnOnce() -> Val,
+    ) -> Val {
         if let Some(v) = self.memo_get(inst, &key) {
             return v;
         }
         let def = self.insts[inst].def.clone();
-        let v = match def.locals.get(name) {
+        let v = match pick(&def) {
             Some((e, file)) => {
                 let sc = Scope {
                     inst,
@@ -879,7 +894,7 @@ impl Eval {
                 };
                 self.eval(e, &sc)
             }
-            None => Val::unknown(format!("local {name} is not declared"), span),
+            None => missing(),
         };
         self.memo_put(inst, &key, v)
     }
@@ -1220,23 +1235,12 @@ impl Eval {
     }
 
     fn module_output(&mut self, inst: usize, name: &str, span: Option<Span>) -> Val {
-        let key = format!("output.{name}");
-        if let Some(v) = self.memo_get(inst, &key) {
-            return v;
-        }
-        let def = self.insts[inst].def.clone();
-        let v = match def.outputs.get(name) {
-            Some((e, file)) => {
-                let sc = Scope {
-                    inst,
-                    file: *file,
-                    vars: Vec::new(),
-                };
-                self.eval(e, &sc)
-            }
-            None => Val::unknown(format!("module has no output {name}"), span),
-        };
-        self.memo_put(inst, &key, v)
+        self.named(
+            inst,
+            format!("output.{name}"),
+            |def| def.outputs.get(name),
+            || Val::unknown(format!("module has no output {name}"), span),
+        )
     }
 
     /// The instances of a module call, created on first use.
