@@ -1,22 +1,188 @@
-//! Every rule against its own fixtures, with only that rule enabled (as ruff does).
+//! Every rule against its own fixtures, with only that rule enabled (as ruff does), in both input
+//! formats.
 //!
-//! `fixtures/EPxxx/<prefix>_<name>.yaml`: the prefix says what must happen —
+//! `fixtures/EPxxx/<prefix>_<name>.yaml` (CloudFormation) and its twin `<prefix>_<name>.tf`
+//! (Terraform, loaded as a one-file module): the prefix says what must happen —
 //! `pos_`/`leaks_`: the rule reports at least one finding; `neg_`/`sealed_`: it reports none;
 //! `unknown_`: no finding, and at least one unknown. Each fixture's findings are also an insta
-//! snapshot (message, fix, and the hop-by-hop path with file:line), so a change in wording or
-//! path is reviewed, not silent.
+//! snapshot (message, fix, and the hop-by-hop path with file:line), one per format, so a change in
+//! wording or path is reviewed, not silent.
+//!
+//! The two formats describe the same environment, so they must reach the same verdict with the
+//! same rule codes (the differential test): AWS behaves the same whichever tool wrote the
+//! template, and a disagreement is a loader that drifted from the other. Every CloudFormation
+//! fixture has a twin unless `NO_TWIN` says why it cannot have one.
 
 use egressproof_analysis::{analyze, registry, Analysis, Options};
 use egressproof_load_cfn::{load, Input, LoadOptions};
+use egressproof_load_tf::{load_dirs, TfOptions};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
+/// CloudFormation fixtures without a Terraform twin, each with the reason there is none.
+const NO_TWIN: &[(&str, &str)] = &[
+    ("EP101/neg_disabled", "Terraform twin not written yet"),
+    (
+        "EP101/pos_condition_default",
+        "Terraform twin not written yet",
+    ),
+    ("EP101/pos_enabled", "Terraform twin not written yet"),
+    ("EP101/unknown_parameter", "Terraform twin not written yet"),
+    ("EP102/neg_vpconly", "Terraform twin not written yet"),
+    ("EP102/pos_absent", "Terraform twin not written yet"),
+    ("EP102/pos_public", "Terraform twin not written yet"),
+    ("EP103/neg_isolated", "Terraform twin not written yet"),
+    (
+        "EP103/pos_monitoring_definition",
+        "Terraform twin not written yet",
+    ),
+    ("EP103/pos_pipeline_step", "Terraform twin not written yet"),
+    ("EP103/pos_processing_job", "Terraform twin not written yet"),
+    (
+        "EP103/unknown_pipeline_in_s3",
+        "Terraform twin not written yet",
+    ),
+    ("EP104/neg_isolated", "Terraform twin not written yet"),
+    (
+        "EP104/pos_isolation_false",
+        "Terraform twin not written yet",
+    ),
+    ("EP104/pos_model", "Terraform twin not written yet"),
+    ("EP201/leaks_igw", "Terraform twin not written yet"),
+    ("EP201/leaks_nat", "Terraform twin not written yet"),
+    ("EP201/sealed_locked_nacl", "Terraform twin not written yet"),
+    ("EP201/sealed_no_route", "Terraform twin not written yet"),
+    (
+        "EP201/sealed_tight_security_group",
+        "Terraform twin not written yet",
+    ),
+    ("EP202/leaks_eigw", "Terraform twin not written yet"),
+    (
+        "EP202/sealed_ipv4_only_security_group",
+        "Terraform twin not written yet",
+    ),
+    ("EP203/leaks_peering", "Terraform twin not written yet"),
+    ("EP203/leaks_tgw", "Terraform twin not written yet"),
+    (
+        "EP203/sealed_private_range_to_tgw",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP204/leaks_inspection_then_nat",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP204/sealed_inspection_subnet_without_route",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP301/leaks_default_policy",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP301/sealed_not_on_workload_route_table",
+        "Terraform twin not written yet",
+    ),
+    ("EP301/sealed_own_account", "Terraform twin not written yet"),
+    (
+        "EP302/leaks_logs_default_policy",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP302/sealed_own_account_policy",
+        "Terraform twin not written yet",
+    ),
+    ("EP303/leaks_no_endpoints", "Terraform twin not written yet"),
+    (
+        "EP303/sealed_all_endpoints",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP304/leaks_partner_service",
+        "Terraform twin not written yet",
+    ),
+    ("EP304/sealed_aws_service", "Terraform twin not written yet"),
+    (
+        "EP305/leaks_no_dns_firewall",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP305/sealed_dns_firewall",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP401/neg_ip_only_fails_closed",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP401/neg_office_or_endpoint",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP401/pos_any_endpoint_exempt",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP401/pos_everything_is_corporate",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP401/pos_managed_full_access",
+        "Terraform twin not written yet",
+    ),
+    ("EP401/pos_no_restriction", "Terraform twin not written yet"),
+    (
+        "EP401/unknown_office_cidr",
+        "Terraform twin not written yet",
+    ),
+    ("EP402/neg_space", "Terraform twin not written yet"),
+    ("EP402/pos_space", "Terraform twin not written yet"),
+    ("EP501/neg_guardrails", "Terraform twin not written yet"),
+    ("EP501/pos_no_guardrails", "Terraform twin not written yet"),
+    ("EP502/neg_guardrails", "Terraform twin not written yet"),
+    ("EP502/pos_no_guardrails", "Terraform twin not written yet"),
+    ("EP503/neg_guardrails", "Terraform twin not written yet"),
+    ("EP503/pos_no_guardrails", "Terraform twin not written yet"),
+    ("EP504/neg_fail_closed", "Terraform twin not written yet"),
+    (
+        "EP504/pos_bool_false_misses_absent",
+        "Terraform twin not written yet",
+    ),
+    (
+        "EP504/pos_bool_on_string_key",
+        "Terraform twin not written yet",
+    ),
+    ("EP601/neg_disabled", "Terraform twin not written yet"),
+    ("EP601/pos_default", "Terraform twin not written yet"),
+    ("EP602/neg_notebook", "Terraform twin not written yet"),
+    ("EP602/pos_notebook", "Terraform twin not written yet"),
+    ("EP603/neg_pipeline", "Terraform twin not written yet"),
+    ("EP603/pos_pipeline", "Terraform twin not written yet"),
+    ("EP801/neg_reason", "Terraform twin not written yet"),
+    ("EP801/pos_no_reason", "Terraform twin not written yet"),
+    ("EP802/neg_matches", "Terraform twin not written yet"),
+    (
+        "EP802/pos_nothing_to_suppress",
+        "Terraform twin not written yet",
+    ),
+];
+
+/// Twins whose Terraform result differs from the CloudFormation one because the Terraform loader
+/// does not yet read what the twin says, each with the loader gap. The twin is kept (it is right);
+/// the pair is exempt from the differential test and the `.tf` from its prefix's expectation until
+/// the loader is fixed, and an entry whose pair agrees again fails the test so the list only
+/// shrinks.
+const KNOWN_DRIFT: &[(&str, &str)] = &[];
 
 /// Rules that judge other rules' findings (suppression hygiene) run with every rule on.
 const JUDGES_OTHERS: &[&str] = &["EP801", "EP802"];
+
+/// A rule code as text, whichever type the analysis gives it.
+fn code_of(c: &impl std::fmt::Display) -> String {
+    c.to_string()
+}
 
 fn only(code: &str) -> Options {
     if JUDGES_OTHERS.contains(&code) {
@@ -25,34 +191,162 @@ fn only(code: &str) -> Options {
     Options {
         skip_rules: registry()
             .iter()
-            .filter(|r| r.code != code)
-            .map(|r| r.code.to_string())
+            .filter(|r| code_of(&r.code) != code)
+            .map(|r| code_of(&r.code))
             .collect(),
         ..Options::default()
     }
 }
 
-fn scan(path: &Path, code: &str) -> Analysis {
-    let display = format!(
-        "{}/{}",
-        code,
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-    );
+/// The input format of a fixture, from its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Format {
+    CloudFormation,
+    Terraform,
+}
+
+impl Format {
+    fn of(path: &Path) -> Option<Format> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml" | "yml" | "json") => Some(Format::CloudFormation),
+            Some("tf") => Some(Format::Terraform),
+            _ => None,
+        }
+    }
+
+    /// The snapshot suffix, so that both formats of a fixture have their own reviewed snapshot.
+    fn suffix(self) -> &'static str {
+        match self {
+            Format::CloudFormation => "yaml",
+            Format::Terraform => "tf",
+        }
+    }
+}
+
+/// One fixture file, loaded and analysed once for every test of this file.
+struct Scanned {
+    code: String,
+    stem: String,
+    format: Format,
+    analysis: Analysis,
+}
+
+impl Scanned {
+    fn key(&self) -> String {
+        format!("{}/{}", self.code, self.stem)
+    }
+
+    /// Whether the fixture's own rule fired (unsuppressed).
+    fn fired(&self) -> bool {
+        self.analysis
+            .findings
+            .iter()
+            .any(|f| code_of(&f.rule) == self.code && !f.suppressed)
+    }
+
+    /// What the differential test compares: the verdict and the rule codes reported.
+    fn outcome(&self) -> (String, BTreeSet<String>) {
+        let codes = self
+            .analysis
+            .findings
+            .iter()
+            .map(|f| code_of(&f.rule))
+            .chain(self.analysis.unknowns.iter().map(|u| code_of(&u.rule)))
+            .collect();
+        (self.analysis.verdict.as_str().to_string(), codes)
+    }
+}
+
+fn scan_cfn(path: &Path, code: &str, name: &str) -> Analysis {
     let loaded = load(
         &[Input {
             path: path.to_path_buf(),
-            display,
+            display: format!("{code}/{name}"),
         }],
         &LoadOptions::default(),
     );
     analyze(&loaded.model, &only(code))
 }
 
+/// A `.tf` fixture is loaded as a module of its own: the file alone in a fresh directory, shown
+/// as `EPxxx/<file>.tf` so that spans read like the CloudFormation twin's.
+fn scan_tf(path: &Path, code: &str, name: &str) -> Analysis {
+    let dir = std::env::temp_dir().join(format!(
+        "egressproof-rule-fixture-{}-{code}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temporary module directory");
+    std::fs::copy(path, dir.join(name)).expect("copy of the Terraform fixture");
+    let loaded = load_dirs(&[(dir.clone(), code.to_string())], &TfOptions::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    analyze(&loaded.model, &only(code))
+}
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Every fixture of every rule directory, loaded once.
+fn scanned() -> &'static [Scanned] {
+    static ALL: OnceLock<Vec<Scanned>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut out = Vec::new();
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_root())
+            .expect("fixtures directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            let code = dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if egressproof_analysis::rule(&code).is_none() {
+                continue;
+            }
+            let mut files: Vec<(PathBuf, Format)> = std::fs::read_dir(&dir)
+                .expect("rule fixture directory")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter_map(|p| Format::of(&p).map(|f| (p, f)))
+                .collect();
+            files.sort();
+            for (file, format) in files {
+                let name = file
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let stem = file
+                    .file_stem()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let analysis = match format {
+                    Format::CloudFormation => scan_cfn(&file, &code, &name),
+                    Format::Terraform => scan_tf(&file, &code, &name),
+                };
+                out.push(Scanned {
+                    code: code.clone(),
+                    stem,
+                    format,
+                    analysis,
+                });
+            }
+        }
+        out
+    })
+}
+
 fn describe(analysis: &Analysis, code: &str) -> String {
     let mut out = String::new();
-    for f in analysis.findings.iter().filter(|f| f.rule == code) {
+    for f in analysis
+        .findings
+        .iter()
+        .filter(|f| code_of(&f.rule) == code)
+    {
         let _ = writeln!(
             out,
             "{} {} {} ({})",
@@ -78,71 +372,135 @@ fn describe(analysis: &Analysis, code: &str) -> String {
     out
 }
 
+fn listed(list: &[(&str, &str)], key: &str) -> bool {
+    list.iter().any(|(k, _)| *k == key)
+}
+
 #[test]
 fn every_rule_fixture() {
     let mut failures = Vec::new();
-    let mut checked = 0;
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_root())
-        .expect("fixtures directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        let code = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        if egressproof_analysis::rule(&code).is_none() {
-            continue;
-        }
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .expect("rule fixture directory")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("yaml" | "yml" | "json")
-                )
-            })
-            .collect();
-        files.sort();
-        for file in files {
-            let stem = file
-                .file_stem()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_string();
-            let analysis = scan(&file, &code);
-            let fired = analysis
-                .findings
-                .iter()
-                .any(|f| f.rule == code && !f.suppressed);
-            let expectation = stem.split('_').next().unwrap_or_default();
-            let ok = match expectation {
-                "pos" | "leaks" => fired,
-                "neg" | "sealed" => !fired,
-                "unknown" => !fired && !analysis.unknowns.is_empty(),
-                other => {
-                    failures.push(format!("{code}/{stem}: unknown fixture prefix {other:?}"));
-                    continue;
-                }
-            };
-            if !ok {
-                failures.push(format!(
-                    "{code}/{stem}: expected {expectation}, got:\n{}",
-                    describe(&analysis, &code)
-                ));
+    let all = scanned();
+    for s in all {
+        let expectation = s.stem.split('_').next().unwrap_or_default();
+        let ok = match expectation {
+            "pos" | "leaks" => s.fired(),
+            "neg" | "sealed" => !s.fired(),
+            "unknown" => !s.fired() && !s.analysis.unknowns.is_empty(),
+            other => {
+                failures.push(format!("{}: unknown fixture prefix {other:?}", s.key()));
+                continue;
             }
-            insta::assert_snapshot!(format!("{code}__{stem}"), describe(&analysis, &code));
-            checked += 1;
+        };
+        let drift = s.format == Format::Terraform && listed(KNOWN_DRIFT, &s.key());
+        if !ok && !drift {
+            failures.push(format!(
+                "{} ({}): expected {expectation}, got:\n{}",
+                s.key(),
+                s.format.suffix(),
+                describe(&s.analysis, &s.code)
+            ));
         }
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(s.format.suffix());
+        settings.bind(|| {
+            insta::assert_snapshot!(
+                format!("{}__{}", s.code, s.stem),
+                describe(&s.analysis, &s.code)
+            );
+        });
     }
-    assert!(checked > 0, "no fixtures found");
+    assert!(!all.is_empty(), "no fixtures found");
     assert!(
         failures.is_empty(),
         "{} fixture(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The CloudFormation and Terraform forms of one environment agree on the verdict and on the rule
+/// codes of findings and unknowns.
+#[test]
+fn both_formats_agree() {
+    let mut pairs: BTreeMap<String, BTreeMap<Format, &Scanned>> = BTreeMap::new();
+    for s in scanned() {
+        pairs.entry(s.key()).or_default().insert(s.format, s);
+    }
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (key, by_format) in &pairs {
+        let (Some(cfn), Some(tf)) = (
+            by_format.get(&Format::CloudFormation),
+            by_format.get(&Format::Terraform),
+        ) else {
+            continue;
+        };
+        compared += 1;
+        let agree = cfn.outcome() == tf.outcome();
+        match (agree, listed(KNOWN_DRIFT, key)) {
+            (true, true) => failures.push(format!(
+                "{key}: both formats now agree; remove it from KNOWN_DRIFT"
+            )),
+            (false, false) => {
+                let (cv, cc) = cfn.outcome();
+                let (tv, tc) = tf.outcome();
+                failures.push(format!(
+                    "{key}: the formats disagree\n\
+                     CloudFormation: {cv} {cc:?}\n{}\
+                     Terraform: {tv} {tc:?}\n{}",
+                    describe(&cfn.analysis, &cfn.code),
+                    describe(&tf.analysis, &tf.code)
+                ));
+            }
+            _ => {}
+        }
+    }
+    for (key, _) in KNOWN_DRIFT {
+        if pairs.get(*key).is_none_or(|p| p.len() != 2) {
+            failures.push(format!(
+                "{key}: listed in KNOWN_DRIFT but not a pair of fixtures"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} pair(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every CloudFormation fixture has a Terraform twin, or `NO_TWIN` gives the reason; an entry of
+/// `NO_TWIN` that has a twin (or no fixture) is stale and fails too.
+#[test]
+fn every_cloudformation_fixture_has_a_terraform_twin() {
+    let mut formats: BTreeMap<String, BTreeSet<Format>> = BTreeMap::new();
+    for s in scanned() {
+        formats.entry(s.key()).or_default().insert(s.format);
+    }
+    let mut failures = Vec::new();
+    for (key, f) in &formats {
+        let cfn = f.contains(&Format::CloudFormation);
+        let tf = f.contains(&Format::Terraform);
+        match (cfn && !tf, listed(NO_TWIN, key)) {
+            (true, false) => failures.push(format!("{key}: no Terraform twin ({key}.tf)")),
+            (false, true) => failures.push(format!(
+                "{key}: listed in NO_TWIN but has a twin or no CloudFormation fixture"
+            )),
+            _ => {}
+        }
+    }
+    for (key, reason) in NO_TWIN {
+        if reason.trim().is_empty() {
+            failures.push(format!("{key}: NO_TWIN entry without a reason"));
+        }
+        if !formats.contains_key(*key) {
+            failures.push(format!("{key}: listed in NO_TWIN but no such fixture"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) without a twin:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -153,10 +511,11 @@ fn every_rule_with_a_check_has_positive_and_negative_fixtures() {
     let root = fixtures_root();
     let mut missing = Vec::new();
     for meta in registry() {
-        if meta.code.starts_with("EP9") {
+        let code = code_of(&meta.code);
+        if code.starts_with("EP9") {
             continue; // unknowns come from loaders; covered by loader and end-to-end tests
         }
-        let names: Vec<String> = std::fs::read_dir(root.join(meta.code))
+        let names: Vec<String> = std::fs::read_dir(root.join(&code))
             .map(|rd| {
                 rd.filter_map(|e| e.ok())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -169,7 +528,7 @@ fn every_rule_with_a_check_has_positive_and_negative_fixtures() {
                 .any(|n| prefixes.iter().any(|p| n.starts_with(p)))
         };
         if !has(&["pos_", "leaks_"]) || !has(&["neg_", "sealed_"]) {
-            missing.push(meta.code);
+            missing.push(code);
         }
     }
     assert!(
