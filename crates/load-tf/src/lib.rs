@@ -8,9 +8,9 @@
 //! be known (a variable without value, a remote module, a data source read from the account)
 //! becomes an explicit unknown with its span, never a guess.
 //!
-//! The AWS provider's semantics are applied here (`lower.rs`) so that the analysis never needs to
-//! know that a resource came from Terraform: a security group without `egress` blocks has no
-//! egress, unlike CloudFormation's implicit allow-all.
+//! The AWS provider's semantics are applied here (`lower/`, one module per resource family) so
+//! that the analysis never needs to know that a resource came from Terraform; where the provider
+//! differs from CloudFormation is stated next to the code that applies it.
 //!
 //! ```no_run
 //! use egressproof_load_tf::{load_dirs, TfOptions};

@@ -1,0 +1,134 @@
+//! SageMaker: notebook instances, domains, user profiles, spaces, models, endpoint
+//! configurations, processing jobs, monitoring job definitions and schedules, pipelines.
+
+use super::*;
+
+fn vpc_config(cx: &Cx<'_>, v: Option<&Value>) -> Option<VpcConfig> {
+    let v = v?;
+    if let Value::Unknown(u) = v {
+        return Some(VpcConfig {
+            subnets: Attr::Unknown(u.clone()),
+            security_groups: Attr::Unknown(u.clone()),
+        });
+    }
+    Some(VpcConfig {
+        subnets: get(v, "Subnets")
+            .map(|s| idents(cx, s))
+            .unwrap_or_else(|| cx.unknown("VpcConfig.Subnets is missing")),
+        security_groups: get(v, "SecurityGroupIds")
+            .map(|s| idents(cx, s))
+            .unwrap_or_else(|| cx.unknown("VpcConfig.SecurityGroupIds is missing")),
+    })
+}
+
+fn network_config_job(cx: &Cx<'_>, props: &Value, job_kind: JobKind) -> Job {
+    let nc = get(props, "NetworkConfig");
+    let nc_unknown = nc.and_then(|n| match n {
+        Value::Unknown(u) => Some(u.clone()),
+        _ => None,
+    });
+    if let Some(u) = nc_unknown {
+        return Job {
+            job_kind,
+            network_isolation: Some(Attr::Unknown(u.clone())),
+            vpc_config: Some(VpcConfig {
+                subnets: Attr::Unknown(u.clone()),
+                security_groups: Attr::Unknown(u),
+            }),
+            inter_container_encryption: None,
+            step: None,
+        };
+    }
+    Job {
+        job_kind,
+        network_isolation: nc.and_then(|n| opt_bool(cx, n, "EnableNetworkIsolation")),
+        vpc_config: vpc_config(cx, nc.and_then(|n| get(n, "VpcConfig"))),
+        inter_container_encryption: nc
+            .and_then(|n| opt_bool(cx, n, "EnableInterContainerTrafficEncryption")),
+        step: None,
+    }
+}
+
+/// Lowers the SageMaker family.
+pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option<Kind> {
+    Some(match cx.type_name {
+        "AWS::SageMaker::NotebookInstance" => Kind::NotebookInstance(NotebookInstance {
+            subnet: opt_ident(cx, p, "SubnetId"),
+            security_groups: opt_idents(cx, p, "SecurityGroupIds"),
+            direct_internet_access: opt_string(cx, p, "DirectInternetAccess"),
+            root_access: opt_string(cx, p, "RootAccess"),
+            kms_key: opt_string(cx, p, "KmsKeyId"),
+            role: get(p, "RoleArn").cloned(),
+        }),
+        "AWS::SageMaker::Domain" => Kind::Domain(Domain {
+            app_network_access_type: opt_string(cx, p, "AppNetworkAccessType"),
+            vpc: opt_ident(cx, p, "VpcId"),
+            subnets: opt_idents(cx, p, "SubnetIds"),
+            default_user_security_groups: path(p, &["DefaultUserSettings", "SecurityGroups"])
+                .map(|v| idents(cx, v)),
+            default_space_security_groups: path(p, &["DefaultSpaceSettings", "SecurityGroups"])
+                .map(|v| idents(cx, v)),
+            kms_key: opt_string(cx, p, "KmsKeyId"),
+            auth_mode: opt_string(cx, p, "AuthMode"),
+        }),
+        "AWS::SageMaker::UserProfile" => Kind::UserProfile(UserProfile {
+            domain: req_ident(cx, p, "DomainId"),
+            security_groups: path(p, &["UserSettings", "SecurityGroups"]).map(|v| idents(cx, v)),
+        }),
+        "AWS::SageMaker::Space" => Kind::Space(Space {
+            domain: req_ident(cx, p, "DomainId"),
+            remote_access: path(p, &["SpaceSettings", "RemoteAccess"]).map(|v| string(cx, v)),
+        }),
+        "AWS::SageMaker::Model" => Kind::Model(SageMakerModel {
+            network_isolation: opt_bool(cx, p, "EnableNetworkIsolation"),
+            vpc_config: vpc_config(cx, get(p, "VpcConfig")),
+        }),
+        "AWS::SageMaker::EndpointConfig" => {
+            let mut ec = EndpointConfig {
+                kms_key: opt_string(cx, p, "KmsKeyId"),
+                ..EndpointConfig::default()
+            };
+            for key in ["ProductionVariants", "ShadowProductionVariants"] {
+                match get(p, key) {
+                    Some(Value::Unknown(u)) => ec.models.push(Attr::Unknown(u.clone())),
+                    v => {
+                        for variant in items(v) {
+                            if let Some(m) = get(variant, "ModelName") {
+                                ec.models.push(ident(cx, m));
+                            }
+                            if let Some(s) = opt_bool(cx, variant, "EnableSSMAccess") {
+                                ec.ssm_access.push(s);
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::EndpointConfig(ec)
+        }
+        "AWS::SageMaker::ProcessingJob" => {
+            Kind::Job(network_config_job(cx, p, JobKind::Processing))
+        }
+        "AWS::SageMaker::DataQualityJobDefinition" => {
+            Kind::Job(network_config_job(cx, p, JobKind::DataQualityMonitoring))
+        }
+        "AWS::SageMaker::ModelQualityJobDefinition" => {
+            Kind::Job(network_config_job(cx, p, JobKind::ModelQualityMonitoring))
+        }
+        "AWS::SageMaker::ModelBiasJobDefinition" => {
+            Kind::Job(network_config_job(cx, p, JobKind::ModelBiasMonitoring))
+        }
+        "AWS::SageMaker::ModelExplainabilityJobDefinition" => Kind::Job(network_config_job(
+            cx,
+            p,
+            JobKind::ModelExplainabilityMonitoring,
+        )),
+        "AWS::SageMaker::MonitoringSchedule" => {
+            match path(p, &["MonitoringScheduleConfig", "MonitoringJobDefinition"]) {
+                Some(def) => Kind::Job(network_config_job(cx, def, JobKind::MonitoringSchedule)),
+                None => Kind::Other(Other { custom: false }),
+            }
+        }
+        "AWS::SageMaker::Pipeline" => pipeline::lower_pipeline(cx, p, extra),
+        _ => return None,
+    })
+}

@@ -1,0 +1,348 @@
+//! Provider semantics: an AWS provider resource's arguments (as an attribute map, from HCL or
+//! from a plan) onto the model. Shared by the HCL and the plan loaders.
+//!
+//! One module per resource family; [`lower`] asks each in turn. The places where Terraform's
+//! provider differs from CloudFormation are stated next to the code that applies them
+//! (`network.rs`: security groups and the `aws_default_*` resources).
+
+mod endpoints;
+mod iam;
+mod instances;
+mod network;
+mod sagemaker;
+
+use crate::val::Val;
+use egressproof_model::*;
+use indexmap::IndexMap;
+
+pub(crate) type Args = IndexMap<String, Val>;
+
+/// Links that need the whole model: applied by [`post_process`].
+pub(crate) enum Link {
+    EndpointRouteTable(Attr<Ident>, Attr<Ident>),
+    EndpointSubnet(Attr<Ident>, Attr<Ident>),
+    EndpointSecurityGroup(Attr<Ident>, Attr<Ident>),
+    EndpointPolicy(Attr<Ident>, Value),
+    /// Policy ARN (as a value) attached to a principal.
+    PolicyAttachment {
+        policy: Val,
+        principal: Attr<Ident>,
+        role: bool,
+    },
+    OrgPolicyAttachment {
+        policy: Attr<Ident>,
+        target: Attr<Ident>,
+    },
+}
+
+pub(crate) struct Ctx<'a> {
+    pub id: Ident,
+    pub name: String,
+    pub type_name: String,
+    pub span: Span,
+    pub args: &'a Args,
+}
+
+fn get<'a>(m: &'a Args, k: &str) -> Option<&'a Val> {
+    m.get(k).filter(|v| !matches!(v, Val::Null))
+}
+
+impl Ctx<'_> {
+    fn unk<T>(&self, why: impl Into<String>) -> Attr<T> {
+        Attr::unknown(why, Some(self.span.clone()))
+    }
+
+    fn res(&self, kind: Kind) -> Resource {
+        Resource::new(
+            self.id.clone(),
+            self.name.clone(),
+            self.type_name.clone(),
+            self.span.clone(),
+            kind,
+        )
+    }
+
+    fn sub(&self, suffix: &str, kind: Kind) -> Resource {
+        Resource::new(
+            Ident(format!("{}{suffix}", self.id)),
+            format!("{}{suffix}", self.name),
+            self.type_name.clone(),
+            self.span.clone(),
+            kind,
+        )
+    }
+
+    fn ident(&self, v: &Val) -> Attr<Ident> {
+        ident_of(v, &self.span)
+    }
+
+    fn req_ident(&self, m: &Args, k: &str) -> Attr<Ident> {
+        match get(m, k) {
+            Some(v) => self.ident(v),
+            None => self.unk(format!("{k} is not set")),
+        }
+    }
+
+    fn opt_ident(&self, m: &Args, k: &str) -> Option<Attr<Ident>> {
+        get(m, k).map(|v| self.ident(v))
+    }
+
+    fn idents(&self, v: &Val) -> Attr<Vec<Ident>> {
+        match v {
+            Val::List(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    match self.ident(i) {
+                        Attr::Known(id) => out.push(id),
+                        Attr::Unknown(u) => return Attr::Unknown(u),
+                    }
+                }
+                Attr::Known(out)
+            }
+            Val::Unknown(u) => Attr::Unknown(u.clone()),
+            Val::Null => Attr::Known(Vec::new()),
+            other => self.ident(other).map(|i| vec![i]),
+        }
+    }
+
+    /// Absent → empty list (Terraform's default for these lists).
+    fn idents_or_empty(&self, m: &Args, k: &str) -> Attr<Vec<Ident>> {
+        get(m, k)
+            .map(|v| self.idents(v))
+            .unwrap_or(Attr::Known(Vec::new()))
+    }
+
+    fn opt_idents(&self, m: &Args, k: &str) -> Option<Attr<Vec<Ident>>> {
+        get(m, k).map(|v| self.idents(v))
+    }
+
+    fn string(&self, v: &Val) -> Attr<String> {
+        match v {
+            Val::Unknown(u) => Attr::Unknown(u.clone()),
+            other => match other.as_plain_str() {
+                Some(s) => Attr::Known(s),
+                None => match other.first_unknown() {
+                    Some(u) => Attr::Unknown(u.clone()),
+                    None => self.unk(format!(
+                        "expected a literal string, found {}",
+                        other.to_value().render()
+                    )),
+                },
+            },
+        }
+    }
+
+    fn opt_string(&self, m: &Args, k: &str) -> Option<Attr<String>> {
+        get(m, k).map(|v| self.string(v))
+    }
+
+    fn opt_bool(&self, m: &Args, k: &str) -> Option<Attr<bool>> {
+        get(m, k).map(|v| match v.as_bool() {
+            Some(b) => Attr::Known(b),
+            None => v
+                .first_unknown()
+                .map(|u| Attr::Unknown(u.clone()))
+                .unwrap_or_else(|| self.unk(format!("{k} is not a bool"))),
+        })
+    }
+
+    fn int(&self, v: &Val) -> Attr<i64> {
+        match v.as_num() {
+            Some(n) => Attr::Known(n as i64),
+            None => v
+                .first_unknown()
+                .map(|u| Attr::Unknown(u.clone()))
+                .unwrap_or_else(|| self.unk("not a number")),
+        }
+    }
+
+    fn opt_int(&self, m: &Args, k: &str) -> Option<Attr<i64>> {
+        get(m, k).map(|v| self.int(v))
+    }
+
+    fn net<T: std::str::FromStr>(&self, v: &Val) -> Attr<T> {
+        match self.string(v) {
+            Attr::Known(s) => match s.parse::<T>() {
+                Ok(n) => Attr::Known(n),
+                Err(_) => self.unk(format!("{s} is not a CIDR block")),
+            },
+            Attr::Unknown(u) => Attr::Unknown(u),
+        }
+    }
+
+    fn opt_net<T: std::str::FromStr>(&self, m: &Args, k: &str) -> Option<Attr<T>> {
+        get(m, k).map(|v| self.net(v))
+    }
+
+    /// The first block of a nested block list (`vpc_config { ... }`): `None` when absent,
+    /// `Err` when the block itself is unknown (dynamic block over an unknown collection).
+    fn block<'b>(&self, m: &'b Args, k: &str) -> Option<Result<&'b Args, Unknown>> {
+        match get(m, k)? {
+            Val::List(items) => match items.first()? {
+                Val::Map(b) => Some(Ok(b)),
+                Val::Unknown(u) => Some(Err(u.clone())),
+                _ => None,
+            },
+            Val::Map(b) => Some(Ok(b)),
+            Val::Unknown(u) => Some(Err(u.clone())),
+            _ => None,
+        }
+    }
+
+    fn blocks<'b>(&self, m: &'b Args, k: &str) -> Vec<&'b Val> {
+        match get(m, k) {
+            Some(Val::List(items)) => items.iter().collect(),
+            Some(v @ Val::Unknown(_)) => vec![v],
+            Some(v @ Val::Map(_)) => vec![v],
+            _ => Vec::new(),
+        }
+    }
+
+    fn document(&self, v: &Val) -> Value {
+        match v.to_document() {
+            Value::Unknown(u) if u.span.is_none() => {
+                Value::Unknown(Unknown::new(u.reason, Some(self.span.clone())))
+            }
+            other => other,
+        }
+    }
+}
+
+/// A reference or a literal physical ID as an [`Ident`].
+pub(crate) fn ident_of(v: &Val, span: &Span) -> Attr<Ident> {
+    match v {
+        Val::Str(s) => Attr::Known(Ident(s.clone())),
+        Val::Res(r) => Attr::Known(r.id.clone()),
+        Val::Text(parts) => match parts.as_slice() {
+            [Part::Sym(Symbol::Ref(id))] => Attr::Known(id.clone()),
+            [Part::Sym(Symbol::Attr {
+                resource,
+                attribute,
+            })] => match attribute.as_str() {
+                "id" | "name" | "arn" | "bucket" => Attr::Known(resource.clone()),
+                _ => Attr::Known(Ident::attribute_of(resource, attribute)),
+            },
+            _ => Attr::Known(Ident(v.to_value().render())),
+        },
+        Val::Unknown(u) => Attr::Unknown(u.clone()),
+        Val::List(items) if items.len() == 1 => ident_of(&items[0], span),
+        other => Attr::unknown(
+            format!("expected an identifier, found a {}", other.type_name()),
+            Some(span.clone()),
+        ),
+    }
+}
+
+/// The resource families, asked in turn; each returns whether it handled the type.
+const FAMILIES: &[Family] = &[
+    network::lower,
+    endpoints::lower,
+    instances::lower,
+    sagemaker::lower,
+    iam::lower,
+];
+
+/// Lowers the types of one family: pushes the resources and links, or returns `false` when the
+/// type is not one of its own.
+type Family = fn(&Ctx, &mut Vec<Resource>, &mut Vec<Link>) -> bool;
+
+/// Lowers one resource instance. Returns the model resources and links for post-processing.
+pub(crate) fn lower(c: &Ctx) -> (Vec<Resource>, Vec<Link>) {
+    let mut out = Vec::new();
+    let mut links = Vec::new();
+    if !FAMILIES.iter().any(|f| f(c, &mut out, &mut links)) {
+        out.push(c.res(Kind::Other(Other::default())));
+    }
+    (out, links)
+}
+
+fn push_ident(list: &mut Attr<Vec<Ident>>, id: &Attr<Ident>) {
+    match (list, id) {
+        (Attr::Known(l), Attr::Known(i)) => {
+            if !l.contains(i) {
+                l.push(i.clone())
+            }
+        }
+        (l, Attr::Unknown(u)) => *l = Attr::Unknown(u.clone()),
+        (Attr::Unknown(_), _) => {}
+    }
+}
+
+/// Applies the links that need the whole model (endpoint associations, policy attachments).
+pub(crate) fn post_process(model: &mut Model, links: Vec<Link>) {
+    let index: std::collections::HashMap<Ident, usize> = model
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let find = |id: &Attr<Ident>| id.known().and_then(|i| index.get(i).copied());
+    for link in links {
+        match link {
+            Link::EndpointRouteTable(ep, x)
+            | Link::EndpointSubnet(ep, x)
+            | Link::EndpointSecurityGroup(ep, x)
+                if find(&ep).is_none() =>
+            {
+                let _ = (ep, x);
+            }
+            Link::EndpointRouteTable(ep, x) => {
+                if let Some(Kind::VpcEndpoint(e)) = find(&ep).map(|i| &mut model.resources[i].kind)
+                {
+                    push_ident(&mut e.route_tables, &x);
+                }
+            }
+            Link::EndpointSubnet(ep, x) => {
+                if let Some(Kind::VpcEndpoint(e)) = find(&ep).map(|i| &mut model.resources[i].kind)
+                {
+                    push_ident(&mut e.subnets, &x);
+                }
+            }
+            Link::EndpointSecurityGroup(ep, x) => {
+                if let Some(Kind::VpcEndpoint(e)) = find(&ep).map(|i| &mut model.resources[i].kind)
+                {
+                    push_ident(&mut e.security_groups, &x);
+                }
+            }
+            Link::EndpointPolicy(ep, policy) => {
+                if let Some(Kind::VpcEndpoint(e)) = find(&ep).map(|i| &mut model.resources[i].kind)
+                {
+                    e.policy = Some(policy);
+                }
+            }
+            Link::PolicyAttachment {
+                policy,
+                principal,
+                role,
+            } => {
+                let span = Span::default();
+                let target = match ident_of(&policy, &span) {
+                    Attr::Known(p) => index.get(&p).copied(),
+                    Attr::Unknown(_) => None,
+                };
+                match target.map(|i| &mut model.resources[i].kind) {
+                    Some(Kind::IamPolicy(p)) => push_ident(&mut p.attached_to, &principal),
+                    _ => {
+                        // An AWS managed policy (or one outside the scan): recorded on the role.
+                        if role {
+                            if let Some(Kind::Role(r)) =
+                                find(&principal).map(|i| &mut model.resources[i].kind)
+                            {
+                                if let Attr::Known(l) = &mut r.managed_policy_arns {
+                                    l.push(policy.to_value());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Link::OrgPolicyAttachment { policy, target } => {
+                if let Some(Kind::IamPolicy(p)) =
+                    find(&policy).map(|i| &mut model.resources[i].kind)
+                {
+                    push_ident(&mut p.attached_to, &target);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! SageMaker: notebook instances, domains, user profiles, spaces, models, endpoint
+//! configurations, monitoring job definitions and pipelines.
+
+use super::{get, Args, Ctx, Link};
+use crate::val::Val;
+use egressproof_model::*;
+
+impl Ctx<'_> {
+    fn vpc_config(&self, m: &Args, k: &str, subnets: &str, sgs: &str) -> Option<VpcConfig> {
+        match self.block(m, k)? {
+            Ok(b) => Some(VpcConfig {
+                subnets: self.idents_or_empty(b, subnets),
+                security_groups: self.idents_or_empty(b, sgs),
+            }),
+            Err(u) => Some(VpcConfig {
+                subnets: Attr::Unknown(u.clone()),
+                security_groups: Attr::Unknown(u),
+            }),
+        }
+    }
+}
+
+/// Lowers the SageMaker family.
+pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
+    let a = c.args;
+    let t = c.type_name.as_str();
+    match t {
+        "aws_sagemaker_notebook_instance" => out.push(
+            c.res(Kind::NotebookInstance(NotebookInstance {
+                subnet: c.opt_ident(a, "subnet_id"),
+                security_groups: c.opt_idents(a, "security_groups"),
+                direct_internet_access: c.opt_string(a, "direct_internet_access"),
+                root_access: c.opt_string(a, "root_access"),
+                kms_key: c
+                    .opt_string(a, "kms_key_id")
+                    .or_else(|| get(a, "kms_key_id").map(|v| c.ident(v).map(|i| i.0))),
+                role: get(a, "role_arn").map(Val::to_value),
+            })),
+        ),
+        "aws_sagemaker_domain" => {
+            let sgs = |k: &str| match c.block(a, k) {
+                Some(Ok(b)) => c.opt_idents(b, "security_groups"),
+                Some(Err(u)) => Some(Attr::Unknown(u)),
+                None => None,
+            };
+            out.push(c.res(Kind::Domain(Domain {
+                app_network_access_type: c.opt_string(a, "app_network_access_type"),
+                vpc: c.opt_ident(a, "vpc_id"),
+                subnets: c.opt_idents(a, "subnet_ids"),
+                default_user_security_groups: sgs("default_user_settings"),
+                default_space_security_groups: sgs("default_space_settings"),
+                kms_key: get(a, "kms_key_id").map(|v| c.ident(v).map(|i| i.0)),
+                auth_mode: c.opt_string(a, "auth_mode"),
+            })));
+        }
+        "aws_sagemaker_user_profile" => out.push(c.res(Kind::UserProfile(UserProfile {
+            domain: c.req_ident(a, "domain_id"),
+            security_groups: match c.block(a, "user_settings") {
+                Some(Ok(b)) => c.opt_idents(b, "security_groups"),
+                Some(Err(u)) => Some(Attr::Unknown(u)),
+                None => None,
+            },
+        }))),
+        "aws_sagemaker_space" => out.push(c.res(Kind::Space(Space {
+            domain: c.req_ident(a, "domain_id"),
+            remote_access: match c.block(a, "space_settings") {
+                Some(Ok(b)) => c.opt_string(b, "remote_access"),
+                Some(Err(u)) => Some(Attr::Unknown(u)),
+                None => None,
+            },
+        }))),
+        "aws_sagemaker_model" => out.push(c.res(Kind::Model(SageMakerModel {
+            network_isolation: c.opt_bool(a, "enable_network_isolation"),
+            vpc_config: c.vpc_config(a, "vpc_config", "subnets", "security_group_ids"),
+        }))),
+        "aws_sagemaker_endpoint_configuration" => {
+            let mut models = Vec::new();
+            let mut ssm = Vec::new();
+            for k in ["production_variants", "shadow_production_variants"] {
+                for v in c.blocks(a, k) {
+                    match v {
+                        Val::Map(m) => {
+                            models.push(c.req_ident(m, "model_name"));
+                            if let Some(b) = c.opt_bool(m, "enable_ssm_access") {
+                                ssm.push(b);
+                            }
+                        }
+                        other => {
+                            let u = other
+                                .first_unknown()
+                                .cloned()
+                                .unwrap_or_else(|| Unknown::new("variant", Some(c.span.clone())));
+                            models.push(Attr::Unknown(u.clone()));
+                            ssm.push(Attr::Unknown(u));
+                        }
+                    }
+                }
+            }
+            out.push(c.res(Kind::EndpointConfig(EndpointConfig {
+                models,
+                ssm_access: ssm,
+                kms_key: get(a, "kms_key_arn").map(|v| c.ident(v).map(|i| i.0)),
+            })));
+        }
+        t if t.starts_with("aws_sagemaker_") && t.ends_with("_job_definition") => {
+            let job_kind = match t {
+                "aws_sagemaker_data_quality_job_definition" => JobKind::DataQualityMonitoring,
+                "aws_sagemaker_model_quality_job_definition" => JobKind::ModelQualityMonitoring,
+                "aws_sagemaker_model_bias_job_definition" => JobKind::ModelBiasMonitoring,
+                "aws_sagemaker_model_explainability_job_definition" => {
+                    JobKind::ModelExplainabilityMonitoring
+                }
+                _ => JobKind::Other,
+            };
+            let (iso, vpc, ict) = match c.block(a, "network_config") {
+                Some(Ok(n)) => (
+                    c.opt_bool(n, "enable_network_isolation"),
+                    c.vpc_config(n, "vpc_config", "subnets", "security_group_ids"),
+                    c.opt_bool(n, "enable_inter_container_traffic_encryption"),
+                ),
+                Some(Err(u)) => (
+                    Some(Attr::Unknown(u.clone())),
+                    Some(VpcConfig {
+                        subnets: Attr::Unknown(u.clone()),
+                        security_groups: Attr::Unknown(u.clone()),
+                    }),
+                    Some(Attr::Unknown(u)),
+                ),
+                None => (None, None, None),
+            };
+            out.push(c.res(Kind::Job(Job {
+                job_kind,
+                network_isolation: iso,
+                vpc_config: vpc,
+                inter_container_encryption: ict,
+                step: None,
+            })));
+        }
+        "aws_sagemaker_pipeline" => {
+            let (definition, jobs) = match get(a, "pipeline_definition") {
+                Some(v) => match v.to_document() {
+                    Value::Unknown(u) => (Attr::Unknown(u), Vec::new()),
+                    doc => (Attr::Known(()), pipeline_jobs(&doc, &c.span)),
+                },
+                None => (c.unk("the pipeline definition is read from S3"), Vec::new()),
+            };
+            out.push(c.res(Kind::Pipeline(Pipeline { definition })));
+            for (name, job) in jobs {
+                out.push(c.sub(
+                    &format!(".step[{}]", serde_json::Value::String(name)),
+                    Kind::Job(job),
+                ));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Jobs declared as steps of a pipeline definition (`Steps[].Arguments`).
+fn pipeline_jobs(doc: &Value, span: &Span) -> Vec<(String, Job)> {
+    let mut out = Vec::new();
+    let Some(Value::List(steps)) = doc.get("Steps") else {
+        return out;
+    };
+    let b = |v: Option<&Value>| -> Option<Attr<bool>> {
+        v.map(|v| match v {
+            Value::Bool(b) => Attr::Known(*b),
+            Value::Str(s) if s == "true" || s == "false" => Attr::Known(s == "true"),
+            other => Attr::unknown(
+                format!("not a bool: {}", other.render()),
+                Some(span.clone()),
+            ),
+        })
+    };
+    let ids = |v: Option<&Value>| -> Attr<Vec<Ident>> {
+        match v {
+            Some(Value::List(items)) => items
+                .iter()
+                .try_fold(Vec::new(), |mut acc, i| match i {
+                    Value::Str(s) => {
+                        acc.push(Ident(s.clone()));
+                        Ok(acc)
+                    }
+                    other => Err(Unknown::new(
+                        format!("not an identifier: {}", other.render()),
+                        Some(span.clone()),
+                    )),
+                })
+                .map_or_else(Attr::Unknown, Attr::Known),
+            Some(other) => Attr::unknown(
+                format!("not a list: {}", other.render()),
+                Some(span.clone()),
+            ),
+            None => Attr::Known(Vec::new()),
+        }
+    };
+    let vpc = |v: Option<&Value>| {
+        v.map(|v| VpcConfig {
+            subnets: ids(v.get("Subnets")),
+            security_groups: ids(v.get("SecurityGroupIds")),
+        })
+    };
+    for step in steps {
+        let name = step.get("Name").map(Value::render).unwrap_or_default();
+        let Some(args) = step.get("Arguments") else {
+            continue;
+        };
+        let ty = step.get("Type").and_then(Value::as_str).unwrap_or("");
+        let job = match ty {
+            "Training" => Job {
+                job_kind: JobKind::Training,
+                network_isolation: b(args.get("EnableNetworkIsolation")),
+                vpc_config: vpc(args.get("VpcConfig")),
+                inter_container_encryption: b(args.get("EnableInterContainerTrafficEncryption")),
+                step: Some(name.clone()),
+            },
+            "Processing" => {
+                let n = args.get("NetworkConfig");
+                Job {
+                    job_kind: JobKind::Processing,
+                    network_isolation: b(n.and_then(|n| n.get("EnableNetworkIsolation"))),
+                    vpc_config: vpc(n.and_then(|n| n.get("VpcConfig"))),
+                    inter_container_encryption: b(
+                        n.and_then(|n| n.get("EnableInterContainerTrafficEncryption"))
+                    ),
+                    step: Some(name.clone()),
+                }
+            }
+            "Tuning" => {
+                let d = args.get("TrainingJobDefinition");
+                Job {
+                    job_kind: JobKind::HyperParameterTuning,
+                    network_isolation: b(d.and_then(|d| d.get("EnableNetworkIsolation"))),
+                    vpc_config: vpc(d.and_then(|d| d.get("VpcConfig"))),
+                    inter_container_encryption: b(
+                        d.and_then(|d| d.get("EnableInterContainerTrafficEncryption"))
+                    ),
+                    step: Some(name.clone()),
+                }
+            }
+            _ => continue,
+        };
+        out.push((name, job));
+    }
+    out
+}
