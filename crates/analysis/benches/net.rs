@@ -130,7 +130,7 @@ pub fn estate_of(vpcs: u32) -> Model {
             Kind::SecurityGroup(SecurityGroup {
                 vpc: Some(Attr::Known(vpc.clone())),
                 egress: vec![SgRule {
-                    protocol: Attr::Known("-1".into()),
+                    protocol: Attr::Known(Protocol::All),
                     from_port: None,
                     to_port: None,
                     peer: Attr::Known(Peer::Cidr("0.0.0.0/0".parse().unwrap())),

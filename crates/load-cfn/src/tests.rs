@@ -586,7 +586,7 @@ Resources:
         open.egress[0].peer,
         Attr::Known(Peer::Cidr("0.0.0.0/0".parse().unwrap()))
     );
-    assert_eq!(open.egress[0].protocol, Attr::Known("-1".into()));
+    assert_eq!(open.egress[0].protocol, Attr::Known(Protocol::All));
     let Kind::SecurityGroup(tight) = &res(&l, "Tight").kind else {
         panic!()
     };
@@ -607,7 +607,7 @@ Resources:
     };
     assert!(e.egress);
     assert_eq!(e.allow, Attr::Known(false));
-    assert_eq!(e.protocol, Attr::Known("6".into()));
+    assert_eq!(e.protocol, Attr::Known(Protocol::Tcp));
     assert_eq!(e.to_port, Some(Attr::Known(443)));
     let Kind::VpcEndpoint(ep) = &res(&l, "Ep").kind else {
         panic!()

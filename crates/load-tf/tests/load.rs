@@ -403,7 +403,7 @@ fn dynamic_blocks_over_known_collections() {
         g.egress[1].peer,
         Attr::Known(Peer::Cidr("192.168.0.0/16".parse().unwrap()))
     );
-    assert_eq!(g.egress[1].protocol, Attr::Known("tcp".into()));
+    assert_eq!(g.egress[1].protocol, Attr::Known(Protocol::Tcp));
 }
 
 #[test]
@@ -528,7 +528,7 @@ fn internet_gateway_gets_an_attachment_and_nacl_subnets_associations() {
     };
     assert_eq!(
         (e.egress, &e.allow, &e.protocol),
-        (true, &Attr::Known(false), &Attr::Known("-1".to_string()))
+        (true, &Attr::Known(false), &Attr::Known(Protocol::All))
     );
     assert!(matches!(
         &by_name(&m, "aws_network_acl.n.subnet_ids[0]").kind,

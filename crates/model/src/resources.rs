@@ -337,10 +337,119 @@ pub enum Peer {
     PrefixList(Ident),
 }
 
-/// One security group rule. Protocol `-1` means all; ports are inclusive and `None` for all.
+/// An IP protocol as security groups and network ACLs name it.
+///
+/// AWS accepts `-1` (and the providers `all`) for every protocol, the names `tcp`, `udp`, `icmp`
+/// and `icmpv6` in any case, and protocol numbers 0-255; a number with a name is that name
+/// (`6` is `tcp`). The snapshot form is the canonical string: `-1`, the lower-case name, or the
+/// number. Snapshots written before this type (any of the forms above as a string) still read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// `-1`: every protocol, and ports do not apply.
+    All,
+    Tcp,
+    Udp,
+    Icmp,
+    Icmpv6,
+    /// Any other IANA protocol number (never 1, 6, 17 or 58: those have names).
+    Number(u8),
+}
+
+impl Protocol {
+    /// Whether the rule's port range (or ICMP type and code) narrows it. AWS ignores the ports of
+    /// a rule for every other protocol: "-1 or a protocol number other than tcp, udp, icmp or
+    /// icmpv6 allows traffic on all ports, regardless of any port range you specify".
+    pub fn has_ports(self) -> bool {
+        matches!(
+            self,
+            Protocol::Tcp | Protocol::Udp | Protocol::Icmp | Protocol::Icmpv6
+        )
+    }
+
+    /// The canonical text (the snapshot form).
+    pub fn as_text(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Protocol::All => "-1".into(),
+            Protocol::Tcp => "tcp".into(),
+            Protocol::Udp => "udp".into(),
+            Protocol::Icmp => "icmp".into(),
+            Protocol::Icmpv6 => "icmpv6".into(),
+            Protocol::Number(n) => n.to_string().into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Protocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_text())
+    }
+}
+
+/// The text is not a protocol AWS accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotAProtocol(pub String);
+
+impl std::fmt::Display for NotAProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} is not an IP protocol (-1, all, tcp, udp, icmp, icmpv6 or 0-255)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotAProtocol {}
+
+impl std::str::FromStr for Protocol {
+    type Err = NotAProtocol;
+
+    /// The one reading of a protocol, shared by snapshots and loaders (through
+    /// `egressproof_aws::protocol`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let t = text.trim().to_ascii_lowercase();
+        Ok(match t.as_str() {
+            "-1" | "all" => Protocol::All,
+            "tcp" | "6" => Protocol::Tcp,
+            "udp" | "17" => Protocol::Udp,
+            "icmp" | "1" => Protocol::Icmp,
+            "icmpv6" | "58" => Protocol::Icmpv6,
+            n => match n.parse::<u8>() {
+                Ok(n) => Protocol::Number(n),
+                Err(_) => return Err(NotAProtocol(text.to_string())),
+            },
+        })
+    }
+}
+
+impl Serialize for Protocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_text())
+    }
+}
+
+impl<'de> Deserialize<'de> for Protocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// A string in any accepted form, or a bare number.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(i64),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Text(t) => t,
+            Raw::Number(n) => n.to_string(),
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One security group rule. Ports are inclusive and `None` for all (always `None` when the
+/// protocol has no ports, see [`Protocol::has_ports`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SgRule {
-    pub protocol: Attr<String>,
+    pub protocol: Attr<Protocol>,
     pub from_port: Option<Attr<i64>>,
     pub to_port: Option<Attr<i64>>,
     pub peer: Attr<Peer>,
@@ -378,7 +487,7 @@ pub struct NetworkAclEntry {
     pub rule_number: Attr<i64>,
     pub egress: bool,
     pub allow: Attr<bool>,
-    pub protocol: Attr<String>,
+    pub protocol: Attr<Protocol>,
     pub cidr: Attr<IpNet>,
     pub from_port: Option<Attr<i64>>,
     pub to_port: Option<Attr<i64>>,
@@ -592,4 +701,58 @@ pub struct Other {
     /// A custom resource or other construct whose outputs cannot be known from the source.
     #[serde(default)]
     pub custom: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_reads_every_form_and_writes_one() {
+        for (text, p) in [
+            ("-1", Protocol::All),
+            ("all", Protocol::All),
+            ("ALL", Protocol::All),
+            ("tcp", Protocol::Tcp),
+            ("6", Protocol::Tcp),
+            ("UDP", Protocol::Udp),
+            ("17", Protocol::Udp),
+            ("icmp", Protocol::Icmp),
+            ("1", Protocol::Icmp),
+            ("IcmpV6", Protocol::Icmpv6),
+            ("58", Protocol::Icmpv6),
+            ("47", Protocol::Number(47)),
+        ] {
+            assert_eq!(text.parse::<Protocol>(), Ok(p), "{text}");
+        }
+        assert!("gre".parse::<Protocol>().is_err());
+        assert!("256".parse::<Protocol>().is_err());
+        assert!("-2".parse::<Protocol>().is_err());
+        assert_eq!(Protocol::Tcp.to_string(), "tcp");
+        assert_eq!(Protocol::All.to_string(), "-1");
+        assert_eq!(Protocol::Number(47).to_string(), "47");
+    }
+
+    #[test]
+    fn protocol_snapshot_form_round_trips_and_old_forms_read() {
+        let rule: Attr<Protocol> = serde_json::from_str(r#"{"known":"6"}"#).unwrap();
+        assert_eq!(rule, Attr::Known(Protocol::Tcp));
+        assert_eq!(
+            serde_json::to_string(&rule).unwrap(),
+            r#"{"known":"tcp"}"#
+        );
+        let all: Protocol = serde_json::from_str(r#""all""#).unwrap();
+        assert_eq!(serde_json::to_string(&all).unwrap(), r#""-1""#);
+        let bare: Protocol = serde_json::from_str("-1").unwrap();
+        assert_eq!(bare, Protocol::All);
+        assert!(serde_json::from_str::<Protocol>(r#""tcpx""#).is_err());
+    }
+
+    #[test]
+    fn only_tcp_udp_and_icmp_have_ports() {
+        assert!(Protocol::Tcp.has_ports());
+        assert!(Protocol::Icmpv6.has_ports());
+        assert!(!Protocol::All.has_ports());
+        assert!(!Protocol::Number(47).has_ports());
+    }
 }

@@ -5,7 +5,7 @@
 use crate::net::space::Space;
 use crate::{unresolved, Context, UnknownFinding};
 use egressproof_model::{
-    Attr, Ident, Kind, NetworkAclEntry, NetworkFirewall, Peer, Resource, Route, SgRule,
+    Attr, Ident, Kind, NetworkAclEntry, NetworkFirewall, Peer, Protocol, Resource, Route, SgRule,
 };
 use ipnet::IpNet;
 use std::collections::HashMap;
@@ -424,7 +424,7 @@ impl<'c, 'm> Network<'c, 'm> {
             match &e.allow {
                 Attr::Known(true) => sure = sure.union(&cidr.difference(&denied)),
                 Attr::Known(false) => {
-                    let all_protocols = matches!(&e.protocol, Attr::Known(p) if p == "-1" || p.eq_ignore_ascii_case("all"));
+                    let all_protocols = matches!(e.protocol, Attr::Known(Protocol::All));
                     if all_protocols {
                         denied = denied.union(&cidr.difference(&sure));
                     }

@@ -129,7 +129,7 @@ impl B {
         let egress = egress
             .iter()
             .map(|c| SgRule {
-                protocol: Attr::Known("-1".into()),
+                protocol: Attr::Known(Protocol::All),
                 from_port: None,
                 to_port: None,
                 peer: Attr::Known(Peer::Cidr(c.parse().unwrap())),
@@ -171,7 +171,7 @@ impl B {
                     rule_number: Attr::Known(*n),
                     egress: true,
                     allow: Attr::Known(*allow),
-                    protocol: Attr::Known("-1".into()),
+                    protocol: Attr::Known(Protocol::All),
                     cidr: Attr::Known(cidr.parse().unwrap()),
                     from_port: None,
                     to_port: None,

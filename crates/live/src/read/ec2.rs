@@ -574,7 +574,16 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             let egress = e.egress() == Some(true);
             let number = e.rule_number();
             let net = e.cidr_block().or(e.ipv6_cidr_block());
-            let all = e.protocol() == Some("-1");
+            // One reading of protocols for every input (the aws layer); AWS ignores the ports of
+            // a protocol that has none.
+            let protocol = egressproof_aws::protocol::read(
+                match e.protocol() {
+                    Some(p) => Attr::Known(p.to_string()),
+                    None => Attr::unknown("an ACL entry without a protocol", Some(Span::arn(&arn))),
+                },
+                &Span::arn(&arn),
+            );
+            let all = matches!(protocol, Attr::Known(p) if !p.has_ports());
             let entry = NetworkAclEntry {
                 network_acl: Attr::Known(Ident::new(id)),
                 rule_number: match number {
@@ -591,10 +600,7 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
                         Attr::unknown(format!("ACL rule action {other:?}"), Some(Span::arn(&arn)))
                     }
                 },
-                protocol: match e.protocol() {
-                    Some(p) => Attr::Known(p.to_string()),
-                    None => Attr::unknown("an ACL entry without a protocol", Some(Span::arn(&arn))),
-                },
+                protocol,
                 cidr: cidr::<IpNet>(net, &arn).unwrap_or_else(|| {
                     Attr::unknown("an ACL entry without a CIDR", Some(Span::arn(&arn)))
                 }),
@@ -894,11 +900,14 @@ fn route_target(r: &t::Route, vpc: Option<&str>, arn: &str) -> Attr<RouteTarget>
 
 /// One model rule per peer of an API permission (the API groups peers; the model does not).
 fn sg_rules(p: &t::IpPermission, arn: &str) -> Vec<SgRule> {
-    let protocol = match p.ip_protocol() {
-        Some(pr) => Attr::Known(pr.to_string()),
-        None => Attr::unknown("a rule without a protocol", Some(Span::arn(arn))),
-    };
-    let all = p.ip_protocol() == Some("-1");
+    let protocol = egressproof_aws::protocol::read(
+        match p.ip_protocol() {
+            Some(pr) => Attr::Known(pr.to_string()),
+            None => Attr::unknown("a rule without a protocol", Some(Span::arn(arn))),
+        },
+        &Span::arn(arn),
+    );
+    let all = matches!(protocol, Attr::Known(p) if !p.has_ports());
     let port = |x: Option<i32>| {
         if all {
             None

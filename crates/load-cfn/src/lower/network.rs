@@ -8,8 +8,13 @@ fn sg_rule(cx: &Cx<'_>, r: &Value, egress: bool) -> SgRule {
         return unknown_rule(u.clone());
     }
     let protocol = get(r, "IpProtocol")
-        .map(|v| string(cx, v))
+        .map(|v| egressproof_aws::protocol::read(string(cx, v), cx.span))
         .unwrap_or_else(|| cx.unknown("IpProtocol is missing"));
+    let (from_port, to_port) = egressproof_aws::protocol::ports(
+        &protocol,
+        opt_int(cx, r, "FromPort"),
+        opt_int(cx, r, "ToPort"),
+    );
     let peer_keys: &[(&str, u8)] = if egress {
         &[
             ("CidrIp", 0),
@@ -37,8 +42,8 @@ fn sg_rule(cx: &Cx<'_>, r: &Value, egress: bool) -> SgRule {
         .unwrap_or_else(|| cx.unknown("security group rule has no peer"));
     SgRule {
         protocol,
-        from_port: opt_int(cx, r, "FromPort"),
-        to_port: opt_int(cx, r, "ToPort"),
+        from_port,
+        to_port,
         peer,
     }
 }
@@ -54,7 +59,7 @@ fn unknown_rule(u: Unknown) -> SgRule {
 
 fn allow_all(net: &str) -> SgRule {
     SgRule {
-        protocol: Attr::Known("-1".into()),
+        protocol: Attr::Known(Protocol::All),
         from_port: None,
         to_port: None,
         peer: match net.parse::<IpNet>() {
@@ -260,29 +265,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
             vpc: req_ident(cx, p, "VpcId"),
             default: false,
         }),
-        "AWS::EC2::NetworkAclEntry" => Kind::NetworkAclEntry(NetworkAclEntry {
-            network_acl: req_ident(cx, p, "NetworkAclId"),
-            rule_number: get(p, "RuleNumber")
-                .map(|v| int(cx, v))
-                .unwrap_or_else(|| cx.unknown("RuleNumber is missing")),
-            egress: match opt_bool(cx, p, "Egress") {
-                None | Some(Attr::Known(false)) => false,
-                Some(Attr::Known(true)) => true,
-                // Unknown direction: count it where it can open a path (an allow on egress).
-                Some(Attr::Unknown(_)) => true,
-            },
-            allow: get(p, "RuleAction")
-                .map(|v| string(cx, v).map(|s| s.eq_ignore_ascii_case("allow")))
-                .unwrap_or_else(|| cx.unknown("RuleAction is missing")),
-            protocol: get(p, "Protocol")
-                .map(|v| string(cx, v))
-                .unwrap_or_else(|| cx.unknown("Protocol is missing")),
-            cidr: opt_net(cx, p, "CidrBlock")
-                .or_else(|| opt_net(cx, p, "Ipv6CidrBlock"))
-                .unwrap_or_else(|| cx.unknown("entry has no CIDR")),
-            from_port: path(p, &["PortRange", "From"]).map(|v| int(cx, v)),
-            to_port: path(p, &["PortRange", "To"]).map(|v| int(cx, v)),
-        }),
+        "AWS::EC2::NetworkAclEntry" => network_acl_entry(cx, p),
         "AWS::EC2::SubnetNetworkAclAssociation" => {
             Kind::SubnetNetworkAclAssociation(SubnetNetworkAclAssociation {
                 subnet: req_ident(cx, p, "SubnetId"),
@@ -290,5 +273,38 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
             })
         }
         _ => return None,
+    })
+}
+
+/// `AWS::EC2::NetworkAclEntry`; the protocol and its ports read by the aws layer.
+fn network_acl_entry(cx: &Cx<'_>, p: &Value) -> Kind {
+    let protocol = get(p, "Protocol")
+        .map(|v| egressproof_aws::protocol::read(string(cx, v), cx.span))
+        .unwrap_or_else(|| cx.unknown("Protocol is missing"));
+    let (from_port, to_port) = egressproof_aws::protocol::ports(
+        &protocol,
+        path(p, &["PortRange", "From"]).map(|v| int(cx, v)),
+        path(p, &["PortRange", "To"]).map(|v| int(cx, v)),
+    );
+    Kind::NetworkAclEntry(NetworkAclEntry {
+        network_acl: req_ident(cx, p, "NetworkAclId"),
+        rule_number: get(p, "RuleNumber")
+            .map(|v| int(cx, v))
+            .unwrap_or_else(|| cx.unknown("RuleNumber is missing")),
+        egress: match opt_bool(cx, p, "Egress") {
+            None | Some(Attr::Known(false)) => false,
+            Some(Attr::Known(true)) => true,
+            // Unknown direction: count it where it can open a path (an allow on egress).
+            Some(Attr::Unknown(_)) => true,
+        },
+        allow: get(p, "RuleAction")
+            .map(|v| string(cx, v).map(|s| s.eq_ignore_ascii_case("allow")))
+            .unwrap_or_else(|| cx.unknown("RuleAction is missing")),
+        protocol,
+        cidr: opt_net(cx, p, "CidrBlock")
+            .or_else(|| opt_net(cx, p, "Ipv6CidrBlock"))
+            .unwrap_or_else(|| cx.unknown("entry has no CIDR")),
+        from_port,
+        to_port,
     })
 }

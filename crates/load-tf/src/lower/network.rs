@@ -6,38 +6,11 @@ use crate::val::Val;
 use egressproof_model::*;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-fn sg_protocol(p: &str) -> String {
-    match p.to_ascii_lowercase().as_str() {
-        "-1" | "all" => "-1".into(),
-        "6" => "tcp".into(),
-        "17" => "udp".into(),
-        "1" => "icmp".into(),
-        "58" => "icmpv6".into(),
-        other => other.to_string(),
-    }
-}
-
-fn acl_protocol(p: &str) -> String {
-    match p.to_ascii_lowercase().as_str() {
-        "all" | "-1" => "-1".into(),
-        "tcp" => "6".into(),
-        "udp" => "17".into(),
-        "icmp" => "1".into(),
-        "icmpv6" => "58".into(),
-        other => other.to_string(),
-    }
-}
-
 impl Ctx<'_> {
-    fn protocol(&self, m: &Args, k: &str, acl: bool) -> Attr<String> {
+    /// The protocol as AWS reads it (one parser for both providers, in the aws layer).
+    fn protocol(&self, m: &Args, k: &str) -> Attr<Protocol> {
         match get(m, k) {
-            Some(v) => self.string(v).map(|p| {
-                if acl {
-                    acl_protocol(&p)
-                } else {
-                    sg_protocol(&p)
-                }
-            }),
+            Some(v) => egressproof_aws::protocol::read(self.string(v), &self.span),
             None => self.unk(format!("{k} is not set")),
         }
     }
@@ -45,14 +18,11 @@ impl Ctx<'_> {
     fn ports(
         &self,
         m: &Args,
-        proto: &Attr<String>,
+        proto: &Attr<Protocol>,
         from: &str,
         to: &str,
     ) -> (Option<Attr<i64>>, Option<Attr<i64>>) {
-        if matches!(proto, Attr::Known(p) if p == "-1") {
-            return (None, None);
-        }
-        (self.opt_int(m, from), self.opt_int(m, to))
+        egressproof_aws::protocol::ports(proto, self.opt_int(m, from), self.opt_int(m, to))
     }
 
     /// Inline or standalone (`aws_security_group_rule`) rule arguments → one rule per peer.
@@ -69,7 +39,7 @@ impl Ctx<'_> {
                 peer: Attr::Unknown(u),
             }];
         };
-        let protocol = self.protocol(m, "protocol", false);
+        let protocol = self.protocol(m, "protocol");
         let (from_port, to_port) = self.ports(m, &protocol, "from_port", "to_port");
         let mut peers: Vec<Attr<Peer>> = Vec::new();
         for k in ["cidr_blocks", "ipv6_cidr_blocks"] {
@@ -129,7 +99,7 @@ impl Ctx<'_> {
     }
 
     fn vpc_sg_rule(&self, m: &Args) -> SgRule {
-        let protocol = self.protocol(m, "ip_protocol", false);
+        let protocol = self.protocol(m, "ip_protocol");
         let (from_port, to_port) = self.ports(m, &protocol, "from_port", "to_port");
         let peer = if let Some(v) = get(m, "cidr_ipv4").or_else(|| get(m, "cidr_ipv6")) {
             self.net::<IpNet>(v).map(Peer::Cidr)
@@ -172,7 +142,7 @@ impl Ctx<'_> {
                 to_port: None,
             };
         };
-        let protocol = self.protocol(m, "protocol", true);
+        let protocol = self.protocol(m, "protocol");
         let (from_port, to_port) = self.ports(m, &protocol, "from_port", "to_port");
         NetworkAclEntry {
             network_acl: acl.clone(),

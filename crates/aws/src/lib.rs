@@ -1,0 +1,26 @@
+//! AWS behaviour that does not depend on the input format, written once.
+//!
+//! CloudFormation, Terraform (HCL and plan JSON) and live snapshots describe the same AWS
+//! resources in different syntax. What AWS *does* with them is the same whatever the syntax: a
+//! SageMaker pipeline runs the jobs of its steps, a Step Functions task starts the job its
+//! request body describes, `6` and `tcp` are one protocol, a Network Firewall allow-list allows
+//! the domains it names. Each loader maps its own syntax onto the functions here, so that the
+//! formats cannot drift apart and give the same environment two verdicts.
+//!
+//! ```
+//! use egressproof_aws::protocol;
+//! use egressproof_model::{Attr, Protocol, Span};
+//!
+//! // Terraform writes `protocol = "all"`, CloudFormation `IpProtocol: -1`, the API `"-1"`.
+//! let at = Span::new("main.tf", 3, 1);
+//! assert_eq!(protocol::read(Attr::Known("all".into()), &at), Attr::Known(Protocol::All));
+//! // ... and AWS ignores the ports of an all-protocol rule, whatever was written.
+//! assert_eq!(protocol::ports(&Attr::Known(Protocol::All), Some(443), Some(443)), (None, None));
+//! ```
+//!
+//! **Architecture invariant:** this crate depends on `egressproof-model` only, does no IO and
+//! knows no input format. Its functions take model values ([`egressproof_model::Value`]) and
+//! return model values; anything they cannot decide is an [`egressproof_model::Attr::Unknown`]
+//! that names why, never a default.
+
+pub mod protocol;
