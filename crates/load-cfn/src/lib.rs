@@ -81,26 +81,9 @@ pub(crate) struct Template {
     pub display: String,
     pub path: PathBuf,
     pub canonical: PathBuf,
-    pub source: String,
-    /// Byte offset of each line's start, for reading comments next to a resource.
-    pub line_starts: Vec<usize>,
+    /// The file's comments by line, for the `# egressproof:ignore` next to a resource.
+    pub comments: suppress::Comments,
     pub root: tree::Node,
-}
-
-impl Template {
-    /// The text of a 1-based line.
-    pub fn line(&self, line: u32) -> Option<&str> {
-        let i = usize::try_from(line).ok()?.checked_sub(1)?;
-        let start = *self.line_starts.get(i)?;
-        let end = self
-            .line_starts
-            .get(i + 1)
-            .copied()
-            .unwrap_or(self.source.len());
-        self.source
-            .get(start..end)
-            .map(|l| l.trim_end_matches(['\n', '\r']))
-    }
 }
 
 pub(crate) enum Parsed {
@@ -190,7 +173,8 @@ pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
     if source.trim().is_empty() {
         return Parsed::Skipped;
     }
-    let root = match tree::parse(&source) {
+    let mut marks = Vec::new();
+    let root = match tree::parse_marking(&source, &mut marks) {
         Ok(Some(root)) => root,
         Ok(None) => return Parsed::Skipped,
         Err(e) => {
@@ -205,15 +189,21 @@ pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
     if !is_template(&root) {
         return Parsed::Skipped;
     }
-    let mut line_starts = vec![0];
-    line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+    // JSON has no comments: a `.json` template's suppressions come from `Metadata` only.
+    let comments = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        suppress::Comments::default()
+    } else {
+        suppress::Comments::scan(&source, &marks)
+    };
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     Parsed::Template(Arc::new(Template {
         display: display.to_string(),
         path: path.to_path_buf(),
         canonical,
-        source,
-        line_starts,
+        comments,
         root,
     }))
 }

@@ -50,8 +50,7 @@ fn eval_with(template: &str, expr: &str, params: &[(&str, &str)]) -> Option<Valu
         display: "t.yaml".into(),
         path: "t.yaml".into(),
         canonical: "t.yaml".into(),
-        source: template.into(),
-        line_starts: vec![0],
+        comments: Default::default(),
         root,
     });
     let files = HashMap::new();

@@ -150,7 +150,40 @@ fn size_height(node: &Node) -> (usize, usize) {
 }
 
 /// Parses the first document of `src`. `Ok(None)` for an empty stream.
+#[cfg(test)]
 pub(crate) fn parse(src: &str) -> Result<Option<Node>, TreeError> {
+    parse_marking(src, &mut Vec::new())
+}
+
+/// Where a quoted or block scalar holding a `#` was written, in characters from the start of
+/// the source: the places where `#` is text, not a comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TextMark {
+    /// A `'...'` scalar starting at its opening quote.
+    SingleQuoted(usize),
+    /// A `"..."` scalar starting at its opening quote.
+    DoubleQuoted(usize),
+    /// A `|` or `>` scalar's content.
+    Block(std::ops::Range<usize>),
+}
+
+impl TextMark {
+    pub(crate) fn start(&self) -> usize {
+        match self {
+            TextMark::SingleQuoted(s) | TextMark::DoubleQuoted(s) => *s,
+            TextMark::Block(r) => r.start,
+        }
+    }
+}
+
+/// [`parse`], also pushing onto `marks` every quoted or block scalar that holds a `#`, in
+/// document order. Quoted scalars are marked by their start only: the parser's end position of
+/// a quoted scalar runs on over the blanks and the comment that follow it, so the scan of
+/// comments finds the closing quote itself.
+pub(crate) fn parse_marking(
+    src: &str,
+    marks: &mut Vec<TextMark>,
+) -> Result<Option<Node>, TreeError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Anchored> = HashMap::new();
     let mut expanded: usize = 0;
@@ -239,6 +272,17 @@ pub(crate) fn parse(src: &str) -> Result<Option<Node>, TreeError> {
                 _ => return Err(err("unbalanced mapping end", line, col)),
             },
             Event::Scalar(text, style, anchor, tag) => {
+                if text.contains('#') {
+                    let start = span.start.index();
+                    match style {
+                        ScalarStyle::Plain => {}
+                        ScalarStyle::SingleQuoted => marks.push(TextMark::SingleQuoted(start)),
+                        ScalarStyle::DoubleQuoted => marks.push(TextMark::DoubleQuoted(start)),
+                        ScalarStyle::Literal | ScalarStyle::Folded => {
+                            marks.push(TextMark::Block(start..span.end.index()));
+                        }
+                    }
+                }
                 let plain = style == ScalarStyle::Plain && !is_str_tag(tag.as_deref());
                 let node = Node {
                     kind: NodeKind::Scalar {

@@ -4,20 +4,33 @@
 use egressproof_model::{Diagnostic, Span, Suppression, UnknownCode};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::visit::{self, Visit};
 use indexmap::IndexMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are reported (EP901) instead of parsed: a bound on time and memory.
 pub(crate) const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
-/// One parsed source file, kept for byte offset → line/column conversion.
+/// One parsed source file, kept for byte offset → line/column conversion and for the
+/// suppression comments next to its blocks.
 pub(crate) struct SourceFile {
     pub display: String,
     line_starts: Vec<usize>,
     pub text: String,
+    /// Line comments (`#`, `//`) by 1-based line, found once per file.
+    comments: HashMap<u32, Comment>,
+}
+
+/// One line comment: its text from the marker to the end of the line.
+struct Comment {
+    text: String,
+    /// Nothing but blanks before the marker on its line.
+    own_line: bool,
 }
 
 impl SourceFile {
+    /// A file without comments (the caller adds them with the parsed body).
     pub(crate) fn new(display: String, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -25,7 +38,15 @@ impl SourceFile {
             display,
             line_starts,
             text,
+            comments: HashMap::new(),
         }
+    }
+
+    /// A parsed file with its line comments.
+    pub(crate) fn parsed(display: String, text: String, body: &Body) -> Self {
+        let mut f = SourceFile::new(display, text);
+        f.comments = line_comments(&f.text, body);
+        f
     }
 
     pub(crate) fn span_at(&self, offset: usize) -> Span {
@@ -42,49 +63,129 @@ impl SourceFile {
         Span::new(self.display.clone(), line as u32 + 1, column as u32 + 1)
     }
 
-    /// `# egressproof:ignore EP201 reason` on the block's line or in the comment lines right
-    /// above it.
+    /// `# egressproof:ignore EP201 reason` (or `//`) on the block's line or in the comment lines
+    /// right above it. Only comments count: the same text inside a string is a string.
     pub(crate) fn suppressions(&self, line: u32) -> Vec<Suppression> {
-        let lines: Vec<&str> = self.text.lines().collect();
         let mut out = Vec::new();
-        let idx = line.saturating_sub(1) as usize;
-        if let Some(l) = lines.get(idx) {
-            if let Some(pos) = l.find('#').or_else(|| l.find("//")) {
-                self.parse_suppression(&l[pos..], line, &mut out);
-            }
+        if let Some(c) = self.comments.get(&line) {
+            self.parse_suppression(&c.text, line, &mut out);
         }
-        let mut i = idx;
-        while i > 0 {
-            i -= 1;
-            let l = lines.get(i).map(|s| s.trim()).unwrap_or("");
-            if l.starts_with('#') || l.starts_with("//") {
-                self.parse_suppression(l, i as u32 + 1, &mut out);
-            } else {
-                break;
+        let mut l = line;
+        while l > 1 {
+            l -= 1;
+            match self.comments.get(&l) {
+                Some(c) if c.own_line => self.parse_suppression(&c.text, l, &mut out),
+                _ => break,
             }
         }
         out
     }
 
     fn parse_suppression(&self, comment: &str, line: u32, out: &mut Vec<Suppression>) {
-        let Some(pos) = comment.find("egressproof:ignore") else {
+        let Some(pos) = comment.find(MARKER) else {
             return;
         };
-        let rest = comment[pos + "egressproof:ignore".len()..].trim();
-        let mut words = rest.splitn(2, char::is_whitespace);
-        let Some(rule) = words.next().filter(|r| !r.is_empty()) else {
-            return;
+        let rest = comment[pos + MARKER.len()..].trim();
+        let (rules, reason) = match rest.split_once(char::is_whitespace) {
+            Some((r, reason)) => (r, Some(reason.trim())),
+            None => (rest, None),
         };
-        let reason = words
-            .next()
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty());
-        out.push(Suppression {
-            rule: rule.to_string(),
-            reason,
-            span: Span::new(self.display.clone(), line, 1),
-        });
+        for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            out.push(Suppression {
+                rule: rule.to_string(),
+                reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
+                span: Span::new(self.display.clone(), line, 1),
+            });
+        }
     }
+}
+
+const MARKER: &str = "egressproof:ignore";
+
+/// Collects the byte ranges of every string, string template and heredoc of a body: the places
+/// where `#` and `//` are text. Taken from the parser itself, so that the scan of comments can
+/// never disagree with it about where a string (or a heredoc) ends.
+#[derive(Default)]
+struct Strings(Vec<std::ops::Range<usize>>);
+
+impl Visit for Strings {
+    fn visit_expr(&mut self, e: &Expression) {
+        match e {
+            Expression::String(_)
+            | Expression::StringTemplate(_)
+            | Expression::HeredocTemplate(_) => self.0.extend(hcl_edit::Span::span(e)),
+            _ => visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_string(&mut self, s: &hcl_edit::Decorated<String>) {
+        self.0.extend(hcl_edit::Span::span(s));
+    }
+}
+
+/// The line comments of an HCL file: `#` or `//` outside strings and `/* */` comments.
+fn line_comments(text: &str, body: &Body) -> HashMap<u32, Comment> {
+    let mut strings = Strings::default();
+    strings.visit_body(body);
+    let mut ranges = strings.0;
+    ranges.sort_by_key(|r| r.start);
+    let bytes = text.as_bytes();
+    let mut out = HashMap::new();
+    let mut ranges = ranges.into_iter().peekable();
+    let (mut i, mut line, mut own_line) = (0usize, 1u32, true);
+    while i < bytes.len() {
+        while ranges.peek().is_some_and(|r| r.end <= i) {
+            ranges.next();
+        }
+        if let Some(r) = ranges.peek().filter(|r| r.start <= i) {
+            // Inside a string: count its lines, read nothing.
+            let end = r.end.min(bytes.len());
+            line = line.saturating_add(newlines(&bytes[i..end]));
+            own_line = false;
+            i = end;
+            continue;
+        }
+        let rest = &bytes[i..];
+        match bytes[i] {
+            b'\n' => {
+                line = line.saturating_add(1);
+                own_line = true;
+                i += 1;
+            }
+            b'#' | b'/' if rest.starts_with(b"#") || rest.starts_with(b"//") => {
+                let len = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
+                let comment = String::from_utf8_lossy(&rest[..len]);
+                out.insert(
+                    line,
+                    Comment {
+                        text: comment.trim_end_matches('\r').to_string(),
+                        own_line,
+                    },
+                );
+                i += len;
+            }
+            b'/' if rest.starts_with(b"/*") => {
+                let len = rest
+                    .windows(2)
+                    .skip(2)
+                    .position(|w| w == b"*/")
+                    .map_or(rest.len(), |p| p + 4);
+                line = line.saturating_add(newlines(&rest[..len]));
+                own_line = false;
+                i += len;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            _ => {
+                own_line = false;
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn newlines(bytes: &[u8]) -> u32 {
+    u32::try_from(bytes.iter().filter(|b| **b == b'\n').count()).unwrap_or(u32::MAX)
 }
 
 pub(crate) struct VarDef {
@@ -235,7 +336,7 @@ pub(crate) fn add_file(def: &mut ModuleDef, shown: String, text: String) {
         }
     };
     let file = def.files.len();
-    def.files.push(SourceFile::new(shown, text));
+    def.files.push(SourceFile::parsed(shown, text, &body));
     collect(def, file, body);
 }
 
@@ -314,11 +415,9 @@ mod tests {
 
     #[test]
     fn suppressions_above_and_on_the_line() {
-        let f = SourceFile::new(
-            "m.tf".into(),
-            "# egressproof:ignore EP201 shared egress by design\n// egressproof:ignore EP203\nresource \"aws_route\" \"r\" { # egressproof:ignore EP204 filtered\n}\n"
-                .into(),
-        );
+        let text = "# egressproof:ignore EP201 shared egress by design\n// egressproof:ignore EP203\nresource \"aws_route\" \"r\" { # egressproof:ignore EP204 filtered\n}\n";
+        let body = hcl_edit::parser::parse_body(text).expect("parses");
+        let f = SourceFile::parsed("m.tf".into(), text.into(), &body);
         let s = f.suppressions(3);
         let rules: Vec<_> = s
             .iter()

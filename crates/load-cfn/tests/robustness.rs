@@ -1,0 +1,154 @@
+//! Adversarial inputs: what a template says inside its strings never steers the scan, and every
+//! evaluation is bounded (an unknown naming the limit, never a panic, a hang or all the memory).
+
+use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
+use egressproof_model::Resource;
+
+fn load_files(files: &[(&str, &str)]) -> Loaded {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            Input {
+                path,
+                display: (*name).to_string(),
+            }
+        })
+        .collect();
+    load(&inputs, &LoadOptions::default())
+}
+
+fn res<'a>(l: &'a Loaded, name: &str) -> &'a Resource {
+    l.model
+        .resources
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no resource {name}"))
+}
+
+fn rules(r: &Resource) -> Vec<&str> {
+    let mut v: Vec<&str> = r.suppressions.iter().map(|s| s.rule.as_str()).collect();
+    v.sort_unstable();
+    v
+}
+
+const TEXT: &str = "# egressproof:ignore EP101 ok";
+
+// ---------------------------------------------------------------------------------------------
+// Suppressions are read only where they are comments.
+
+#[test]
+fn suppression_text_in_a_tag_of_minified_json_suppresses_nothing() {
+    let tpl = format!(
+        r#"{{"Resources":{{"Nb":{{"Type":"AWS::SageMaker::NotebookInstance","Properties":{{"InstanceType":"ml.t3.medium","RoleArn":"arn:aws:iam::111122223333:role/r","DirectInternetAccess":"Enabled"}}}},"Vpc":{{"Type":"AWS::EC2::VPC","Properties":{{"CidrBlock":"10.0.0.0/16","Tags":[{{"Key":"note","Value":"{TEXT}"}}]}}}}}}}}"#
+    );
+    let l = load_files(&[("t.json", &tpl)]);
+    assert_eq!(l.templates, 1);
+    assert!(
+        rules(res(&l, "Nb")).is_empty(),
+        "{:?}",
+        res(&l, "Nb").suppressions
+    );
+    assert!(rules(res(&l, "Vpc")).is_empty());
+}
+
+#[test]
+fn suppression_text_in_a_tag_of_pretty_json_suppresses_nothing() {
+    let tpl = format!(
+        r#"{{
+  "Resources": {{
+    "Nb": {{ "Type": "AWS::SageMaker::NotebookInstance", "Properties": {{ "DirectInternetAccess": "Enabled", "Tags": [{{ "Key": "note", "Value": "{TEXT}" }}] }} }},
+    "Vpc": {{
+      "Type": "AWS::EC2::VPC",
+      "Properties": {{
+        "Tags": [
+          {{ "Key": "note", "Value":
+            "{TEXT}" }}
+        ]
+      }}
+    }}
+  }}
+}}
+"#
+    );
+    let l = load_files(&[("t.json", &tpl)]);
+    assert!(
+        rules(res(&l, "Nb")).is_empty(),
+        "{:?}",
+        res(&l, "Nb").suppressions
+    );
+    assert!(rules(res(&l, "Vpc")).is_empty());
+}
+
+#[test]
+fn json_has_no_comments_only_metadata() {
+    // YAML would read `# ...` as a comment; a `.json` file has none, so only `Metadata` counts.
+    let tpl = format!(
+        "{{\n  \"Resources\": {{\n    {TEXT}\n    \"Nb\": {{\n      \"Type\": \"AWS::SageMaker::NotebookInstance\",\n      \"Metadata\": {{ \"egressproof\": {{ \"ignore\": [{{ \"rule\": \"EP401\", \"reason\": \"approved\" }}] }} }}\n    }}\n  }}\n}}\n"
+    );
+    let l = load_files(&[("t.json", &tpl)]);
+    assert_eq!(rules(res(&l, "Nb")), vec!["EP401"]);
+    // Minified, Metadata is still read.
+    let min = r#"{"Resources":{"Nb":{"Type":"AWS::SageMaker::NotebookInstance","Metadata":{"egressproof":{"ignore":["EP402"]}}},"Vpc":{"Type":"AWS::EC2::VPC"}}}"#;
+    let l = load_files(&[("m.json", min)]);
+    assert_eq!(rules(res(&l, "Nb")), vec!["EP402"]);
+    assert!(rules(res(&l, "Vpc")).is_empty());
+}
+
+#[test]
+fn suppression_text_in_a_quoted_yaml_scalar_suppresses_nothing() {
+    let tpl = format!(
+        "Resources:\n  Nb: {{Type: AWS::SageMaker::NotebookInstance, Properties: {{Tags: [{{Key: a, Value: \"{TEXT}\"}}]}}}}\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      Tags:\n        - Key: a\n          Value: 'x\n\n            {TEXT}'\n  Nb2:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      Tags:\n        - Key: a\n          Value: \"x\n            {TEXT}\"\n  Nb3:\n    Type: AWS::SageMaker::NotebookInstance\n"
+    );
+    let l = load_files(&[("t.yaml", &tpl)]);
+    for name in ["Nb", "Vpc", "Nb2", "Nb3"] {
+        assert!(
+            rules(res(&l, name)).is_empty(),
+            "{name}: {:?}",
+            res(&l, name).suppressions
+        );
+    }
+}
+
+#[test]
+fn suppression_text_in_a_yaml_block_scalar_suppresses_nothing() {
+    for indicator in ["|", ">", "|-", ">+", "|2"] {
+        let tpl = format!(
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Metadata:\n      Note: {indicator}\n          {TEXT}\n          {TEXT}\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n"
+        );
+        let l = load_files(&[("t.yaml", &tpl)]);
+        assert!(
+            rules(res(&l, "Nb")).is_empty(),
+            "{indicator}: {:?}",
+            res(&l, "Nb").suppressions
+        );
+        assert!(rules(res(&l, "Vpc")).is_empty());
+    }
+}
+
+#[test]
+fn real_yaml_comments_still_suppress() {
+    let tpl = "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Metadata:\n      Note: | # a comment after a block scalar's header\n        # not a comment\n  # egressproof:ignore EP101 sandbox\n  # egressproof:ignore EP401\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n  Other: {Type: AWS::EC2::VPC, Properties: {CidrBlock: \"10.0.0.0/16#x\"}} # egressproof:ignore EP201,EP202 reviewed\n  Third: # egressproof:ignore EP203 reason\n    Type: AWS::EC2::VPC\n";
+    let l = load_files(&[("t.yaml", tpl)]);
+    assert_eq!(rules(res(&l, "Nb")), vec!["EP101", "EP401"]);
+    let nb = res(&l, "Nb");
+    let ep101 = nb
+        .suppressions
+        .iter()
+        .find(|s| s.rule == "EP101")
+        .expect("EP101");
+    assert_eq!(ep101.reason.as_deref(), Some("sandbox"));
+    assert_eq!(ep101.span.line, 7);
+    assert_eq!(rules(res(&l, "Other")), vec!["EP201", "EP202"]);
+    assert_eq!(rules(res(&l, "Third")), vec!["EP203"]);
+    assert!(rules(res(&l, "Vpc")).is_empty());
+}
+
+#[test]
+fn a_comment_above_stops_at_a_blank_line() {
+    let tpl = "Resources:\n  # egressproof:ignore EP101 far away\n\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n";
+    let l = load_files(&[("t.yaml", tpl)]);
+    assert!(rules(res(&l, "Nb")).is_empty());
+}
