@@ -23,4 +23,5 @@
 //! return model values; anything they cannot decide is an [`egressproof_model::Attr::Unknown`]
 //! that names why, never a default.
 
+pub mod json_text;
 pub mod protocol;

@@ -4,83 +4,9 @@
 use crate::lower::{boolean, get, idents, path, Cx};
 use egressproof_model::*;
 
-const MARK_OPEN: char = '\u{E000}';
-const MARK_CLOSE: char = '\u{E001}';
-
-/// A piece of a string under construction: text, a symbol, or something unresolved.
-#[derive(Clone, Debug)]
-pub(crate) enum Piece {
-    Part(Part),
-    Unknown(Unknown),
-}
-
-/// Parses a JSON string that may hold symbols (`!Sub '{"Role": "${Role.Arn}"}'`). Symbols are
-/// replaced by private-use markers, parsed as part of their JSON strings, then put back. `None`
-/// when the text is not JSON (for instance a symbol outside a JSON string).
-pub(crate) fn parse_json_text(v: &Value) -> Option<Value> {
-    let parts = v.parts()?;
-    let pieces: Vec<Piece> = parts.into_iter().map(Piece::Part).collect();
-    parse_json_pieces(&pieces)
-}
-
-/// Like [`parse_json_text`], with unresolved pieces: a JSON string holding one becomes that
-/// unknown, so one unresolved variable does not hide the rest of a document.
-pub(crate) fn parse_json_pieces(pieces: &[Piece]) -> Option<Value> {
-    let mut text = String::new();
-    let mut holes: Vec<Piece> = Vec::new();
-    for p in pieces {
-        match p {
-            Piece::Part(Part::Lit(s)) => {
-                if s.contains([MARK_OPEN, MARK_CLOSE]) {
-                    return None;
-                }
-                text.push_str(s);
-            }
-            hole => {
-                text.push(MARK_OPEN);
-                text.push_str(&holes.len().to_string());
-                text.push(MARK_CLOSE);
-                holes.push(hole.clone());
-            }
-        }
-    }
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
-        return None;
-    }
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Some(restore(Value::from(json), &holes))
-}
-
-fn restore(v: Value, holes: &[Piece]) -> Value {
-    match v {
-        Value::Str(s) if s.contains(MARK_OPEN) => {
-            let mut parts = Vec::new();
-            let mut rest = s.as_str();
-            while let Some(start) = rest.find(MARK_OPEN) {
-                parts.push(Part::Lit(rest[..start].to_string()));
-                let after = &rest[start + MARK_OPEN.len_utf8()..];
-                let Some(end) = after.find(MARK_CLOSE) else {
-                    break;
-                };
-                match after[..end]
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| holes.get(i))
-                {
-                    Some(Piece::Part(p)) => parts.push(p.clone()),
-                    Some(Piece::Unknown(u)) => return Value::Unknown(u.clone()),
-                    None => parts.push(Part::Lit(after[..end].to_string())),
-                }
-                rest = &after[end + MARK_CLOSE.len_utf8()..];
-            }
-            parts.push(Part::Lit(rest.to_string()));
-            Value::text(parts)
-        }
-        Value::List(items) => Value::List(items.into_iter().map(|i| restore(i, holes)).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, restore(v, holes))).collect()),
-        other => other,
-    }
+/// A JSON string that may hold symbols, read by the aws layer; `None` when it is not JSON.
+fn parse_json_text(v: &Value) -> Option<Value> {
+    egressproof_aws::json_text::parse_value(v).ok()
 }
 
 /// `AWS::SageMaker::Pipeline`: the pipeline, plus one job per training/processing/tuning/
@@ -286,36 +212,5 @@ fn walk_states(cx: &Cx<'_>, def: &Value, extra: &mut Vec<Resource>, depth: usize
                 walk_states(cx, inner, extra, depth + 1);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_with_symbols_round_trips() {
-        let v = Value::text(vec![
-            Part::Lit("{\"Role\": \"arn:".into()),
-            Part::Sym(Symbol::Pseudo(Pseudo::AccountId)),
-            Part::Lit(":role\", \"N\": 1}".into()),
-        ]);
-        let parsed = parse_json_text(&v).unwrap();
-        assert_eq!(
-            parsed.get("Role").unwrap().render(),
-            "arn:${AWS::AccountId}:role"
-        );
-        assert_eq!(parsed.get("N"), Some(&Value::Number("1".into())));
-    }
-
-    #[test]
-    fn symbol_outside_a_string_is_not_json() {
-        let v = Value::text(vec![
-            Part::Lit("{\"N\": ".into()),
-            Part::Sym(Symbol::Pseudo(Pseudo::AccountId)),
-            Part::Lit("}".into()),
-        ]);
-        assert_eq!(parse_json_text(&v), None);
-        assert_eq!(parse_json_text(&Value::from("not json")), None);
     }
 }

@@ -5,7 +5,7 @@
 //! [`Value::Unknown`] with the reason and the place it was written. `None` from [`Stack::resolve`]
 //! means `AWS::NoValue`: the property or list item is removed.
 
-use crate::pipeline::{parse_json_pieces, Piece};
+use egressproof_aws::json_text::{self, Piece};
 use crate::tree::{Node, NodeKind};
 use crate::{Template, MAX_NESTING};
 use egressproof_model::{
@@ -578,7 +578,7 @@ impl<'a> Stack<'a> {
             ),
             // A JSON document (policy, pipeline definition) with an unresolved variable: keep
             // the document, with the unknown where the variable was.
-            Some(u) => parse_json_pieces(&pieces).unwrap_or(Value::Unknown(u)),
+            Some(u) => json_text::parse(&pieces).unwrap_or(Value::Unknown(u)),
         }
     }
 

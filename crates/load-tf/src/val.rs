@@ -164,10 +164,7 @@ impl Val {
     pub(crate) fn to_document(&self) -> Value {
         match self {
             Val::Json(v) => v.to_value(),
-            Val::Str(s) => match serde_json::from_str::<serde_json::Value>(s) {
-                Ok(j) => Value::from(j),
-                Err(e) => Value::unknown(format!("policy is not valid JSON: {e}"), None),
-            },
+            Val::Str(s) => json_decode_parts(&[Part::Lit(s.clone())]),
             Val::Text(parts) => json_decode_parts(parts),
             Val::Map(_) => self.to_value(),
             Val::Unknown(u) => Value::Unknown(u.clone()),
@@ -267,55 +264,15 @@ fn write_json(v: &Val, out: &mut Vec<Part>) {
     }
 }
 
-const MARK_OPEN: char = '\u{E000}';
-const MARK_CLOSE: char = '\u{E001}';
-
-/// Decodes JSON text whose strings may contain symbols (a heredoc policy with `${...}`): the
-/// symbols are replaced by private-use markers for parsing and put back afterwards.
+/// Decodes JSON text whose strings may contain symbols (a heredoc policy with `${...}`), by the
+/// aws layer's one reading of JSON text; text that is not a JSON document is an unknown.
 pub(crate) fn json_decode_parts(parts: &[Part]) -> Value {
-    let mut text = String::new();
-    let mut syms: Vec<Symbol> = Vec::new();
-    for p in parts {
-        match p {
-            Part::Lit(s) => text.push_str(s),
-            Part::Sym(s) => {
-                text.push(MARK_OPEN);
-                text.push_str(&syms.len().to_string());
-                text.push(MARK_CLOSE);
-                syms.push(s.clone());
-            }
-        }
-    }
-    match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(j) => restore(Value::from(j), &syms),
-        Err(e) => Value::unknown(format!("document is not valid JSON: {e}"), None),
-    }
-}
-
-fn restore(v: Value, syms: &[Symbol]) -> Value {
-    match v {
-        Value::Str(s) if s.contains(MARK_OPEN) => {
-            let mut parts = Vec::new();
-            let mut rest = s.as_str();
-            while let Some(start) = rest.find(MARK_OPEN) {
-                parts.push(Part::Lit(rest[..start].to_string()));
-                let after = &rest[start + MARK_OPEN.len_utf8()..];
-                let Some(end) = after.find(MARK_CLOSE) else {
-                    break;
-                };
-                match after[..end].parse::<usize>().ok().and_then(|i| syms.get(i)) {
-                    Some(sym) => parts.push(Part::Sym(sym.clone())),
-                    None => return Value::unknown("symbol lost in a JSON document", None),
-                }
-                rest = &after[end + MARK_CLOSE.len_utf8()..];
-            }
-            parts.push(Part::Lit(rest.to_string()));
-            Value::text(parts)
-        }
-        Value::List(items) => Value::List(items.into_iter().map(|i| restore(i, syms)).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, restore(v, syms))).collect()),
-        other => other,
-    }
+    egressproof_aws::json_text::parse_parts(parts).unwrap_or_else(|e| {
+        Value::unknown(
+            format!("document is not JSON that can be read before deployment: {e}"),
+            None,
+        )
+    })
 }
 
 #[cfg(test)]

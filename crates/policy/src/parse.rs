@@ -13,7 +13,6 @@
 
 use crate::cond::{Cond, Condition, Op, Opaque, SetOp};
 use egressproof_model::{Part, Span, Unknown, Value};
-use indexmap::IndexMap;
 
 /// The pseudo condition key a statement's `Resource` element tests.
 pub const RESOURCE_KEY: &str = "#resource";
@@ -147,81 +146,24 @@ pub fn parse(doc: &Value) -> Result<Policy, ParseError> {
     Ok(Policy { statements: out })
 }
 
-/// The document as a map: a map already, or JSON text (with symbols) parsed to one.
+/// The document as a map: a map already, or JSON text (with symbols) parsed to one by the aws
+/// layer's one reading of JSON text, the same the loaders use.
 fn as_document(doc: &Value) -> Result<Value, ParseError> {
     match doc {
         Value::Map(_) => Ok(doc.clone()),
         Value::Unknown(u) => Err(ParseError::Unknown(u.clone())),
-        Value::Str(s) => {
-            let json: serde_json::Value = serde_json::from_str(s)
-                .map_err(|e| ParseError::Malformed(format!("invalid JSON: {e}")))?;
-            as_document(&Value::from(json))
-        }
-        Value::Text(parts) => {
-            let mut text = String::new();
-            let mut syms = Vec::new();
-            for p in parts {
-                match p {
-                    Part::Lit(s) => text.push_str(s),
-                    Part::Sym(sym) => {
-                        text.push_str(&format!("{PH_OPEN}{}{PH_CLOSE}", syms.len()));
-                        syms.push(sym.clone());
-                    }
-                }
-            }
-            let json: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| ParseError::Malformed(format!("invalid JSON: {e}")))?;
-            let v = restore(json, &syms);
-            match v {
-                Value::Map(_) => Ok(v),
-                other => Err(ParseError::Malformed(format!(
-                    "JSON is not an object: {}",
-                    other.render()
-                ))),
-            }
-        }
+        Value::Str(_) | Value::Text(_) => match egressproof_aws::json_text::parse_value(doc) {
+            Ok(v @ Value::Map(_)) => Ok(v),
+            Ok(other) => Err(ParseError::Malformed(format!(
+                "JSON is not an object: {}",
+                other.render()
+            ))),
+            Err(e) => Err(ParseError::Malformed(format!("invalid JSON: {e}"))),
+        },
         other => Err(ParseError::Malformed(format!(
             "a policy must be a map, got {}",
             other.render()
         ))),
-    }
-}
-
-const PH_OPEN: char = '\u{E000}';
-const PH_CLOSE: char = '\u{E001}';
-
-/// JSON back to a model value, turning placeholders into the symbols they stood for.
-fn restore(v: serde_json::Value, syms: &[egressproof_model::Symbol]) -> Value {
-    match v {
-        serde_json::Value::String(s) if s.contains(PH_OPEN) => {
-            let mut parts = Vec::new();
-            let mut rest = s.as_str();
-            while let Some(i) = rest.find(PH_OPEN) {
-                parts.push(Part::Lit(rest[..i].to_string()));
-                let after = &rest[i + PH_OPEN.len_utf8()..];
-                let Some(j) = after.find(PH_CLOSE) else {
-                    parts.push(Part::Lit(rest[i..].to_string()));
-                    rest = "";
-                    break;
-                };
-                match after[..j].parse::<usize>().ok().and_then(|n| syms.get(n)) {
-                    Some(sym) => parts.push(Part::Sym(sym.clone())),
-                    None => parts.push(Part::Lit(after[..j].to_string())),
-                }
-                rest = &after[j + PH_CLOSE.len_utf8()..];
-            }
-            parts.push(Part::Lit(rest.to_string()));
-            Value::text(parts)
-        }
-        serde_json::Value::Array(a) => {
-            Value::List(a.into_iter().map(|x| restore(x, syms)).collect())
-        }
-        serde_json::Value::Object(o) => Value::Map(
-            o.into_iter()
-                .map(|(k, x)| (k, restore(x, syms)))
-                .collect::<IndexMap<_, _>>(),
-        ),
-        other => Value::from(other),
     }
 }
 
@@ -592,6 +534,7 @@ fn condition_block(v: &Value, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
 mod tests {
     use super::*;
     use egressproof_model::{Ident, Pseudo, Symbol};
+    use indexmap::IndexMap;
 
     #[test]
     fn parses_json_text_with_symbols() {

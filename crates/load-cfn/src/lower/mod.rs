@@ -17,6 +17,7 @@ use crate::pipeline;
 use crate::resolve::{diag, is_custom, literal_string, Cond, Stack, StackResult};
 use crate::suppress;
 use crate::tree::Node;
+use egressproof_aws::json_text;
 use egressproof_model::*;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::collections::HashMap;
@@ -329,7 +330,7 @@ fn opt_net(cx: &Cx<'_>, props: &Value, key: &str) -> Option<Attr<IpNet>> {
 /// A policy document: a map as written, or a JSON string parsed (symbols kept).
 pub(crate) fn document(v: &Value) -> Value {
     match v {
-        Value::Str(_) | Value::Text(_) => pipeline::parse_json_text(v).unwrap_or_else(|| v.clone()),
+        Value::Str(_) | Value::Text(_) => json_text::parse_value(v).unwrap_or_else(|_| v.clone()),
         other => other.clone(),
     }
 }
