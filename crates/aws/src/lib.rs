@@ -25,3 +25,4 @@
 
 pub mod json_text;
 pub mod protocol;
+pub mod sagemaker_keys;
