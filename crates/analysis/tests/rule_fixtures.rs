@@ -13,7 +13,7 @@
 //! template, and a disagreement is a loader that drifted from the other. Every CloudFormation
 //! fixture has a twin unless `NO_TWIN` says why it cannot have one.
 
-use egressproof_analysis::{analyze, registry, Analysis, Options};
+use egressproof_analysis::{analyze, registry, Analysis, Family, Options, Rule, Verdict};
 use egressproof_load_cfn::{load, Input, LoadOptions};
 use egressproof_load_tf::{load_dirs, TfOptions};
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,29 +27,6 @@ const NO_TWIN: &[(&str, &str)] = &[
         "EP103/pos_processing_job",
         "the AWS provider has no processing job resource (jobs are started by the API or a pipeline)",
     ),
-    ("EP201/leaks_igw", "no twin yet"),
-    ("EP201/leaks_nat", "no twin yet"),
-    ("EP201/sealed_locked_nacl", "no twin yet"),
-    ("EP201/sealed_no_route", "no twin yet"),
-    ("EP201/sealed_tight_security_group", "no twin yet"),
-    ("EP202/leaks_eigw", "no twin yet"),
-    ("EP202/sealed_ipv4_only_security_group", "no twin yet"),
-    ("EP203/leaks_peering", "no twin yet"),
-    ("EP203/leaks_tgw", "no twin yet"),
-    ("EP203/sealed_private_range_to_tgw", "no twin yet"),
-    ("EP204/leaks_inspection_then_nat", "no twin yet"),
-    ("EP204/sealed_inspection_subnet_without_route", "no twin yet"),
-    ("EP301/leaks_default_policy", "no twin yet"),
-    ("EP301/sealed_not_on_workload_route_table", "no twin yet"),
-    ("EP301/sealed_own_account", "no twin yet"),
-    ("EP302/leaks_logs_default_policy", "no twin yet"),
-    ("EP302/sealed_own_account_policy", "no twin yet"),
-    ("EP303/leaks_no_endpoints", "no twin yet"),
-    ("EP303/sealed_all_endpoints", "no twin yet"),
-    ("EP304/leaks_partner_service", "no twin yet"),
-    ("EP304/sealed_aws_service", "no twin yet"),
-    ("EP305/leaks_no_dns_firewall", "no twin yet"),
-    ("EP305/sealed_dns_firewall", "no twin yet"),
     ("EP401/neg_ip_only_fails_closed", "no twin yet"),
     ("EP401/neg_office_or_endpoint", "no twin yet"),
     ("EP401/pos_any_endpoint_exempt", "no twin yet"),
@@ -88,22 +65,17 @@ const NO_TWIN: &[(&str, &str)] = &[
 const KNOWN_DRIFT: &[(&str, &str)] = &[];
 
 /// Rules that judge other rules' findings (suppression hygiene) run with every rule on.
-const JUDGES_OTHERS: &[&str] = &["EP801", "EP802"];
+const JUDGES_OTHERS: &[Rule] = &[Rule::SuppressionWithoutReason, Rule::UnusedSuppression];
 
-/// A rule code as text, whichever type the analysis gives it.
-fn code_of(c: &impl std::fmt::Display) -> String {
-    c.to_string()
-}
-
-fn only(code: &str) -> Options {
-    if JUDGES_OTHERS.contains(&code) {
+fn only(rule: Rule) -> Options {
+    if JUDGES_OTHERS.contains(&rule) {
         return Options::default();
     }
     Options {
         skip_rules: registry()
             .iter()
-            .filter(|r| code_of(&r.code) != code)
-            .map(|r| code_of(&r.code))
+            .map(|r| r.code)
+            .filter(|c| *c != rule)
             .collect(),
         ..Options::default()
     }
@@ -136,7 +108,7 @@ impl Format {
 
 /// One fixture file, loaded and analysed once for every test of this file.
 struct Scanned {
-    code: String,
+    rule: Rule,
     stem: String,
     format: Format,
     analysis: Analysis,
@@ -144,7 +116,7 @@ struct Scanned {
 
 impl Scanned {
     fn key(&self) -> String {
-        format!("{}/{}", self.code, self.stem)
+        format!("{}/{}", self.rule, self.stem)
     }
 
     /// Whether the fixture's own rule fired (unsuppressed).
@@ -152,46 +124,46 @@ impl Scanned {
         self.analysis
             .findings
             .iter()
-            .any(|f| code_of(&f.rule) == self.code && !f.suppressed)
+            .any(|f| f.rule == self.rule && !f.suppressed)
     }
 
     /// What the differential test compares: the verdict and the rule codes reported.
-    fn outcome(&self) -> (String, BTreeSet<String>) {
-        let codes = self
+    fn outcome(&self) -> (Verdict, BTreeSet<Rule>) {
+        let rules = self
             .analysis
             .findings
             .iter()
-            .map(|f| code_of(&f.rule))
-            .chain(self.analysis.unknowns.iter().map(|u| code_of(&u.rule)))
+            .map(|f| f.rule)
+            .chain(self.analysis.unknowns.iter().map(|u| u.rule))
             .collect();
-        (self.analysis.verdict.as_str().to_string(), codes)
+        (self.analysis.verdict, rules)
     }
 }
 
-fn scan_cfn(path: &Path, code: &str, name: &str) -> Analysis {
+fn scan_cfn(path: &Path, rule: Rule, name: &str) -> Analysis {
     let loaded = load(
         &[Input {
             path: path.to_path_buf(),
-            display: format!("{code}/{name}"),
+            display: format!("{rule}/{name}"),
         }],
         &LoadOptions::default(),
     );
-    analyze(&loaded.model, &only(code))
+    analyze(&loaded.model, &only(rule))
 }
 
 /// A `.tf` fixture is loaded as a module of its own: the file alone in a fresh directory, shown
 /// as `EPxxx/<file>.tf` so that spans read like the CloudFormation twin's.
-fn scan_tf(path: &Path, code: &str, name: &str) -> Analysis {
+fn scan_tf(path: &Path, rule: Rule, name: &str) -> Analysis {
     let dir = std::env::temp_dir().join(format!(
-        "egressproof-rule-fixture-{}-{code}-{name}",
+        "egressproof-rule-fixture-{}-{rule}-{name}",
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temporary module directory");
     std::fs::copy(path, dir.join(name)).expect("copy of the Terraform fixture");
-    let loaded = load_dirs(&[(dir.clone(), code.to_string())], &TfOptions::default());
+    let loaded = load_dirs(&[(dir.clone(), rule.to_string())], &TfOptions::default());
     let _ = std::fs::remove_dir_all(&dir);
-    analyze(&loaded.model, &only(code))
+    analyze(&loaded.model, &only(rule))
 }
 
 fn fixtures_root() -> PathBuf {
@@ -210,14 +182,13 @@ fn scanned() -> &'static [Scanned] {
             .collect();
         dirs.sort();
         for dir in dirs {
-            let code = dir
+            let Some(rule) = dir
                 .file_name()
                 .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_string();
-            if egressproof_analysis::rule(&code).is_none() {
+                .and_then(|n| n.parse::<Rule>().ok())
+            else {
                 continue;
-            }
+            };
             let mut files: Vec<(PathBuf, Format)> = std::fs::read_dir(&dir)
                 .expect("rule fixture directory")
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -236,11 +207,11 @@ fn scanned() -> &'static [Scanned] {
                     .unwrap_or_default()
                     .to_string();
                 let analysis = match format {
-                    Format::CloudFormation => scan_cfn(&file, &code, &name),
-                    Format::Terraform => scan_tf(&file, &code, &name),
+                    Format::CloudFormation => scan_cfn(&file, rule, &name),
+                    Format::Terraform => scan_tf(&file, rule, &name),
                 };
                 out.push(Scanned {
-                    code: code.clone(),
+                    rule,
                     stem,
                     format,
                     analysis,
@@ -251,13 +222,9 @@ fn scanned() -> &'static [Scanned] {
     })
 }
 
-fn describe(analysis: &Analysis, code: &str) -> String {
+fn describe(analysis: &Analysis, rule: Rule) -> String {
     let mut out = String::new();
-    for f in analysis
-        .findings
-        .iter()
-        .filter(|f| code_of(&f.rule) == code)
-    {
+    for f in analysis.findings.iter().filter(|f| f.rule == rule) {
         let _ = writeln!(
             out,
             "{} {} {} ({})",
@@ -308,15 +275,15 @@ fn every_rule_fixture() {
                 "{} ({}): expected {expectation}, got:\n{}",
                 s.key(),
                 s.format.suffix(),
-                describe(&s.analysis, &s.code)
+                describe(&s.analysis, s.rule)
             ));
         }
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_suffix(s.format.suffix());
         settings.bind(|| {
             insta::assert_snapshot!(
-                format!("{}__{}", s.code, s.stem),
-                describe(&s.analysis, &s.code)
+                format!("{}__{}", s.rule, s.stem),
+                describe(&s.analysis, s.rule)
             );
         });
     }
@@ -357,10 +324,12 @@ fn both_formats_agree() {
                 let (tv, tc) = tf.outcome();
                 failures.push(format!(
                     "{key}: the formats disagree\n\
-                     CloudFormation: {cv} {cc:?}\n{}\
-                     Terraform: {tv} {tc:?}\n{}",
-                    describe(&cfn.analysis, &cfn.code),
-                    describe(&tf.analysis, &tf.code)
+                     CloudFormation: {} {cc:?}\n{}\
+                     Terraform: {} {tc:?}\n{}",
+                    cv.as_str(),
+                    describe(&cfn.analysis, cfn.rule),
+                    tv.as_str(),
+                    describe(&tf.analysis, tf.rule)
                 ));
             }
             _ => {}
@@ -422,11 +391,10 @@ fn every_rule_with_a_check_has_positive_and_negative_fixtures() {
     let root = fixtures_root();
     let mut missing = Vec::new();
     for meta in registry() {
-        let code = code_of(&meta.code);
-        if code.starts_with("EP9") {
+        if meta.code.family() == Family::Unknowns {
             continue; // unknowns come from loaders; covered by loader and end-to-end tests
         }
-        let names: Vec<String> = std::fs::read_dir(root.join(&code))
+        let names: Vec<String> = std::fs::read_dir(root.join(meta.code.as_str()))
             .map(|rd| {
                 rd.filter_map(|e| e.ok())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -439,7 +407,7 @@ fn every_rule_with_a_check_has_positive_and_negative_fixtures() {
                 .any(|n| prefixes.iter().any(|p| n.starts_with(p)))
         };
         if !has(&["pos_", "leaks_"]) || !has(&["neg_", "sealed_"]) {
-            missing.push(code);
+            missing.push(meta.code);
         }
     }
     assert!(
