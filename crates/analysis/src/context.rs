@@ -68,7 +68,7 @@ impl<'m> Context<'m> {
 /// Turns an unresolved attribute into an EP902 unknown that names what it would have decided.
 pub fn unresolved(unknown: &Unknown, what: &str) -> UnknownFinding {
     UnknownFinding {
-        rule: "EP902".into(),
+        rule: crate::Rule::UnresolvedValue,
         message: format!("{what}: {}", unknown.reason),
         span: unknown.span.clone(),
     }

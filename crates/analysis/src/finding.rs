@@ -1,3 +1,4 @@
+use crate::rules::Rule;
 use egressproof_model::{Ident, Resource, Span};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +85,7 @@ impl Hop {
 /// An open egress channel (or, for EP6xx, a hardening gap).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: Rule,
     pub severity: Severity,
     pub title: String,
     pub message: String,
@@ -101,7 +102,8 @@ pub struct Finding {
 /// Something that could open a channel but was not resolved (EP9xx).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnknownFinding {
-    pub rule: String,
+    /// One of the EP9xx rules ([`crate::Family::Unknowns`]).
+    pub rule: Rule,
     pub message: String,
     pub span: Option<Span>,
 }
@@ -116,9 +118,23 @@ pub struct Sink {
 }
 
 impl Sink {
-    pub fn unknown(&mut self, code: &str, message: impl Into<String>, span: Option<Span>) {
+    /// Records an unknown; `code` is an EP9xx rule or the policy engine's [`UnknownCode`].
+    ///
+    /// [`UnknownCode`]: egressproof_model::UnknownCode
+    pub fn unknown(
+        &mut self,
+        code: impl Into<Rule>,
+        message: impl Into<String>,
+        span: Option<Span>,
+    ) {
+        let rule = code.into();
+        debug_assert_eq!(
+            rule.family(),
+            crate::Family::Unknowns,
+            "{rule} is not an unknown"
+        );
         self.unknowns.push(UnknownFinding {
-            rule: code.into(),
+            rule,
             message: message.into(),
             span,
         });

@@ -2,8 +2,8 @@
 //! EP501–EP504): parsed policies by kind, and each role with the policies that decide its
 //! requests.
 
-use crate::Sink;
-use egressproof_model::{Attr, Ident, Kind, PolicyKind, Resource, Symbol, Value};
+use crate::{Rule, Sink};
+use egressproof_model::{Attr, Ident, Kind, PolicyKind, Resource, Symbol, UnknownCode, Value};
 use egressproof_policy::cond::{Cond, Opaque};
 use egressproof_policy::{managed, parse, Actions, Effect, Policy, PolicySet, Statement};
 
@@ -32,7 +32,7 @@ pub(crate) struct Iam<'m> {
 }
 
 impl<'m> Iam<'m> {
-    pub fn read(ctx: &crate::Context<'m>, sink: &mut Sink, rule: &str) -> Iam<'m> {
+    pub fn read(ctx: &crate::Context<'m>, sink: &mut Sink, rule: Rule) -> Iam<'m> {
         let mut policies = Vec::new();
         for (res, p) in ctx.of(|k| match k {
             Kind::IamPolicy(p) => Some(p),
@@ -86,7 +86,7 @@ impl<'m> Iam<'m> {
                     }
                 }
                 Attr::Unknown(u) => identity.push(unknown_allow(
-                    "EP902",
+                    UnknownCode::EP902,
                     format!("managed policies of role {}: {}", res.name, u.reason),
                     u.span.clone(),
                 )),
@@ -151,7 +151,7 @@ fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) 
     }
     if let Value::Unknown(u) = arn {
         return Some(unknown_allow(
-            "EP902",
+            UnknownCode::EP902,
             format!("managed policy ARN: {}", u.reason),
             u.span.clone(),
         ));
@@ -161,7 +161,7 @@ fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) 
         return Some(p);
     }
     Some(unknown_allow(
-        "EP902",
+        UnknownCode::EP902,
         format!("the document of managed policy {rendered} is not in the scan"),
         None,
     ))
@@ -169,7 +169,7 @@ fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) 
 
 /// A policy that may allow anything: one Allow statement guarded by an opaque condition.
 pub(crate) fn unknown_allow(
-    code: &'static str,
+    code: UnknownCode,
     reason: String,
     span: Option<egressproof_model::Span>,
 ) -> Policy {
@@ -186,7 +186,7 @@ pub(crate) fn unknown_allow(
 /// A policy that applies only maybe: every statement guarded by one opaque condition.
 fn may_apply(p: &Policy, name: &str) -> Policy {
     let o = Opaque::new(
-        "EP902",
+        UnknownCode::EP902,
         format!("the principals policy {name} is attached to are unresolved"),
         None,
     );

@@ -19,7 +19,7 @@ mod verdict;
 
 pub use context::{known_or_report, unresolved, Context};
 pub use finding::{Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding};
-pub use rules::{registry, rule, RuleMeta};
+pub use rules::{registry, rule, Family, ParseRuleError, Rule, RuleMeta};
 pub use verdict::{Analysis, Verdict, WorkloadVerdict};
 
 use egressproof_model::Model;
@@ -33,8 +33,8 @@ pub struct Options {
     pub trusted_cidrs: Vec<IpNet>,
     /// Findings at or above this severity make the verdict `leaks`.
     pub fail_on: Severity,
-    /// Rule codes not to run.
-    pub skip_rules: Vec<String>,
+    /// Rules not to run.
+    pub skip_rules: Vec<Rule>,
 }
 
 impl Default for Options {
@@ -52,18 +52,14 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
     let ctx = Context::new(model, options);
     let mut sink = Sink::default();
     for meta in registry() {
-        if options
-            .skip_rules
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(meta.code))
-        {
+        if options.skip_rules.contains(&meta.code) {
             continue;
         }
         (meta.check)(&ctx, &mut sink);
     }
     for d in &model.diagnostics {
         sink.unknowns.push(UnknownFinding {
-            rule: d.code.as_str().to_string(),
+            rule: d.code.into(),
             message: d.message.clone(),
             span: d.span.clone(),
         });

@@ -1,4 +1,4 @@
-use crate::{Context, Finding, ResourceRef, Severity, Sink, UnknownFinding};
+use crate::{Context, Finding, ResourceRef, Rule, Severity, Sink, UnknownFinding};
 use egressproof_model::Ident;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -63,7 +63,7 @@ pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
                 .suppressions
                 .iter()
                 .enumerate()
-                .find(|(_, s)| s.rule.eq_ignore_ascii_case(&f.rule))
+                .find(|(_, s)| s.rule.eq_ignore_ascii_case(f.rule.as_str()))
             {
                 f.suppressed = true;
                 f.suppression_reason = s.reason.clone();
@@ -132,7 +132,7 @@ pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
 
 /// Hardening findings (EP6xx) are reported apart and never change the verdict (DESIGN.md §3).
 fn counts_for_verdict(f: &Finding) -> bool {
-    !f.rule.starts_with("EP6")
+    f.rule.counts_for_verdict()
 }
 
 impl Severity {
@@ -149,12 +149,9 @@ fn suppression_hygiene(ctx: &Context<'_>, used: &HashSet<(&Ident, usize)>) -> Ve
         ep801_suppression_without_reason as ep801, ep802_unused_suppression as ep802,
     };
     use crate::Hop;
-    let skipped = |code: &str| {
-        ctx.options
-            .skip_rules
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(code))
-    };
+    let skipped = |rule: Rule| ctx.options.skip_rules.contains(&rule);
+    // A suppression names its rule as written; one that names no rule is never skipped.
+    let skipped_text = |code: &str| code.parse::<Rule>().is_ok_and(skipped);
     let mut out = Vec::new();
     for res in ctx.resources() {
         for (i, s) in res.suppressions.iter().enumerate() {
@@ -176,7 +173,8 @@ fn suppression_hygiene(ctx: &Context<'_>, used: &HashSet<(&Ident, usize)>) -> Ve
                     hop(),
                 ));
             }
-            if !used.contains(&(&res.id, i)) && !skipped(ep802::RULE.code) && !skipped(&s.rule) {
+            if !used.contains(&(&res.id, i)) && !skipped(ep802::RULE.code) && !skipped_text(&s.rule)
+            {
                 out.push(finding(
                     &ep802::RULE,
                     res,

@@ -21,7 +21,7 @@ fn run(rule: &str, path: &Path) -> Analysis {
         skip_rules: registry()
             .iter()
             .filter(|r| r.code != rule)
-            .map(|r| r.code.to_string())
+            .map(|r| r.code)
             .collect(),
         ..Options::default()
     };

@@ -13,7 +13,7 @@ fn catalog() -> String {
         out.push_str(&format!(
             "| [{code}](#{anchor}) | `{name}` | {sev} | {summary} |\n",
             code = r.code,
-            anchor = r.code.to_lowercase(),
+            anchor = r.code.as_str().to_lowercase(),
             name = r.name,
             sev = r.severity.as_str(),
             summary = r.summary

@@ -81,7 +81,7 @@ pub struct ScanArgs {
 
     /// A rule not to run (repeatable), e.g. --skip EP303.
     #[arg(long = "skip", value_name = "RULE")]
-    pub skip: Vec<String>,
+    pub skip: Vec<egressproof_analysis::Rule>,
 
     /// The configuration file; by default `.egressproof.toml` is looked for upward from the
     /// first scanned path.

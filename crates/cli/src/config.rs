@@ -17,8 +17,9 @@ pub struct Config {
     #[serde(default)]
     pub trusted_cidrs: Vec<String>,
     pub fail_on: Option<String>,
+    /// Rules not to run; an unknown code is an error that names the closest rule.
     #[serde(default)]
-    pub skip: Vec<String>,
+    pub skip: Vec<egressproof_analysis::Rule>,
     /// Globs of paths not to scan, relative to the directory that holds the file.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -143,6 +144,18 @@ subnets = ["a", "b"]
         assert_eq!(
             value_text("subnets", &c.vars["subnets"]).unwrap(),
             r#"["a","b"]"#
+        );
+    }
+
+    #[test]
+    fn an_unknown_rule_is_named_with_the_closest_one() {
+        let err = parse("skip = [\"EP3O3\"]\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("unknown rule `EP3O3`"), "{text}");
+        assert!(text.contains("did you mean EP303"), "{text}");
+        assert_eq!(
+            parse("skip = [\"ep303\"]\n").unwrap().skip,
+            [egressproof_analysis::Rule::MissingSagemakerEndpoints]
         );
     }
 

@@ -11,7 +11,7 @@
 //! - `Null: true` means absent, `Null: false` means present;
 //! - `ForAllValues:` is true when the key is absent (the empty set), `ForAnyValue:` is false.
 
-use egressproof_model::Span;
+use egressproof_model::{Span, UnknownCode};
 use ipnet::IpNet;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -185,13 +185,13 @@ pub struct Condition {
 pub struct Opaque {
     /// A unique pseudo key (`?12`), so that two opaque conditions are independent.
     pub key: String,
-    pub code: &'static str,
+    pub code: UnknownCode,
     pub reason: String,
     pub span: Option<Span>,
 }
 
 impl Opaque {
-    pub fn new(code: &'static str, reason: impl Into<String>, span: Option<Span>) -> Self {
+    pub fn new(code: UnknownCode, reason: impl Into<String>, span: Option<Span>) -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         Opaque {
             key: format!("?{}", NEXT.fetch_add(1, Ordering::Relaxed)),

@@ -40,7 +40,7 @@ pub use parse::{
 pub use symbolic::{Answer, PolicySet, Space, Witness};
 
 use cond::{Cond, Condition, Op, SetOp};
-use egressproof_model::{Pseudo, Symbol, Value};
+use egressproof_model::{Pseudo, Symbol, UnknownCode, Value};
 
 /// What the scan counts as "ours": the deploying account (always, as the `AWS::AccountId`
 /// symbol), account IDs and organization IDs the user or the templates name, and bucket names
@@ -70,7 +70,7 @@ pub enum Exposure {
     /// account, bucket of another account").
     Open { context: String },
     /// Could not decide: `code` is EP902 (unresolved value) or EP903 (unmodelled condition key).
-    Undecided { code: &'static str, reason: String },
+    Undecided { code: UnknownCode, reason: String },
 }
 
 fn test(op: Op, key: &str, values: Vec<String>) -> Cond {

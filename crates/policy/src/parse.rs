@@ -12,7 +12,7 @@
 //! never silently true, never silently false.
 
 use crate::cond::{Cond, Condition, Op, Opaque, SetOp};
-use egressproof_model::{Part, Span, Unknown, Value};
+use egressproof_model::{Part, Span, Unknown, UnknownCode, Value};
 
 /// The pseudo condition key a statement's `Resource` element tests.
 pub const RESOURCE_KEY: &str = "#resource";
@@ -33,10 +33,10 @@ pub enum ParseError {
 
 impl ParseError {
     /// The unknown family this error belongs to (EP902 unresolved, EP903 not understood).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> UnknownCode {
         match self {
-            ParseError::Unknown(_) => "EP902",
-            ParseError::Malformed(_) => "EP903",
+            ParseError::Unknown(_) => UnknownCode::EP902,
+            ParseError::Malformed(_) => UnknownCode::EP903,
         }
     }
 
@@ -293,7 +293,7 @@ fn action_list(v: &Value, conds: &mut Vec<Cond>) -> Result<Vec<String>, ParseErr
                 // Some unknown action: the statement may cover any action, or none.
                 out.push("*".into());
                 conds.push(Cond::Opaque(Opaque::new(
-                    "EP902",
+                    UnknownCode::EP902,
                     format!("unresolved action: {}", u.reason),
                     u.span,
                 )));
@@ -317,7 +317,7 @@ fn element(
             Str::Lit(p) => values.push(p),
             Str::Unknown(u) => {
                 conds.push(Cond::Opaque(Opaque::new(
-                    "EP902",
+                    UnknownCode::EP902,
                     format!("unresolved {what}: {}", u.reason),
                     u.span,
                 )));
@@ -325,7 +325,7 @@ fn element(
             }
             Str::Variable(var) => {
                 conds.push(Cond::Opaque(Opaque::new(
-                    "EP903",
+                    UnknownCode::EP903,
                     format!("policy variable {var} in {what}"),
                     None,
                 )));
@@ -362,7 +362,7 @@ fn principal(v: &Value, negated: bool, conds: &mut Vec<Cond>) -> Result<(), Pars
                         Str::Lit(s) => s,
                         Str::Unknown(u) => {
                             conds.push(Cond::Opaque(Opaque::new(
-                                "EP902",
+                                UnknownCode::EP902,
                                 format!("unresolved {what}: {}", u.reason),
                                 u.span,
                             )));
@@ -370,7 +370,7 @@ fn principal(v: &Value, negated: bool, conds: &mut Vec<Cond>) -> Result<(), Pars
                         }
                         Str::Variable(var) => {
                             conds.push(Cond::Opaque(Opaque::new(
-                                "EP903",
+                                UnknownCode::EP903,
                                 format!("policy variable {var} in {what}"),
                                 None,
                             )));
@@ -393,7 +393,7 @@ fn principal(v: &Value, negated: bool, conds: &mut Vec<Cond>) -> Result<(), Pars
         }
         Value::Unknown(u) => {
             conds.push(Cond::Opaque(Opaque::new(
-                "EP902",
+                UnknownCode::EP902,
                 format!("unresolved {what}: {}", u.reason),
                 u.span.clone(),
             )));
@@ -446,7 +446,7 @@ fn condition_block(v: &Value, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
     let Value::Map(ops) = v else {
         if let Value::Unknown(u) = v {
             conds.push(Cond::Opaque(Opaque::new(
-                "EP902",
+                UnknownCode::EP902,
                 format!("unresolved Condition: {}", u.reason),
                 u.span.clone(),
             )));
@@ -472,9 +472,9 @@ fn condition_block(v: &Value, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
         let Value::Map(keys) = keys else {
             conds.push(Cond::Opaque(Opaque::new(
                 if matches!(keys, Value::Unknown(_)) {
-                    "EP902"
+                    UnknownCode::EP902
                 } else {
-                    "EP903"
+                    UnknownCode::EP903
                 },
                 format!("condition {op_name} is not a map of keys"),
                 keys.first_unknown().and_then(|u| u.span.clone()),
@@ -484,7 +484,7 @@ fn condition_block(v: &Value, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
         let Some(op) = Op::parse(name) else {
             for key in keys.keys() {
                 conds.push(Cond::Opaque(Opaque::new(
-                    "EP903",
+                    UnknownCode::EP903,
                     format!("condition operator {op_name} on {key} is not supported"),
                     None,
                 )));
@@ -499,7 +499,7 @@ fn condition_block(v: &Value, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
                     Str::Lit(x) => values.push(x),
                     Str::Unknown(u) => {
                         opaque = Some(Opaque::new(
-                            "EP902",
+                            UnknownCode::EP902,
                             format!("{op_name} {key}: {}", u.reason),
                             u.span,
                         ));
@@ -507,7 +507,7 @@ fn condition_block(v: &Value, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
                     }
                     Str::Variable(var) => {
                         opaque = Some(Opaque::new(
-                            "EP903",
+                            UnknownCode::EP903,
                             format!("{op_name} {key}: policy variable {var}"),
                             None,
                         ));
@@ -575,7 +575,7 @@ mod tests {
         let p = parse(&Value::Map(d)).unwrap();
         let o: Vec<_> = p.statements[0].opaque().collect();
         assert_eq!(o.len(), 1);
-        assert_eq!(o[0].code, "EP902");
+        assert_eq!(o[0].code, UnknownCode::EP902);
         assert!(o[0].reason.contains("CorporateCidr"));
     }
 
@@ -586,7 +586,7 @@ mod tests {
         ))
         .unwrap();
         let o: Vec<_> = p.statements[0].opaque().collect();
-        assert_eq!(o[0].code, "EP903");
+        assert_eq!(o[0].code, UnknownCode::EP903);
         assert!(o[0].reason.contains("${aws:username}"));
         // The escapes are literals.
         let p = parse(&Value::from(
@@ -644,7 +644,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             p.statements[0].opaque().next().map(|o| o.code),
-            Some("EP903")
+            Some(UnknownCode::EP903)
         );
     }
 }

@@ -26,7 +26,7 @@
 
 use crate::cond::{parse_date, parse_net, parse_number, Cond, Family, Opaque};
 use crate::parse::{Effect, Policy, PRINCIPAL_KEY, RESOURCE_KEY};
-use egressproof_model::Span;
+use egressproof_model::{Span, UnknownCode};
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -402,7 +402,7 @@ impl Space {
         match self.decide_inner(allowed, question) {
             Ok(a) => a,
             Err(TooComplex) => Answer::Undecided {
-                code: "EP903",
+                code: UnknownCode::EP903,
                 reason: "the policies are too complex to decide (too many condition combinations)"
                     .into(),
                 span: None,
@@ -434,7 +434,11 @@ impl Space {
         let dims: Vec<&Dim> = keys.iter().map(|&d| &self.dims[d]).collect();
         let pick = dims
             .iter()
-            .find(|d| d.opaque.as_ref().is_some_and(|o| o.code == "EP902"))
+            .find(|d| {
+                d.opaque
+                    .as_ref()
+                    .is_some_and(|o| o.code == UnknownCode::EP902)
+            })
             .or_else(|| dims.iter().find(|d| d.opaque.is_some()))
             .or_else(|| dims.first());
         Ok(match pick {
@@ -445,7 +449,7 @@ impl Space {
                     span: o.span.clone(),
                 },
                 None => Answer::Undecided {
-                    code: "EP903",
+                    code: UnknownCode::EP903,
                     reason: format!(
                         "the answer depends on the condition key {}, whose value egressproof does not model",
                         d.key
@@ -454,7 +458,7 @@ impl Space {
                 },
             },
             None => Answer::Undecided {
-                code: "EP903",
+                code: UnknownCode::EP903,
                 reason: "undecided".into(),
                 span: None,
             },
@@ -565,7 +569,7 @@ pub enum Answer {
     Denied,
     /// Could not decide: EP902 (unresolved value) or EP903 (not modelled), with the reason.
     Undecided {
-        code: &'static str,
+        code: UnknownCode,
         reason: String,
         span: Option<Span>,
     },
@@ -860,7 +864,7 @@ impl<'p> PolicySet<'p> {
         match self.allowed(&space, action) {
             Ok(a) => space.decide(&a, &q),
             Err(TooComplex) => Answer::Undecided {
-                code: "EP903",
+                code: UnknownCode::EP903,
                 reason: "the policies are too complex to decide (too many condition combinations)"
                     .into(),
                 span: None,
@@ -986,13 +990,13 @@ mod tests {
                "Condition":{{"NotIpAddress":{{"aws:SourceIp":"203.0.113.0/24"}}}}}}]}}"#
         ));
         p.statements[1].conds = vec![Cond::Opaque(Opaque::new(
-            "EP902",
+            UnknownCode::EP902,
             "parameter CorporateCidr has no value",
             None,
         ))];
         match presign(&p, &[], &[]) {
             Answer::Undecided { code, reason, .. } => {
-                assert_eq!(code, "EP902");
+                assert_eq!(code, UnknownCode::EP902);
                 assert!(reason.contains("CorporateCidr"));
             }
             other => panic!("{other:?}"),
@@ -1007,7 +1011,7 @@ mod tests {
         ));
         match presign(&p, &[], &[]) {
             Answer::Undecided { code, reason, .. } => {
-                assert_eq!(code, "EP903");
+                assert_eq!(code, UnknownCode::EP903);
                 assert!(reason.contains("aws:principaltag/team"));
             }
             other => panic!("{other:?}"),

@@ -169,7 +169,7 @@ fn finding_row(out: &mut String, index: usize, f: &Finding) {
         "<tr id=\"finding-{index}\" class=\"{class}\" data-rule=\"{rule}\" data-severity=\"{sev}\" data-suppressed=\"{sup}\">\
          <td><a href=\"#detail-{index}\"><code>{rule}</code></a></td><td class=\"sev\">{sev}</td>\
          <td>{name} <span class=\"loc\">({type_})</span></td><td class=\"loc\">{loc}</td><td>{msg}{status}</td></tr>",
-        rule = escape(&f.rule),
+        rule = escape(f.rule.as_str()),
         sev = f.severity.as_str(),
         sup = f.suppressed,
         name = escape(&f.resource.name),
@@ -226,7 +226,7 @@ fn detail(out: &mut String, numbers: &Numbers, f: &Finding) {
          <h3><code>{rule}</code> <span class=\"sev\">{sev}</span> {title}</h3>\
          <p>{name} <span class=\"loc\">({type_}) {loc}</span></p><p>{msg}</p>",
         sev = f.severity.as_str(),
-        rule = escape(&f.rule),
+        rule = escape(f.rule.as_str()),
         title = escape(&f.title),
         name = escape(&f.resource.name),
         type_ = escape(&f.resource.type_name),
@@ -285,7 +285,7 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
                 out,
                 "<tr id=\"unknown-{}\" class=\"unknown\" data-rule=\"{rule}\"><td><code>{rule}</code></td><td class=\"loc\">{loc}</td><td>{msg}</td></tr>",
                 i + 1,
-                rule = escape(&u.rule),
+                rule = escape(u.rule.as_str()),
                 loc = escape(&u.span.as_ref().and_then(location).unwrap_or_default()),
                 msg = escape_text(&u.message),
             );

@@ -123,7 +123,7 @@ fn hop(h: &Hop) -> HopOut<'_> {
 
 fn finding(f: &Finding) -> FindingOut<'_> {
     FindingOut {
-        rule: &f.rule,
+        rule: f.rule.as_str(),
         severity: f.severity.as_str(),
         title: &f.title,
         message: &f.message,
@@ -152,7 +152,7 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
             .map(|u| {
                 let (file, line) = file_line(u.span.as_ref());
                 UnknownOut {
-                    rule: &u.rule,
+                    rule: u.rule.as_str(),
                     message: &u.message,
                     file,
                     line,

@@ -189,7 +189,7 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
         } else if analysis.verdict == Verdict::Leaks {
             Outcome::Failure {
                 message: format!("{} {}", f.rule, f.title),
-                kind: f.rule.clone(),
+                kind: f.rule.to_string(),
                 body: describe(f),
             }
         } else {
@@ -216,7 +216,7 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
             classname: "egressproof.unknown".to_string(),
             name: match &at {
                 Some(l) => format!("{} {l}", u.rule),
-                None => u.rule.clone(),
+                None => u.rule.to_string(),
             },
             file: u
                 .span
@@ -226,7 +226,7 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
             line: u.span.as_ref().filter(|s| s.line > 0).map(|s| s.line),
             outcome: Outcome::Error {
                 message: u.message.clone(),
-                kind: u.rule.clone(),
+                kind: u.rule.to_string(),
                 body: String::new(),
             },
             system_out: String::new(),

@@ -26,7 +26,7 @@ mod junit;
 mod sarif;
 mod text;
 
-use egressproof_analysis::{Analysis, Finding};
+use egressproof_analysis::{Analysis, Family, Finding};
 use egressproof_model::Span;
 use serde::Serialize;
 
@@ -113,7 +113,7 @@ pub fn render(
 /// Hardening findings (EP6xx) protect data but do not stop it leaving: reported apart, never
 /// counted as egress (DESIGN.md §3).
 pub fn is_hardening(finding: &Finding) -> bool {
-    finding.rule.starts_with("EP6")
+    finding.rule.family() == Family::Hardening
 }
 
 /// The findings of an analysis split the way every report shows them.

@@ -17,7 +17,7 @@
 use crate::json::to_pretty_json;
 use crate::{INFORMATION_URI, TOOL_VERSION};
 use egressproof_analysis::rules::section;
-use egressproof_analysis::{registry, Analysis, Finding, Hop, ResourceRef, Severity};
+use egressproof_analysis::{registry, Analysis, Family, Finding, Hop, ResourceRef, Rule, Severity};
 use egressproof_model::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -60,20 +60,18 @@ struct Driver {
     version: &'static str,
     semantic_version: &'static str,
     information_uri: &'static str,
-    rules: Vec<Rule>,
+    rules: Vec<ReportingDescriptor>,
 }
 
+/// SARIF's name for a rule's metadata (§3.49).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Rule {
-    id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'static str>,
+struct ReportingDescriptor {
+    id: &'static str,
+    name: &'static str,
     short_description: Message,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    full_description: Option<Message>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<Help>,
+    full_description: Message,
+    help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
 }
@@ -109,7 +107,7 @@ struct RuleProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultOut {
-    rule_id: String,
+    rule_id: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
     level: &'static str,
@@ -339,17 +337,16 @@ fn fingerprint(parts: &[&str]) -> BTreeMap<&'static str, String> {
     BTreeMap::from([(FINGERPRINT_KEY, fnv1a(parts))])
 }
 
-fn rule_index(id: &str) -> Option<usize> {
-    registry()
-        .iter()
-        .position(|r| r.code.eq_ignore_ascii_case(id))
+/// The rule's place among `tool.driver.rules` (every rule of the registry, in its order).
+fn rule_index(rule: Rule) -> Option<usize> {
+    registry().iter().position(|r| r.code == rule)
 }
 
 fn finding_result(f: &Finding) -> ResultOut {
     let flow: Vec<ThreadFlowLocation> = f.path.iter().map(hop_location).collect();
     ResultOut {
-        rule_id: f.rule.clone(),
-        rule_index: rule_index(&f.rule),
+        rule_id: f.rule.as_str(),
+        rule_index: rule_index(f.rule),
         level: level(f.severity),
         message: message(f.message.clone()),
         locations: vec![resource_location(&f.resource, None)],
@@ -361,7 +358,7 @@ fn finding_result(f: &Finding) -> ResultOut {
             }]
         },
         partial_fingerprints: fingerprint(&[
-            &f.rule,
+            f.rule.as_str(),
             &f.resource.type_name,
             &f.resource.name,
             &f.resource.span.file,
@@ -385,25 +382,26 @@ fn finding_result(f: &Finding) -> ResultOut {
     }
 }
 
-fn rules(analysis: &Analysis) -> Vec<Rule> {
-    let mut rules: Vec<Rule> = registry()
+/// A descriptor for every rule of the registry: a finding's rule is always one of them.
+fn rules() -> Vec<ReportingDescriptor> {
+    registry()
         .iter()
         .map(|meta| {
             let doc = meta.documentation();
             let what = section(&doc, "What it does");
-            Rule {
-                id: meta.code.to_string(),
-                name: Some(meta.name),
+            ReportingDescriptor {
+                id: meta.code.as_str(),
+                name: meta.name,
                 short_description: message(meta.summary),
-                full_description: Some(message(if what.is_empty() {
+                full_description: message(if what.is_empty() {
                     meta.summary.to_string()
                 } else {
                     what
-                })),
-                help: Some(Help {
+                }),
+                help: Help {
                     text: doc.clone(),
                     markdown: doc,
-                }),
+                },
                 default_configuration: Configuration {
                     level: level(meta.severity),
                 },
@@ -413,37 +411,14 @@ fn rules(analysis: &Analysis) -> Vec<Rule> {
                 },
             }
         })
-        .collect();
-    // A finding from a rule the catalog does not know still gets a descriptor, so every
-    // `ruleId` resolves in a viewer.
-    for f in &analysis.findings {
-        if rule_index(&f.rule).is_none() && !rules.iter().any(|r| r.id == f.rule) {
-            rules.push(Rule {
-                id: f.rule.clone(),
-                name: None,
-                short_description: message(f.title.clone()),
-                full_description: None,
-                help: None,
-                default_configuration: Configuration {
-                    level: level(f.severity),
-                },
-                properties: RuleProperties {
-                    tags: tags(&f.rule),
-                    security_severity: security_severity(f.severity),
-                },
-            });
-        }
-    }
-    rules
+        .collect()
 }
 
-fn tags(code: &str) -> Vec<&'static str> {
-    if code.starts_with("EP6") {
-        vec!["security", "hardening"]
-    } else if code.starts_with("EP9") {
-        vec!["security", "unknown"]
-    } else {
-        vec!["security", "egress"]
+fn tags(rule: Rule) -> Vec<&'static str> {
+    match rule.family() {
+        Family::Hardening => vec!["security", "hardening"],
+        Family::Unknowns => vec!["security", "unknown"],
+        _ => vec!["security", "egress"],
     }
 }
 
@@ -472,13 +447,13 @@ pub(crate) fn render(analysis: &Analysis) -> String {
         };
         let file = u.span.as_ref().map(|s| s.file.as_str()).unwrap_or_default();
         results.push(ResultOut {
-            rule_id: u.rule.clone(),
-            rule_index: rule_index(&u.rule),
+            rule_id: u.rule.as_str(),
+            rule_index: rule_index(u.rule),
             level: "note",
             message: message(u.message.clone()),
             locations,
             code_flows: Vec::new(),
-            partial_fingerprints: fingerprint(&[&u.rule, file, &u.message]),
+            partial_fingerprints: fingerprint(&[u.rule.as_str(), file, &u.message]),
             suppressions: Vec::new(),
             properties: ResultProperties {
                 severity: "info",
@@ -496,7 +471,7 @@ pub(crate) fn render(analysis: &Analysis) -> String {
                     version: TOOL_VERSION,
                     semantic_version: TOOL_VERSION,
                     information_uri: INFORMATION_URI,
-                    rules: rules(analysis),
+                    rules: rules(),
                 },
             },
             results,

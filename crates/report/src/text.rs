@@ -112,7 +112,7 @@ pub(crate) fn render(
             let _ = writeln!(
                 out,
                 "  {} {}{}",
-                p.bold(&u.rule),
+                p.bold(u.rule.as_str()),
                 at.map(|l| format!("{}  ", p.dim(&clean(&l))))
                     .unwrap_or_default(),
                 clean(&u.message)
@@ -130,7 +130,7 @@ pub(crate) fn render(
             let _ = writeln!(
                 out,
                 "  {} {} {}",
-                p.bold(&f.rule),
+                p.bold(f.rule.as_str()),
                 p.severity(f.severity),
                 resource(&p, &f.resource)
             );
@@ -229,7 +229,7 @@ fn finding(out: &mut String, p: &Painter, f: &Finding) {
     let _ = writeln!(
         out,
         "{} {} {}",
-        p.bold(&f.rule),
+        p.bold(f.rule.as_str()),
         p.severity(f.severity),
         resource(p, &f.resource)
     );

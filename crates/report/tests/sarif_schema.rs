@@ -77,7 +77,7 @@ fn driver_lists_every_rule_with_its_documentation() {
     let rules = driver["rules"].as_array().unwrap();
     assert_eq!(rules.len(), egressproof_analysis::registry().len());
     for (rule, meta) in rules.iter().zip(egressproof_analysis::registry()) {
-        assert_eq!(rule["id"], meta.code);
+        assert_eq!(rule["id"], meta.code.as_str());
         assert_eq!(rule["name"], meta.name);
         assert_eq!(rule["shortDescription"]["text"], meta.summary);
         assert_eq!(rule["help"]["markdown"], meta.documentation());

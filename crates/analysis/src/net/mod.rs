@@ -74,7 +74,7 @@ pub(crate) fn report(
             what(leak),
         );
         sink.findings.push(Finding {
-            rule: meta.code.to_string(),
+            rule: meta.code,
             severity: meta.severity,
             title: meta.summary.to_string(),
             message,

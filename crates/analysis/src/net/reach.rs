@@ -10,7 +10,7 @@
 
 use crate::net::space::{internet, Space};
 use crate::net::topology::Network;
-use crate::{unresolved, Context, Hop, UnknownFinding};
+use crate::{unresolved, Context, Hop, Rule, UnknownFinding};
 use egressproof_model::{Attr, EndpointType, Ident, Kind, Resource, RouteTarget, TargetKind};
 use ipnet::IpNet;
 use std::collections::HashMap;
@@ -372,7 +372,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         for sid in &p.subnets {
             let Some(subnet) = self.ctx().get(sid) else {
                 out.unknowns.push(UnknownFinding {
-                    rule: "EP902".into(),
+                    rule: Rule::UnresolvedValue,
                     message: format!(
                         "{}: subnet {sid} is not in the scan, so its routes are unknown",
                         p.subject.name
@@ -383,7 +383,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             };
             let Kind::Subnet(sn) = &subnet.kind else {
                 out.unknowns.push(UnknownFinding {
-                    rule: "EP903".into(),
+                    rule: Rule::UnsupportedConstruct,
                     message: format!(
                         "{}: {} is used as a subnet but is a {}",
                         p.subject.name, subnet.name, subnet.type_name
@@ -476,7 +476,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     }
                     match doubt {
                         Some(u) => out.unknowns.push(UnknownFinding {
-                            rule: u.rule.clone(),
+                            rule: u.rule,
                             message: format!(
                                 "{} (decides whether {} reaches {} through {})",
                                 u.message,
@@ -510,7 +510,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
         if depth > MAX_DEPTH {
             self.unknowns.push(UnknownFinding {
-                rule: "EP903".into(),
+                rule: Rule::UnsupportedConstruct,
                 message: format!(
                     "route table {table}: path longer than {MAX_DEPTH} hops, not followed"
                 ),
@@ -560,7 +560,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 hops: vec![self.table_hop(table)],
                 via: vec![format!("route table {table}")],
                 uncertain: Some(UnknownFinding {
-                    rule: "EP902".into(),
+                    rule: Rule::UnresolvedValue,
                     message: format!(
                         "route table {table} is not in the scan: its routes are unknown"
                     ),
@@ -587,7 +587,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     res,
                     &route.target,
                     UnknownFinding {
-                        rule: "EP902".into(),
+                        rule: Rule::UnresolvedValue,
                         message: format!(
                             "route {}: destination prefix list {pl}, whose entries are not in the scan",
                             res.name
@@ -655,7 +655,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 ],
                 via: vec![format!("virtual private gateway {vgw}")],
                 uncertain: Some(UnknownFinding {
-                    rule: "EP902".into(),
+                    rule: Rule::UnresolvedValue,
                     message: format!(
                         "route propagation {}: the prefixes {vgw} announces are learned at run time; a public prefix (or a default route) from on-premises would send traffic there",
                         prop.name
@@ -823,7 +823,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             hops: vec![Hop::new(r, "route target of an unsupported kind")],
                             via: vec![r.name.clone()],
                             uncertain: Some(UnknownFinding {
-                                rule: "EP903".into(),
+                                rule: Rule::UnsupportedConstruct,
                                 message: format!("route {}: target {} is a {}, which egressproof does not model as a route target", route.name, r.name, r.type_name),
                                 span: Some(route.span.clone()),
                             }),
@@ -883,7 +883,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         hops: vec![Hop::external("Gateway", lit, "gateway outside the scan")],
                         via: vec![format!("gateway {lit}")],
                         uncertain: Some(UnknownFinding {
-                            rule: "EP902".into(),
+                            rule: Rule::UnresolvedValue,
                             message: format!("route {}: gateway {lit} is not in the scan and its ID does not tell an internet gateway from a VPN gateway", route.name),
                             span: Some(route.span.clone()),
                         }),
@@ -997,7 +997,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         hops: Vec::new(),
                         via: Vec::new(),
                         uncertain: Some(UnknownFinding {
-                            rule: "EP902".into(),
+                            rule: Rule::UnresolvedValue,
                             message: format!("{owner}: subnet {sid} is not in the scan, so where its traffic goes is unknown"),
                             span: None,
                         }),
@@ -1215,7 +1215,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         _ => {
                             let mut e = beyond("a route with an unresolved destination");
                             e.uncertain = Some(UnknownFinding {
-                                rule: "EP902".into(),
+                                rule: Rule::UnresolvedValue,
                                 message: format!(
                                     "transit gateway route {}: destination not resolved",
                                     res.name
@@ -1241,7 +1241,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     let mut e = beyond("a route with an unresolved attachment");
                     e.space = p;
                     e.uncertain = Some(UnknownFinding {
-                        rule: "EP902".into(),
+                        rule: Rule::UnresolvedValue,
                         message: format!(
                             "transit gateway route {}: attachment not resolved",
                             res.name
@@ -1281,7 +1281,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 );
                 e.space = remaining;
                 e.uncertain = Some(UnknownFinding {
-                    rule: "EP902".into(),
+                    rule: Rule::UnresolvedValue,
                     message: format!(
                         "transit gateway {}: routes propagated into its route table are learned at run time",
                         r.name

@@ -3,7 +3,7 @@
 //! analysis stays near-linear in the size of the model.
 
 use crate::net::space::Space;
-use crate::{unresolved, Context, UnknownFinding};
+use crate::{unresolved, Context, Rule, UnknownFinding};
 use egressproof_model::{
     Attr, Ident, Kind, NetworkAclEntry, NetworkFirewall, Peer, Protocol, Resource, Route, SgRule,
 };
@@ -357,7 +357,7 @@ impl<'c, 'm> Network<'c, 'm> {
                 Kind::NetworkAcl(acl) => acl.default && !entries.iter().any(|(_, e)| e.egress),
                 _ => {
                     f.open_maybe(UnknownFinding {
-                        rule: "EP903".into(),
+                        rule: Rule::UnsupportedConstruct,
                         message: format!(
                             "{} is used as a network ACL but is a {}",
                             r.name, r.type_name
@@ -371,7 +371,7 @@ impl<'c, 'm> Network<'c, 'm> {
                 Some((_, "default-network-acl")) => true,
                 _ => {
                     f.open_maybe(UnknownFinding {
-                        rule: "EP902".into(),
+                        rule: Rule::UnresolvedValue,
                         message: format!(
                             "network ACL {id} is not in the scan: its rules are unknown"
                         ),
@@ -456,7 +456,7 @@ impl<'c, 'm> Network<'c, 'm> {
                     Kind::SecurityGroup(sg) => &sg.egress,
                     _ => {
                         f.open_maybe(UnknownFinding {
-                            rule: "EP903".into(),
+                            rule: Rule::UnsupportedConstruct,
                             message: format!(
                                 "{owner}: {} is used as a security group but is a {}",
                                 r.name, r.type_name
@@ -474,7 +474,7 @@ impl<'c, 'm> Network<'c, 'm> {
                     }
                     _ => {
                         f.open_maybe(UnknownFinding {
-                            rule: "EP902".into(),
+                            rule: Rule::UnresolvedValue,
                             message: format!("{owner}: security group {g} is not in the scan: its egress rules are unknown"),
                             span: None,
                         });
@@ -493,7 +493,7 @@ impl<'c, 'm> Network<'c, 'm> {
                     // Members of a security group are interfaces in the VPC: not public space.
                     Attr::Known(Peer::SecurityGroup(_)) => {}
                     Attr::Known(Peer::PrefixList(pl)) => f.open_maybe(UnknownFinding {
-                        rule: "EP902".into(),
+                        rule: Rule::UnresolvedValue,
                         message: format!("{owner}: security group {g} allows egress to prefix list {pl}, whose entries are not in the scan"),
                         span: self.ctx.get(g).map(|r| r.span.clone()),
                     }),

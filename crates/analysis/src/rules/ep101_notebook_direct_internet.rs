@@ -35,7 +35,7 @@ declare_rule! {
     /// Set `DirectInternetAccess: Disabled` (Terraform: `direct_internet_access = "Disabled"`) and
     /// place the notebook in a private subnet (`SubnetId`, `SecurityGroupIds`) that reaches AWS
     /// services through VPC endpoints only.
-    code: "EP101",
+    code: NotebookDirectInternet,
     name: "notebook-direct-internet",
     severity: High,
     summary: "Notebook instance with direct internet access",
@@ -55,7 +55,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             }
             Some(Attr::Known(v)) => {
                 sink.unknown(
-                    "EP902",
+                    crate::Rule::UnresolvedValue,
                     format!(
                         "notebook {}: DirectInternetAccess has the unexpected value {v:?}",
                         res.name

@@ -39,7 +39,7 @@ declare_rule! {
     /// Set `AppNetworkAccessType: VpcOnly` (Terraform: `app_network_access_type = "VpcOnly"`), give
     /// the domain private subnets and security groups, and provide VPC endpoints for the SageMaker
     /// API, runtime, Studio, STS, CloudWatch Logs, ECR and S3.
-    code: "EP102",
+    code: DomainPublicInternet,
     name: "domain-public-internet",
     severity: High,
     summary: "Studio domain with public internet access",
@@ -60,7 +60,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             }
             Some(Attr::Known(v)) => {
                 sink.unknown(
-                    "EP902",
+                    crate::Rule::UnresolvedValue,
                     format!(
                         "domain {}: AppNetworkAccessType has the unexpected value {v:?}",
                         res.name

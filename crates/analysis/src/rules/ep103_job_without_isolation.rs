@@ -36,7 +36,7 @@ declare_rule! {
     /// `NetworkConfig`) wherever the job needs no network, and give every job a `VpcConfig` with
     /// private subnets, so that even the S3 and ECR traffic SageMaker does for it stays on your
     /// VPC endpoints.
-    code: "EP103",
+    code: JobWithoutIsolation,
     name: "job-without-isolation",
     severity: High,
     summary: "Job neither network-isolated nor in a VPC",

@@ -34,7 +34,7 @@ declare_rule! {
     /// Set `EnableNetworkIsolation: true` (Terraform: `enable_network_isolation = true`) and a
     /// `VpcConfig` with private subnets, so that the model artifacts SageMaker fetches for the
     /// container still travel through your VPC endpoints.
-    code: "EP104",
+    code: ModelWithoutIsolation,
     name: "model-without-isolation",
     severity: High,
     summary: "Model neither network-isolated nor in a VPC",
@@ -76,7 +76,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     match model {
                         Attr::Known(id) if ctx.get(id).is_some() => {}
                         Attr::Known(id) => sink.unknown(
-                            "EP902",
+                            crate::Rule::UnresolvedValue,
                             format!(
                                 "endpoint config {} serves model {id}, which is not in the scan: its network isolation is unknown",
                                 res.name

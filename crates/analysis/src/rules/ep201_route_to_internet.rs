@@ -37,7 +37,7 @@ declare_rule! {
     /// route and gateway endpoint routes) and reach AWS services through VPC endpoints. If some
     /// egress is required, send it through an inspecting firewall with a domain allow-list
     /// (reported as EP204) and restrict the security group egress to the VPC.
-    code: "EP201",
+    code: RouteToInternet,
     name: "route-to-internet",
     severity: High,
     summary: "Workload subnet routes public addresses to the internet",

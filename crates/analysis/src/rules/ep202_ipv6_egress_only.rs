@@ -31,7 +31,7 @@ declare_rule! {
     /// ## Fix
     /// Remove the IPv6 default route from the workload subnets' route tables, or drop IPv6 from
     /// those subnets; restrict security group IPv6 egress (`CidrIpv6`) to the VPC.
-    code: "EP202",
+    code: Ipv6EgressOnlyGateway,
     name: "ipv6-egress-only-gateway",
     severity: High,
     summary: "Workload subnet routes IPv6 to an egress-only internet gateway",

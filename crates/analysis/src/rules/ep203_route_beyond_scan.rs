@@ -37,7 +37,7 @@ declare_rule! {
     /// trusted (`trusted_cidrs` in `.egressproof.toml`). If all traffic must go through a
     /// central egress VPC, scan that VPC's templates together with this one so that the path is
     /// followed to its end.
-    code: "EP203",
+    code: RouteBeyondScan,
     name: "route-beyond-scan",
     severity: Medium,
     summary: "Workload subnet routes public addresses to a network outside the scan",

@@ -32,7 +32,7 @@ declare_rule! {
     /// Prefer no internet route at all (VPC endpoints for AWS services, a private package
     /// mirror). If a firewall must stay, allow exact host names only (no `.amazonaws.com`),
     /// and keep S3 traffic on a gateway endpoint with an account-scoped policy.
-    code: "EP204",
+    code: FilteredEgress,
     name: "filtered-egress",
     severity: Medium,
     summary: "Workload reaches the internet through a filtering firewall",

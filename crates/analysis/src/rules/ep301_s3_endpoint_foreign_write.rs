@@ -42,7 +42,7 @@ declare_rule! {
     /// `aws:ResourceAccount: ${AWS::AccountId}` (or `aws:ResourceOrgID`) and
     /// `aws:PrincipalAccount`, or list exact bucket ARNs that you own. Allow the AWS-owned
     /// buckets SageMaker needs (ECR layers, Python package mirrors) by exact ARN.
-    code: "EP301",
+    code: S3EndpointForeignWrite,
     name: "s3-endpoint-foreign-write",
     severity: High,
     summary: "S3 endpoint lets writes reach buckets outside the account",
@@ -83,7 +83,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             Service::Aws(s) if s == "s3" || s.starts_with("s3-") || s.starts_with("s3.") => {}
             Service::Unknown(why) => {
                 sink.unknown(
-                    "EP902",
+                    crate::Rule::UnresolvedValue,
                     format!(
                         "VPC endpoint {}: service name not resolved ({why}); an S3 endpoint with an open policy would be a channel",
                         u.resource.name

@@ -40,7 +40,7 @@ declare_rule! {
     /// Attach a policy that allows only principals and resources of your account or
     /// organization: conditions `aws:PrincipalAccount` and `aws:ResourceAccount` equal to
     /// `${AWS::AccountId}` (or `aws:PrincipalOrgID` / `aws:ResourceOrgID`).
-    code: "EP302",
+    code: InterfaceEndpointForeignUse,
     name: "interface-endpoint-foreign-use",
     severity: Medium,
     summary: "Interface endpoint usable with another account's credentials or resources",

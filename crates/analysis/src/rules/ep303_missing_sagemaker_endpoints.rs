@@ -33,7 +33,7 @@ declare_rule! {
     /// Add interface endpoints (private DNS enabled, in the workload subnets, security group
     /// allowing 443 from the workloads) for each missing service, each with an account-scoped
     /// policy, and an S3 gateway endpoint.
-    code: "EP303",
+    code: MissingSagemakerEndpoints,
     name: "missing-sagemaker-endpoints",
     severity: Info,
     summary: "Private VPC lacks endpoints SageMaker needs",

@@ -37,7 +37,7 @@ declare_rule! {
     /// Remove the endpoint from the workload VPC, or place it in a separate VPC with its own
     /// controls; if the service is needed, restrict the endpoint's security group to the hosts
     /// that must use it and document the exception with a suppression and a reason.
-    code: "EP304",
+    code: ThirdPartyEndpoint,
     name: "third-party-endpoint",
     severity: Medium,
     summary: "Interface endpoint to a third-party endpoint service",

@@ -32,7 +32,7 @@ declare_rule! {
     /// Associate a DNS Firewall rule group that allows the AWS domains the workloads need
     /// (`*.amazonaws.com`) and blocks everything else (`*` with `BLOCK`), or disable DNS
     /// resolution to the internet for the VPC.
-    code: "EP305",
+    code: NoDnsFirewall,
     name: "no-dns-firewall",
     severity: Low,
     summary: "Workload VPC without a DNS Firewall",

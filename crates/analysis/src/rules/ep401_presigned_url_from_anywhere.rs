@@ -71,7 +71,7 @@ declare_rule! {
     /// ```
     /// Put it in every role that may open notebooks (or in an SCP), and pass `--trusted-cidr`
     /// (or `trusted_cidrs` in `.egressproof.toml`) so the corporate network is not guessed.
-    code: "EP401",
+    code: PresignedUrlFromAnywhere,
     name: "presigned-url-from-anywhere",
     severity: Medium,
     summary: "Presigned notebook or Studio URLs can be created from an untrusted network",
@@ -93,7 +93,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     if notebooks.is_empty() && domains.is_empty() {
         return;
     }
-    let iam = Iam::read(ctx, sink, "EP401");
+    let iam = Iam::read(ctx, sink, RULE.code);
     for (action, workloads) in [(NOTEBOOK_URL, &notebooks), (DOMAIN_URL, &domains)] {
         if workloads.is_empty() {
             continue;
@@ -174,8 +174,8 @@ fn open_contexts<'m>(
             Answer::Undecided { code, reason, span } => sink.unknown(
                 code,
                 format!(
-                    "EP401: whether role {} can call {action} from an untrusted network: {reason}",
-                    p.name
+                    "{}: whether role {} can call {action} from an untrusted network: {reason}",
+                    RULE.code, p.name
                 ),
                 span.or_else(|| p.resource.map(|r| r.span.clone())),
             ),
@@ -196,7 +196,10 @@ fn open_contexts<'m>(
             Answer::Denied => {}
             Answer::Undecided { code, reason, span } => sink.unknown(
                 code,
-                format!("EP401: whether {action} is restricted by the SCPs: {reason}"),
+                format!(
+                    "{}: whether {action} is restricted by the SCPs: {reason}",
+                    RULE.code
+                ),
                 span,
             ),
         }

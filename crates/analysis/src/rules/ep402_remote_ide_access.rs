@@ -34,7 +34,7 @@ declare_rule! {
     /// Leave `RemoteAccess` at `DISABLED` and `EnableSSMAccess` unset, or restrict
     /// `sagemaker:StartSession` to the corporate network with the same `aws:SourceIp` /
     /// `aws:SourceVpce` conditions as presigned URLs.
-    code: "EP402",
+    code: RemoteIdeAccess,
     name: "remote-ide-access",
     severity: Low,
     summary: "Interactive access from a local IDE or SSM",

@@ -41,7 +41,7 @@ declare_rule! {
     /// ```
     /// `StringNotEquals: { sagemaker:NetworkIsolation: 'true' }` works as well: a negated
     /// operator is true when the key is absent.
-    code: "EP501",
+    code: NoNetworkIsolationGuardrail,
     name: "no-network-isolation-guardrail",
     severity: Low,
     summary: "No policy requires network isolation for new jobs and models",

@@ -32,7 +32,7 @@ declare_rule! {
     ///   Condition:
     ///     Null: { sagemaker:VpcSubnets: 'true' }
     /// ```
-    code: "EP502",
+    code: NoVpcGuardrail,
     name: "no-vpc-guardrail",
     severity: Low,
     summary: "No policy requires a VPC for new SageMaker resources",

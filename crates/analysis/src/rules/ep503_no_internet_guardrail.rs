@@ -36,7 +36,7 @@ declare_rule! {
     ///   Condition:
     ///     StringNotEquals: { sagemaker:AppNetworkAccessType: VpcOnly }
     /// ```
-    code: "EP503",
+    code: NoInternetGuardrail,
     name: "no-internet-guardrail",
     severity: Low,
     summary: "No policy forbids notebooks or domains with internet access",

@@ -43,7 +43,7 @@ declare_rule! {
     ///   Condition:
     ///     StringNotEquals: { sagemaker:NetworkIsolation: 'true' }
     /// ```
-    code: "EP504",
+    code: GuardrailFailsOpen,
     name: "guardrail-fails-open",
     severity: High,
     summary: "A SageMaker network guardrail lets some requests through",

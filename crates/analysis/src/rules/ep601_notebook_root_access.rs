@@ -31,7 +31,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set `RootAccess: Disabled` (Terraform: `root_access = "Disabled"`).
-    code: "EP601",
+    code: NotebookRootAccess,
     name: "notebook-root-access",
     severity: Low,
     summary: "Notebook users have root access (hardening)",

@@ -31,7 +31,7 @@ declare_rule! {
     /// ## Fix
     /// Set `KmsKeyId` (Terraform: `kms_key_id`) to a customer-managed key whose key policy
     /// limits use to the workload roles.
-    code: "EP602",
+    code: StorageWithoutCustomerKey,
     name: "storage-without-customer-key",
     severity: Low,
     summary: "Storage not encrypted with a customer-managed key (hardening)",

@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set `EnableInterContainerTrafficEncryption: true` in the job's request or `NetworkConfig`.
-    code: "EP603",
+    code: InterContainerTrafficInClear,
     name: "inter-container-traffic-in-clear",
     severity: Low,
     summary: "Traffic between a job's containers is not encrypted (hardening)",

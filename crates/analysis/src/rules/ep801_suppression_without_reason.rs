@@ -24,7 +24,7 @@ declare_rule! {
     /// ## Fix
     /// Write the reason after the code: `# egressproof:ignore EP305 resolver query logs are
     /// inspected by the SOC`, or `reason:` in the metadata entry.
-    code: "EP801",
+    code: SuppressionWithoutReason,
     name: "suppression-without-reason",
     severity: Low,
     summary: "Suppression without a reason",

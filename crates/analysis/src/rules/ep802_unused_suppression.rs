@@ -21,7 +21,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove the suppression, or move it to the resource the finding names.
-    code: "EP802",
+    code: UnusedSuppression,
     name: "unused-suppression",
     severity: Low,
     summary: "Suppression that matches no finding",

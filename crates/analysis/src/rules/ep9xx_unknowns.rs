@@ -23,7 +23,7 @@ mod ep901 {
         /// ## Fix
         /// Fix the syntax error at the reported line (`cfn-lint` and `terraform validate` help),
         /// or exclude the file from the scan when it is not part of the environment.
-        code: "EP901",
+        code: UnparsableFile,
         name: "unparsable-file",
         severity: Info,
         summary: "File could not be parsed",
@@ -52,7 +52,7 @@ mod ep902 {
         /// ## Fix
         /// Give the value: `--param NAME=VALUE` (CloudFormation), `--var NAME=VALUE` or a
         /// `.tfvars` file (Terraform), or include the template or module that defines it.
-        code: "EP902",
+        code: UnresolvedValue,
         name: "unresolved-value",
         severity: Info,
         summary: "Value could not be resolved",
@@ -79,7 +79,7 @@ mod ep903 {
         /// ## Fix
         /// Scan the processed template (`aws cloudformation get-template --template-stage
         /// Processed`) or a live snapshot of the deployed stack.
-        code: "EP903",
+        code: UnsupportedConstruct,
         name: "unsupported-construct",
         severity: Info,
         summary: "Construct not supported",
@@ -105,7 +105,7 @@ mod ep904 {
         /// ## Fix
         /// Grant the snapshot role the read-only permissions listed in the README and take the
         /// snapshot again.
-        code: "EP904",
+        code: LiveCallFailed,
         name: "live-call-failed",
         severity: Info,
         summary: "Live API call failed",

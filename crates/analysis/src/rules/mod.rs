@@ -1,15 +1,18 @@
 //! The rule catalog. One file per rule; each file holds the rule's documentation as its doc
 //! comment (the only copy: `egressproof rule EPxxx`, SARIF `help` and the docs all read it) and
-//! its check. [`registry`] is the one table of codes.
+//! its check. The [`Rule`] enum and [`registry`] come from one table of codes, below.
 
 use crate::{Context, Severity, Sink};
+
+mod code;
+pub use code::{Family, ParseRuleError};
 
 /// Declares a rule: its doc comment becomes [`RuleMeta::doc`], so the text a person reads with
 /// `egressproof rule` and the rustdoc are the same words.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
-        code: $code:literal,
+        code: $code:ident,
         name: $name:literal,
         severity: $sev:ident,
         summary: $summary:literal,
@@ -17,7 +20,7 @@ macro_rules! declare_rule {
     ) => {
         $(#[doc = $doc])*
         pub const RULE: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
-            code: $code,
+            code: $crate::rules::Rule::$code,
             name: $name,
             severity: $crate::Severity::$sev,
             summary: $summary,
@@ -56,7 +59,7 @@ pub mod ep9xx_unknowns;
 /// A rule as the catalog knows it.
 #[derive(Clone, Copy)]
 pub struct RuleMeta {
-    pub code: &'static str,
+    pub code: Rule,
     /// Kebab-case name of the pattern flagged (`notebook-direct-internet`).
     pub name: &'static str,
     pub severity: Severity,
@@ -112,36 +115,96 @@ pub fn section(doc: &str, heading: &str) -> String {
 /// Rules that find nothing on their own: their findings come from loaders or other rules.
 pub(crate) fn no_check(_: &Context<'_>, _: &mut Sink) {}
 
-static REGISTRY: &[RuleMeta] = &[
-    ep101_notebook_direct_internet::RULE,
-    ep102_domain_public_internet::RULE,
-    ep103_job_without_isolation::RULE,
-    ep104_model_without_isolation::RULE,
-    ep201_route_to_internet::RULE,
-    ep202_ipv6_egress_only::RULE,
-    ep203_route_beyond_scan::RULE,
-    ep204_filtered_egress::RULE,
-    ep301_s3_endpoint_foreign_write::RULE,
-    ep302_interface_endpoint_foreign_use::RULE,
-    ep303_missing_sagemaker_endpoints::RULE,
-    ep304_third_party_endpoint::RULE,
-    ep305_no_dns_firewall::RULE,
-    ep401_presigned_url_from_anywhere::RULE,
-    ep402_remote_ide_access::RULE,
-    ep501_no_network_isolation_guardrail::RULE,
-    ep502_no_vpc_guardrail::RULE,
-    ep503_no_internet_guardrail::RULE,
-    ep504_guardrail_fails_open::RULE,
-    ep601_notebook_root_access::RULE,
-    ep602_no_kms_key::RULE,
-    ep603_no_inter_container_encryption::RULE,
-    ep801_suppression_without_reason::RULE,
-    ep802_unused_suppression::RULE,
-    ep9xx_unknowns::EP901,
-    ep9xx_unknowns::EP902,
-    ep9xx_unknowns::EP903,
-    ep9xx_unknowns::EP904,
-];
+/// The one table of codes: each family of DESIGN.md §3, and in it each rule's code, its variant
+/// of [`Rule`] and its definition. It declares the enum, its text form, its family and the
+/// registry together, so a code cannot exist in one and be missing from another.
+macro_rules! rule_table {
+    ($($family:ident { $($code:literal $variant:ident => $meta:path,)* })*) => {
+        /// A rule of the catalog, named for the pattern it flags; [`Rule::as_str`] is its code.
+        /// Findings, unknowns and options carry this type, never a code as text, so a
+        /// misspelt code fails to compile (in code) or to parse, naming the closest rule (in
+        /// a configuration or on the command line); it is never a rule silently not matched.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($(#[doc = $code] $variant,)*)*
+        }
+
+        impl Rule {
+            /// Every rule, in code order.
+            pub const ALL: &'static [Rule] = &[$($(Rule::$variant,)*)*];
+
+            /// The code, as users write it and reports print it (`EP201`).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($(Rule::$variant => $code,)*)*
+                }
+            }
+
+            /// The family the code belongs to.
+            pub const fn family(self) -> Family {
+                match self {
+                    $($(Rule::$variant => Family::$family,)*)*
+                }
+            }
+
+            /// The rule's entry of the registry: name, severity, documentation, check.
+            pub fn meta(self) -> &'static RuleMeta {
+                match self {
+                    $($(Rule::$variant => &$meta,)*)*
+                }
+            }
+        }
+
+        static REGISTRY: &[RuleMeta] = &[$($($meta,)*)*];
+    };
+}
+
+rule_table! {
+    ManagedInternet {
+        "EP101" NotebookDirectInternet => ep101_notebook_direct_internet::RULE,
+        "EP102" DomainPublicInternet => ep102_domain_public_internet::RULE,
+        "EP103" JobWithoutIsolation => ep103_job_without_isolation::RULE,
+        "EP104" ModelWithoutIsolation => ep104_model_without_isolation::RULE,
+    }
+    VpcRoutes {
+        "EP201" RouteToInternet => ep201_route_to_internet::RULE,
+        "EP202" Ipv6EgressOnlyGateway => ep202_ipv6_egress_only::RULE,
+        "EP203" RouteBeyondScan => ep203_route_beyond_scan::RULE,
+        "EP204" FilteredEgress => ep204_filtered_egress::RULE,
+    }
+    ServiceChannels {
+        "EP301" S3EndpointForeignWrite => ep301_s3_endpoint_foreign_write::RULE,
+        "EP302" InterfaceEndpointForeignUse => ep302_interface_endpoint_foreign_use::RULE,
+        "EP303" MissingSagemakerEndpoints => ep303_missing_sagemaker_endpoints::RULE,
+        "EP304" ThirdPartyEndpoint => ep304_third_party_endpoint::RULE,
+        "EP305" NoDnsFirewall => ep305_no_dns_firewall::RULE,
+    }
+    People {
+        "EP401" PresignedUrlFromAnywhere => ep401_presigned_url_from_anywhere::RULE,
+        "EP402" RemoteIdeAccess => ep402_remote_ide_access::RULE,
+    }
+    Guardrails {
+        "EP501" NoNetworkIsolationGuardrail => ep501_no_network_isolation_guardrail::RULE,
+        "EP502" NoVpcGuardrail => ep502_no_vpc_guardrail::RULE,
+        "EP503" NoInternetGuardrail => ep503_no_internet_guardrail::RULE,
+        "EP504" GuardrailFailsOpen => ep504_guardrail_fails_open::RULE,
+    }
+    Hardening {
+        "EP601" NotebookRootAccess => ep601_notebook_root_access::RULE,
+        "EP602" StorageWithoutCustomerKey => ep602_no_kms_key::RULE,
+        "EP603" InterContainerTrafficInClear => ep603_no_inter_container_encryption::RULE,
+    }
+    SuppressionHygiene {
+        "EP801" SuppressionWithoutReason => ep801_suppression_without_reason::RULE,
+        "EP802" UnusedSuppression => ep802_unused_suppression::RULE,
+    }
+    Unknowns {
+        "EP901" UnparsableFile => ep9xx_unknowns::EP901,
+        "EP902" UnresolvedValue => ep9xx_unknowns::EP902,
+        "EP903" UnsupportedConstruct => ep9xx_unknowns::EP903,
+        "EP904" LiveCallFailed => ep9xx_unknowns::EP904,
+    }
+}
 
 /// Every rule, in code order.
 pub fn registry() -> &'static [RuleMeta] {
@@ -150,7 +213,7 @@ pub fn registry() -> &'static [RuleMeta] {
 
 /// One rule by code (case-insensitive).
 pub fn rule(code: &str) -> Option<&'static RuleMeta> {
-    REGISTRY.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    code.parse::<Rule>().ok().map(Rule::meta)
 }
 
 /// Helpers shared by the rules.
@@ -176,7 +239,7 @@ pub(crate) mod util {
         path: Vec<Hop>,
     ) -> Finding {
         Finding {
-            rule: meta.code.to_string(),
+            rule: meta.code,
             severity,
             title: meta.summary.to_string(),
             message,
@@ -219,7 +282,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_ordered() {
-        let codes: Vec<&str> = registry().iter().map(|r| r.code).collect();
+        let codes: Vec<&str> = registry().iter().map(|r| r.code.as_str()).collect();
         let mut sorted = codes.clone();
         sorted.sort();
         sorted.dedup();
@@ -227,8 +290,29 @@ mod tests {
     }
 
     #[test]
+    fn each_rule_file_declares_its_own_row() {
+        assert_eq!(registry().len(), Rule::ALL.len());
+        for (meta, &rule) in registry().iter().zip(Rule::ALL) {
+            assert_eq!(meta.code, rule, "{}", meta.name);
+            assert_eq!(rule.meta().code, rule);
+            // The variant is the rule's name: `RouteToInternet` is `route-to-internet`.
+            let mut kebab = String::new();
+            for (i, c) in format!("{rule:?}").chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    kebab.push('-');
+                }
+                kebab.push(c.to_ascii_lowercase());
+            }
+            assert_eq!(kebab, meta.name);
+        }
+    }
+
+    #[test]
     fn rule_lookup_is_case_insensitive() {
-        assert_eq!(rule("ep101").map(|r| r.code), Some("EP101"));
+        assert_eq!(
+            rule("ep101").map(|r| r.code),
+            Some(Rule::NotebookDirectInternet)
+        );
         assert!(rule("EP999").is_none());
     }
 }

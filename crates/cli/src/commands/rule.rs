@@ -1,12 +1,15 @@
 //! `egressproof rule EP201`: the rule's own documentation (its doc comment is the only copy).
 
-use anyhow::bail;
+use anyhow::anyhow;
+use egressproof_analysis::Rule;
 use std::process::ExitCode;
 
 pub fn run(code: &str) -> anyhow::Result<ExitCode> {
-    let Some(meta) = egressproof_analysis::rule(code.trim()) else {
-        bail!("unknown rule `{code}`; run `egressproof rules` to see the catalog");
-    };
+    let meta = code
+        .trim()
+        .parse::<Rule>()
+        .map_err(|e| anyhow!("{e}; run `egressproof rules` to see the catalog"))?
+        .meta();
     let mut text = format!(
         "# {} {} [{}]\n\n{}\n\n",
         meta.code,

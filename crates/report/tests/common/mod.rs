@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use egressproof_analysis::{
-    Analysis, Finding, Hop, ResourceRef, Severity, UnknownFinding, Verdict, WorkloadVerdict,
+    Analysis, Finding, Hop, ResourceRef, Rule, Severity, UnknownFinding, Verdict, WorkloadVerdict,
 };
 use egressproof_model::{Ident, Span};
 use egressproof_report::{render, Format, RenderOptions, ScanSummary};
@@ -71,7 +71,7 @@ pub fn sts_endpoint() -> ResourceRef {
 pub fn nat_finding() -> Finding {
     let nb = notebook();
     Finding {
-        rule: "EP201".into(),
+        rule: Rule::RouteToInternet,
         severity: Severity::High,
         title: "Workload subnet routes to the internet".into(),
         message: "Notebook reaches the internet: its subnet PrivateA routes 0.0.0.0/0 to NAT gateway NatGw.".into(),
@@ -103,7 +103,7 @@ pub fn leaky() -> Analysis {
         findings: vec![
             nat_finding(),
             Finding {
-                rule: "EP104".into(),
+                rule: Rule::ModelWithoutIsolation,
                 severity: Severity::High,
                 title: "Model without network isolation".into(),
                 message: "Model scoring has neither EnableNetworkIsolation nor VpcConfig.".into(),
@@ -118,7 +118,7 @@ pub fn leaky() -> Analysis {
                 suppression_reason: None,
             },
             Finding {
-                rule: "EP302".into(),
+                rule: Rule::InterfaceEndpointForeignUse,
                 severity: Severity::Medium,
                 title: "Interface endpoint with the default full-access policy".into(),
                 message: "Endpoint StsEndpoint allows \"*\" on <any> principal & resource.".into(),
@@ -130,7 +130,7 @@ pub fn leaky() -> Analysis {
                 suppression_reason: None,
             },
             Finding {
-                rule: "EP101".into(),
+                rule: Rule::NotebookDirectInternet,
                 severity: Severity::High,
                 title: "Notebook instance with direct internet access".into(),
                 message: "Notebook instance DemoNotebook reaches the internet directly: DirectInternetAccess is Enabled.".into(),
@@ -145,7 +145,7 @@ pub fn leaky() -> Analysis {
                 suppression_reason: Some("demo account, synthetic data only".into()),
             },
             Finding {
-                rule: "EP601".into(),
+                rule: Rule::NotebookRootAccess,
                 severity: Severity::Low,
                 title: "Notebook with root access".into(),
                 message: "Notebook has RootAccess Enabled.".into(),
@@ -159,12 +159,12 @@ pub fn leaky() -> Analysis {
         ],
         unknowns: vec![
             UnknownFinding {
-                rule: "EP902".into(),
+                rule: Rule::UnresolvedValue,
                 message: "parameter VpcCidr has no value: it decides the route table's local range".into(),
                 span: Some(Span::new("infra/net.yaml", 3, 3)),
             },
             UnknownFinding {
-                rule: "EP903".into(),
+                rule: Rule::UnsupportedConstruct,
                 message: "transform AWS::Serverless-2016-10-31 is not expanded".into(),
                 span: None,
             },
