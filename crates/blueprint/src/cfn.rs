@@ -1,692 +1,28 @@
-//! The environment as one CloudFormation template (`template.yaml`).
+//! The environment as one CloudFormation template (`template.yaml`): every resource of the
+//! design written as a CloudFormation resource. This file knows CloudFormation's type and
+//! property names and its two differences that matter here: a security group gets an allow-all
+//! egress rule unless its own `SecurityGroupEgress` says otherwise, and a group cannot name itself
+//! in its own properties.
 
-use crate::design::{self, Names};
-use crate::expr::E;
-use crate::options::{Checked, Workload};
-use crate::yaml::{comment, emit, getatt, m, r#ref, raw, st, sub, Y};
+use crate::design::{
+    self, switch, Bucket, Direction, DnsFirewall, EndpointConfig, Kind, Model, Names, Notebook,
+    Output, OutputValue, Peer, Placement, Resource, Role, Rule, SecurityGroup, Studio, Traffic,
+    VpcEndpoint,
+};
+use crate::expr::{lit, E, R};
+use crate::options::Checked;
+use crate::yaml::{comment, emit, getatt, m, r#ref, raw, st, Y};
 
 type Entries = Vec<(String, Y)>;
-
-fn resource(out: &mut Entries, logical: &str, why: &str, ty: &str, props: Vec<(&str, Y)>) {
-    resource_with(out, logical, why, ty, props, &[]);
-}
-
-fn resource_with(
-    out: &mut Entries,
-    logical: &str,
-    why: &str,
-    ty: &str,
-    props: Vec<(&str, Y)>,
-    depends_on: &[&str],
-) {
-    out.push(comment(&format!("\n{why}")));
-    let mut body = vec![("Type", st(ty))];
-    if !depends_on.is_empty() {
-        body.push((
-            "DependsOn",
-            Y::Seq(depends_on.iter().map(|d| st(*d)).collect()),
-        ));
-    }
-    body.push(("Properties", m(props)));
-    out.push((logical.to_string(), m(body)));
-}
-
-fn refs(rs: &[crate::expr::R]) -> Y {
-    Y::Seq(rs.iter().map(|r| r#ref(&r.cfn)).collect())
-}
-
-fn doc(e: &E) -> Y {
-    e.to_yaml()
-}
-
-fn tags(o: &Checked, name: &str) -> Y {
-    Y::Seq(vec![m(vec![
-        ("Key", st("Name")),
-        ("Value", st(format!("{}-{name}", o.name))),
-    ])])
-}
+type Props = Vec<(&'static str, Y)>;
 
 pub fn template(o: &Checked) -> String {
     let n = Names::new(o);
-    let mut res: Entries = Vec::new();
-
-    // ----- network
-    resource(
-        &mut res,
-        "Vpc",
-        "The VPC. DNS support and hostnames are on so that the interface endpoints' private DNS\nnames answer inside it. It has no internet gateway and no NAT gateway.",
-        "AWS::EC2::VPC",
-        vec![
-            ("CidrBlock", st(o.vpc_cidr.to_string())),
-            ("EnableDnsSupport", raw("true")),
-            ("EnableDnsHostnames", raw("true")),
-            ("Tags", tags(o, "vpc")),
-        ],
-    );
-    for (i, cidr) in o.subnets.iter().enumerate() {
-        let subnet = &n.subnets[i];
-        let table = &n.route_tables[i];
-        resource(
-            &mut res,
-            &subnet.cfn,
-            &format!(
-                "Private subnet {} of {}; no public IPs are ever assigned.",
-                i + 1,
-                o.subnets.len()
-            ),
-            "AWS::EC2::Subnet",
-            vec![
-                ("VpcId", r#ref("Vpc")),
-                ("CidrBlock", st(cidr.to_string())),
-                (
-                    "AvailabilityZone",
-                    raw(format!("!Select [{i}, !GetAZs '']")),
-                ),
-                ("MapPublicIpOnLaunch", raw("false")),
-                ("Tags", tags(o, &format!("private-{}", i + 1))),
-            ],
-        );
-        resource(
-            &mut res,
-            &table.cfn,
-            "Route table of the subnet: only the VPC's local route (and, with Direct Connect, the\ncorporate networks). Nothing routes to the internet.",
-            "AWS::EC2::RouteTable",
-            vec![("VpcId", r#ref("Vpc")), ("Tags", tags(o, &format!("private-{}", i + 1)))],
-        );
-        resource(
-            &mut res,
-            &format!("{}RouteTableAssociation", subnet.cfn),
-            "Explicit association, so the subnet never falls back to the VPC's main route table.",
-            "AWS::EC2::SubnetRouteTableAssociation",
-            vec![
-                ("SubnetId", r#ref(&subnet.cfn)),
-                ("RouteTableId", r#ref(&table.cfn)),
-            ],
-        );
+    let mut resources: Entries = Vec::new();
+    for r in design::environment(o, &n) {
+        write(&mut resources, &r);
     }
-    if o.direct_connect {
-        resource(
-            &mut res,
-            "VpnGateway",
-            "Virtual private gateway for Direct Connect (associate it with your Direct Connect\ngateway or private virtual interface).",
-            "AWS::EC2::VPNGateway",
-            vec![("Type", st("ipsec.1")), ("Tags", tags(o, "vgw"))],
-        );
-        resource(
-            &mut res,
-            "VpnGatewayAttachment",
-            "Attaches the virtual private gateway to the VPC.",
-            "AWS::EC2::VPCGatewayAttachment",
-            vec![
-                ("VpcId", r#ref("Vpc")),
-                ("VpnGatewayId", r#ref("VpnGateway")),
-            ],
-        );
-        for table in &n.route_tables {
-            for (j, cidr) in o.corporate_v4().iter().enumerate() {
-                resource_with(
-                    &mut res,
-                    &format!("{}CorporateRoute{}", table.cfn, j + 1),
-                    &format!(
-                        "Static route to the corporate network {cidr} over Direct Connect. Static, not\npropagated: a propagated route table would accept whatever on-premises advertises,\nincluding a default route, and that could not be proven from this template."
-                    ),
-                    "AWS::EC2::Route",
-                    vec![
-                        ("RouteTableId", r#ref(&table.cfn)),
-                        ("DestinationCidrBlock", st(cidr.to_string())),
-                        ("GatewayId", r#ref("VpnGateway")),
-                    ],
-                    &["VpnGatewayAttachment"],
-                );
-            }
-        }
-    }
-    resource(
-        &mut res,
-        "WorkloadSecurityGroup",
-        "Security group of every SageMaker workload: HTTPS to the VPC (the endpoints) only.",
-        "AWS::EC2::SecurityGroup",
-        vec![
-            (
-                "GroupDescription",
-                st("SageMaker workloads: HTTPS to the VPC only"),
-            ),
-            ("VpcId", r#ref("Vpc")),
-            (
-                "SecurityGroupEgress",
-                Y::Seq(vec![m(vec![
-                    ("IpProtocol", st("tcp")),
-                    ("FromPort", raw("443")),
-                    ("ToPort", raw("443")),
-                    ("CidrIp", st(o.vpc_cidr.to_string())),
-                    ("Description", st("HTTPS to the VPC endpoints")),
-                ])]),
-            ),
-            ("Tags", tags(o, "workload")),
-        ],
-    );
-    resource(
-        &mut res,
-        "WorkloadSelfIngress",
-        "Workloads talk to each other (distributed training, Studio apps and their EFS volume).",
-        "AWS::EC2::SecurityGroupIngress",
-        vec![
-            ("GroupId", r#ref("WorkloadSecurityGroup")),
-            ("IpProtocol", st("-1")),
-            ("SourceSecurityGroupId", r#ref("WorkloadSecurityGroup")),
-            ("Description", st("Between workloads")),
-        ],
-    );
-    resource(
-        &mut res,
-        "WorkloadSelfEgress",
-        "The matching egress rule: to members of the same group only.",
-        "AWS::EC2::SecurityGroupEgress",
-        vec![
-            ("GroupId", r#ref("WorkloadSecurityGroup")),
-            ("IpProtocol", st("-1")),
-            ("DestinationSecurityGroupId", r#ref("WorkloadSecurityGroup")),
-            ("Description", st("Between workloads")),
-        ],
-    );
-    resource(
-        &mut res,
-        "EndpointSecurityGroup",
-        "Security group of the interface endpoints: HTTPS from the workloads only.",
-        "AWS::EC2::SecurityGroup",
-        vec![
-            (
-                "GroupDescription",
-                st("Interface endpoints: HTTPS from the workloads"),
-            ),
-            ("VpcId", r#ref("Vpc")),
-            (
-                "SecurityGroupIngress",
-                Y::Seq(vec![m(vec![
-                    ("IpProtocol", st("tcp")),
-                    ("FromPort", raw("443")),
-                    ("ToPort", raw("443")),
-                    ("SourceSecurityGroupId", r#ref("WorkloadSecurityGroup")),
-                    ("Description", st("HTTPS from the workloads")),
-                ])]),
-            ),
-            (
-                "SecurityGroupEgress",
-                Y::Seq(vec![m(vec![
-                    ("IpProtocol", st("tcp")),
-                    ("FromPort", raw("443")),
-                    ("ToPort", raw("443")),
-                    ("CidrIp", st(o.vpc_cidr.to_string())),
-                    (
-                        "Description",
-                        st("Replaces the default allow-all egress; endpoints only answer"),
-                    ),
-                ])]),
-            ),
-            ("Tags", tags(o, "endpoints")),
-        ],
-    );
-    if !o.corporate.is_empty() && o.direct_connect {
-        let mut rules = Vec::new();
-        for c in &o.corporate {
-            let (key, v) = match c {
-                ipnet::IpNet::V4(v4) => ("CidrIp", v4.to_string()),
-                ipnet::IpNet::V6(v6) => ("CidrIpv6", v6.to_string()),
-            };
-            rules.push(m(vec![
-                ("IpProtocol", st("tcp")),
-                ("FromPort", raw("443")),
-                ("ToPort", raw("443")),
-                (key, st(v)),
-                (
-                    "Description",
-                    st("HTTPS from the corporate network (presigned URLs, Studio)"),
-                ),
-            ]));
-        }
-        resource(
-            &mut res,
-            "EndpointCorporateIngress",
-            "People on the corporate network open notebooks and Studio through the endpoints.",
-            "AWS::EC2::SecurityGroup",
-            vec![
-                (
-                    "GroupDescription",
-                    st("Interface endpoints: HTTPS from the corporate network"),
-                ),
-                ("VpcId", r#ref("Vpc")),
-                ("SecurityGroupIngress", Y::Seq(rules)),
-                (
-                    "SecurityGroupEgress",
-                    Y::Seq(vec![m(vec![
-                        ("IpProtocol", st("tcp")),
-                        ("FromPort", raw("443")),
-                        ("ToPort", raw("443")),
-                        ("CidrIp", st(o.vpc_cidr.to_string())),
-                        ("Description", st("Replaces the default allow-all egress")),
-                    ])]),
-                ),
-                ("Tags", tags(o, "endpoints-corporate")),
-            ],
-        );
-    }
-
-    // ----- endpoints
-    resource(
-        &mut res,
-        "S3Endpoint",
-        "S3 gateway endpoint on every private route table. Its policy admits only this\naccount's (organization's) buckets and principals, plus read-only access to the bucket ECR\nserves image layers from.",
-        "AWS::EC2::VPCEndpoint",
-        vec![
-            ("VpcId", r#ref("Vpc")),
-            ("VpcEndpointType", st("Gateway")),
-            ("ServiceName", design::s3_service().to_yaml()),
-            ("RouteTableIds", refs(&n.route_tables)),
-            ("PolicyDocument", doc(&design::s3_endpoint_policy(o))),
-        ],
-    );
-    let mut endpoint_sgs = vec![r#ref("EndpointSecurityGroup")];
-    if !o.corporate.is_empty() && o.direct_connect {
-        endpoint_sgs.push(r#ref("EndpointCorporateIngress"));
-    }
-    for ep in design::interface_endpoints(o) {
-        resource(
-            &mut res,
-            &ep.r.cfn,
-            &format!("{}\nInterface endpoint in every private subnet, private DNS on, policy keyed on this\naccount (organization).", ep.why),
-            "AWS::EC2::VPCEndpoint",
-            vec![
-                ("VpcId", r#ref("Vpc")),
-                ("VpcEndpointType", st("Interface")),
-                ("ServiceName", ep.service.to_yaml()),
-                ("PrivateDnsEnabled", raw("true")),
-                ("SubnetIds", refs(&n.subnets)),
-                ("SecurityGroupIds", Y::Seq(endpoint_sgs.clone())),
-                ("PolicyDocument", doc(&design::interface_endpoint_policy(o))),
-            ],
-        );
-    }
-
-    // ----- DNS firewall
-    resource(
-        &mut res,
-        "AwsDomains",
-        "Names the VPC may resolve: zones AWS answers for.",
-        "AWS::Route53Resolver::FirewallDomainList",
-        vec![
-            ("Name", st(format!("{}-aws-domains", o.name))),
-            (
-                "Domains",
-                Y::Seq(design::allowed_domains().into_iter().map(st).collect()),
-            ),
-        ],
-    );
-    resource(
-        &mut res,
-        "AllDomains",
-        "Every other name.",
-        "AWS::Route53Resolver::FirewallDomainList",
-        vec![
-            ("Name", st(format!("{}-all-domains", o.name))),
-            ("Domains", Y::Seq(vec![st("*")])),
-        ],
-    );
-    resource(
-        &mut res,
-        "DnsFirewallRuleGroup",
-        "Route 53 Resolver DNS Firewall: AWS names resolve, everything else gets NXDOMAIN, so DNS\nqueries cannot carry data to a name server someone else runs.",
-        "AWS::Route53Resolver::FirewallRuleGroup",
-        vec![
-            ("Name", st(format!("{}-dns-firewall", o.name))),
-            (
-                "FirewallRules",
-                Y::Seq(vec![
-                    m(vec![
-                        ("Action", st("ALLOW")),
-                        ("FirewallDomainListId", r#ref("AwsDomains")),
-                        ("Priority", raw("1")),
-                    ]),
-                    m(vec![
-                        ("Action", st("BLOCK")),
-                        ("BlockResponse", st("NXDOMAIN")),
-                        ("FirewallDomainListId", r#ref("AllDomains")),
-                        ("Priority", raw("2")),
-                    ]),
-                ]),
-            ),
-        ],
-    );
-    resource(
-        &mut res,
-        "DnsFirewallAssociation",
-        "Applies the DNS firewall to the VPC.",
-        "AWS::Route53Resolver::FirewallRuleGroupAssociation",
-        vec![
-            ("Name", st(format!("{}-dns-firewall", o.name))),
-            ("FirewallRuleGroupId", r#ref("DnsFirewallRuleGroup")),
-            ("VpcId", r#ref("Vpc")),
-            ("Priority", raw("101")),
-        ],
-    );
-
-    // ----- data
-    resource(
-        &mut res,
-        "DataKey",
-        "Customer-managed key (rotated yearly) for the bucket, notebook, Studio and endpoint volumes.",
-        "AWS::KMS::Key",
-        vec![
-            ("Description", st(format!("{} data at rest", o.name))),
-            ("EnableKeyRotation", raw("true")),
-            ("KeyPolicy", doc(&design::key_policy())),
-        ],
-    );
-    resource(
-        &mut res,
-        "DataKeyAlias",
-        "A readable name for the key.",
-        "AWS::KMS::Alias",
-        vec![
-            ("AliasName", st(format!("alias/{}-data", o.name))),
-            ("TargetKeyId", r#ref("DataKey")),
-        ],
-    );
-    resource(
-        &mut res,
-        "DataBucket",
-        "The data: KMS-encrypted, never public, versioned, ACLs off.",
-        "AWS::S3::Bucket",
-        vec![
-            ("BucketName", design::bucket_name(o).to_yaml()),
-            (
-                "BucketEncryption",
-                m(vec![(
-                    "ServerSideEncryptionConfiguration",
-                    Y::Seq(vec![m(vec![
-                        (
-                            "ServerSideEncryptionByDefault",
-                            m(vec![
-                                ("SSEAlgorithm", st("aws:kms")),
-                                ("KMSMasterKeyID", getatt("DataKey", "Arn")),
-                            ]),
-                        ),
-                        ("BucketKeyEnabled", raw("true")),
-                    ])]),
-                )]),
-            ),
-            (
-                "PublicAccessBlockConfiguration",
-                m(vec![
-                    ("BlockPublicAcls", raw("true")),
-                    ("BlockPublicPolicy", raw("true")),
-                    ("IgnorePublicAcls", raw("true")),
-                    ("RestrictPublicBuckets", raw("true")),
-                ]),
-            ),
-            (
-                "OwnershipControls",
-                m(vec![(
-                    "Rules",
-                    Y::Seq(vec![m(vec![(
-                        "ObjectOwnership",
-                        st("BucketOwnerEnforced"),
-                    )])]),
-                )]),
-            ),
-            (
-                "VersioningConfiguration",
-                m(vec![("Status", st("Enabled"))]),
-            ),
-        ],
-    );
-    resource(
-        &mut res,
-        "DataBucketPolicy",
-        "TLS only; data only through the S3 endpoint; principals only ours; no replication.",
-        "AWS::S3::BucketPolicy",
-        vec![
-            ("Bucket", r#ref("DataBucket")),
-            ("PolicyDocument", doc(&design::bucket_policy(o, &n))),
-        ],
-    );
-
-    // ----- identity
-    resource(
-        &mut res,
-        "ExecutionRole",
-        "The role SageMaker runs the workloads as: this bucket, this key, logs, own images.",
-        "AWS::IAM::Role",
-        vec![
-            ("RoleName", st(design::execution_role_name(o))),
-            ("AssumeRolePolicyDocument", doc(&design::sagemaker_trust())),
-            (
-                "Policies",
-                Y::Seq(vec![m(vec![
-                    ("PolicyName", st("sagemaker-execution")),
-                    ("PolicyDocument", doc(&design::execution_policy(o, &n))),
-                ])]),
-            ),
-        ],
-    );
-    resource(
-        &mut res,
-        "DataScientistRole",
-        "The role people use: presigned notebook and Studio URLs only from the corporate network\nor through this VPC's notebook, Studio and API endpoints.",
-        "AWS::IAM::Role",
-        vec![
-            ("RoleName", st(format!("{}-data-scientist", o.name))),
-            ("AssumeRolePolicyDocument", doc(&design::account_trust())),
-            (
-                "Policies",
-                Y::Seq(vec![m(vec![
-                    ("PolicyName", st("presigned-urls-from-trusted-networks")),
-                    ("PolicyDocument", doc(&design::data_scientist_policy(o))),
-                ])]),
-            ),
-        ],
-    );
-    resource(
-        &mut res,
-        "GuardrailPolicy",
-        "Guardrails for what these roles create later: no job or model without network isolation\nor outside this VPC's subnets, no notebook with internet access or root, no domain that is\nnot VPC-only. Fail-closed: a request that omits the setting is denied. guardrails/scp.json is\nthe same for the whole organization.",
-        "AWS::IAM::ManagedPolicy",
-        vec![
-            ("ManagedPolicyName", st(format!("{}-guardrails", o.name))),
-            ("Roles", Y::Seq(vec![r#ref("ExecutionRole"), r#ref("DataScientistRole")])),
-            ("PolicyDocument", doc(&design::guardrail_policy(Some(&n)))),
-        ],
-    );
-
-    // ----- package mirror
-    if o.package_mirror {
-        resource(
-            &mut res,
-            "CodeArtifactDomain",
-            "CodeArtifact domain for the PyPI mirror, encrypted with the data key.",
-            "AWS::CodeArtifact::Domain",
-            vec![
-                ("DomainName", st(o.name.clone())),
-                ("EncryptionKey", getatt("DataKey", "Arn")),
-            ],
-        );
-        resource(
-            &mut res,
-            "PypiRepository",
-            "Mirror of public PyPI: CodeArtifact fetches packages, workloads never reach the internet.",
-            "AWS::CodeArtifact::Repository",
-            vec![
-                ("DomainName", getatt("CodeArtifactDomain", "Name")),
-                ("RepositoryName", st("pypi")),
-                ("Description", st("Mirror of public PyPI")),
-                ("ExternalConnections", Y::Seq(vec![st("public:pypi")])),
-            ],
-        );
-    }
-
-    // ----- workloads
-    let subnet_refs = refs(&n.subnets);
-    if o.has(Workload::Notebook) {
-        resource(
-            &mut res,
-            "Notebook",
-            "Notebook instance: in a private subnet, no direct internet access, no root.",
-            "AWS::SageMaker::NotebookInstance",
-            vec![
-                ("NotebookInstanceName", st(format!("{}-notebook", o.name))),
-                ("InstanceType", st("ml.t3.medium")),
-                ("RoleArn", getatt("ExecutionRole", "Arn")),
-                ("SubnetId", r#ref(&n.subnets[0].cfn)),
-                (
-                    "SecurityGroupIds",
-                    Y::Seq(vec![r#ref("WorkloadSecurityGroup")]),
-                ),
-                ("DirectInternetAccess", st("Disabled")),
-                ("RootAccess", st("Disabled")),
-                ("KmsKeyId", r#ref("DataKey")),
-                ("VolumeSizeInGB", raw("20")),
-            ],
-        );
-    }
-    if o.has(Workload::Studio) {
-        let settings = || {
-            m(vec![
-                ("ExecutionRole", getatt("ExecutionRole", "Arn")),
-                (
-                    "SecurityGroups",
-                    Y::Seq(vec![r#ref("WorkloadSecurityGroup")]),
-                ),
-            ])
-        };
-        resource(
-            &mut res,
-            "StudioDomain",
-            "Studio domain: VPC-only, so apps reach AWS only through this VPC's endpoints.",
-            "AWS::SageMaker::Domain",
-            vec![
-                ("DomainName", st(o.name.clone())),
-                ("AuthMode", st("IAM")),
-                ("AppNetworkAccessType", st("VpcOnly")),
-                ("VpcId", r#ref("Vpc")),
-                ("SubnetIds", subnet_refs.clone()),
-                ("KmsKeyId", r#ref("DataKey")),
-                ("DefaultUserSettings", settings()),
-                ("DefaultSpaceSettings", settings()),
-            ],
-        );
-    }
-    if o.has(Workload::Model) {
-        resource(
-            &mut res,
-            "Model",
-            "Model: network-isolated (the container has no network at all) and in the VPC. Push the\nimage to the ECR repository named below before deploying.",
-            "AWS::SageMaker::Model",
-            vec![
-                ("ModelName", st(format!("{}-model", o.name))),
-                ("ExecutionRoleArn", getatt("ExecutionRole", "Arn")),
-                ("EnableNetworkIsolation", raw("true")),
-                (
-                    "PrimaryContainer",
-                    m(vec![
-                        ("Image", design::image(o, "model").to_yaml()),
-                        (
-                            "ModelDataUrl",
-                            sub(&format!("s3://{}-data-${{AWS::AccountId}}/models/model.tar.gz", o.name)),
-                        ),
-                    ]),
-                ),
-                (
-                    "VpcConfig",
-                    m(vec![
-                        ("SecurityGroupIds", Y::Seq(vec![r#ref("WorkloadSecurityGroup")])),
-                        ("Subnets", subnet_refs.clone()),
-                    ]),
-                ),
-            ],
-        );
-        resource(
-            &mut res,
-            "EndpointConfig",
-            "Endpoint configuration: encrypted volumes, no SSM access into the containers.",
-            "AWS::SageMaker::EndpointConfig",
-            vec![
-                (
-                    "EndpointConfigName",
-                    st(format!("{}-endpoint-config", o.name)),
-                ),
-                ("KmsKeyId", r#ref("DataKey")),
-                (
-                    "ProductionVariants",
-                    Y::Seq(vec![m(vec![
-                        ("VariantName", st("AllTraffic")),
-                        ("ModelName", getatt("Model", "ModelName")),
-                        ("InstanceType", st("ml.m5.large")),
-                        ("InitialInstanceCount", raw("1")),
-                        ("InitialVariantWeight", raw("1.0")),
-                        ("EnableSSMAccess", raw("false")),
-                    ])]),
-                ),
-            ],
-        );
-    }
-    if o.has(Workload::Training) {
-        resource(
-            &mut res,
-            "TrainingPipeline",
-            "Training pipeline: its step is the isolated CreateTrainingJob request (network isolation,\nthis VPC, inter-container traffic encryption, KMS), the same as training-job-request.json.",
-            "AWS::SageMaker::Pipeline",
-            vec![
-                ("PipelineName", st(format!("{}-training", o.name))),
-                ("RoleArn", getatt("ExecutionRole", "Arn")),
-                (
-                    "PipelineDefinition",
-                    m(vec![(
-                        "PipelineDefinitionBody",
-                        Y::Block(
-                            Some("!Sub"),
-                            design::pipeline_definition(o, &n).to_sub_json(),
-                        ),
-                    )]),
-                ),
-            ],
-        );
-    }
-
-    // ----- outputs
-    let mut outputs: Entries = vec![
-        output("VpcId", "The VPC", r#ref("Vpc")),
-        output("DataBucketName", "The data bucket", r#ref("DataBucket")),
-        output("DataKeyArn", "The KMS key", getatt("DataKey", "Arn")),
-        output(
-            "ExecutionRoleArn",
-            "SageMaker execution role",
-            getatt("ExecutionRole", "Arn"),
-        ),
-        output(
-            "DataScientistRoleArn",
-            "Role for people (presigned URLs from trusted networks only)",
-            getatt("DataScientistRole", "Arn"),
-        ),
-        output(
-            "WorkloadSecurityGroupId",
-            "Security group for new workloads",
-            r#ref("WorkloadSecurityGroup"),
-        ),
-    ];
-    for s in &n.subnets {
-        outputs.push(output(
-            &format!("{}Id", s.cfn),
-            "Private subnet",
-            r#ref(&s.cfn),
-        ));
-    }
-    for ep in design::presign_endpoints() {
-        outputs.push(output(
-            &format!("{}Id", ep.cfn),
-            "Endpoint ID for guardrails/data-scientist-policy.json",
-            r#ref(&ep.cfn),
-        ));
-    }
-
+    let outputs: Entries = design::outputs(&n).iter().flat_map(output).collect();
     let root = Y::Map(vec![
         ("AWSTemplateFormatVersion".into(), st("2010-09-09")),
         (
@@ -696,20 +32,529 @@ pub fn template(o: &Checked) -> String {
                 o.name
             )),
         ),
-        ("Resources".into(), Y::Map(res)),
+        ("Resources".into(), Y::Map(resources)),
         ("Outputs".into(), Y::Map(outputs)),
     ]);
-    let mut text = String::new();
-    text.push_str(&header(o));
+    let mut text = header(o);
     emit(&root, 0, &mut text);
     text.replacen("Resources:\n\n", "Resources:\n", 1)
 }
 
-fn output(name: &str, description: &str, value: Y) -> (String, Y) {
-    (
-        name.to_string(),
-        m(vec![("Description", st(description)), ("Value", value)]),
-    )
+/// A resource with the comment above it.
+fn push(
+    out: &mut Entries,
+    logical: &str,
+    why: &str,
+    ty: &str,
+    depends_on: Option<&R>,
+    props: Props,
+) {
+    out.push(comment(&format!("\n{why}")));
+    let mut body = vec![("Type", st(ty))];
+    if let Some(d) = depends_on {
+        body.push(("DependsOn", Y::Seq(vec![st(d.cfn.as_str())])));
+    }
+    body.push(("Properties", m(props)));
+    out.push((logical.to_string(), m(body)));
+}
+
+fn id(r: &R) -> Y {
+    r#ref(&r.cfn)
+}
+
+fn ids(rs: &[R]) -> Y {
+    Y::Seq(rs.iter().map(id).collect())
+}
+
+fn arn(r: &R) -> Y {
+    getatt(&r.cfn, "Arn")
+}
+
+fn boolean(b: bool) -> Y {
+    raw(b.to_string())
+}
+
+fn number(v: impl ToString) -> Y {
+    raw(v.to_string())
+}
+
+fn tags(name: &str) -> Y {
+    Y::Seq(vec![m(vec![("Key", st("Name")), ("Value", st(name))])])
+}
+
+fn doc(e: &E) -> Y {
+    e.to_yaml()
+}
+
+fn write(out: &mut Entries, res: &Resource) {
+    let (ty, props) = body(&res.kind);
+    let depends_on = match &res.kind {
+        Kind::Route(r) => Some(&r.after),
+        _ => None,
+    };
+    push(out, &res.r.cfn, &res.why.cfn, ty, depends_on, props);
+    if let Kind::SecurityGroup(sg) = &res.kind {
+        self_rules(out, &res.r, sg);
+    }
+}
+
+/// A resource's type and properties.
+fn body(kind: &Kind) -> (&'static str, Props) {
+    match kind {
+        Kind::Vpc(v) => (
+            "AWS::EC2::VPC",
+            vec![
+                ("CidrBlock", st(v.cidr.to_string())),
+                ("EnableDnsSupport", boolean(v.dns)),
+                ("EnableDnsHostnames", boolean(v.dns)),
+                ("Tags", tags(&v.name)),
+            ],
+        ),
+        Kind::Subnet(s) => (
+            "AWS::EC2::Subnet",
+            vec![
+                ("VpcId", id(&s.vpc)),
+                ("CidrBlock", st(s.cidr.to_string())),
+                (
+                    "AvailabilityZone",
+                    raw(format!("!Select [{}, !GetAZs '']", s.az)),
+                ),
+                ("MapPublicIpOnLaunch", boolean(s.public_ips)),
+                ("Tags", tags(&s.name)),
+            ],
+        ),
+        Kind::RouteTable(t) => (
+            "AWS::EC2::RouteTable",
+            vec![("VpcId", id(&t.vpc)), ("Tags", tags(&t.name))],
+        ),
+        Kind::Association(a) => (
+            "AWS::EC2::SubnetRouteTableAssociation",
+            vec![("SubnetId", id(&a.subnet)), ("RouteTableId", id(&a.table))],
+        ),
+        // CloudFormation requires the type; `ipsec.1` is the only one there is.
+        Kind::VpnGateway(g) => (
+            "AWS::EC2::VPNGateway",
+            vec![("Type", st("ipsec.1")), ("Tags", tags(&g.name))],
+        ),
+        Kind::VpnAttachment(a) => (
+            "AWS::EC2::VPCGatewayAttachment",
+            vec![("VpcId", id(&a.vpc)), ("VpnGatewayId", id(&a.gateway))],
+        ),
+        Kind::Route(r) => (
+            "AWS::EC2::Route",
+            vec![
+                ("RouteTableId", id(&r.table)),
+                ("DestinationCidrBlock", st(r.destination.to_string())),
+                ("GatewayId", id(&r.gateway)),
+            ],
+        ),
+        Kind::SecurityGroup(sg) => ("AWS::EC2::SecurityGroup", security_group(sg)),
+        Kind::Endpoint(e) => ("AWS::EC2::VPCEndpoint", endpoint(e)),
+        Kind::DomainList(l) => (
+            "AWS::Route53Resolver::FirewallDomainList",
+            vec![
+                ("Name", st(l.name.as_str())),
+                (
+                    "Domains",
+                    Y::Seq(l.domains.iter().map(|d| st(d.as_str())).collect()),
+                ),
+            ],
+        ),
+        Kind::DnsFirewall(f) => ("AWS::Route53Resolver::FirewallRuleGroup", dns_firewall(f)),
+        Kind::DnsAssociation(a) => (
+            "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+            vec![
+                ("Name", st(a.name.as_str())),
+                ("FirewallRuleGroupId", id(&a.firewall)),
+                ("VpcId", id(&a.vpc)),
+                ("Priority", number(a.priority)),
+            ],
+        ),
+        Kind::Key(k) => (
+            "AWS::KMS::Key",
+            vec![
+                ("Description", st(k.description.as_str())),
+                ("EnableKeyRotation", boolean(k.rotation)),
+                ("KeyPolicy", doc(&k.policy)),
+            ],
+        ),
+        Kind::KeyAlias(a) => (
+            "AWS::KMS::Alias",
+            vec![
+                ("AliasName", st(a.name.as_str())),
+                ("TargetKeyId", id(&a.key)),
+            ],
+        ),
+        Kind::Bucket(b) => ("AWS::S3::Bucket", bucket(b)),
+        Kind::BucketPolicy(p) => (
+            "AWS::S3::BucketPolicy",
+            vec![
+                ("Bucket", id(&p.bucket)),
+                ("PolicyDocument", doc(&p.policy)),
+            ],
+        ),
+        Kind::Role(r) => ("AWS::IAM::Role", role(r)),
+        Kind::ManagedPolicy(p) => (
+            "AWS::IAM::ManagedPolicy",
+            vec![
+                ("ManagedPolicyName", st(p.name.as_str())),
+                ("Roles", ids(&p.roles)),
+                ("PolicyDocument", doc(&p.document)),
+            ],
+        ),
+        Kind::PackageDomain(d) => (
+            "AWS::CodeArtifact::Domain",
+            vec![
+                ("DomainName", st(d.name.as_str())),
+                ("EncryptionKey", arn(&d.key)),
+            ],
+        ),
+        Kind::PackageRepository(r) => (
+            "AWS::CodeArtifact::Repository",
+            vec![
+                ("DomainName", getatt(&r.domain.cfn, "Name")),
+                ("RepositoryName", st(r.name)),
+                ("Description", st(r.description)),
+                ("ExternalConnections", Y::Seq(vec![st(r.upstream)])),
+            ],
+        ),
+        Kind::Notebook(nb) => ("AWS::SageMaker::NotebookInstance", notebook(nb)),
+        Kind::Studio(s) => ("AWS::SageMaker::Domain", studio(s)),
+        Kind::Model(md) => ("AWS::SageMaker::Model", model(md)),
+        Kind::EndpointConfig(c) => ("AWS::SageMaker::EndpointConfig", endpoint_config(c)),
+        Kind::Pipeline(p) => (
+            "AWS::SageMaker::Pipeline",
+            vec![
+                ("PipelineName", st(p.name.as_str())),
+                ("RoleArn", arn(&p.role)),
+                (
+                    "PipelineDefinition",
+                    // the definition is a JSON string; `!Sub` fills in the references
+                    m(vec![(
+                        "PipelineDefinitionBody",
+                        Y::Block(Some("!Sub"), p.definition.to_sub_json()),
+                    )]),
+                ),
+            ],
+        ),
+    }
+}
+
+/// The role holds its inline policies.
+fn role(r: &Role) -> Props {
+    let policies = r
+        .policies
+        .iter()
+        .map(|p| {
+            m(vec![
+                ("PolicyName", st(p.name)),
+                ("PolicyDocument", doc(&p.document)),
+            ])
+        })
+        .collect();
+    vec![
+        ("RoleName", st(r.name.as_str())),
+        ("AssumeRolePolicyDocument", doc(&r.trust)),
+        ("Policies", Y::Seq(policies)),
+    ]
+}
+
+/// The protocol, and the port range where there is one.
+fn protocol(t: Traffic) -> Props {
+    let mut props = vec![("IpProtocol", st(t.protocol()))];
+    if let Some(port) = t.port() {
+        props.extend([("FromPort", number(port)), ("ToPort", number(port))]);
+    }
+    props
+}
+
+/// A rule inside the group's own properties; one per CIDR (a rule holds one address range).
+fn inline_rules(rule: &Rule) -> Vec<Y> {
+    let description = ("Description", st(rule.description.cfn.as_str()));
+    let peers: Vec<(&'static str, Y)> = match &rule.peer {
+        Peer::Cidrs(cidrs) => cidrs
+            .iter()
+            .map(|c| match c {
+                ipnet::IpNet::V4(v4) => ("CidrIp", st(v4.to_string())),
+                ipnet::IpNet::V6(v6) => ("CidrIpv6", st(v6.to_string())),
+            })
+            .collect(),
+        Peer::Group(g) => vec![(
+            match rule.direction {
+                Direction::Ingress => "SourceSecurityGroupId",
+                Direction::Egress => "DestinationSecurityGroupId",
+            },
+            id(g),
+        )],
+        Peer::Itself => Vec::new(),
+    };
+    peers
+        .into_iter()
+        .map(|peer| {
+            let mut props = protocol(rule.traffic);
+            props.extend([peer, description.clone()]);
+            m(props)
+        })
+        .collect()
+}
+
+/// A security group's properties. CloudFormation keeps its default allow-all egress unless
+/// `SecurityGroupEgress` lists something (a rule resource does not count), so a group whose
+/// egress here would be empty gets a rule to the loopback address, which lets nothing out.
+fn security_group(sg: &SecurityGroup) -> Props {
+    let inline = |d: Direction| -> Vec<Y> {
+        sg.rules
+            .iter()
+            .filter(|r| r.direction == d && !matches!(r.peer, Peer::Itself))
+            .flat_map(inline_rules)
+            .collect()
+    };
+    let (ingress, mut egress) = (inline(Direction::Ingress), inline(Direction::Egress));
+    if egress.is_empty() {
+        egress.push(m(vec![
+            ("IpProtocol", st(Traffic::All.protocol())),
+            ("CidrIp", st("127.0.0.1/32")),
+            (
+                "Description",
+                st("No egress: replaces the default allow-all rule"),
+            ),
+        ]));
+    }
+    let mut props = vec![
+        ("GroupDescription", st(sg.description.as_str())),
+        ("VpcId", id(&sg.vpc)),
+    ];
+    if !ingress.is_empty() {
+        props.push(("SecurityGroupIngress", Y::Seq(ingress)));
+    }
+    props.push(("SecurityGroupEgress", Y::Seq(egress)));
+    props.push(("Tags", tags(&sg.name)));
+    props
+}
+
+/// Rules between members of a group are resources of their own: the group cannot refer to
+/// itself in its own properties. Ingress first, as in the group.
+fn self_rules(out: &mut Entries, group: &R, sg: &SecurityGroup) {
+    let stem = group.cfn.trim_end_matches("SecurityGroup");
+    for direction in [Direction::Ingress, Direction::Egress] {
+        let (kind, ty, peer) = match direction {
+            Direction::Ingress => (
+                "Ingress",
+                "AWS::EC2::SecurityGroupIngress",
+                "SourceSecurityGroupId",
+            ),
+            Direction::Egress => (
+                "Egress",
+                "AWS::EC2::SecurityGroupEgress",
+                "DestinationSecurityGroupId",
+            ),
+        };
+        for rule in sg
+            .rules
+            .iter()
+            .filter(|r| r.direction == direction && matches!(r.peer, Peer::Itself))
+        {
+            let mut props = vec![("GroupId", id(group))];
+            props.extend(protocol(rule.traffic));
+            props.push((peer, id(group)));
+            props.push(("Description", st(rule.description.cfn.as_str())));
+            push(out, &format!("{stem}Self{kind}"), rule.why, ty, None, props);
+        }
+    }
+}
+
+fn endpoint(e: &VpcEndpoint) -> Props {
+    let mut props = vec![
+        ("VpcId", id(&e.vpc)),
+        ("VpcEndpointType", st(e.placement.endpoint_type())),
+        ("ServiceName", e.service.to_yaml()),
+    ];
+    match &e.placement {
+        Placement::Gateway { route_tables } => props.push(("RouteTableIds", ids(route_tables))),
+        Placement::Interface {
+            subnets,
+            security_groups,
+            private_dns,
+        } => props.extend([
+            ("PrivateDnsEnabled", boolean(*private_dns)),
+            ("SubnetIds", ids(subnets)),
+            ("SecurityGroupIds", ids(security_groups)),
+        ]),
+    }
+    props.push(("PolicyDocument", doc(&e.policy)));
+    props
+}
+
+/// The rule group holds its rules.
+fn dns_firewall(f: &DnsFirewall) -> Props {
+    let rules = f
+        .rules
+        .iter()
+        .map(|r| {
+            let mut props = vec![("Action", st(r.action.as_str()))];
+            if let Some(response) = r.action.block_response() {
+                props.push(("BlockResponse", st(response)));
+            }
+            props.extend([
+                ("FirewallDomainListId", id(&r.list)),
+                ("Priority", number(r.priority)),
+            ]);
+            m(props)
+        })
+        .collect();
+    vec![
+        ("Name", st(f.name.as_str())),
+        ("FirewallRules", Y::Seq(rules)),
+    ]
+}
+
+/// The bucket holds its encryption, public access block, ownership and versioning.
+fn bucket(b: &Bucket) -> Props {
+    let blocked = || boolean(b.public_access_blocked);
+    vec![
+        ("BucketName", b.name.to_yaml()),
+        (
+            "BucketEncryption",
+            m(vec![(
+                "ServerSideEncryptionConfiguration",
+                Y::Seq(vec![m(vec![
+                    (
+                        "ServerSideEncryptionByDefault",
+                        m(vec![
+                            ("SSEAlgorithm", st(b.sse_algorithm)),
+                            ("KMSMasterKeyID", arn(&b.key)),
+                        ]),
+                    ),
+                    ("BucketKeyEnabled", boolean(b.bucket_key)),
+                ])]),
+            )]),
+        ),
+        (
+            "PublicAccessBlockConfiguration",
+            m(vec![
+                ("BlockPublicAcls", blocked()),
+                ("BlockPublicPolicy", blocked()),
+                ("IgnorePublicAcls", blocked()),
+                ("RestrictPublicBuckets", blocked()),
+            ]),
+        ),
+        (
+            "OwnershipControls",
+            m(vec![(
+                "Rules",
+                Y::Seq(vec![m(vec![("ObjectOwnership", st(b.object_ownership))])]),
+            )]),
+        ),
+        (
+            "VersioningConfiguration",
+            m(vec![("Status", st(b.versioning))]),
+        ),
+    ]
+}
+
+fn notebook(nb: &Notebook) -> Props {
+    vec![
+        ("NotebookInstanceName", st(nb.name.as_str())),
+        ("InstanceType", st(nb.instance_type)),
+        ("RoleArn", arn(&nb.role)),
+        ("SubnetId", id(&nb.subnet)),
+        ("SecurityGroupIds", ids(&nb.security_groups)),
+        (
+            "DirectInternetAccess",
+            st(switch(nb.direct_internet_access)),
+        ),
+        ("RootAccess", st(switch(nb.root_access))),
+        ("KmsKeyId", id(&nb.key)),
+        ("VolumeSizeInGB", number(nb.volume_gb)),
+    ]
+}
+
+fn studio(s: &Studio) -> Props {
+    let settings = || {
+        m(vec![
+            ("ExecutionRole", arn(&s.role)),
+            ("SecurityGroups", ids(&s.security_groups)),
+        ])
+    };
+    vec![
+        ("DomainName", st(s.name.as_str())),
+        ("AuthMode", st(s.auth)),
+        ("AppNetworkAccessType", st(s.app_network_access_type())),
+        ("VpcId", id(&s.vpc)),
+        ("SubnetIds", ids(&s.subnets)),
+        ("KmsKeyId", id(&s.key)),
+        ("DefaultUserSettings", settings()),
+        ("DefaultSpaceSettings", settings()),
+    ]
+}
+
+fn model(md: &Model) -> Props {
+    // the artifact's URL names the bucket by its name, which the template knows
+    let mut url = vec![lit("s3://")];
+    url.extend(md.data.bucket_name.iter().cloned());
+    url.push(lit(&format!("/{}", md.data.key)));
+    vec![
+        ("ModelName", st(md.name.as_str())),
+        ("ExecutionRoleArn", arn(&md.role)),
+        ("EnableNetworkIsolation", boolean(md.network_isolation)),
+        (
+            "PrimaryContainer",
+            m(vec![
+                ("Image", md.image.to_yaml()),
+                ("ModelDataUrl", E::Sub(url).to_yaml()),
+            ]),
+        ),
+        (
+            "VpcConfig",
+            m(vec![
+                ("SecurityGroupIds", ids(&md.security_groups)),
+                ("Subnets", ids(&md.subnets)),
+            ]),
+        ),
+    ]
+}
+
+fn endpoint_config(c: &EndpointConfig) -> Props {
+    let variants = c
+        .variants
+        .iter()
+        .map(|v| {
+            m(vec![
+                ("VariantName", st(v.name)),
+                ("ModelName", getatt(&v.model.cfn, "ModelName")),
+                ("InstanceType", st(v.instance_type)),
+                ("InitialInstanceCount", number(v.instances)),
+                ("InitialVariantWeight", raw(format!("{:?}", v.weight))),
+                ("EnableSSMAccess", boolean(v.ssm_access)),
+            ])
+        })
+        .collect();
+    vec![
+        ("EndpointConfigName", st(c.name.as_str())),
+        ("KmsKeyId", id(&c.key)),
+        ("ProductionVariants", Y::Seq(variants)),
+    ]
+}
+
+/// Stack outputs are scalars: a list becomes one output per resource.
+fn output(out: &Output) -> Entries {
+    let entry = |name: String, value: Y| {
+        (
+            name,
+            m(vec![
+                ("Description", st(out.description.cfn.as_str())),
+                ("Value", value),
+            ]),
+        )
+    };
+    match &out.value {
+        OutputValue::Id(r) => vec![entry(out.name.cfn.clone(), id(r))],
+        OutputValue::Arn(r) => vec![entry(out.name.cfn.clone(), arn(r))],
+        OutputValue::Ids(rs) => rs
+            .iter()
+            .map(|r| entry(format!("{}Id", r.cfn), id(r)))
+            .collect(),
+    }
 }
 
 fn header(o: &Checked) -> String {
@@ -751,4 +596,40 @@ fn header(o: &Checked) -> String {
             .unwrap_or_default(),
     ));
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::Text;
+
+    /// A group whose only egress is to its own members still loses CloudFormation's allow-all
+    /// default: the rule resource alone would leave it in place.
+    #[test]
+    fn a_group_without_inline_egress_replaces_the_default() {
+        let r = R::named("LonelySecurityGroup", "aws_security_group.lonely");
+        let res = Resource {
+            r: r.clone(),
+            why: Text::same("test"),
+            kind: Kind::SecurityGroup(SecurityGroup {
+                vpc: R::named("Vpc", "aws_vpc.main"),
+                name: "lonely".into(),
+                description: "lonely".into(),
+                rules: vec![Rule {
+                    direction: Direction::Egress,
+                    traffic: Traffic::All,
+                    peer: Peer::Itself,
+                    description: Text::same("members"),
+                    why: "members",
+                }],
+            }),
+        };
+        let mut out = Entries::new();
+        write(&mut out, &res);
+        let mut text = String::new();
+        emit(&Y::Map(out), 0, &mut text);
+        assert!(text.contains("CidrIp: '127.0.0.1/32'"), "{text}");
+        assert!(text.contains("LonelySelfEgress:"), "{text}");
+        assert!(!text.contains("SecurityGroupIngress:"), "{text}");
+    }
 }

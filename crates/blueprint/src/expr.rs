@@ -24,6 +24,29 @@ impl R {
             placeholder: placeholder.to_string(),
         }
     }
+
+    /// A resource no JSON file refers to: its placeholder stem is its logical ID in capitals
+    /// (`DataBucket` -> `DATA_BUCKET`), never printed but never empty either.
+    pub fn named(cfn: &str, tf: &str) -> R {
+        let mut placeholder = String::new();
+        for (i, c) in cfn.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                placeholder.push('_');
+            }
+            placeholder.push(c.to_ascii_uppercase());
+        }
+        R::new(cfn, tf, &placeholder)
+    }
+
+    /// The Terraform resource type (`aws_vpc_endpoint`).
+    pub fn tf_type(&self) -> &str {
+        self.tf.split_once('.').map_or(self.tf.as_str(), |(t, _)| t)
+    }
+
+    /// The Terraform resource name (`notebook`).
+    pub fn tf_name(&self) -> &str {
+        self.tf.split_once('.').map_or(self.tf.as_str(), |(_, n)| n)
+    }
 }
 
 /// A piece of an interpolated string.

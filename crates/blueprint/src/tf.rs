@@ -1,56 +1,20 @@
 //! The environment as a Terraform configuration: `main.tf`, `variables.tf`, `outputs.tf`,
-//! `versions.tf`. Every resource is written out (no `count`), so that a reader, `terraform plan`
-//! and our own scan all see the same thing.
+//! `versions.tf`. Every resource of the design is written out (no `count`), so that a reader,
+//! `terraform plan` and our own scan all see the same thing. This file knows the AWS provider's
+//! type and argument names and where it differs from CloudFormation: a bucket's settings, a
+//! role's inline policies, a policy's attachments and a DNS firewall's rules are resources of
+//! their own; a security group rule may name its own group (`self`) and hold a list of ranges;
+//! and a security group has no egress but what it lists (the provider removes AWS's allow-all
+//! default), so the design's rules are the whole story.
 
-use crate::design::{self, Names};
-use crate::expr::E;
+use crate::design::{
+    self, switch, Bucket, Direction, DnsFirewall, EndpointConfig, Kind, ManagedPolicy, Model,
+    Names, Notebook, Output, OutputValue, Peer, Placement, Resource, Role, Rule, SecurityGroup,
+    Studio, VpcEndpoint,
+};
+use crate::expr::{lit, E, P, R};
 use crate::hcl::{attr, block, comment, file, raw, st, Item, H};
-use crate::options::{Checked, Workload};
-
-fn res(kind: &str, name: &str, why: &str, body: Vec<Item>) -> Vec<Item> {
-    vec![
-        comment(why),
-        block("resource", &[kind, name], body),
-        Item::Blank,
-    ]
-}
-
-fn json(e: &E) -> H {
-    H::Call("jsonencode", Box::new(e.to_hcl()))
-}
-
-fn list_raw(items: &[String]) -> H {
-    H::List(items.iter().map(|i| raw(i.clone())).collect())
-}
-
-fn tags(o: &Checked, name: &str) -> Item {
-    attr(
-        "tags",
-        H::Obj(vec![("Name".into(), st(format!("{}-{name}", o.name)))]),
-    )
-}
-
-fn ids(rs: &[crate::expr::R]) -> H {
-    list_raw(
-        &rs.iter()
-            .map(|r| format!("{}.id", r.tf))
-            .collect::<Vec<_>>(),
-    )
-}
-
-fn sg_rule(kind: &str, description: &str, proto: &str, port: u16, peer: Item) -> Item {
-    block(
-        kind,
-        &[],
-        vec![
-            attr("description", st(description)),
-            attr("protocol", st(proto)),
-            attr("from_port", raw(port.to_string())),
-            attr("to_port", raw(port.to_string())),
-            peer,
-        ],
-    )
-}
+use crate::options::Checked;
 
 pub fn files(o: &Checked) -> Vec<(String, String)> {
     vec![
@@ -102,63 +66,35 @@ fn variables_tf(o: &Checked) -> String {
 }
 
 fn outputs_tf(o: &Checked) -> String {
-    let n = Names::new(o);
     let mut items = Vec::new();
-    let mut out = |name: &str, description: &str, value: String| {
-        items.push(block(
-            "output",
-            &[name],
-            vec![
-                attr("description", st(description)),
-                attr("value", raw(value)),
-            ],
-        ));
+    for out in design::outputs(&Names::new(o)) {
+        items.push(output(&out));
         items.push(Item::Blank);
-    };
-    out("vpc_id", "The VPC", "aws_vpc.main.id".into());
-    out(
-        "data_bucket_name",
-        "The data bucket",
-        "aws_s3_bucket.data.id".into(),
-    );
-    out("data_key_arn", "The KMS key", "aws_kms_key.data.arn".into());
-    out(
-        "execution_role_arn",
-        "SageMaker execution role",
-        "aws_iam_role.execution.arn".into(),
-    );
-    out(
-        "data_scientist_role_arn",
-        "Role for people (presigned URLs from trusted networks only)",
-        "aws_iam_role.data_scientist.arn".into(),
-    );
-    out(
-        "workload_security_group_id",
-        "Security group for new workloads",
-        "aws_security_group.workload.id".into(),
-    );
-    out(
-        "private_subnet_ids",
-        "Private subnets",
-        format!(
-            "[{}]",
-            n.subnets
-                .iter()
-                .map(|s| format!("{}.id", s.tf))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    );
-    for ep in design::presign_endpoints() {
-        let short = ep.tf.trim_start_matches("aws_vpc_endpoint.");
-        out(
-            &format!("{short}_endpoint_id"),
-            "Endpoint ID for guardrails/data-scientist-policy.json",
-            format!("{}.id", ep.tf),
-        );
     }
     items.pop();
     file(&items)
+}
+
+fn output(out: &Output) -> Item {
+    let value = match &out.value {
+        OutputValue::Id(r) => format!("{}.id", r.tf),
+        OutputValue::Arn(r) => format!("{}.arn", r.tf),
+        OutputValue::Ids(rs) => format!(
+            "[{}]",
+            rs.iter()
+                .map(|r| format!("{}.id", r.tf))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    block(
+        "output",
+        &[&out.name.tf],
+        vec![
+            attr("description", st(out.description.tf.as_str())),
+            attr("value", raw(value)),
+        ],
+    )
 }
 
 fn main_tf(o: &Checked) -> String {
@@ -178,370 +114,296 @@ fn main_tf(o: &Checked) -> String {
         ),
         Item::Blank,
     ];
-    let vpc_cidr = o.vpc_cidr.to_string();
+    for r in design::environment(o, &n) {
+        write(&mut items, &r);
+    }
+    while matches!(items.last(), Some(Item::Blank)) {
+        items.pop();
+    }
+    file(&items)
+}
 
-    // ----- network
-    items.extend(res(
-        "aws_vpc",
-        "main",
-        "The VPC. DNS support and hostnames are on so that the interface endpoints' private DNS\nnames answer inside it. It has no internet gateway and no NAT gateway.",
-        vec![
-            attr("cidr_block", st(&vpc_cidr)),
-            attr("enable_dns_support", raw("true")),
-            attr("enable_dns_hostnames", raw("true")),
-            Item::Blank,
-            tags(o, "vpc"),
-        ],
-    ));
-    for (i, cidr) in o.subnets.iter().enumerate() {
-        let k = i + 1;
-        items.extend(res(
-            "aws_subnet",
-            &format!("private_{k}"),
-            &format!(
-                "Private subnet {k} of {}; no public IPs are ever assigned.",
-                o.subnets.len()
-            ),
-            vec![
-                attr("vpc_id", raw("aws_vpc.main.id")),
-                attr("cidr_block", st(cidr.to_string())),
-                attr(
-                    "availability_zone",
-                    raw(format!("data.aws_availability_zones.available.names[{i}]")),
-                ),
-                attr("map_public_ip_on_launch", raw("false")),
-                Item::Blank,
-                tags(o, &format!("private-{k}")),
-            ],
-        ));
-        items.extend(res(
-            "aws_route_table",
-            &format!("private_{k}"),
-            "Route table of the subnet: only the VPC's local route (and, with Direct Connect, the\ncorporate networks). Nothing routes to the internet.",
-            vec![
-                attr("vpc_id", raw("aws_vpc.main.id")),
-                Item::Blank,
-                tags(o, &format!("private-{k}")),
-            ],
-        ));
-        items.extend(res(
-            "aws_route_table_association",
-            &format!("private_{k}"),
-            "Explicit association, so the subnet never falls back to the VPC's main route table.",
-            vec![
-                attr("subnet_id", raw(format!("aws_subnet.private_{k}.id"))),
-                attr(
-                    "route_table_id",
-                    raw(format!("aws_route_table.private_{k}.id")),
-                ),
-            ],
-        ));
-    }
-    if o.direct_connect {
-        items.extend(res(
-            "aws_vpn_gateway",
-            "main",
-            "Virtual private gateway for Direct Connect (associate it with your Direct Connect\ngateway or private virtual interface).",
-            vec![tags(o, "vgw")],
-        ));
-        items.extend(res(
-            "aws_vpn_gateway_attachment",
-            "main",
-            "Attaches the virtual private gateway to the VPC.",
-            vec![
-                attr("vpc_id", raw("aws_vpc.main.id")),
-                attr("vpn_gateway_id", raw("aws_vpn_gateway.main.id")),
-            ],
-        ));
-        for (i, table) in n.route_tables.iter().enumerate() {
-            for (j, cidr) in o.corporate_v4().iter().enumerate() {
-                items.extend(res(
-                    "aws_route",
-                    &format!("private_{}_corporate_{}", i + 1, j + 1),
-                    &format!("Static route to the corporate network {cidr} over Direct Connect. Static, not\npropagated: a propagated route table would accept whatever on-premises advertises,\nincluding a default route, and that could not be proven from this configuration."),
-                    vec![
-                        attr("route_table_id", raw(format!("{}.id", table.tf))),
-                        attr("destination_cidr_block", st(cidr.to_string())),
-                        attr("gateway_id", raw("aws_vpn_gateway.main.id")),
-                        Item::Blank,
-                        attr("depends_on", raw("[aws_vpn_gateway_attachment.main]")),
-                    ],
-                ));
-            }
-        }
-    }
-    items.extend(res(
-        "aws_security_group",
-        "workload",
-        "Security group of every SageMaker workload: HTTPS to the VPC (the endpoints) only, and\nanything between workloads (distributed training, Studio apps and their EFS volume).",
-        vec![
-            attr("name", st(format!("{}-workload", o.name))),
-            attr("description", st("SageMaker workloads: HTTPS to the VPC only")),
-            attr("vpc_id", raw("aws_vpc.main.id")),
-            Item::Blank,
-            sg_rule("egress", "HTTPS to the VPC endpoints", "tcp", 443, attr("cidr_blocks", H::List(vec![st(&vpc_cidr)]))),
-            Item::Blank,
-            block("egress", &[], vec![
-                attr("description", st("Between workloads")),
-                attr("protocol", st("-1")),
-                attr("from_port", raw("0")),
-                attr("to_port", raw("0")),
-                attr("self", raw("true")),
-            ]),
-            Item::Blank,
-            block("ingress", &[], vec![
-                attr("description", st("Between workloads")),
-                attr("protocol", st("-1")),
-                attr("from_port", raw("0")),
-                attr("to_port", raw("0")),
-                attr("self", raw("true")),
-            ]),
-            Item::Blank,
-            tags(o, "workload"),
-        ],
-    ));
-    items.extend(res(
-        "aws_security_group",
-        "endpoint",
-        "Security group of the interface endpoints: HTTPS from the workloads only.",
-        vec![
-            attr("name", st(format!("{}-endpoints", o.name))),
-            attr(
-                "description",
-                st("Interface endpoints: HTTPS from the workloads"),
-            ),
-            attr("vpc_id", raw("aws_vpc.main.id")),
-            Item::Blank,
-            sg_rule(
-                "ingress",
-                "HTTPS from the workloads",
-                "tcp",
-                443,
-                attr(
-                    "security_groups",
-                    H::List(vec![raw("aws_security_group.workload.id")]),
-                ),
-            ),
-            Item::Blank,
-            sg_rule(
-                "egress",
-                "Endpoints only answer; nothing beyond the VPC",
-                "tcp",
-                443,
-                attr("cidr_blocks", H::List(vec![st(&vpc_cidr)])),
-            ),
-            Item::Blank,
-            tags(o, "endpoints"),
-        ],
-    ));
-    let corporate_sg = !o.corporate.is_empty() && o.direct_connect;
-    if corporate_sg {
-        let mut body = vec![
-            attr("name", st(format!("{}-endpoints-corporate", o.name))),
-            attr(
-                "description",
-                st("Interface endpoints: HTTPS from the corporate network"),
-            ),
-            attr("vpc_id", raw("aws_vpc.main.id")),
-            Item::Blank,
-        ];
-        let v4: Vec<H> = o
-            .corporate
-            .iter()
-            .filter(|c| matches!(c, ipnet::IpNet::V4(_)))
-            .map(|c| st(c.to_string()))
-            .collect();
-        let v6: Vec<H> = o
-            .corporate
-            .iter()
-            .filter(|c| matches!(c, ipnet::IpNet::V6(_)))
-            .map(|c| st(c.to_string()))
-            .collect();
-        if !v4.is_empty() {
-            body.push(sg_rule(
-                "ingress",
-                "HTTPS from the corporate network",
-                "tcp",
-                443,
-                attr("cidr_blocks", H::List(v4)),
-            ));
+/// A resource with the comment above it. A blank line sets off every nested block, the tags and
+/// `depends_on` from the arguments before them, as a reader of Terraform expects.
+fn push(out: &mut Vec<Item>, r: &R, why: &str, args: Vec<Item>) {
+    let mut body = Vec::with_capacity(args.len() + 4);
+    for (i, item) in args.into_iter().enumerate() {
+        let set_off = match &item {
+            Item::Block(..) => true,
+            Item::Attr(k, _) => k == "tags" || k == "depends_on",
+            _ => false,
+        };
+        if set_off && i > 0 {
             body.push(Item::Blank);
         }
-        if !v6.is_empty() {
-            body.push(sg_rule(
-                "ingress",
-                "HTTPS from the corporate network",
-                "tcp",
-                443,
-                attr("ipv6_cidr_blocks", H::List(v6)),
-            ));
-            body.push(Item::Blank);
-        }
-        body.push(sg_rule(
-            "egress",
-            "Endpoints only answer; nothing beyond the VPC",
-            "tcp",
-            443,
-            attr("cidr_blocks", H::List(vec![st(&vpc_cidr)])),
-        ));
-        body.push(Item::Blank);
-        body.push(tags(o, "endpoints-corporate"));
-        items.extend(res(
-            "aws_security_group",
-            "endpoint_corporate",
-            "People on the corporate network open notebooks and Studio through the endpoints.",
-            body,
-        ));
+        body.push(item);
     }
+    out.push(comment(why));
+    out.push(block("resource", &[r.tf_type(), r.tf_name()], body));
+    out.push(Item::Blank);
+}
 
-    // ----- endpoints
-    items.extend(res(
-        "aws_vpc_endpoint",
-        "s3",
-        "S3 gateway endpoint on every private route table. Its policy admits only this\naccount's (organization's) buckets and principals, plus read-only access to the bucket ECR\nserves image layers from.",
-        vec![
-            attr("vpc_id", raw("aws_vpc.main.id")),
-            attr("service_name", design::s3_service().to_hcl()),
-            attr("vpc_endpoint_type", st("Gateway")),
-            attr("route_table_ids", ids(&n.route_tables)),
-            attr("policy", json(&design::s3_endpoint_policy(o))),
+/// A resource Terraform splits out of another one (`aws_s3_bucket_versioning.data`); in
+/// CloudFormation it is a property of that one, so its logical ID is never written.
+fn part(of: &R, ty: &str, name: &str) -> R {
+    R::named(&format!("{}Part", of.cfn), &format!("{ty}.{name}"))
+}
+
+fn id(r: &R) -> H {
+    raw(format!("{}.id", r.tf))
+}
+
+fn ids(rs: &[R]) -> H {
+    H::List(rs.iter().map(id).collect())
+}
+
+fn arn(r: &R) -> H {
+    raw(format!("{}.arn", r.tf))
+}
+
+fn boolean(b: bool) -> H {
+    raw(b.to_string())
+}
+
+fn number(v: impl ToString) -> H {
+    raw(v.to_string())
+}
+
+fn tags(name: &str) -> Item {
+    attr("tags", H::Obj(vec![("Name".into(), st(name))]))
+}
+
+fn json(e: &E) -> H {
+    H::Call("jsonencode", Box::new(e.to_hcl()))
+}
+
+fn write(out: &mut Vec<Item>, res: &Resource) {
+    let args = match &res.kind {
+        Kind::Vpc(v) => vec![
+            attr("cidr_block", st(v.cidr.to_string())),
+            attr("enable_dns_support", boolean(v.dns)),
+            attr("enable_dns_hostnames", boolean(v.dns)),
+            tags(&v.name),
         ],
-    ));
-    let mut sgs = vec!["aws_security_group.endpoint.id".to_string()];
-    if corporate_sg {
-        sgs.push("aws_security_group.endpoint_corporate.id".to_string());
-    }
-    for ep in design::interface_endpoints(o) {
-        let name = ep.r.tf.trim_start_matches("aws_vpc_endpoint.").to_string();
-        items.extend(res(
-            "aws_vpc_endpoint",
-            &name,
-            &format!("{}\nInterface endpoint in every private subnet, private DNS on, policy keyed on this\naccount (organization).", ep.why),
-            vec![
-                attr("vpc_id", raw("aws_vpc.main.id")),
-                attr("service_name", ep.service.to_hcl()),
-                attr("vpc_endpoint_type", st("Interface")),
-                attr("private_dns_enabled", raw("true")),
-                attr("subnet_ids", ids(&n.subnets)),
-                attr("security_group_ids", list_raw(&sgs)),
-                attr("policy", json(&design::interface_endpoint_policy(o))),
-            ],
-        ));
-    }
-
-    // ----- DNS firewall
-    items.extend(res(
-        "aws_route53_resolver_firewall_domain_list",
-        "aws",
-        "Names the VPC may resolve: zones AWS answers for.",
-        vec![
-            attr("name", st(format!("{}-aws-domains", o.name))),
+        Kind::Subnet(s) => vec![
+            attr("vpc_id", id(&s.vpc)),
+            attr("cidr_block", st(s.cidr.to_string())),
+            attr(
+                "availability_zone",
+                raw(format!(
+                    "data.aws_availability_zones.available.names[{}]",
+                    s.az
+                )),
+            ),
+            attr("map_public_ip_on_launch", boolean(s.public_ips)),
+            tags(&s.name),
+        ],
+        Kind::RouteTable(t) => vec![attr("vpc_id", id(&t.vpc)), tags(&t.name)],
+        Kind::Association(a) => vec![
+            attr("subnet_id", id(&a.subnet)),
+            attr("route_table_id", id(&a.table)),
+        ],
+        // `type` defaults to `ipsec.1`, the only one there is.
+        Kind::VpnGateway(g) => vec![tags(&g.name)],
+        Kind::VpnAttachment(a) => vec![
+            attr("vpc_id", id(&a.vpc)),
+            attr("vpn_gateway_id", id(&a.gateway)),
+        ],
+        Kind::Route(r) => vec![
+            attr("route_table_id", id(&r.table)),
+            attr("destination_cidr_block", st(r.destination.to_string())),
+            attr("gateway_id", id(&r.gateway)),
+            attr("depends_on", H::List(vec![raw(r.after.tf.as_str())])),
+        ],
+        Kind::SecurityGroup(sg) => security_group(sg),
+        Kind::Endpoint(e) => endpoint(e),
+        Kind::DomainList(l) => vec![
+            attr("name", st(l.name.as_str())),
             attr(
                 "domains",
-                H::List(design::allowed_domains().into_iter().map(st).collect()),
+                H::List(l.domains.iter().map(|d| st(d.as_str())).collect()),
             ),
         ],
-    ));
-    items.extend(res(
-        "aws_route53_resolver_firewall_domain_list",
-        "all",
-        "Every other name.",
-        vec![
-            attr("name", st(format!("{}-all-domains", o.name))),
-            attr("domains", H::List(vec![st("*")])),
+        Kind::DnsFirewall(f) => return dns_firewall(out, res, f),
+        Kind::DnsAssociation(a) => vec![
+            attr("name", st(a.name.as_str())),
+            attr("firewall_rule_group_id", id(&a.firewall)),
+            attr("priority", number(a.priority)),
+            attr("vpc_id", id(&a.vpc)),
         ],
-    ));
-    items.extend(res(
-        "aws_route53_resolver_firewall_rule_group",
-        "main",
-        "Route 53 Resolver DNS Firewall: AWS names resolve, everything else gets NXDOMAIN, so DNS\nqueries cannot carry data to a name server someone else runs.",
-        vec![attr("name", st(format!("{}-dns-firewall", o.name)))],
-    ));
-    items.extend(res(
-        "aws_route53_resolver_firewall_rule",
-        "allow_aws",
-        "First: AWS names.",
-        vec![
-            attr("name", st("allow-aws")),
-            attr("action", st("ALLOW")),
-            attr(
-                "firewall_domain_list_id",
-                raw("aws_route53_resolver_firewall_domain_list.aws.id"),
-            ),
-            attr(
-                "firewall_rule_group_id",
-                raw("aws_route53_resolver_firewall_rule_group.main.id"),
-            ),
-            attr("priority", raw("1")),
+        Kind::Key(k) => vec![
+            attr("description", st(k.description.as_str())),
+            attr("enable_key_rotation", boolean(k.rotation)),
+            attr("policy", json(&k.policy)),
         ],
-    ));
-    items.extend(res(
-        "aws_route53_resolver_firewall_rule",
-        "block_everything_else",
-        "Then: nothing else.",
-        vec![
-            attr("name", st("block-everything-else")),
-            attr("action", st("BLOCK")),
-            attr("block_response", st("NXDOMAIN")),
-            attr(
-                "firewall_domain_list_id",
-                raw("aws_route53_resolver_firewall_domain_list.all.id"),
-            ),
-            attr(
-                "firewall_rule_group_id",
-                raw("aws_route53_resolver_firewall_rule_group.main.id"),
-            ),
-            attr("priority", raw("2")),
+        Kind::KeyAlias(a) => vec![
+            attr("name", st(a.name.as_str())),
+            attr("target_key_id", raw(format!("{}.key_id", a.key.tf))),
         ],
-    ));
-    items.extend(res(
-        "aws_route53_resolver_firewall_rule_group_association",
-        "main",
-        "Applies the DNS firewall to the VPC.",
-        vec![
-            attr("name", st(format!("{}-dns-firewall", o.name))),
-            attr(
-                "firewall_rule_group_id",
-                raw("aws_route53_resolver_firewall_rule_group.main.id"),
-            ),
-            attr("priority", raw("101")),
-            attr("vpc_id", raw("aws_vpc.main.id")),
+        Kind::Bucket(b) => return bucket(out, res, b),
+        Kind::BucketPolicy(p) => vec![
+            attr("bucket", id(&p.bucket)),
+            attr("policy", json(&p.policy)),
         ],
-    ));
+        Kind::Role(r) => return role(out, res, r),
+        Kind::ManagedPolicy(p) => return managed_policy(out, res, p),
+        Kind::PackageDomain(d) => vec![
+            attr("domain", st(d.name.as_str())),
+            attr("encryption_key", arn(&d.key)),
+        ],
+        Kind::PackageRepository(r) => vec![
+            attr("repository", st(r.name)),
+            attr("domain", raw(format!("{}.domain", r.domain.tf))),
+            attr("description", st(r.description)),
+            block(
+                "external_connections",
+                &[],
+                vec![attr("external_connection_name", st(r.upstream))],
+            ),
+        ],
+        Kind::Notebook(nb) => notebook(nb),
+        Kind::Studio(s) => studio(s),
+        Kind::Model(md) => model(md),
+        Kind::EndpointConfig(c) => endpoint_config(c),
+        // the provider requires a display name; it is the name
+        Kind::Pipeline(p) => vec![
+            attr("pipeline_name", st(p.name.as_str())),
+            attr("pipeline_display_name", st(p.name.as_str())),
+            attr("role_arn", arn(&p.role)),
+            attr("pipeline_definition", json(&p.definition)),
+        ],
+    };
+    push(out, &res.r, &res.why.tf, args);
+}
 
-    // ----- data
-    items.extend(res(
-        "aws_kms_key",
-        "data",
-        "Customer-managed key (rotated yearly) for the bucket, notebook, Studio and endpoint volumes.",
-        vec![
-            attr("description", st(format!("{} data at rest", o.name))),
-            attr("enable_key_rotation", raw("true")),
-            attr("policy", json(&design::key_policy())),
-        ],
-    ));
-    items.extend(res(
-        "aws_kms_alias",
-        "data",
-        "A readable name for the key.",
-        vec![
-            attr("name", st(format!("alias/{}-data", o.name))),
-            attr("target_key_id", raw("aws_kms_key.data.key_id")),
-        ],
-    ));
-    items.extend(res(
-        "aws_s3_bucket",
-        "data",
-        "The data: KMS-encrypted, never public, versioned, ACLs off (the settings follow).",
-        vec![attr("bucket", design::bucket_name(o).to_hcl())],
-    ));
-    items.extend(res(
-        "aws_s3_bucket_server_side_encryption_configuration",
-        "data",
+/// One `ingress`/`egress` block per rule, or two where a rule's ranges mix IPv4 and IPv6 (each
+/// has its own argument). A rule for all traffic names ports 0 to 0, as the provider wants.
+fn rules(rule: &Rule) -> Vec<Item> {
+    let (protocol, port) = (rule.traffic.protocol(), rule.traffic.port().unwrap_or(0));
+    let peers = match &rule.peer {
+        Peer::Cidrs(cidrs) => {
+            let of = |v6: bool| -> Vec<H> {
+                cidrs
+                    .iter()
+                    .filter(|c| matches!(c, ipnet::IpNet::V6(_)) == v6)
+                    .map(|c| st(c.to_string()))
+                    .collect()
+            };
+            let mut v = Vec::new();
+            for (key, list) in [("cidr_blocks", of(false)), ("ipv6_cidr_blocks", of(true))] {
+                if !list.is_empty() {
+                    v.push(attr(key, H::List(list)));
+                }
+            }
+            v
+        }
+        Peer::Group(g) => vec![attr("security_groups", H::List(vec![id(g)]))],
+        Peer::Itself => vec![attr("self", boolean(true))],
+    };
+    let kind = match rule.direction {
+        Direction::Ingress => "ingress",
+        Direction::Egress => "egress",
+    };
+    peers
+        .into_iter()
+        .map(|peer| {
+            block(
+                kind,
+                &[],
+                vec![
+                    attr("description", st(rule.description.tf.as_str())),
+                    attr("protocol", st(protocol)),
+                    attr("from_port", number(port)),
+                    attr("to_port", number(port)),
+                    peer,
+                ],
+            )
+        })
+        .collect()
+}
+
+fn security_group(sg: &SecurityGroup) -> Vec<Item> {
+    let mut args = vec![
+        attr("name", st(sg.name.as_str())),
+        attr("description", st(sg.description.as_str())),
+        attr("vpc_id", id(&sg.vpc)),
+    ];
+    args.extend(sg.rules.iter().flat_map(rules));
+    args.push(tags(&sg.name));
+    args
+}
+
+fn endpoint(e: &VpcEndpoint) -> Vec<Item> {
+    let mut args = vec![
+        attr("vpc_id", id(&e.vpc)),
+        attr("service_name", e.service.to_hcl()),
+        attr("vpc_endpoint_type", st(e.placement.endpoint_type())),
+    ];
+    match &e.placement {
+        Placement::Gateway { route_tables } => {
+            args.push(attr("route_table_ids", ids(route_tables)))
+        }
+        Placement::Interface {
+            subnets,
+            security_groups,
+            private_dns,
+        } => args.extend([
+            attr("private_dns_enabled", boolean(*private_dns)),
+            attr("subnet_ids", ids(subnets)),
+            attr("security_group_ids", ids(security_groups)),
+        ]),
+    }
+    args.push(attr("policy", json(&e.policy)));
+    args
+}
+
+/// The rule group, then each rule as a resource of its own.
+fn dns_firewall(out: &mut Vec<Item>, res: &Resource, f: &DnsFirewall) {
+    push(
+        out,
+        &res.r,
+        &res.why.tf,
+        vec![attr("name", st(f.name.as_str()))],
+    );
+    for rule in &f.rules {
+        let mut args = vec![attr("name", st(rule.name))];
+        args.push(attr("action", st(rule.action.as_str())));
+        if let Some(response) = rule.action.block_response() {
+            args.push(attr("block_response", st(response)));
+        }
+        args.extend([
+            attr("firewall_domain_list_id", id(&rule.list)),
+            attr("firewall_rule_group_id", id(&res.r)),
+            attr("priority", number(rule.priority)),
+        ]);
+        let r = part(
+            &res.r,
+            "aws_route53_resolver_firewall_rule",
+            &rule.name.replace('-', "_"),
+        );
+        push(out, &r, rule.why, args);
+    }
+}
+
+/// The bucket, then its encryption, public access block, ownership and versioning, each a
+/// resource of its own since version 4 of the provider.
+fn bucket(out: &mut Vec<Item>, res: &Resource, b: &Bucket) {
+    push(
+        out,
+        &res.r,
+        &res.why.tf,
+        vec![attr("bucket", b.name.to_hcl())],
+    );
+    let name = res.r.tf_name();
+    let of = |ty: &str| part(&res.r, ty, name);
+    let on = || attr("bucket", id(&res.r));
+    let blocked = || boolean(b.public_access_blocked);
+    push(
+        out,
+        &of("aws_s3_bucket_server_side_encryption_configuration"),
         "Encrypted with the data key by default.",
         vec![
-            attr("bucket", raw("aws_s3_bucket.data.id")),
-            Item::Blank,
+            on(),
             block(
                 "rule",
                 &[],
@@ -550,263 +412,197 @@ fn main_tf(o: &Checked) -> String {
                         "apply_server_side_encryption_by_default",
                         &[],
                         vec![
-                            attr("sse_algorithm", st("aws:kms")),
-                            attr("kms_master_key_id", raw("aws_kms_key.data.arn")),
+                            attr("sse_algorithm", st(b.sse_algorithm)),
+                            attr("kms_master_key_id", arn(&b.key)),
                         ],
                     ),
-                    attr("bucket_key_enabled", raw("true")),
+                    attr("bucket_key_enabled", boolean(b.bucket_key)),
                 ],
             ),
         ],
-    ));
-    items.extend(res(
-        "aws_s3_bucket_public_access_block",
-        "data",
+    );
+    push(
+        out,
+        &of("aws_s3_bucket_public_access_block"),
         "Never public.",
         vec![
-            attr("bucket", raw("aws_s3_bucket.data.id")),
-            attr("block_public_acls", raw("true")),
-            attr("block_public_policy", raw("true")),
-            attr("ignore_public_acls", raw("true")),
-            attr("restrict_public_buckets", raw("true")),
+            on(),
+            attr("block_public_acls", blocked()),
+            attr("block_public_policy", blocked()),
+            attr("ignore_public_acls", blocked()),
+            attr("restrict_public_buckets", blocked()),
         ],
-    ));
-    items.extend(res(
-        "aws_s3_bucket_ownership_controls",
-        "data",
+    );
+    push(
+        out,
+        &of("aws_s3_bucket_ownership_controls"),
         "ACLs off: the bucket owner owns every object.",
         vec![
-            attr("bucket", raw("aws_s3_bucket.data.id")),
-            Item::Blank,
+            on(),
             block(
                 "rule",
                 &[],
-                vec![attr("object_ownership", st("BucketOwnerEnforced"))],
+                vec![attr("object_ownership", st(b.object_ownership))],
             ),
         ],
-    ));
-    items.extend(res(
-        "aws_s3_bucket_versioning",
-        "data",
+    );
+    push(
+        out,
+        &of("aws_s3_bucket_versioning"),
         "Versioned: an overwrite or delete can be undone.",
         vec![
-            attr("bucket", raw("aws_s3_bucket.data.id")),
-            Item::Blank,
+            on(),
             block(
                 "versioning_configuration",
                 &[],
-                vec![attr("status", st("Enabled"))],
+                vec![attr("status", st(b.versioning))],
             ),
         ],
-    ));
-    items.extend(res(
-        "aws_s3_bucket_policy",
-        "data",
-        "TLS only; data only through the S3 endpoint; principals only ours; no replication.",
-        vec![
-            attr("bucket", raw("aws_s3_bucket.data.id")),
-            attr("policy", json(&design::bucket_policy(o, &n))),
-        ],
-    ));
+    );
+}
 
-    // ----- identity
-    items.extend(res(
-        "aws_iam_role",
-        "execution",
-        "The role SageMaker runs the workloads as.",
+/// The role, then each inline policy as an `aws_iam_role_policy` of the same name.
+fn role(out: &mut Vec<Item>, res: &Resource, role: &Role) {
+    push(
+        out,
+        &res.r,
+        &res.why.tf,
         vec![
-            attr("name", st(design::execution_role_name(o))),
-            attr("assume_role_policy", json(&design::sagemaker_trust())),
+            attr("name", st(role.name.as_str())),
+            attr("assume_role_policy", json(&role.trust)),
         ],
-    ));
-    items.extend(res(
-        "aws_iam_role_policy",
-        "execution",
-        "This bucket, this key, logs, own images, and running jobs under the guardrails.",
-        vec![
-            attr("name", st("sagemaker-execution")),
-            attr("role", raw("aws_iam_role.execution.id")),
-            attr("policy", json(&design::execution_policy(o, &n))),
-        ],
-    ));
-    items.extend(res(
-        "aws_iam_role",
-        "data_scientist",
-        "The role people use.",
-        vec![
-            attr("name", st(format!("{}-data-scientist", o.name))),
-            attr("assume_role_policy", json(&design::account_trust())),
-        ],
-    ));
-    items.extend(res(
-        "aws_iam_role_policy",
-        "data_scientist",
-        "Presigned notebook and Studio URLs only from the corporate network or through this VPC's\nnotebook, Studio and API endpoints.",
-        vec![
-            attr("name", st("presigned-urls-from-trusted-networks")),
-            attr("role", raw("aws_iam_role.data_scientist.id")),
-            attr("policy", json(&design::data_scientist_policy(o))),
-        ],
-    ));
-    items.extend(res(
-        "aws_iam_policy",
-        "guardrails",
-        "Guardrails for what these roles create later: no job or model without network isolation\nor outside this VPC's subnets, no notebook with internet access or root, no domain that is\nnot VPC-only. Fail-closed: a request that omits the setting is denied. guardrails/scp.json is\nthe same for the whole organization.",
-        vec![
-            attr("name", st(format!("{}-guardrails", o.name))),
-            attr("policy", json(&design::guardrail_policy(Some(&n)))),
-        ],
-    ));
-    for role in ["execution", "data_scientist"] {
-        items.extend(res(
-            "aws_iam_role_policy_attachment",
-            &format!("{role}_guardrails"),
-            "The guardrails apply to this role.",
-            vec![
-                attr("role", raw(format!("aws_iam_role.{role}.name"))),
-                attr("policy_arn", raw("aws_iam_policy.guardrails.arn")),
-            ],
-        ));
-    }
-
-    // ----- package mirror
-    if o.package_mirror {
-        items.extend(res(
-            "aws_codeartifact_domain",
-            "main",
-            "CodeArtifact domain for the PyPI mirror, encrypted with the data key.",
-            vec![
-                attr("domain", st(o.name.clone())),
-                attr("encryption_key", raw("aws_kms_key.data.arn")),
-            ],
-        ));
-        items.extend(res(
-            "aws_codeartifact_repository",
-            "pypi",
-            "Mirror of public PyPI: CodeArtifact fetches packages, workloads never reach the internet.",
-            vec![
-                attr("repository", st("pypi")),
-                attr("domain", raw("aws_codeartifact_domain.main.domain")),
-                attr("description", st("Mirror of public PyPI")),
-                Item::Blank,
-                block("external_connections", &[], vec![attr("external_connection_name", st("public:pypi"))]),
-            ],
-        ));
-    }
-
-    // ----- workloads
-    if o.has(Workload::Notebook) {
-        items.extend(res(
-            "aws_sagemaker_notebook_instance",
-            "main",
-            "Notebook instance: in a private subnet, no direct internet access, no root.",
-            vec![
-                attr("name", st(format!("{}-notebook", o.name))),
-                attr("instance_type", st("ml.t3.medium")),
-                attr("role_arn", raw("aws_iam_role.execution.arn")),
-                attr("subnet_id", raw(format!("{}.id", n.subnets[0].tf))),
-                attr(
-                    "security_groups",
-                    H::List(vec![raw("aws_security_group.workload.id")]),
-                ),
-                attr("direct_internet_access", st("Disabled")),
-                attr("root_access", st("Disabled")),
-                attr("kms_key_id", raw("aws_kms_key.data.id")),
-                attr("volume_size", raw("20")),
-            ],
-        ));
-    }
-    if o.has(Workload::Studio) {
-        let settings = |kind: &str| {
-            block(
-                kind,
-                &[],
-                vec![
-                    attr("execution_role", raw("aws_iam_role.execution.arn")),
-                    attr(
-                        "security_groups",
-                        H::List(vec![raw("aws_security_group.workload.id")]),
-                    ),
-                ],
-            )
+    );
+    for (i, p) in role.policies.iter().enumerate() {
+        let name = match i {
+            0 => res.r.tf_name().to_string(),
+            _ => format!("{}_{}", res.r.tf_name(), i + 1),
         };
-        items.extend(res(
-            "aws_sagemaker_domain",
-            "main",
-            "Studio domain: VPC-only, so apps reach AWS only through this VPC's endpoints.",
+        push(
+            out,
+            &part(&res.r, "aws_iam_role_policy", &name),
+            p.why,
             vec![
-                attr("domain_name", st(o.name.clone())),
-                attr("auth_mode", st("IAM")),
-                attr("app_network_access_type", st("VpcOnly")),
-                attr("vpc_id", raw("aws_vpc.main.id")),
-                attr("subnet_ids", ids(&n.subnets)),
-                attr("kms_key_id", raw("aws_kms_key.data.arn")),
-                Item::Blank,
-                settings("default_user_settings"),
-                Item::Blank,
-                settings("default_space_settings"),
+                attr("name", st(p.name)),
+                attr("role", id(&res.r)),
+                attr("policy", json(&p.document)),
+            ],
+        );
+    }
+}
+
+/// The policy, then one attachment per role.
+fn managed_policy(out: &mut Vec<Item>, res: &Resource, p: &ManagedPolicy) {
+    push(
+        out,
+        &res.r,
+        &res.why.tf,
+        vec![
+            attr("name", st(p.name.as_str())),
+            attr("policy", json(&p.document)),
+        ],
+    );
+    for role in &p.roles {
+        let name = format!("{}_{}", role.tf_name(), res.r.tf_name());
+        push(
+            out,
+            &part(&res.r, "aws_iam_role_policy_attachment", &name),
+            p.attachment_why,
+            vec![
+                attr("role", raw(format!("{}.name", role.tf))),
+                attr("policy_arn", arn(&res.r)),
+            ],
+        );
+    }
+}
+
+fn notebook(nb: &Notebook) -> Vec<Item> {
+    vec![
+        attr("name", st(nb.name.as_str())),
+        attr("instance_type", st(nb.instance_type)),
+        attr("role_arn", arn(&nb.role)),
+        attr("subnet_id", id(&nb.subnet)),
+        attr("security_groups", ids(&nb.security_groups)),
+        attr(
+            "direct_internet_access",
+            st(switch(nb.direct_internet_access)),
+        ),
+        attr("root_access", st(switch(nb.root_access))),
+        attr("kms_key_id", id(&nb.key)),
+        attr("volume_size", number(nb.volume_gb)),
+    ]
+}
+
+fn studio(s: &Studio) -> Vec<Item> {
+    let settings = |kind: &str| {
+        block(
+            kind,
+            &[],
+            vec![
+                attr("execution_role", arn(&s.role)),
+                attr("security_groups", ids(&s.security_groups)),
+            ],
+        )
+    };
+    vec![
+        attr("domain_name", st(s.name.as_str())),
+        attr("auth_mode", st(s.auth)),
+        attr("app_network_access_type", st(s.app_network_access_type())),
+        attr("vpc_id", id(&s.vpc)),
+        attr("subnet_ids", ids(&s.subnets)),
+        attr("kms_key_id", arn(&s.key)),
+        settings("default_user_settings"),
+        settings("default_space_settings"),
+    ]
+}
+
+fn model(md: &Model) -> Vec<Item> {
+    // the artifact's URL refers to the bucket, so the model depends on it
+    let url = E::Sub(vec![
+        lit("s3://"),
+        P::Ref(md.data.bucket.clone()),
+        lit(&format!("/{}", md.data.key)),
+    ]);
+    vec![
+        attr("name", st(md.name.as_str())),
+        attr("execution_role_arn", arn(&md.role)),
+        attr("enable_network_isolation", boolean(md.network_isolation)),
+        block(
+            "primary_container",
+            &[],
+            vec![
+                attr("image", md.image.to_hcl()),
+                attr("model_data_url", url.to_hcl()),
+            ],
+        ),
+        block(
+            "vpc_config",
+            &[],
+            vec![
+                attr("security_group_ids", ids(&md.security_groups)),
+                attr("subnets", ids(&md.subnets)),
+            ],
+        ),
+    ]
+}
+
+fn endpoint_config(c: &EndpointConfig) -> Vec<Item> {
+    let mut args = vec![
+        attr("name", st(c.name.as_str())),
+        attr("kms_key_arn", arn(&c.key)),
+    ];
+    for v in &c.variants {
+        args.push(block(
+            "production_variants",
+            &[],
+            vec![
+                attr("variant_name", st(v.name)),
+                attr("model_name", raw(format!("{}.name", v.model.tf))),
+                attr("instance_type", st(v.instance_type)),
+                attr("initial_instance_count", number(v.instances)),
+                attr("initial_variant_weight", number(v.weight)),
+                attr("enable_ssm_access", boolean(v.ssm_access)),
             ],
         ));
     }
-    if o.has(Workload::Model) {
-        items.extend(res(
-            "aws_sagemaker_model",
-            "main",
-            "Model: network-isolated (the container has no network at all) and in the VPC. Push the\nimage to the ECR repository named below before applying.",
-            vec![
-                attr("name", st(format!("{}-model", o.name))),
-                attr("execution_role_arn", raw("aws_iam_role.execution.arn")),
-                attr("enable_network_isolation", raw("true")),
-                Item::Blank,
-                block("primary_container", &[], vec![
-                    attr("image", design::image(o, "model").to_hcl()),
-                    attr("model_data_url", raw("\"s3://${aws_s3_bucket.data.id}/models/model.tar.gz\"")),
-                ]),
-                Item::Blank,
-                block("vpc_config", &[], vec![
-                    attr("security_group_ids", H::List(vec![raw("aws_security_group.workload.id")])),
-                    attr("subnets", ids(&n.subnets)),
-                ]),
-            ],
-        ));
-        items.extend(res(
-            "aws_sagemaker_endpoint_configuration",
-            "main",
-            "Endpoint configuration: encrypted volumes, no SSM access into the containers.",
-            vec![
-                attr("name", st(format!("{}-endpoint-config", o.name))),
-                attr("kms_key_arn", raw("aws_kms_key.data.arn")),
-                Item::Blank,
-                block(
-                    "production_variants",
-                    &[],
-                    vec![
-                        attr("variant_name", st("AllTraffic")),
-                        attr("model_name", raw("aws_sagemaker_model.main.name")),
-                        attr("instance_type", st("ml.m5.large")),
-                        attr("initial_instance_count", raw("1")),
-                        attr("initial_variant_weight", raw("1")),
-                        attr("enable_ssm_access", raw("false")),
-                    ],
-                ),
-            ],
-        ));
-    }
-    if o.has(Workload::Training) {
-        items.extend(res(
-            "aws_sagemaker_pipeline",
-            "training",
-            "Training pipeline: its step is the isolated CreateTrainingJob request (network isolation,\nthis VPC, inter-container traffic encryption, KMS), the same as training-job-request.json.",
-            vec![
-                attr("pipeline_name", st(format!("{}-training", o.name))),
-                attr("pipeline_display_name", st(format!("{}-training", o.name))),
-                attr("role_arn", raw("aws_iam_role.execution.arn")),
-                attr("pipeline_definition", json(&design::pipeline_definition(o, &n))),
-            ],
-        ));
-    }
-    while matches!(items.last(), Some(Item::Blank)) {
-        items.pop();
-    }
-    file(&items)
+    args
 }

@@ -38,10 +38,6 @@ pub fn getatt(logical: &str, attr: &str) -> Y {
     Y::Raw(format!("!GetAtt {logical}.{attr}"))
 }
 
-pub fn sub(template: &str) -> Y {
-    Y::Raw(format!("!Sub {}", quote(template)))
-}
-
 pub fn m(entries: Vec<(&str, Y)>) -> Y {
     Y::Map(
         entries

@@ -1,0 +1,169 @@
+//! The guardrails: deny statements on SageMaker's network condition keys, for the organization
+//! (`guardrails/scp.json`) and for this environment's roles (where they also pin workloads to its
+//! subnets). Which actions carry which key is the policy engine's table, the one the analysis
+//! checks guardrails against (EP501-EP504), so what is written here and what is checked cannot
+//! disagree.
+
+use super::documents::version;
+use super::Names;
+use crate::expr::{list, map, rf, s, strs, E};
+use egressproof_policy::sagemaker_keys::{
+    APP_NETWORK_ACCESS_TYPE, DIRECT_INTERNET_ACCESS, DIRECT_INTERNET_ACCESS_ACTIONS,
+    NETWORK_ISOLATION, NETWORK_ISOLATION_ACTIONS, VPC_SUBNETS, VPC_SUBNETS_ACTIONS,
+};
+
+/// `sagemaker:VpcSecurityGroupIds` (ArrayOfString): the security groups of the request's
+/// `VpcConfig`. The Service Authorization Reference lists it for exactly the actions that carry
+/// `sagemaker:VpcSubnets`, so its guardrail uses that list.
+const VPC_SECURITY_GROUP_IDS: &str = "sagemaker:VpcSecurityGroupIds";
+
+/// Actions that take a `VpcConfig` but whose requests carry neither VPC condition key (the
+/// Service Authorization Reference gives `CreateCompilationJob` only the tag keys). No condition
+/// can pin them to this VPC, so the `Null` statements below deny them outright: fail-closed.
+const VPC_CONFIG_WITHOUT_KEYS: &[&str] = &["sagemaker:CreateCompilationJob"];
+
+/// Actions that carry `sagemaker:InterContainerTrafficEncryption`.
+const ENCRYPTION_ACTIONS: &[&str] = &[
+    "sagemaker:CreateAutoMLJob",
+    "sagemaker:CreateAutoMLJobV2",
+    "sagemaker:CreateDataQualityJobDefinition",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateModelBiasJobDefinition",
+    "sagemaker:CreateModelExplainabilityJobDefinition",
+    "sagemaker:CreateModelQualityJobDefinition",
+    "sagemaker:CreateMonitoringSchedule",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
+];
+
+/// The actions the VPC statements name: every action that sends the subnets, and those that
+/// take a VPC but cannot be checked for one. Sorted, so the policy reads as a list.
+fn vpc_actions() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = VPC_SUBNETS_ACTIONS
+        .iter()
+        .chain(VPC_CONFIG_WITHOUT_KEYS)
+        .copied()
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn deny(sid: &str, actions: &[&str], condition: E) -> E {
+    map(vec![
+        ("Sid", s(sid)),
+        ("Effect", s("Deny")),
+        ("Action", strs(actions)),
+        ("Resource", s("*")),
+        ("Condition", condition),
+    ])
+}
+
+fn cond(op: &str, key: &str, value: E) -> E {
+    map(vec![(op, map(vec![(key, value)]))])
+}
+
+/// The guardrail statements, written fail-closed: a request that omits the condition key is
+/// denied (`...IfExists` on the negative test, `Null` for presence), because an omitted
+/// `EnableNetworkIsolation`, `VpcConfig`, `DirectInternetAccess` or `AppNetworkAccessType`
+/// means the open default.
+fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
+    let vpc = vpc_actions();
+    let mut v = vec![
+        deny(
+            "DenyJobsAndModelsWithoutNetworkIsolation",
+            NETWORK_ISOLATION_ACTIONS,
+            cond("BoolIfExists", NETWORK_ISOLATION, s("false")),
+        ),
+        deny(
+            "DenyWithoutVpcSubnets",
+            &vpc,
+            cond("Null", VPC_SUBNETS, s("true")),
+        ),
+        deny(
+            "DenyWithoutVpcSecurityGroups",
+            &vpc,
+            cond("Null", VPC_SECURITY_GROUP_IDS, s("true")),
+        ),
+    ];
+    if let Some(n) = n {
+        // inside the template the subnets are known: pin workloads to them
+        v.push(deny(
+            "DenySubnetsOutsideThisEnvironment",
+            &vpc,
+            cond(
+                "ForAnyValue:StringNotEquals",
+                VPC_SUBNETS,
+                list(n.subnets.iter().map(rf).collect()),
+            ),
+        ));
+    }
+    v.extend([
+        deny(
+            "DenyNotebooksWithDirectInternetAccess",
+            DIRECT_INTERNET_ACCESS_ACTIONS,
+            cond(
+                "StringNotEqualsIfExists",
+                DIRECT_INTERNET_ACCESS,
+                s("Disabled"),
+            ),
+        ),
+        deny(
+            "DenyNotebooksWithRootAccess",
+            &["sagemaker:CreateNotebookInstance"],
+            cond(
+                "StringNotEqualsIfExists",
+                "sagemaker:RootAccess",
+                s("Disabled"),
+            ),
+        ),
+        // On an update an absent key would mean "unchanged", but a guardrail cannot see the
+        // current value: require every update to restate the closed setting.
+        deny(
+            "DenyUpdatesThatDoNotKeepRootAccessDisabled",
+            &["sagemaker:UpdateNotebookInstance"],
+            cond(
+                "StringNotEqualsIfExists",
+                "sagemaker:RootAccess",
+                s("Disabled"),
+            ),
+        ),
+        deny(
+            "DenyDomainsNotVpcOnly",
+            &["sagemaker:CreateDomain"],
+            cond(
+                "StringNotEqualsIfExists",
+                APP_NETWORK_ACCESS_TYPE,
+                s("VpcOnly"),
+            ),
+        ),
+        deny(
+            "DenyDomainUpdatesThatDoNotKeepVpcOnly",
+            &["sagemaker:UpdateDomain"],
+            cond(
+                "StringNotEqualsIfExists",
+                APP_NETWORK_ACCESS_TYPE,
+                s("VpcOnly"),
+            ),
+        ),
+        deny(
+            "DenyUnencryptedInterContainerTraffic",
+            ENCRYPTION_ACTIONS,
+            cond(
+                "BoolIfExists",
+                "sagemaker:InterContainerTrafficEncryption",
+                s("false"),
+            ),
+        ),
+    ]);
+    v
+}
+
+/// The guardrails as one policy document: `Some(names)` inside the environment (pinned to its
+/// subnets), `None` for the organization-wide SCP.
+pub fn guardrail_policy(n: Option<&Names>) -> E {
+    map(vec![
+        version(),
+        ("Statement", list(guardrail_statements(n))),
+    ])
+}
