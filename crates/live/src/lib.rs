@@ -20,10 +20,12 @@
 //! - A call that fails or is denied is never read as "nothing there": it becomes an EP904
 //!   diagnostic naming the API and what it would have read, and the scan answers `unproven`.
 
+mod coverage;
 mod doc;
 #[cfg(feature = "live")]
 mod read;
 
+pub use coverage::COVERAGE;
 pub use doc::{decode_policy_document, symbolise_account, touches_sagemaker};
 #[cfg(feature = "live")]
 pub use read::snapshot;

@@ -25,6 +25,7 @@
 //!   exist);
 //! - values that exist only at deploy time (`AWS::AccountId`, `!Ref Vpc`) stay symbolic.
 
+mod coverage;
 mod lower;
 mod nested;
 mod pipeline;
@@ -32,6 +33,7 @@ mod resolve;
 mod suppress;
 mod tree;
 
+pub use coverage::COVERAGE;
 use egressproof_model::{Diagnostic, Model, Span, UnknownCode, Value};
 use rayon::prelude::*;
 use resolve::{Ctx, Stack};

@@ -21,6 +21,7 @@
 //! Architecture invariant: this crate knows nothing of rules; it never fails the scan (a file
 //! that does not parse is an EP901 diagnostic and the rest still loads) and never panics on input.
 
+mod coverage;
 mod eval;
 mod funcs;
 mod lower;
@@ -35,6 +36,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use val::Val;
 
+pub use coverage::COVERAGE;
 pub use plan::load_plan;
 
 /// Values given on the command line.

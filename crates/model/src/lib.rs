@@ -23,12 +23,14 @@
 //! Architecture invariant: this crate does no IO and knows no input format.
 
 mod attr;
+mod coverage;
 mod diagnostic;
 mod resources;
 mod span;
 mod value;
 
 pub use attr::{Attr, Unknown};
+pub use coverage::{KindTag, Lowering, Origin};
 pub use diagnostic::{Diagnostic, UnknownCode};
 pub use resources::*;
 pub use span::Span;

@@ -357,7 +357,7 @@ const FAMILIES: &[Family] = &[
     iam::lower,
 ];
 
-fn lower_kind(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Kind {
+pub(crate) fn lower_kind(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Kind {
     FAMILIES
         .iter()
         .find_map(|f| f(cx, p, extra))

@@ -1,0 +1,230 @@
+//! The CloudFormation resource types this loader lowers, and the model kinds each becomes: the
+//! CloudFormation column of `docs/coverage.md`. A test below checks the table against the
+//! lowering itself, so adding an arm without its row (or a row without its arm) fails.
+
+use egressproof_model::{KindTag as K, Lowering as L, Origin as O};
+
+/// Every resource type with an arm in the lowering, and what it yields.
+pub const COVERAGE: &[L] = &[
+    // --- network ---
+    L::resource("AWS::EC2::VPC", K::Vpc),
+    L::resource("AWS::EC2::VPCCidrBlock", K::VpcCidrBlock),
+    L::resource("AWS::EC2::Subnet", K::Subnet),
+    L::resource("AWS::EC2::RouteTable", K::RouteTable),
+    L::resource("AWS::EC2::Route", K::Route),
+    L::resource(
+        "AWS::EC2::SubnetRouteTableAssociation",
+        K::SubnetRouteTableAssociation,
+    ),
+    L::resource("AWS::EC2::InternetGateway", K::InternetGateway),
+    L::resource(
+        "AWS::EC2::EgressOnlyInternetGateway",
+        K::EgressOnlyInternetGateway,
+    ),
+    L::resource("AWS::EC2::VPNGateway", K::VpnGateway),
+    L::resource("AWS::EC2::CarrierGateway", K::CarrierGateway),
+    L::resource("AWS::EC2::VPCGatewayAttachment", K::GatewayAttachment),
+    L::resource(
+        "AWS::EC2::VPNGatewayRoutePropagation",
+        K::VpnGatewayRoutePropagation,
+    ),
+    L::resource("AWS::EC2::NatGateway", K::NatGateway),
+    L::resource("AWS::EC2::EIP", K::ElasticIp),
+    L::resource("AWS::EC2::TransitGateway", K::TransitGateway),
+    L::resource(
+        "AWS::EC2::TransitGatewayAttachment",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource(
+        "AWS::EC2::TransitGatewayVpcAttachment",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource(
+        "AWS::EC2::TransitGatewayRouteTable",
+        K::TransitGatewayRouteTable,
+    ),
+    L::resource("AWS::EC2::TransitGatewayRoute", K::TransitGatewayRoute),
+    L::resource(
+        "AWS::EC2::TransitGatewayRouteTableAssociation",
+        K::TransitGatewayRouteTableAssociation,
+    ),
+    L::resource("AWS::EC2::VPCPeeringConnection", K::VpcPeeringConnection),
+    L::resource("AWS::EC2::SecurityGroup", K::SecurityGroup),
+    L::resource("AWS::EC2::SecurityGroupEgress", K::SecurityGroupRule),
+    L::resource("AWS::EC2::SecurityGroupIngress", K::SecurityGroupRule),
+    L::resource("AWS::EC2::NetworkAcl", K::NetworkAcl),
+    L::resource("AWS::EC2::NetworkAclEntry", K::NetworkAclEntry),
+    L::resource(
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        K::SubnetNetworkAclAssociation,
+    ),
+    // --- endpoints and filtering services ---
+    L::resource("AWS::EC2::VPCEndpoint", K::VpcEndpoint),
+    L::resource("AWS::NetworkFirewall::Firewall", K::NetworkFirewall),
+    L::resource(
+        "AWS::NetworkFirewall::FirewallPolicy",
+        K::NetworkFirewallPolicy,
+    ),
+    L::resource(
+        "AWS::NetworkFirewall::RuleGroup",
+        K::NetworkFirewallRuleGroup,
+    ),
+    L::resource(
+        "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+        K::ResolverFirewallRuleGroupAssociation,
+    ),
+    // --- instances ---
+    L::resource("AWS::EC2::NetworkInterface", K::NetworkInterface),
+    L::resource("AWS::EC2::Instance", K::Instance),
+    // --- SageMaker ---
+    L::resource("AWS::SageMaker::NotebookInstance", K::NotebookInstance),
+    L::resource("AWS::SageMaker::Domain", K::Domain),
+    L::resource("AWS::SageMaker::UserProfile", K::UserProfile),
+    L::resource("AWS::SageMaker::Space", K::Space),
+    L::resource("AWS::SageMaker::Model", K::Model),
+    L::resource("AWS::SageMaker::EndpointConfig", K::EndpointConfig),
+    L::resource("AWS::SageMaker::ProcessingJob", K::Job),
+    L::resource("AWS::SageMaker::DataQualityJobDefinition", K::Job),
+    L::resource("AWS::SageMaker::ModelQualityJobDefinition", K::Job),
+    L::resource("AWS::SageMaker::ModelBiasJobDefinition", K::Job),
+    L::resource("AWS::SageMaker::ModelExplainabilityJobDefinition", K::Job),
+    L::resource("AWS::SageMaker::MonitoringSchedule", K::Job),
+    L::resource("AWS::SageMaker::Pipeline", K::Pipeline),
+    L::via("AWS::SageMaker::Pipeline", K::Job, O::PipelineStep),
+    // --- Step Functions ---
+    L::via(
+        "AWS::StepFunctions::StateMachine",
+        K::Job,
+        O::StateMachineTask,
+    ),
+    // --- IAM and data ---
+    L::resource("AWS::IAM::Role", K::Role),
+    L::via("AWS::IAM::Role", K::IamPolicy, O::Part),
+    L::via("AWS::IAM::User", K::IamPolicy, O::Part),
+    L::via("AWS::IAM::Group", K::IamPolicy, O::Part),
+    L::resource("AWS::IAM::Policy", K::IamPolicy),
+    L::resource("AWS::IAM::ManagedPolicy", K::IamPolicy),
+    L::resource("AWS::Organizations::Policy", K::IamPolicy),
+    L::resource("AWS::S3::BucketPolicy", K::IamPolicy),
+    L::resource("AWS::S3::Bucket", K::Bucket),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::COVERAGE;
+    use crate::lower::{lower_kind, Cx};
+    use egressproof_model::{Ident, KindTag, Origin, Span, Value};
+    use std::collections::BTreeMap;
+
+    /// Types the lowering names that are not a kind: a nested stack is lowered through its own
+    /// template, whose resources join the model.
+    const NOT_A_KIND: &[&str] = &["AWS::CloudFormation::Stack"];
+
+    /// The properties a type needs before its arm yields its kind (most need none: a missing
+    /// property is an unknown, not a different kind).
+    fn minimal(type_name: &str) -> Value {
+        let json = match type_name {
+            // Only service control policies are guardrails; other policy types are `Other`.
+            "AWS::Organizations::Policy" => r#"{"Type": "SERVICE_CONTROL_POLICY"}"#,
+            // A schedule without a job definition refers to one declared elsewhere.
+            "AWS::SageMaker::MonitoringSchedule" => {
+                r#"{"MonitoringScheduleConfig": {"MonitoringJobDefinition": {}}}"#
+            }
+            _ => "{}",
+        };
+        let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+        Value::from(v)
+    }
+
+    fn lowered(type_name: &str) -> (KindTag, usize) {
+        let id = Ident::new("X");
+        let span = Span::default();
+        let cx = Cx {
+            id: &id,
+            name: "X",
+            span: &span,
+            type_name,
+        };
+        let mut extra = Vec::new();
+        let kind = lower_kind(&cx, &minimal(type_name), &mut extra);
+        (kind.tag(), extra.len())
+    }
+
+    #[test]
+    fn every_listed_type_lowers_to_its_kind() {
+        let mut by_type: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+        for row in COVERAGE {
+            by_type.entry(row.input).or_default().push(row);
+        }
+        for (t, rows) in by_type {
+            let resources: Vec<_> = rows
+                .iter()
+                .filter(|r| r.origin == Origin::Resource)
+                .collect();
+            assert!(resources.len() <= 1, "{t}: more than one Resource row");
+            let (kind, _) = lowered(t);
+            match resources.first() {
+                Some(r) => assert_eq!(kind, r.kind, "{t} does not lower to {:?}", r.kind),
+                None => assert_eq!(kind, KindTag::Other, "{t} has no Resource row"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_unlisted_type_lowers_to_other() {
+        for t in [
+            "AWS::Lambda::Function",
+            "AWS::StepFunctions::Activity",
+            "AWS::SageMaker::Workteam",
+            "AWS::S3::AccessPoint",
+        ] {
+            assert!(COVERAGE.iter().all(|r| r.input != t), "{t} is listed");
+            assert_eq!(lowered(t), (KindTag::Other, 0), "{t}");
+        }
+    }
+
+    /// Every full type name the lowering's source spells out (`"AWS::EC2::VPC"`), so that an
+    /// arm added without its row fails here.
+    fn types_in_lowering_source() -> Vec<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lower");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("src/lower is readable")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+        files.sort();
+        let mut out = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("source is readable");
+            for piece in text.split("\"AWS::").skip(1) {
+                let Some(end) = piece.find('"') else { continue };
+                let name = &piece[..end];
+                let parts: Vec<_> = name.split("::").collect();
+                let full = parts.len() == 2
+                    && parts
+                        .iter()
+                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
+                if full {
+                    out.push((format!("AWS::{name}"), f.display().to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_type_the_lowering_names_is_listed() {
+        let names = types_in_lowering_source();
+        assert!(
+            names.len() > 50,
+            "the source scan found only {}",
+            names.len()
+        );
+        for (t, file) in names {
+            assert!(
+                COVERAGE.iter().any(|r| r.input == t) || NOT_A_KIND.contains(&t.as_str()),
+                "{t} is lowered in {file} but has no row in COVERAGE"
+            );
+        }
+    }
+}
