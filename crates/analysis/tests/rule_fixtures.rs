@@ -27,16 +27,6 @@ const NO_TWIN: &[(&str, &str)] = &[
         "EP103/pos_processing_job",
         "the AWS provider has no processing job resource (jobs are started by the API or a pipeline)",
     ),
-    ("EP601/neg_disabled", "no twin yet"),
-    ("EP601/pos_default", "no twin yet"),
-    ("EP602/neg_notebook", "no twin yet"),
-    ("EP602/pos_notebook", "no twin yet"),
-    ("EP603/neg_pipeline", "no twin yet"),
-    ("EP603/pos_pipeline", "no twin yet"),
-    ("EP801/neg_reason", "no twin yet"),
-    ("EP801/pos_no_reason", "no twin yet"),
-    ("EP802/neg_matches", "no twin yet"),
-    ("EP802/pos_nothing_to_suppress", "no twin yet"),
 ];
 
 /// Twins whose Terraform result differs from the CloudFormation one because the Terraform loader
