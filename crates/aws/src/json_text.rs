@@ -97,7 +97,10 @@ fn marker_for(pieces: &[Piece]) -> Result<char, NotJson> {
             all.push_str(s);
         }
     }
-    used.extend(all.chars().filter(|c| ('\u{E000}'..='\u{F8FF}').contains(c)));
+    used.extend(
+        all.chars()
+            .filter(|c| ('\u{E000}'..='\u{F8FF}').contains(c)),
+    );
     let mut rest = all.as_str();
     while let Some(i) = rest.find("\\u") {
         let hex = rest.get(i + 2..i + 6).unwrap_or("");

@@ -23,6 +23,12 @@
 //! return model values; anything they cannot decide is an [`egressproof_model::Attr::Unknown`]
 //! that names why, never a default.
 
+pub mod body;
+pub mod firewall;
 pub mod json_text;
+pub mod pipeline;
 pub mod protocol;
+pub mod sagemaker;
 pub mod sagemaker_keys;
+pub mod stepfunctions;
+pub mod workflow;

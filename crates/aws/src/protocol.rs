@@ -27,7 +27,11 @@ pub fn read(written: Attr<String>, span: &Span) -> Attr<Protocol> {
 
 /// A rule's port range as it applies: `(None, None)` (all ports) when the protocol is known and
 /// has no ports, whatever was written; otherwise the ports as written.
-pub fn ports<T>(protocol: &Attr<Protocol>, from: Option<T>, to: Option<T>) -> (Option<T>, Option<T>) {
+pub fn ports<T>(
+    protocol: &Attr<Protocol>,
+    from: Option<T>,
+    to: Option<T>,
+) -> (Option<T>, Option<T>) {
     match protocol {
         Attr::Known(p) if !p.has_ports() => (None, None),
         _ => (from, to),
@@ -75,7 +79,10 @@ mod tests {
 
     #[test]
     fn ports_are_ignored_for_protocols_without_ports() {
-        assert_eq!(ports(&Attr::Known(Protocol::All), Some(443), Some(443)), (None, None));
+        assert_eq!(
+            ports(&Attr::Known(Protocol::All), Some(443), Some(443)),
+            (None, None)
+        );
         assert_eq!(
             ports(&Attr::Known(Protocol::Number(47)), Some(1), Some(2)),
             (None, None)

@@ -110,9 +110,26 @@ pub const DIRECT_INTERNET_ACCESS_ACTIONS: &[&str] = &["sagemaker:CreateNotebookI
 pub const APP_NETWORK_ACCESS_TYPE_ACTIONS: &[&str] =
     &["sagemaker:CreateDomain", "sagemaker:UpdateDomain"];
 
+/// The guardrails a sealed organization needs, one per condition key. Rules ask for a
+/// requirement by this name ([`Requirement::for_key`]), never by its place in [`REQUIREMENTS`],
+/// so reordering or extending the table cannot make a rule check the wrong key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GuardrailKey {
+    /// Jobs and models are created network-isolated (`sagemaker:NetworkIsolation`).
+    NetworkIsolation,
+    /// VPC-capable resources are created in a VPC (`sagemaker:VpcSubnets`).
+    VpcSubnets,
+    /// Notebooks are created without direct internet access (`sagemaker:DirectInternetAccess`).
+    DirectInternetAccess,
+    /// Studio domains are created VPC-only (`sagemaker:AppNetworkAccessType`).
+    AppNetworkAccessType,
+}
+
 /// A guardrail requirement: the key, its actions, and the request values that open a channel
 /// (`None` is the key absent from the request, with AWS's open default).
 pub struct Requirement {
+    /// Which guardrail this is.
+    pub guardrail: GuardrailKey,
     pub key: &'static str,
     pub actions: &'static [&'static str],
     pub violating: &'static [Option<&'static str>],
@@ -120,31 +137,56 @@ pub struct Requirement {
     pub wanted: &'static str,
 }
 
+impl Requirement {
+    /// The requirement of one guardrail.
+    pub const fn for_key(guardrail: GuardrailKey) -> &'static Requirement {
+        match guardrail {
+            GuardrailKey::NetworkIsolation => &NETWORK_ISOLATION_REQUIREMENT,
+            GuardrailKey::VpcSubnets => &VPC_SUBNETS_REQUIREMENT,
+            GuardrailKey::DirectInternetAccess => &DIRECT_INTERNET_ACCESS_REQUIREMENT,
+            GuardrailKey::AppNetworkAccessType => &APP_NETWORK_ACCESS_TYPE_REQUIREMENT,
+        }
+    }
+}
+
+const NETWORK_ISOLATION_REQUIREMENT: Requirement = Requirement {
+    guardrail: GuardrailKey::NetworkIsolation,
+    key: NETWORK_ISOLATION,
+    actions: NETWORK_ISOLATION_ACTIONS,
+    violating: &[None, Some("false")],
+    wanted: "deny creating jobs and models unless sagemaker:NetworkIsolation is true",
+};
+
+const VPC_SUBNETS_REQUIREMENT: Requirement = Requirement {
+    guardrail: GuardrailKey::VpcSubnets,
+    key: VPC_SUBNETS,
+    actions: VPC_OPTIONAL_ACTIONS,
+    violating: &[None],
+    wanted: "deny creating VPC-capable resources when sagemaker:VpcSubnets is absent",
+};
+
+const DIRECT_INTERNET_ACCESS_REQUIREMENT: Requirement = Requirement {
+    guardrail: GuardrailKey::DirectInternetAccess,
+    key: DIRECT_INTERNET_ACCESS,
+    actions: DIRECT_INTERNET_ACCESS_ACTIONS,
+    violating: &[None, Some("Enabled")],
+    wanted: "deny notebooks unless sagemaker:DirectInternetAccess is Disabled",
+};
+
+const APP_NETWORK_ACCESS_TYPE_REQUIREMENT: Requirement = Requirement {
+    guardrail: GuardrailKey::AppNetworkAccessType,
+    key: APP_NETWORK_ACCESS_TYPE,
+    actions: APP_NETWORK_ACCESS_TYPE_ACTIONS,
+    violating: &[None, Some("PublicInternetOnly")],
+    wanted: "deny domains unless sagemaker:AppNetworkAccessType is VpcOnly",
+};
+
+/// Every requirement, in the order reports list them.
 pub const REQUIREMENTS: &[Requirement] = &[
-    Requirement {
-        key: NETWORK_ISOLATION,
-        actions: NETWORK_ISOLATION_ACTIONS,
-        violating: &[None, Some("false")],
-        wanted: "deny creating jobs and models unless sagemaker:NetworkIsolation is true",
-    },
-    Requirement {
-        key: VPC_SUBNETS,
-        actions: VPC_OPTIONAL_ACTIONS,
-        violating: &[None],
-        wanted: "deny creating VPC-capable resources when sagemaker:VpcSubnets is absent",
-    },
-    Requirement {
-        key: DIRECT_INTERNET_ACCESS,
-        actions: DIRECT_INTERNET_ACCESS_ACTIONS,
-        violating: &[None, Some("Enabled")],
-        wanted: "deny notebooks unless sagemaker:DirectInternetAccess is Disabled",
-    },
-    Requirement {
-        key: APP_NETWORK_ACCESS_TYPE,
-        actions: APP_NETWORK_ACCESS_TYPE_ACTIONS,
-        violating: &[None, Some("PublicInternetOnly")],
-        wanted: "deny domains unless sagemaker:AppNetworkAccessType is VpcOnly",
-    },
+    NETWORK_ISOLATION_REQUIREMENT,
+    VPC_SUBNETS_REQUIREMENT,
+    DIRECT_INTERNET_ACCESS_REQUIREMENT,
+    APP_NETWORK_ACCESS_TYPE_REQUIREMENT,
 ];
 
 #[cfg(test)]
@@ -181,6 +223,23 @@ mod tests {
         assert!(VPC_CONFIG_WITHOUT_KEY_ACTIONS
             .iter()
             .all(|a| !VPC_SUBNETS_ACTIONS.contains(a)));
+    }
+
+    #[test]
+    fn each_guardrail_is_found_by_its_name_and_listed_once() {
+        for (guardrail, key) in [
+            (GuardrailKey::NetworkIsolation, NETWORK_ISOLATION),
+            (GuardrailKey::VpcSubnets, VPC_SUBNETS),
+            (GuardrailKey::DirectInternetAccess, DIRECT_INTERNET_ACCESS),
+            (GuardrailKey::AppNetworkAccessType, APP_NETWORK_ACCESS_TYPE),
+        ] {
+            let req = Requirement::for_key(guardrail);
+            assert_eq!(req.guardrail, guardrail);
+            assert_eq!(req.key, key);
+            let listed = REQUIREMENTS.iter().filter(|r| r.guardrail == guardrail);
+            assert_eq!(listed.count(), 1, "{guardrail:?}");
+        }
+        assert_eq!(REQUIREMENTS.len(), 4);
     }
 
     #[test]
