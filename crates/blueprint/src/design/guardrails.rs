@@ -1,47 +1,27 @@
 //! The guardrails: deny statements on SageMaker's network condition keys, for the organization
 //! (`guardrails/scp.json`) and for this environment's roles (where they also pin workloads to its
-//! subnets). Which actions carry which key is the policy engine's table, the one the analysis
+//! subnets). Which actions carry which key is the aws layer's table, the one the policy engine
 //! checks guardrails against (EP501-EP504), so what is written here and what is checked cannot
 //! disagree.
 
 use super::documents::version;
 use super::Names;
 use crate::expr::{list, map, rf, s, strs, E};
-use egressproof_policy::sagemaker_keys::{
+use egressproof_aws::sagemaker_keys::{
     APP_NETWORK_ACCESS_TYPE, DIRECT_INTERNET_ACCESS, DIRECT_INTERNET_ACCESS_ACTIONS,
-    NETWORK_ISOLATION, NETWORK_ISOLATION_ACTIONS, VPC_SUBNETS, VPC_SUBNETS_ACTIONS,
+    INTER_CONTAINER_TRAFFIC_ENCRYPTION, INTER_CONTAINER_TRAFFIC_ENCRYPTION_ACTIONS,
+    NETWORK_ISOLATION, NETWORK_ISOLATION_ACTIONS, VPC_CONFIG_WITHOUT_KEY_ACTIONS,
+    VPC_SECURITY_GROUP_IDS, VPC_SUBNETS, VPC_SUBNETS_ACTIONS,
 };
 
-/// `sagemaker:VpcSecurityGroupIds` (ArrayOfString): the security groups of the request's
-/// `VpcConfig`. The Service Authorization Reference lists it for exactly the actions that carry
-/// `sagemaker:VpcSubnets`, so its guardrail uses that list.
-const VPC_SECURITY_GROUP_IDS: &str = "sagemaker:VpcSecurityGroupIds";
-
-/// Actions that take a `VpcConfig` but whose requests carry neither VPC condition key (the
-/// Service Authorization Reference gives `CreateCompilationJob` only the tag keys). No condition
-/// can pin them to this VPC, so the `Null` statements below deny them outright: fail-closed.
-const VPC_CONFIG_WITHOUT_KEYS: &[&str] = &["sagemaker:CreateCompilationJob"];
-
-/// Actions that carry `sagemaker:InterContainerTrafficEncryption`.
-const ENCRYPTION_ACTIONS: &[&str] = &[
-    "sagemaker:CreateAutoMLJob",
-    "sagemaker:CreateAutoMLJobV2",
-    "sagemaker:CreateDataQualityJobDefinition",
-    "sagemaker:CreateHyperParameterTuningJob",
-    "sagemaker:CreateModelBiasJobDefinition",
-    "sagemaker:CreateModelExplainabilityJobDefinition",
-    "sagemaker:CreateModelQualityJobDefinition",
-    "sagemaker:CreateMonitoringSchedule",
-    "sagemaker:CreateProcessingJob",
-    "sagemaker:CreateTrainingJob",
-];
-
-/// The actions the VPC statements name: every action that sends the subnets, and those that
-/// take a VPC but cannot be checked for one. Sorted, so the policy reads as a list.
+/// The actions the VPC statements name: every action that sends the subnets (and, the
+/// Service Authorization Reference says, the security groups), and those that take a VPC but
+/// send neither key, which the `Null` statements therefore deny outright. Sorted, so the policy
+/// reads as a list.
 fn vpc_actions() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = VPC_SUBNETS_ACTIONS
         .iter()
-        .chain(VPC_CONFIG_WITHOUT_KEYS)
+        .chain(VPC_CONFIG_WITHOUT_KEY_ACTIONS)
         .copied()
         .collect();
     v.sort_unstable();
@@ -148,10 +128,10 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
         ),
         deny(
             "DenyUnencryptedInterContainerTraffic",
-            ENCRYPTION_ACTIONS,
+            INTER_CONTAINER_TRAFFIC_ENCRYPTION_ACTIONS,
             cond(
                 "BoolIfExists",
-                "sagemaker:InterContainerTrafficEncryption",
+                INTER_CONTAINER_TRAFFIC_ENCRYPTION,
                 s("false"),
             ),
         ),
