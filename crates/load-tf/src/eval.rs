@@ -1468,5 +1468,9 @@ fn names_itself(rtype: &str, attribute: &str) -> bool {
             | ("aws_sagemaker_endpoint_configuration", "name")
             | ("aws_sagemaker_notebook_instance", "name")
             | ("aws_sagemaker_domain", "domain_id")
+            // IAM attachments name their principal by `name` (`role = aws_iam_role.x.name`).
+            | ("aws_iam_role", "name")
+            | ("aws_iam_user", "name")
+            | ("aws_iam_group", "name")
     )
 }
