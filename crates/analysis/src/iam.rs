@@ -220,7 +220,7 @@ pub(crate) mod guardrail {
     use crate::{Context, Hop, Sink};
     use egressproof_model::{PolicyKind, Resource};
     use egressproof_policy::cond::{Cond, Condition, Op, SetOp};
-    use egressproof_policy::sagemaker_keys::Requirement;
+    use egressproof_policy::sagemaker_keys::{GuardrailKey, Requirement};
     use egressproof_policy::{Answer, Effect, Policy, PolicySet};
 
     /// The policy resources holding a Deny statement keyed on the requirement's key.
@@ -243,12 +243,12 @@ pub(crate) mod guardrail {
         out
     }
 
-    /// EP501–EP503: no policy of the scan denies what `req` asks for.
+    /// EP501–EP503: no policy of the scan denies what the guardrails `keys` ask for.
     pub fn report_missing(
         ctx: &Context<'_>,
         sink: &mut Sink,
         meta: &RuleMeta,
-        reqs: &[&Requirement],
+        keys: &[GuardrailKey],
     ) {
         let iam = Iam::read(ctx, &mut Sink::default(), meta.code);
         if !iam.has_policies() {
@@ -263,7 +263,8 @@ pub(crate) mod guardrail {
         else {
             return;
         };
-        for req in reqs {
+        for &key in keys {
+            let req = Requirement::for_key(key);
             if !guardrails(&iam, req).is_empty() {
                 continue;
             }

@@ -1,6 +1,6 @@
 use crate::iam::guardrail::report_missing;
 use crate::{Context, Sink};
-use egressproof_policy::sagemaker_keys::REQUIREMENTS;
+use egressproof_policy::sagemaker_keys::GuardrailKey;
 
 declare_rule! {
     /// ## What it does
@@ -49,5 +49,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    report_missing(ctx, sink, &RULE, &[&REQUIREMENTS[0]]);
+    report_missing(ctx, sink, &RULE, &[GuardrailKey::NetworkIsolation]);
 }
