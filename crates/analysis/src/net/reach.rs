@@ -300,6 +300,55 @@ fn vpc_placement<'m>(
     })
 }
 
+/// Whether a walk followed everything it led to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Completeness {
+    /// Nothing was cut: the result holds whichever path reached the table, so it is memoised.
+    Complete,
+    /// A routing loop or the depth limit cut the walk: what it found depends on the path taken
+    /// to get there, so it must not be memoised.
+    Cut,
+}
+
+impl Completeness {
+    /// A walk made of parts is cut when any part is.
+    fn absorb(&mut self, part: Completeness) {
+        if part == Completeness::Cut {
+            *self = Completeness::Cut;
+        }
+    }
+}
+
+/// What a walk found: its exits, and whether it followed everything.
+struct Walk<E = Vec<Exit>> {
+    exits: E,
+    completeness: Completeness,
+}
+
+impl<E> Walk<E> {
+    fn complete(exits: E) -> Self {
+        Walk {
+            exits,
+            completeness: Completeness::Complete,
+        }
+    }
+
+    fn cut(exits: E) -> Self {
+        Walk {
+            exits,
+            completeness: Completeness::Cut,
+        }
+    }
+}
+
+impl Walk {
+    /// No exit: the traffic stays (a local route, a peering inside the scan, IPv4 to an
+    /// egress-only gateway).
+    fn nowhere() -> Self {
+        Walk::complete(Vec::new())
+    }
+}
+
 struct TgwIndex<'m> {
     attachments: HashMap<&'m str, Vec<&'m Resource>>,
     associations: HashMap<&'m str, Vec<&'m Ident>>,
@@ -441,7 +490,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             }));
             for (table, how, table_doubt) in considered {
                 let mut stack = Vec::new();
-                let exits = self.table(&table, &mut stack, 0).0;
+                let exits = self.table(&table, &mut stack, 0).exits;
                 for e in exits.iter() {
                     let doubt = table_doubt
                         .clone()
@@ -493,20 +542,20 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
     }
 
-    /// The exits of a route table for its VPC's whole public space. The flag says whether a
-    /// cycle cut the walk (then the result is not memoised: it depends on the path taken).
+    /// The exits of a route table for its VPC's whole public space. A walk a cycle cut is not
+    /// memoised: what it found depends on the path taken.
     fn table(
         &mut self,
         table: &Ident,
         stack: &mut Vec<Ident>,
         depth: usize,
-    ) -> (Rc<Vec<Exit>>, bool) {
+    ) -> Walk<Rc<Vec<Exit>>> {
         if let Some(m) = self.memo.get(table) {
-            return (m.clone(), false);
+            return Walk::complete(m.clone());
         }
         if stack.contains(table) {
             // A routing loop: packets circle until their TTL runs out; nothing leaves here.
-            return (Rc::new(Vec::new()), true);
+            return Walk::cut(Rc::new(Vec::new()));
         }
         if depth > MAX_DEPTH {
             self.unknowns.push(UnknownFinding {
@@ -516,16 +565,19 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 ),
                 span: None,
             });
-            return (Rc::new(Vec::new()), true);
+            return Walk::cut(Rc::new(Vec::new()));
         }
         stack.push(table.clone());
-        let (exits, cut) = self.table_uncached(table, stack, depth);
+        let walk = self.table_uncached(table, stack, depth);
         stack.pop();
-        let exits = Rc::new(exits);
-        if !cut {
+        let exits = Rc::new(walk.exits);
+        if walk.completeness == Completeness::Complete {
             self.memo.insert(table.clone(), exits.clone());
         }
-        (exits, cut)
+        Walk {
+            exits,
+            completeness: walk.completeness,
+        }
     }
 
     fn table_hop(&self, table: &Ident) -> Hop {
@@ -539,17 +591,12 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
     }
 
-    fn table_uncached(
-        &mut self,
-        table: &Ident,
-        stack: &mut Vec<Ident>,
-        depth: usize,
-    ) -> (Vec<Exit>, bool) {
+    fn table_uncached(&mut self, table: &Ident, stack: &mut Vec<Ident>, depth: usize) -> Walk {
         let ctx = self.ctx();
         let vpc = self.net.table_vpc(table);
         let space = self.public_for(vpc.as_ref());
         let mut exits = Vec::new();
-        let mut cut = false;
+        let mut completeness = Completeness::Complete;
         let routes = self.net.routes_of(table.as_str());
         let in_scan = ctx.get(table).is_some();
         let implicit_main = matches!(table.split_attribute(), Some((_, "main-route-table")));
@@ -567,7 +614,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     span: None,
                 }),
             });
-            return (exits, false);
+            return Walk::complete(exits);
         }
         let table_hop = self.table_hop(table);
 
@@ -616,8 +663,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 let part = remaining.intersect(dest);
                 taken = taken.union(dest);
                 if !part.is_empty() {
-                    let (mut es, c) = self.target(res, target, &part, vpc.as_ref(), stack, depth);
-                    cut |= c;
+                    let walk = self.target(res, target, &part, vpc.as_ref(), stack, depth);
+                    completeness.absorb(walk.completeness);
+                    let mut es = walk.exits;
                     prefix_hops(&mut es, &table_hop, res, text, target, self.net);
                     exits.extend(es);
                 }
@@ -627,8 +675,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             i = j;
         }
         for (res, target, why, text) in doubtful {
-            let (mut es, c) = self.target(res, target, &space, vpc.as_ref(), stack, depth);
-            cut |= c;
+            let walk = self.target(res, target, &space, vpc.as_ref(), stack, depth);
+            completeness.absorb(walk.completeness);
+            let mut es = walk.exits;
             prefix_hops(&mut es, &table_hop, res, &text, target, self.net);
             for e in &mut es {
                 if e.uncertain.is_none() {
@@ -664,7 +713,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 }),
             });
         }
-        (exits, cut)
+        Walk {
+            exits,
+            completeness,
+        }
     }
 
     /// Where a part of the space goes from a route target. Hops start at the target.
@@ -676,38 +728,32 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         vpc: Option<&Ident>,
         stack: &mut Vec<Ident>,
         depth: usize,
-    ) -> (Vec<Exit>, bool) {
+    ) -> Walk {
         let t = match target {
             Attr::Known(t) => t,
             Attr::Unknown(u) => {
-                return (
-                    vec![Exit {
-                        kind: ExitKind::Beyond("an unresolved target".into()),
-                        space: part.clone(),
-                        hops: Vec::new(),
-                        via: vec!["an unresolved target".into()],
-                        uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
-                    }],
-                    false,
-                )
+                return Walk::complete(vec![Exit {
+                    kind: ExitKind::Beyond("an unresolved target".into()),
+                    space: part.clone(),
+                    hops: Vec::new(),
+                    via: vec!["an unresolved target".into()],
+                    uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
+                }])
             }
         };
         if t.kind == TargetKind::Local {
-            return (Vec::new(), false);
+            return Walk::nowhere();
         }
         let id = match &t.id {
             Attr::Known(id) => id,
             Attr::Unknown(u) => {
-                return (
-                    vec![Exit {
-                        kind: ExitKind::Beyond("an unresolved target".into()),
-                        space: part.clone(),
-                        hops: Vec::new(),
-                        via: vec![format!("an unresolved {:?}", t.kind)],
-                        uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
-                    }],
-                    false,
-                )
+                return Walk::complete(vec![Exit {
+                    kind: ExitKind::Beyond("an unresolved target".into()),
+                    space: part.clone(),
+                    hops: Vec::new(),
+                    via: vec![format!("an unresolved {:?}", t.kind)],
+                    uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
+                }])
             }
         };
         let ctx = self.ctx();
@@ -726,19 +772,18 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         if let Some(r) = resource {
             match &r.kind {
                 Kind::InternetGateway(_) => {
-                    return (
+                    return Walk::complete(
                         vec![ended(
                             ExitKind::Internet,
                             vec![Hop::new(r, "internet gateway"), internet_hop()],
                             format!("internet gateway {}", r.name),
                         )],
-                        false,
-                    )
+)
                 }
                 Kind::EgressOnlyInternetGateway(_) => {
                     let v6 = Space { v4: Default::default(), v6: part.v6.clone() };
                     if v6.is_empty() {
-                        return (Vec::new(), false);
+                        return Walk::nowhere();
                     }
                     let mut e = ended(
                         ExitKind::EgressOnly,
@@ -746,7 +791,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         format!("egress-only internet gateway {}", r.name),
                     );
                     e.space = v6;
-                    return (vec![e], false);
+                    return Walk::complete(vec![e]);
                 }
                 Kind::VpnGateway(_) | Kind::CarrierGateway(_) => {
                     let what = if matches!(r.kind, Kind::VpnGateway(_)) {
@@ -754,7 +799,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     } else {
                         "carrier gateway"
                     };
-                    return (
+                    return Walk::complete(
                         vec![ended(
                             ExitKind::Beyond(format!("{what} {}", r.name)),
                             vec![
@@ -763,12 +808,11 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             ],
                             format!("{what} {}", r.name),
                         )],
-                        false,
-                    );
+);
                 }
                 Kind::NatGateway(nat) => return self.nat(r, nat, part, stack, depth),
                 Kind::Instance(_) | Kind::NetworkInterface(_) => {
-                    return (
+                    return Walk::complete(
                         vec![ended(
                             ExitKind::Internet,
                             vec![
@@ -777,8 +821,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             ],
                             format!("appliance {}", r.name),
                         )],
-                        false,
-                    )
+)
                 }
                 Kind::TransitGateway(_) => return self.transit(r, vpc, part, stack, depth),
                 Kind::VpcPeeringConnection(p) => {
@@ -787,16 +830,15 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     if both_in_scan {
                         // Peering is not transitive: the peer takes only its own addresses,
                         // and those are part of the scan.
-                        return (Vec::new(), false);
+                        return Walk::nowhere();
                     }
-                    return (
+                    return Walk::complete(
                         vec![ended(
                             ExitKind::Beyond(format!("VPC peering {}", r.name)),
                             vec![Hop::new(r, "VPC peering to a VPC outside the scan")],
                             format!("VPC peering {}", r.name),
                         )],
-                        false,
-                    );
+);
                 }
                 Kind::NetworkFirewall(fw) => {
                     let subnets = fw.subnets.clone();
@@ -816,7 +858,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     );
                 }
                 _ => {
-                    return (
+                    return Walk::complete(
                         vec![Exit {
                             kind: ExitKind::Beyond(r.name.clone()),
                             space: part.clone(),
@@ -828,8 +870,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                                 span: Some(route.span.clone()),
                             }),
                         }],
-                        false,
-                    )
+)
                 }
             }
         }
@@ -845,9 +886,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             TargetKind::EgressOnlyInternetGateway => {
                 let v6 = Space { v4: Default::default(), v6: part.v6.clone() };
                 if v6.is_empty() {
-                    return (Vec::new(), false);
+                    return Walk::nowhere();
                 }
-                return (
+                return Walk::complete(
                     vec![Exit {
                         kind: ExitKind::EgressOnly,
                         space: v6,
@@ -855,8 +896,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         via: vec![format!("egress-only internet gateway {lit}")],
                         uncertain: None,
                     }],
-                    false,
-                );
+);
             }
             TargetKind::NatGateway => (ExitKind::Internet, "NAT gateway outside the scan: assumed to reach the internet"),
             TargetKind::Instance | TargetKind::NetworkInterface => {
@@ -876,7 +916,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 "firewall or Gateway Load Balancer endpoint outside the scan",
             ),
             TargetKind::Gateway => {
-                return (
+                return Walk::complete(
                     vec![Exit {
                         kind: ExitKind::Beyond(format!("gateway {lit}")),
                         space: part.clone(),
@@ -888,16 +928,15 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             span: Some(route.span.clone()),
                         }),
                     }],
-                    false,
-                )
+)
             }
-            TargetKind::Local => return (Vec::new(), false),
+            TargetKind::Local => return Walk::nowhere(),
         };
         let mut hops = vec![Hop::external(&format!("{:?}", t.kind), &name, note)];
         if kind == ExitKind::Internet {
             hops.push(internet_hop());
         }
-        (vec![ended(kind, hops, name)], false)
+        Walk::complete(vec![ended(kind, hops, name)])
     }
 
     /// Continues from a NAT gateway in its own subnet's route table (and NACL).
@@ -908,7 +947,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         part: &Space,
         stack: &mut Vec<Ident>,
         depth: usize,
-    ) -> (Vec<Exit>, bool) {
+    ) -> Walk {
         let private =
             matches!(&nat.connectivity, Some(Attr::Known(c)) if c.eq_ignore_ascii_case("private"));
         let mut input = part.clone();
@@ -933,24 +972,21 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         let subnets = Attr::Known(match &nat.subnet {
             Attr::Known(s) => vec![s.clone()],
             Attr::Unknown(u) => {
-                return (
-                    vec![Exit {
-                        kind: ExitKind::Internet,
-                        space: part.clone(),
-                        hops: vec![hop],
-                        via: vec![via],
-                        uncertain: Some(unresolved(
-                            u,
-                            &format!("NAT gateway {}: its subnet", r.name),
-                        )),
-                    }],
-                    false,
-                )
+                return Walk::complete(vec![Exit {
+                    kind: ExitKind::Internet,
+                    space: part.clone(),
+                    hops: vec![hop],
+                    via: vec![via],
+                    uncertain: Some(unresolved(
+                        u,
+                        &format!("NAT gateway {}: its subnet", r.name),
+                    )),
+                }])
             }
         });
-        let (exits, cut) = self.through_subnets(&subnets, &input, stack, depth, &r.name);
+        let walk = self.through_subnets(&subnets, &input, stack, depth, &r.name);
         let mut out = Vec::new();
-        for mut e in exits {
+        for mut e in walk.exits {
             if private && matches!(e.kind, ExitKind::Internet | ExitKind::EgressOnly) {
                 // A private NAT gateway's traffic to an internet gateway is dropped.
                 continue;
@@ -959,7 +995,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             e.via.insert(0, via.clone());
             out.push(e);
         }
-        (out, cut)
+        Walk {
+            exits: out,
+            completeness: walk.completeness,
+        }
     }
 
     /// Continues through a set of subnets (a NAT's, a firewall's): their NACL and route tables.
@@ -970,10 +1009,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         stack: &mut Vec<Ident>,
         depth: usize,
         owner: &str,
-    ) -> (Vec<Exit>, bool) {
+    ) -> Walk {
         let ctx = self.ctx();
         let mut out = Vec::new();
-        let mut cut = false;
+        let mut completeness = Completeness::Complete;
         let list = match subnets {
             Attr::Known(l) => l,
             Attr::Unknown(u) => {
@@ -984,7 +1023,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     via: Vec::new(),
                     uncertain: Some(unresolved(u, &format!("{owner}: its subnets"))),
                 });
-                return (out, false);
+                return Walk::complete(out);
             }
         };
         for sid in list {
@@ -1030,9 +1069,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     .iter()
                     .find(|(t, _)| t == table)
                     .map(|(_, u)| u.clone());
-                let (exits, c) = self.table(table, stack, depth + 1);
-                cut |= c;
-                for e in exits.iter() {
+                let walk = self.table(table, stack, depth + 1);
+                completeness.absorb(walk.completeness);
+                for e in walk.exits.iter() {
                     let space = e.space.intersect(part);
                     let sure = space.intersect(&nacl.sure);
                     let maybe_only = space.intersect(&nacl.maybe).difference(&sure);
@@ -1064,7 +1103,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 }
             }
         }
-        (out, cut)
+        Walk {
+            exits: out,
+            completeness,
+        }
     }
 
     /// Traffic through an inspecting firewall or appliance: whatever leaves beyond it is
@@ -1079,26 +1121,24 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         part: &Space,
         stack: &mut Vec<Ident>,
         depth: usize,
-    ) -> (Vec<Exit>, bool) {
+    ) -> Walk {
         let hop = Hop::new(r, format!("inspected; allows: {allowed}"));
         let kind = ExitKind::Filtered {
             firewall: name.clone(),
             allowed: allowed.clone(),
         };
         if !matches!(subnets, Attr::Known(l) if !l.is_empty()) {
-            return (
-                vec![Exit {
-                    kind,
-                    space: part.clone(),
-                    hops: vec![hop],
-                    via: vec![name],
-                    uncertain: None,
-                }],
-                false,
-            );
+            return Walk::complete(vec![Exit {
+                kind,
+                space: part.clone(),
+                hops: vec![hop],
+                via: vec![name],
+                uncertain: None,
+            }]);
         }
-        let (exits, cut) = self.through_subnets(subnets, part, stack, depth, &r.name);
-        let out = exits
+        let walk = self.through_subnets(subnets, part, stack, depth, &r.name);
+        let exits = walk
+            .exits
             .into_iter()
             .map(|mut e| {
                 e.kind = kind.clone();
@@ -1107,7 +1147,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 e
             })
             .collect();
-        (out, cut)
+        Walk {
+            exits,
+            completeness: walk.completeness,
+        }
     }
 
     /// The domains a Network Firewall's stateful rule groups allow, as text.
@@ -1151,7 +1194,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         part: &Space,
         stack: &mut Vec<Ident>,
         depth: usize,
-    ) -> (Vec<Exit>, bool) {
+    ) -> Walk {
         let ctx = self.ctx();
         let beyond = |why: &str| Exit {
             kind: ExitKind::Beyond(format!("transit gateway {}", r.name)),
@@ -1168,10 +1211,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             .unwrap_or_default();
         let own = atts.iter().find(|a| matches!(&a.kind, Kind::TransitGatewayAttachment(t) if matches!((&t.vpc, vpc), (Attr::Known(v), Some(w)) if v == w)));
         let Some(own) = own else {
-            return (
-                vec![beyond("this VPC's attachment is not in the scan")],
-                false,
-            );
+            return Walk::complete(vec![beyond("this VPC's attachment is not in the scan")]);
         };
         let tables: Vec<&'m Ident> = self
             .tgw
@@ -1180,15 +1220,12 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             .cloned()
             .unwrap_or_default();
         if tables.is_empty() {
-            return (
-                vec![beyond(
-                    "the attachment's route table (the default one?) is not in the scan",
-                )],
-                false,
-            );
+            return Walk::complete(vec![beyond(
+                "the attachment's route table (the default one?) is not in the scan",
+            )]);
         }
         let mut out = Vec::new();
-        let mut cut = false;
+        let mut completeness = Completeness::Complete;
         for rt in tables {
             let routes: Vec<&'m Resource> = self
                 .tgw
@@ -1260,9 +1297,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     out.push(e);
                     continue;
                 };
-                let (exits, c) = self.through_subnets(&a.subnets, &p, stack, depth, &att_res.name);
-                cut |= c;
-                for mut e in exits {
+                let walk = self.through_subnets(&a.subnets, &p, stack, depth, &att_res.name);
+                completeness.absorb(walk.completeness);
+                for mut e in walk.exits {
                     e.hops.splice(
                         0..0,
                         [
@@ -1291,7 +1328,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 out.push(e);
             }
         }
-        (out, cut)
+        Walk {
+            exits: out,
+            completeness,
+        }
     }
 }
 
