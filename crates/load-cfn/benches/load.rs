@@ -1,5 +1,7 @@
 //! Load + resolve + lower throughput over a generated corpus: 200 templates of ~100 resources,
-//! with parameters, conditions, `!Sub`, `!GetAtt`, imports and inline policies.
+//! with parameters, conditions, `!Sub`, `!GetAtt`, imports and inline policies; and one JSON
+//! template of 100,000 resources, minified on one line against pretty-printed (the layout must
+//! not change the cost: no work per resource may scan a whole line or a whole mapping).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use egressproof_load_cfn::{load, Input, LoadOptions};
@@ -153,5 +155,80 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Resources of the one-template benchmark (a quarter each: VPC, subnet, security group,
+/// notebook), each referring to another by `Ref`, so that every reference is a lookup among
+/// 100,000 keys. Small on purpose: pretty-printed, the template stays under the 16 MB limit.
+const BIG_RESOURCES: usize = 100_000;
+
+fn big_template() -> serde_json::Value {
+    use serde_json::json;
+    let mut resources = serde_json::Map::new();
+    for g in 0..BIG_RESOURCES / 4 {
+        resources.insert(
+            format!("V{g}"),
+            json!({ "Type": "AWS::EC2::VPC", "Properties": { "CidrBlock": "10.0.0.0/16" } }),
+        );
+        resources.insert(
+            format!("S{g}"),
+            json!({ "Type": "AWS::EC2::Subnet", "Properties": { "VpcId": { "Ref": format!("V{g}") } } }),
+        );
+        resources.insert(
+            format!("G{g}"),
+            json!({ "Type": "AWS::EC2::SecurityGroup", "Properties": { "VpcId": { "Ref": format!("V{g}") } } }),
+        );
+        resources.insert(
+            format!("N{g}"),
+            json!({ "Type": "AWS::SageMaker::NotebookInstance", "Properties": { "SubnetId": { "Ref": format!("S{g}") } } }),
+        );
+    }
+    json!({ "AWSTemplateFormatVersion": "2010-09-09", "Resources": resources })
+}
+
+/// One template of 100,000 resources: minified on one line, and pretty-printed.
+fn bench_one_template(c: &mut Criterion) {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("cannot create a temp dir: {e}");
+            return;
+        }
+    };
+    let doc = big_template();
+    let mut g = c.benchmark_group("one_template_100k");
+    g.sample_size(10);
+    for (layout, text) in [
+        ("minified", serde_json::to_string(&doc)),
+        ("pretty", serde_json::to_string_pretty(&doc)),
+    ] {
+        let Ok(text) = text else { return };
+        let path = dir.path().join(format!("{layout}.json"));
+        if let Err(e) = std::fs::write(&path, &text) {
+            eprintln!("cannot write the template: {e}");
+            return;
+        }
+        let inputs = vec![Input {
+            path,
+            display: format!("{layout}.json"),
+        }];
+        let options = LoadOptions::default();
+        let probe = load(&inputs, &options);
+        assert_eq!(probe.model.resources.len(), BIG_RESOURCES);
+        assert!(
+            probe.model.diagnostics.is_empty(),
+            "{:?}",
+            probe.model.diagnostics.first()
+        );
+        eprintln!(
+            "{layout}: {} resources, {:.1} MB, {} lines",
+            BIG_RESOURCES,
+            text.len() as f64 / 1e6,
+            text.lines().count()
+        );
+        g.throughput(Throughput::Elements(BIG_RESOURCES as u64));
+        g.bench_function(layout, |b| b.iter(|| load(&inputs, &options)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_one_template);
 criterion_main!(benches);

@@ -29,9 +29,76 @@ pub(crate) enum NodeKind {
         plain: bool,
     },
     Seq(Vec<Node>),
-    Map(Vec<(Key, Node)>),
+    Map(Mapping),
     /// A local tag (`!Ref`, `!GetAtt`...) with its tag name without the `!`.
     Tagged(String, Box<Node>),
+}
+
+/// A mapping's entries in document order, with an index by key once it is large.
+///
+/// Why an index: references are resolved by name (`Ref`, `Fn::GetAtt`, `Fn::Sub` look resources,
+/// parameters and mappings up by key), so a template of n resources that refer to each other
+/// makes n lookups into a mapping of n keys; a linear scan makes that quadratic (seconds at
+/// 100,000 resources). Small mappings, nearly all of them, are scanned: cheaper than hashing.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub(crate) struct Mapping {
+    entries: Vec<(Key, Node)>,
+    /// Position of the first entry of each key (a later duplicate never shadows it), when there
+    /// are more than [`INDEX_ABOVE`] entries.
+    index: Option<HashMap<String, usize>>,
+}
+
+/// Mappings with more entries than this get an index by key.
+const INDEX_ABOVE: usize = 16;
+
+impl Mapping {
+    pub(crate) fn new(entries: Vec<(Key, Node)>) -> Self {
+        let index = (entries.len() > INDEX_ABOVE).then(|| {
+            let mut index = HashMap::with_capacity(entries.len());
+            for (i, (k, _)) in entries.iter().enumerate() {
+                index.entry(k.name.clone()).or_insert(i);
+            }
+            index
+        });
+        Mapping { entries, index }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+        match &self.index {
+            Some(index) => index
+                .get(key)
+                .and_then(|&i| self.entries.get(i))
+                .map(|(_, v)| v),
+            None => self
+                .entries
+                .iter()
+                .find(|(k, _)| k.name == key)
+                .map(|(_, v)| v),
+        }
+    }
+}
+
+impl Mapping {
+    pub(crate) fn as_slice(&self) -> &[(Key, Node)] {
+        &self.entries
+    }
+}
+
+impl<'a> IntoIterator for &'a Mapping {
+    type Item = &'a (Key, Node);
+    type IntoIter = std::slice::Iter<'a, (Key, Node)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter()
+    }
+}
+
+impl std::ops::Deref for Mapping {
+    type Target = [(Key, Node)];
+
+    fn deref(&self) -> &[(Key, Node)] {
+        &self.entries
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +112,7 @@ pub(crate) struct Node {
 impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+            NodeKind::Map(m) => m.get(key),
             _ => None,
         }
     }
@@ -261,7 +328,7 @@ pub(crate) fn parse_marking(
                 }) => (
                     wrap(
                         Node {
-                            kind: NodeKind::Map(entries),
+                            kind: NodeKind::Map(Mapping::new(entries)),
                             line,
                             col,
                         },
@@ -454,6 +521,25 @@ mod tests {
         let e = parse("a: [1, 2\nb: }").unwrap_err();
         assert!(e.message.starts_with("syntax error"));
         assert!(e.line >= 1);
+    }
+
+    #[test]
+    fn large_mappings_are_indexed_in_order_and_first_key_wins() {
+        let mut src = String::from("{");
+        for i in 0..40 {
+            src.push_str(&format!("k{i}: {i}, "));
+        }
+        src.push_str("k3: dup}");
+        let n = parse(&src).unwrap().unwrap();
+        let NodeKind::Map(m) = &n.kind else { panic!() };
+        assert!(m.index.is_some());
+        assert_eq!(n.get("k3").and_then(Node::as_str), Some("3"));
+        assert_eq!(n.get("k39").and_then(Node::as_str), Some("39"));
+        assert_eq!(n.get("missing"), None);
+        assert_eq!(n.entries()[0].0.name, "k0");
+        assert_eq!(n.entries().len(), 41);
+        let small = parse("{b: 1, a: 2, b: 3}").unwrap().unwrap();
+        assert_eq!(small.get("b").and_then(Node::as_str), Some("1"));
     }
 
     #[test]
