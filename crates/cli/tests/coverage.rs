@@ -47,12 +47,6 @@ const REASONS: &[(KindTag, Origin, Source, &str)] = &[
         "CloudFormation has no resource that replaces a VPC's main route table",
     ),
     (
-        KindTag::Job,
-        Origin::StateMachineTask,
-        Source::Terraform,
-        "are not lowered yet: `aws_sfn_state_machine` has no arm",
-    ),
-    (
         KindTag::SecurityGroupRule,
         Origin::Resource,
         Source::Live,
@@ -141,6 +135,24 @@ const REASONS: &[(KindTag, Origin, Source, &str)] = &[
         Origin::StateMachineTask,
         Source::Live,
         "are not read yet (no Step Functions API call); the jobs a state machine ran are read as jobs",
+    ),
+    (
+        KindTag::Model,
+        Origin::PipelineStep,
+        Source::Live,
+        "are not read yet (no `sagemaker:DescribePipeline` call); the models a pipeline created are read as models",
+    ),
+    (
+        KindTag::Model,
+        Origin::StateMachineTask,
+        Source::Live,
+        "are not read yet (no Step Functions API call); the models a state machine created are read as models",
+    ),
+    (
+        KindTag::EndpointConfig,
+        Origin::StateMachineTask,
+        Source::Live,
+        "are not read yet (no Step Functions API call); the endpoint configurations a state machine created are read as such",
     ),
     (
         KindTag::Bucket,

@@ -91,10 +91,21 @@ pub const COVERAGE: &[L] = &[
     L::resource("AWS::SageMaker::MonitoringSchedule", K::Job),
     L::resource("AWS::SageMaker::Pipeline", K::Pipeline),
     L::via("AWS::SageMaker::Pipeline", K::Job, O::PipelineStep),
+    L::via("AWS::SageMaker::Pipeline", K::Model, O::PipelineStep),
     // --- Step Functions ---
     L::via(
         "AWS::StepFunctions::StateMachine",
         K::Job,
+        O::StateMachineTask,
+    ),
+    L::via(
+        "AWS::StepFunctions::StateMachine",
+        K::Model,
+        O::StateMachineTask,
+    ),
+    L::via(
+        "AWS::StepFunctions::StateMachine",
+        K::EndpointConfig,
         O::StateMachineTask,
     ),
     // --- IAM and data ---

@@ -130,6 +130,15 @@ pub const COVERAGE: &[L] = &[
     L::resource("aws_sagemaker_model_explainability_job_definition", K::Job),
     L::resource("aws_sagemaker_pipeline", K::Pipeline),
     L::via("aws_sagemaker_pipeline", K::Job, O::PipelineStep),
+    L::via("aws_sagemaker_pipeline", K::Model, O::PipelineStep),
+    // --- Step Functions ---
+    L::via("aws_sfn_state_machine", K::Job, O::StateMachineTask),
+    L::via("aws_sfn_state_machine", K::Model, O::StateMachineTask),
+    L::via(
+        "aws_sfn_state_machine",
+        K::EndpointConfig,
+        O::StateMachineTask,
+    ),
     // --- IAM and data ---
     L::resource("aws_iam_role", K::Role),
     L::via("aws_iam_role", K::IamPolicy, O::Part),

@@ -2,6 +2,7 @@
 //! Firewall.
 
 use super::*;
+use egressproof_aws::firewall;
 
 /// Lowers the endpoint family.
 pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Option<Kind> {
@@ -59,35 +60,9 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
             })
         }
         "AWS::NetworkFirewall::RuleGroup" => {
-            let list = path(p, &["RuleGroup", "RulesSource", "RulesSourceList"]);
-            let allowed_domains = match list {
-                None => Attr::Known(Vec::new()),
-                Some(l) => match get(l, "GeneratedRulesType").map(|v| string(cx, v)) {
-                    Some(Attr::Known(t)) if t == "ALLOWLIST" => match get(l, "Targets") {
-                        Some(Value::List(ts)) => {
-                            let mut out = Vec::new();
-                            let mut unknown = None;
-                            for t in ts {
-                                match string(cx, t) {
-                                    Attr::Known(s) => out.push(s),
-                                    Attr::Unknown(u) => {
-                                        unknown.get_or_insert(u);
-                                    }
-                                }
-                            }
-                            match unknown {
-                                Some(u) => Attr::Unknown(u),
-                                None => Attr::Known(out),
-                            }
-                        }
-                        Some(Value::Unknown(u)) => Attr::Unknown(u.clone()),
-                        _ => cx.unknown("allow-list rule group without a list of Targets"),
-                    },
-                    Some(Attr::Unknown(u)) => Attr::Unknown(u),
-                    _ => Attr::Known(Vec::new()),
-                },
-            };
-            Kind::NetworkFirewallRuleGroup(NetworkFirewallRuleGroup { allowed_domains })
+            Kind::NetworkFirewallRuleGroup(NetworkFirewallRuleGroup {
+                allowed_domains: firewall::allowed_domains(domain_list(cx, p), cx.span),
+            })
         }
         "AWS::Route53Resolver::FirewallRuleGroupAssociation" => {
             Kind::ResolverFirewallRuleGroupAssociation(ResolverFirewallRuleGroupAssociation {
@@ -96,5 +71,26 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
             })
         }
         _ => return None,
+    })
+}
+
+/// Where CloudFormation keeps a rule group's domain list (`RuleGroup.RulesSource.RulesSourceList`);
+/// what the list allows is the aws layer's to say.
+fn domain_list(cx: &Cx<'_>, p: &Value) -> firewall::Block<firewall::DomainList> {
+    let mut v = p;
+    for key in ["RuleGroup", "RulesSource", "RulesSourceList"] {
+        match get(v, key) {
+            None => return firewall::Block::Absent,
+            Some(Value::Unknown(u)) => return firewall::Block::Unresolved(u.clone()),
+            Some(inner) => v = inner,
+        }
+    }
+    firewall::Block::Present(firewall::DomainList {
+        generated_rules_type: get(v, "GeneratedRulesType").map(|t| string(cx, t)),
+        targets: get(v, "Targets").map(|t| match t {
+            Value::List(items) => Attr::Known(items.iter().map(|i| string(cx, i)).collect()),
+            Value::Unknown(u) => Attr::Unknown(u.clone()),
+            other => cx.unknown(format!("Targets is not a list: {}", other.render())),
+        }),
     })
 }

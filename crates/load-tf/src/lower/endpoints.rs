@@ -1,8 +1,9 @@
 //! Endpoints and filtering services: VPC endpoints and their associations, Network Firewall,
 //! Route 53 Resolver DNS Firewall.
 
-use super::{get, Ctx, Link};
+use super::{get, Args, Ctx, Link};
 use crate::val::Val;
+use egressproof_aws::firewall;
 use egressproof_model::*;
 
 /// Lowers the endpoint family.
@@ -121,49 +122,11 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, links: &mut Vec<Link>) -> 
                 stateful_rule_groups: groups,
             })));
         }
-        "aws_networkfirewall_rule_group" => {
-            let domains = (|| {
-                let rg = c.block(a, "rule_group")?.ok()?;
-                let src = c.block(rg, "rules_source")?.ok()?;
-                let list = c.block(src, "rules_source_list")?;
-                Some(match list {
-                    Ok(l) => {
-                        let allow = get(l, "generated_rules_type")
-                            .and_then(Val::as_plain_str)
-                            .is_some_and(|s| s == "ALLOWLIST");
-                        if !allow {
-                            Attr::Known(Vec::new())
-                        } else {
-                            match get(l, "targets") {
-                                Some(Val::List(items)) => items
-                                    .iter()
-                                    .map(|i| c.string(i))
-                                    .try_fold(Vec::new(), |mut acc, s| match s {
-                                        Attr::Known(s) => {
-                                            acc.push(s);
-                                            Ok(acc)
-                                        }
-                                        Attr::Unknown(u) => Err(u),
-                                    })
-                                    .map_or_else(Attr::Unknown, Attr::Known),
-                                Some(other) => other
-                                    .first_unknown()
-                                    .map(|u| Attr::Unknown(u.clone()))
-                                    .unwrap_or(Attr::Known(Vec::new())),
-                                None => Attr::Known(Vec::new()),
-                            }
-                        }
-                    }
-                    Err(u) => Attr::Unknown(u),
-                })
-            })()
-            .unwrap_or(Attr::Known(Vec::new()));
-            out.push(
-                c.res(Kind::NetworkFirewallRuleGroup(NetworkFirewallRuleGroup {
-                    allowed_domains: domains,
-                })),
-            );
-        }
+        "aws_networkfirewall_rule_group" => out.push(c.res(Kind::NetworkFirewallRuleGroup(
+            NetworkFirewallRuleGroup {
+                allowed_domains: firewall::allowed_domains(domain_list(c, a), &c.span),
+            },
+        ))),
         "aws_route53_resolver_firewall_rule_group_association" => out.push(c.res(
             Kind::ResolverFirewallRuleGroupAssociation(ResolverFirewallRuleGroupAssociation {
                 vpc: c.req_ident(a, "vpc_id"),
@@ -173,4 +136,28 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, links: &mut Vec<Link>) -> 
         _ => return false,
     }
     true
+}
+
+/// Where Terraform keeps a rule group's domain list (`rule_group.rules_source.rules_source_list`);
+/// what the list allows is the aws layer's to say. A block over an unknown collection is
+/// unresolved, never "no list".
+fn domain_list(c: &Ctx, a: &Args) -> firewall::Block<firewall::DomainList> {
+    let mut m = a;
+    for key in ["rule_group", "rules_source", "rules_source_list"] {
+        match c.block(m, key) {
+            None => return firewall::Block::Absent,
+            Some(Err(u)) => return firewall::Block::Unresolved(u),
+            Some(Ok(inner)) => m = inner,
+        }
+    }
+    firewall::Block::Present(firewall::DomainList {
+        generated_rules_type: c.opt_string(m, "generated_rules_type"),
+        targets: get(m, "targets").map(|v| match v {
+            Val::List(items) => Attr::Known(items.iter().map(|i| c.string(i)).collect()),
+            other => other
+                .first_unknown()
+                .map(|u| Attr::Unknown(u.clone()))
+                .unwrap_or_else(|| c.unk(format!("targets is not a list: {}", other.type_name()))),
+        }),
+    })
 }

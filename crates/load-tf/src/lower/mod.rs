@@ -10,6 +10,7 @@ mod iam;
 mod instances;
 mod network;
 mod sagemaker;
+mod workflows;
 
 use crate::val::Val;
 use egressproof_model::*;
@@ -208,6 +209,12 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether a resource's attribute is the name AWS knows it by (`aws_vpc.x.id`, `.name`, `.arn`,
+/// `aws_s3_bucket.x.bucket`), so that a reference to it names the resource itself.
+pub(crate) fn names_resource(attribute: &str) -> bool {
+    matches!(attribute, "id" | "name" | "arn" | "bucket")
+}
+
 /// A reference or a literal physical ID as an [`Ident`].
 pub(crate) fn ident_of(v: &Val, span: &Span) -> Attr<Ident> {
     match v {
@@ -218,9 +225,9 @@ pub(crate) fn ident_of(v: &Val, span: &Span) -> Attr<Ident> {
             [Part::Sym(Symbol::Attr {
                 resource,
                 attribute,
-            })] => match attribute.as_str() {
-                "id" | "name" | "arn" | "bucket" => Attr::Known(resource.clone()),
-                _ => Attr::Known(Ident::attribute_of(resource, attribute)),
+            })] => match names_resource(attribute) {
+                true => Attr::Known(resource.clone()),
+                false => Attr::Known(Ident::attribute_of(resource, attribute)),
             },
             _ => Attr::Known(Ident(v.to_value().render())),
         },
@@ -239,6 +246,7 @@ const FAMILIES: &[Family] = &[
     endpoints::lower,
     instances::lower,
     sagemaker::lower,
+    workflows::lower,
     iam::lower,
 ];
 

@@ -1,5 +1,5 @@
 //! SageMaker: notebook instances, domains, user profiles, spaces, models, endpoint
-//! configurations, monitoring job definitions and pipelines.
+//! configurations and monitoring job definitions (pipelines are in `workflows.rs`).
 
 use super::{get, Args, Ctx, Link};
 use crate::val::Val;
@@ -136,112 +136,7 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 step: None,
             })));
         }
-        "aws_sagemaker_pipeline" => {
-            let (definition, jobs) = match get(a, "pipeline_definition") {
-                Some(v) => match v.to_document() {
-                    Value::Unknown(u) => (Attr::Unknown(u), Vec::new()),
-                    doc => (Attr::Known(()), pipeline_jobs(&doc, &c.span)),
-                },
-                None => (c.unk("the pipeline definition is read from S3"), Vec::new()),
-            };
-            out.push(c.res(Kind::Pipeline(Pipeline { definition })));
-            for (name, job) in jobs {
-                out.push(c.sub(
-                    &format!(".step[{}]", serde_json::Value::String(name)),
-                    Kind::Job(job),
-                ));
-            }
-        }
         _ => return false,
     }
     true
-}
-
-/// Jobs declared as steps of a pipeline definition (`Steps[].Arguments`).
-fn pipeline_jobs(doc: &Value, span: &Span) -> Vec<(String, Job)> {
-    let mut out = Vec::new();
-    let Some(Value::List(steps)) = doc.get("Steps") else {
-        return out;
-    };
-    let b = |v: Option<&Value>| -> Option<Attr<bool>> {
-        v.map(|v| match v {
-            Value::Bool(b) => Attr::Known(*b),
-            Value::Str(s) if s == "true" || s == "false" => Attr::Known(s == "true"),
-            other => Attr::unknown(
-                format!("not a bool: {}", other.render()),
-                Some(span.clone()),
-            ),
-        })
-    };
-    let ids = |v: Option<&Value>| -> Attr<Vec<Ident>> {
-        match v {
-            Some(Value::List(items)) => items
-                .iter()
-                .try_fold(Vec::new(), |mut acc, i| match i {
-                    Value::Str(s) => {
-                        acc.push(Ident(s.clone()));
-                        Ok(acc)
-                    }
-                    other => Err(Unknown::new(
-                        format!("not an identifier: {}", other.render()),
-                        Some(span.clone()),
-                    )),
-                })
-                .map_or_else(Attr::Unknown, Attr::Known),
-            Some(other) => Attr::unknown(
-                format!("not a list: {}", other.render()),
-                Some(span.clone()),
-            ),
-            None => Attr::Known(Vec::new()),
-        }
-    };
-    let vpc = |v: Option<&Value>| {
-        v.map(|v| VpcConfig {
-            subnets: ids(v.get("Subnets")),
-            security_groups: ids(v.get("SecurityGroupIds")),
-        })
-    };
-    for step in steps {
-        let name = step.get("Name").map(Value::render).unwrap_or_default();
-        let Some(args) = step.get("Arguments") else {
-            continue;
-        };
-        let ty = step.get("Type").and_then(Value::as_str).unwrap_or("");
-        let job = match ty {
-            "Training" => Job {
-                job_kind: JobKind::Training,
-                network_isolation: b(args.get("EnableNetworkIsolation")),
-                vpc_config: vpc(args.get("VpcConfig")),
-                inter_container_encryption: b(args.get("EnableInterContainerTrafficEncryption")),
-                step: Some(name.clone()),
-            },
-            "Processing" => {
-                let n = args.get("NetworkConfig");
-                Job {
-                    job_kind: JobKind::Processing,
-                    network_isolation: b(n.and_then(|n| n.get("EnableNetworkIsolation"))),
-                    vpc_config: vpc(n.and_then(|n| n.get("VpcConfig"))),
-                    inter_container_encryption: b(
-                        n.and_then(|n| n.get("EnableInterContainerTrafficEncryption"))
-                    ),
-                    step: Some(name.clone()),
-                }
-            }
-            "Tuning" => {
-                let d = args.get("TrainingJobDefinition");
-                Job {
-                    job_kind: JobKind::HyperParameterTuning,
-                    network_isolation: b(d.and_then(|d| d.get("EnableNetworkIsolation"))),
-                    vpc_config: vpc(d.and_then(|d| d.get("VpcConfig"))),
-                    inter_container_encryption: b(
-                        d.and_then(|d| d.get("EnableInterContainerTrafficEncryption"))
-                    ),
-                    step: Some(name.clone()),
-                }
-            }
-            _ => continue,
-        };
-        out.push((name, job));
-    }
-    out
 }
