@@ -9,7 +9,7 @@
 //! intersecting, which commutes with routing because routing depends on the destination only.
 
 use crate::net::space::{internet, Space};
-use crate::net::topology::Network;
+use crate::net::topology::{Candidate, Network, SubnetNacl};
 use crate::{unresolved, Context, Hop, Rule, UnknownFinding};
 use egressproof_model::{Attr, EndpointType, Ident, Kind, Resource, RouteTarget, TargetKind};
 use ipnet::IpNet;
@@ -349,6 +349,34 @@ impl Walk {
     }
 }
 
+/// A route whose destination is known. Routes are matched longest prefix first; routes of one
+/// length share what longer ones left.
+struct PrefixRoute<'m> {
+    prefix_len: u8,
+    destination: Space,
+    route: &'m Resource,
+    target: &'m Attr<RouteTarget>,
+    /// The destination as the path shows it (`0.0.0.0/0`).
+    text: String,
+}
+
+/// A route whose destination is not known (a prefix list, an unresolved value): it may take
+/// any part of the space, so what it leads to is uncertain, for `why`.
+struct DoubtfulRoute<'m> {
+    route: &'m Resource,
+    target: &'m Attr<RouteTarget>,
+    why: UnknownFinding,
+    text: String,
+}
+
+/// A transit gateway route whose destination is known; no attachment is a blackhole.
+struct TgwPrefixRoute<'m> {
+    prefix_len: u8,
+    destination: Space,
+    route: &'m Resource,
+    attachment: Option<&'m Attr<Ident>>,
+}
+
 struct TgwIndex<'m> {
     attachments: HashMap<&'m str, Vec<&'m Resource>>,
     associations: HashMap<&'m str, Vec<&'m Ident>>,
@@ -455,7 +483,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             }
             let groups = &groups[..];
             let sg = self.net.sg_filter(groups, &p.subject.name);
-            let (nacl, nacl_name) = self.net.subnet_nacl(subnet, &vpc);
+            let SubnetNacl {
+                filter: nacl,
+                names: nacl_name,
+            } = self.net.subnet_nacl(subnet, &vpc);
             let filter = sg.and(&nacl);
             let tables = self.net.subnet_tables(subnet, &vpc);
             out.unknowns.extend(tables.unknowns.iter().cloned());
@@ -464,7 +495,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 workload: p.workload,
                 subnet,
                 vpc: vpc.clone(),
-                tables: tables.tables.clone(),
+                tables: tables.certain.iter().map(|c| c.table.clone()).collect(),
             });
             let group_names: Vec<String> = groups.iter().map(|g| self.net.name_of(g)).collect();
             let mut head = Vec::new();
@@ -474,26 +505,17 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     format!("network interfaces in subnet {}", subnet.name),
                 ));
             }
-            let mut considered: Vec<(Ident, &'static str, Option<UnknownFinding>)> = tables
-                .tables
-                .iter()
-                .cloned()
-                .zip(tables.how.iter().copied())
-                .map(|(t, h)| (t, h, None))
-                .collect();
-            considered.extend(tables.maybe.iter().map(|(t, u)| {
-                (
-                    t.clone(),
-                    "an association with an unresolved subnet",
-                    Some(u.clone()),
-                )
-            }));
-            for (table, how, table_doubt) in considered {
+            for Candidate {
+                table,
+                how,
+                doubt: table_doubt,
+            } in tables.candidates()
+            {
                 let mut stack = Vec::new();
-                let exits = self.table(&table, &mut stack, 0).exits;
+                let exits = self.table(table, &mut stack, 0).exits;
                 for e in exits.iter() {
                     let doubt = table_doubt
-                        .clone()
+                        .cloned()
                         .or_else(|| e.uncertain.clone())
                         .or_else(|| p.uncertain.clone());
                     let sure = e.space.intersect(&filter.sure);
@@ -619,69 +641,75 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         let table_hop = self.table_hop(table);
 
         // Longest prefix first; routes of equal length share what is left before them.
-        let mut known: Vec<(u8, Space, &'m Resource, &'m Attr<RouteTarget>, String)> = Vec::new();
-        let mut doubtful: Vec<(&'m Resource, &'m Attr<RouteTarget>, UnknownFinding, String)> =
-            Vec::new();
+        let mut known: Vec<PrefixRoute<'m>> = Vec::new();
+        let mut doubtful: Vec<DoubtfulRoute<'m>> = Vec::new();
         for (res, route) in routes {
-            match &route.destination {
+            let (prefix_len, destination, text) = match &route.destination {
                 Attr::Known(egressproof_model::Destination::V4(n)) => {
-                    known.push((n.prefix_len(), Space::v4_net(n), res, &route.target, n.to_string()))
+                    (n.prefix_len(), Space::v4_net(n), n.to_string())
                 }
                 Attr::Known(egressproof_model::Destination::V6(n)) => {
-                    known.push((n.prefix_len(), Space::v6_net(n), res, &route.target, n.to_string()))
+                    (n.prefix_len(), Space::v6_net(n), n.to_string())
                 }
-                Attr::Known(egressproof_model::Destination::PrefixList(pl)) => doubtful.push((
-                    res,
-                    &route.target,
-                    UnknownFinding {
-                        rule: Rule::UnresolvedValue,
-                        message: format!(
-                            "route {}: destination prefix list {pl}, whose entries are not in the scan",
-                            res.name
-                        ),
-                        span: Some(res.span.clone()),
-                    },
-                    format!("prefix list {pl}"),
-                )),
-                Attr::Unknown(u) => doubtful.push((
-                    res,
-                    &route.target,
-                    unresolved(u, &format!("route {}: destination", res.name)),
-                    "unresolved destination".into(),
-                )),
-            }
+                Attr::Known(egressproof_model::Destination::PrefixList(pl)) => {
+                    doubtful.push(DoubtfulRoute {
+                        route: res,
+                        target: &route.target,
+                        why: UnknownFinding {
+                            rule: Rule::UnresolvedValue,
+                            message: format!(
+                                "route {}: destination prefix list {pl}, whose entries are not in the scan",
+                                res.name
+                            ),
+                            span: Some(res.span.clone()),
+                        },
+                        text: format!("prefix list {pl}"),
+                    });
+                    continue;
+                }
+                Attr::Unknown(u) => {
+                    doubtful.push(DoubtfulRoute {
+                        route: res,
+                        target: &route.target,
+                        why: unresolved(u, &format!("route {}: destination", res.name)),
+                        text: "unresolved destination".into(),
+                    });
+                    continue;
+                }
+            };
+            known.push(PrefixRoute {
+                prefix_len,
+                destination,
+                route: res,
+                target: &route.target,
+                text,
+            });
         }
-        known.sort_by_key(|k| std::cmp::Reverse(k.0));
+        known.sort_by_key(|k| std::cmp::Reverse(k.prefix_len));
         let mut remaining = space.clone();
-        let mut i = 0;
-        while i < known.len() {
-            let len = known[i].0;
-            let mut j = i;
+        for same_length in known.chunk_by(|a, b| a.prefix_len == b.prefix_len) {
             let mut taken = Space::empty();
-            while j < known.len() && known[j].0 == len {
-                let (_, dest, res, target, text) = &known[j];
-                let part = remaining.intersect(dest);
-                taken = taken.union(dest);
+            for r in same_length {
+                let part = remaining.intersect(&r.destination);
+                taken = taken.union(&r.destination);
                 if !part.is_empty() {
-                    let walk = self.target(res, target, &part, vpc.as_ref(), stack, depth);
+                    let walk = self.target(r.route, r.target, &part, vpc.as_ref(), stack, depth);
                     completeness.absorb(walk.completeness);
                     let mut es = walk.exits;
-                    prefix_hops(&mut es, &table_hop, res, text, target, self.net);
+                    prefix_hops(&mut es, &table_hop, r.route, &r.text, r.target, self.net);
                     exits.extend(es);
                 }
-                j += 1;
             }
             remaining = remaining.difference(&taken);
-            i = j;
         }
-        for (res, target, why, text) in doubtful {
-            let walk = self.target(res, target, &space, vpc.as_ref(), stack, depth);
+        for r in doubtful {
+            let walk = self.target(r.route, r.target, &space, vpc.as_ref(), stack, depth);
             completeness.absorb(walk.completeness);
             let mut es = walk.exits;
-            prefix_hops(&mut es, &table_hop, res, &text, target, self.net);
+            prefix_hops(&mut es, &table_hop, r.route, &r.text, r.target, self.net);
             for e in &mut es {
                 if e.uncertain.is_none() {
-                    e.uncertain = Some(why.clone());
+                    e.uncertain = Some(r.why.clone());
                 }
             }
             exits.extend(es);
@@ -760,154 +788,202 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         let resource = ctx
             .get(id)
             .or_else(|| id.split_attribute().and_then(|(o, _)| ctx.get(&o)));
-        let name = self.net.name_of(id);
-        let ended = |kind: ExitKind, hops: Vec<Hop>, via: String| Exit {
-            kind,
-            space: part.clone(),
-            hops,
-            via: vec![via],
-            uncertain: None,
-        };
-        let internet_hop = || Hop::external("Internet", "internet", "any public address");
-        if let Some(r) = resource {
-            match &r.kind {
-                Kind::InternetGateway(_) => {
-                    return Walk::complete(
-                        vec![ended(
-                            ExitKind::Internet,
-                            vec![Hop::new(r, "internet gateway"), internet_hop()],
-                            format!("internet gateway {}", r.name),
-                        )],
-)
-                }
-                Kind::EgressOnlyInternetGateway(_) => {
-                    let v6 = Space { v4: Default::default(), v6: part.v6.clone() };
-                    if v6.is_empty() {
-                        return Walk::nowhere();
-                    }
-                    let mut e = ended(
-                        ExitKind::EgressOnly,
-                        vec![Hop::new(r, "egress-only internet gateway (IPv6 out)"), internet_hop()],
-                        format!("egress-only internet gateway {}", r.name),
-                    );
-                    e.space = v6;
-                    return Walk::complete(vec![e]);
-                }
-                Kind::VpnGateway(_) | Kind::CarrierGateway(_) => {
-                    let what = if matches!(r.kind, Kind::VpnGateway(_)) {
-                        "virtual private gateway"
-                    } else {
-                        "carrier gateway"
-                    };
-                    return Walk::complete(
-                        vec![ended(
-                            ExitKind::Beyond(format!("{what} {}", r.name)),
-                            vec![
-                                Hop::new(r, what),
-                                Hop::external("Network", "outside the scan", "network beyond the gateway"),
-                            ],
-                            format!("{what} {}", r.name),
-                        )],
-);
-                }
-                Kind::NatGateway(nat) => return self.nat(r, nat, part, stack, depth),
-                Kind::Instance(_) | Kind::NetworkInterface(_) => {
-                    return Walk::complete(
-                        vec![ended(
-                            ExitKind::Internet,
-                            vec![
-                                Hop::new(r, "NAT instance or appliance: forwards traffic onward"),
-                                internet_hop(),
-                            ],
-                            format!("appliance {}", r.name),
-                        )],
-)
-                }
-                Kind::TransitGateway(_) => return self.transit(r, vpc, part, stack, depth),
-                Kind::VpcPeeringConnection(p) => {
-                    let sides = [&p.vpc, &p.peer_vpc];
-                    let both_in_scan = sides.iter().all(|s| matches!(s, Attr::Known(v) if ctx.get(v).is_some()));
-                    if both_in_scan {
-                        // Peering is not transitive: the peer takes only its own addresses,
-                        // and those are part of the scan.
-                        return Walk::nowhere();
-                    }
-                    return Walk::complete(
-                        vec![ended(
-                            ExitKind::Beyond(format!("VPC peering {}", r.name)),
-                            vec![Hop::new(r, "VPC peering to a VPC outside the scan")],
-                            format!("VPC peering {}", r.name),
-                        )],
-);
-                }
-                Kind::NetworkFirewall(fw) => {
-                    let subnets = fw.subnets.clone();
-                    let allowed = self.firewall_allowed(fw);
-                    return self.inspection(r, format!("Network Firewall {}", r.name), allowed, &subnets, part, stack, depth);
-                }
-                Kind::VpcEndpoint(ep) if matches!(ep.endpoint_type, Some(Attr::Known(EndpointType::GatewayLoadBalancer))) => {
-                    let subnets = ep.subnets.clone();
-                    return self.inspection(
-                        r,
-                        format!("Gateway Load Balancer endpoint {}", r.name),
-                        "the appliance's rules are not in the scan".into(),
-                        &subnets,
-                        part,
-                        stack,
-                        depth,
-                    );
-                }
-                _ => {
-                    return Walk::complete(
-                        vec![Exit {
-                            kind: ExitKind::Beyond(r.name.clone()),
-                            space: part.clone(),
-                            hops: vec![Hop::new(r, "route target of an unsupported kind")],
-                            via: vec![r.name.clone()],
-                            uncertain: Some(UnknownFinding {
-                                rule: Rule::UnsupportedConstruct,
-                                message: format!("route {}: target {} is a {}, which egressproof does not model as a route target", route.name, r.name, r.type_name),
-                                span: Some(route.span.clone()),
-                            }),
-                        }],
-)
-                }
-            }
+        match resource {
+            Some(r) => self.target_in_scan(route, r, part, vpc, stack, depth),
+            None => self.target_beyond_scan(route, t.kind, id, part),
         }
-        // Not in the scan: decide by the target kind and the physical ID's prefix.
+    }
+
+    /// A route target the scan holds: follow it by what it is.
+    fn target_in_scan(
+        &mut self,
+        route: &'m Resource,
+        r: &'m Resource,
+        part: &Space,
+        vpc: Option<&Ident>,
+        stack: &mut Vec<Ident>,
+        depth: usize,
+    ) -> Walk {
+        let ctx = self.ctx();
+        match &r.kind {
+            Kind::InternetGateway(_) => Walk::complete(vec![ended(
+                ExitKind::Internet,
+                part,
+                vec![Hop::new(r, "internet gateway"), internet_hop()],
+                format!("internet gateway {}", r.name),
+            )]),
+            Kind::EgressOnlyInternetGateway(_) => {
+                let v6 = Space {
+                    v4: Default::default(),
+                    v6: part.v6.clone(),
+                };
+                if v6.is_empty() {
+                    return Walk::nowhere();
+                }
+                Walk::complete(vec![ended(
+                    ExitKind::EgressOnly,
+                    &v6,
+                    vec![
+                        Hop::new(r, "egress-only internet gateway (IPv6 out)"),
+                        internet_hop(),
+                    ],
+                    format!("egress-only internet gateway {}", r.name),
+                )])
+            }
+            Kind::VpnGateway(_) | Kind::CarrierGateway(_) => {
+                let what = if matches!(r.kind, Kind::VpnGateway(_)) {
+                    "virtual private gateway"
+                } else {
+                    "carrier gateway"
+                };
+                Walk::complete(vec![ended(
+                    ExitKind::Beyond(format!("{what} {}", r.name)),
+                    part,
+                    vec![
+                        Hop::new(r, what),
+                        Hop::external("Network", "outside the scan", "network beyond the gateway"),
+                    ],
+                    format!("{what} {}", r.name),
+                )])
+            }
+            Kind::NatGateway(nat) => self.nat(r, nat, part, stack, depth),
+            Kind::Instance(_) | Kind::NetworkInterface(_) => Walk::complete(vec![ended(
+                ExitKind::Internet,
+                part,
+                vec![
+                    Hop::new(r, "NAT instance or appliance: forwards traffic onward"),
+                    internet_hop(),
+                ],
+                format!("appliance {}", r.name),
+            )]),
+            Kind::TransitGateway(_) => self.transit(r, vpc, part, stack, depth),
+            Kind::VpcPeeringConnection(p) => {
+                let sides = [&p.vpc, &p.peer_vpc];
+                let both_in_scan = sides
+                    .iter()
+                    .all(|s| matches!(s, Attr::Known(v) if ctx.get(v).is_some()));
+                if both_in_scan {
+                    // Peering is not transitive: the peer takes only its own addresses,
+                    // and those are part of the scan.
+                    return Walk::nowhere();
+                }
+                Walk::complete(vec![ended(
+                    ExitKind::Beyond(format!("VPC peering {}", r.name)),
+                    part,
+                    vec![Hop::new(r, "VPC peering to a VPC outside the scan")],
+                    format!("VPC peering {}", r.name),
+                )])
+            }
+            Kind::NetworkFirewall(fw) => {
+                let inspector = Inspector {
+                    name: format!("Network Firewall {}", r.name),
+                    allowed: self.firewall_allowed(fw),
+                };
+                self.inspection(r, inspector, &fw.subnets, part, stack, depth)
+            }
+            Kind::VpcEndpoint(ep)
+                if matches!(
+                    ep.endpoint_type,
+                    Some(Attr::Known(EndpointType::GatewayLoadBalancer))
+                ) =>
+            {
+                let inspector = Inspector {
+                    name: format!("Gateway Load Balancer endpoint {}", r.name),
+                    allowed: "the appliance's rules are not in the scan".into(),
+                };
+                self.inspection(r, inspector, &ep.subnets, part, stack, depth)
+            }
+            _ => Walk::complete(vec![Exit {
+                kind: ExitKind::Beyond(r.name.clone()),
+                space: part.clone(),
+                hops: vec![Hop::new(r, "route target of an unsupported kind")],
+                via: vec![r.name.clone()],
+                uncertain: Some(UnknownFinding {
+                    rule: Rule::UnsupportedConstruct,
+                    message: format!(
+                        "route {}: target {} is a {}, which egressproof does not model as a route target",
+                        route.name, r.name, r.type_name
+                    ),
+                    span: Some(route.span.clone()),
+                }),
+            }]),
+        }
+    }
+
+    /// A route target outside the scan: decided by the target kind and the physical ID's prefix.
+    fn target_beyond_scan(
+        &self,
+        route: &Resource,
+        target_kind: TargetKind,
+        id: &Ident,
+        part: &Space,
+    ) -> Walk {
         let lit = id.as_str();
-        let (kind, note) = match t.kind {
-            TargetKind::InternetGateway => (ExitKind::Internet, "internet gateway outside the scan"),
-            TargetKind::Gateway if lit.starts_with("igw-") => (ExitKind::Internet, "internet gateway outside the scan"),
+        let (kind, note) = match target_kind {
+            TargetKind::InternetGateway => {
+                (ExitKind::Internet, "internet gateway outside the scan")
+            }
+            TargetKind::Gateway if lit.starts_with("igw-") => {
+                (ExitKind::Internet, "internet gateway outside the scan")
+            }
             TargetKind::Gateway if lit.starts_with("vgw-") => (
                 ExitKind::Beyond(format!("virtual private gateway {lit}")),
                 "virtual private gateway outside the scan",
             ),
             TargetKind::EgressOnlyInternetGateway => {
-                let v6 = Space { v4: Default::default(), v6: part.v6.clone() };
+                let v6 = Space {
+                    v4: Default::default(),
+                    v6: part.v6.clone(),
+                };
                 if v6.is_empty() {
                     return Walk::nowhere();
                 }
-                return Walk::complete(
-                    vec![Exit {
-                        kind: ExitKind::EgressOnly,
-                        space: v6,
-                        hops: vec![Hop::external("AWS::EC2::EgressOnlyInternetGateway", lit, "egress-only internet gateway outside the scan"), internet_hop()],
-                        via: vec![format!("egress-only internet gateway {lit}")],
-                        uncertain: None,
-                    }],
-);
+                return Walk::complete(vec![ended(
+                    ExitKind::EgressOnly,
+                    &v6,
+                    vec![
+                        Hop::external(
+                            "AWS::EC2::EgressOnlyInternetGateway",
+                            lit,
+                            "egress-only internet gateway outside the scan",
+                        ),
+                        internet_hop(),
+                    ],
+                    format!("egress-only internet gateway {lit}"),
+                )]);
             }
-            TargetKind::NatGateway => (ExitKind::Internet, "NAT gateway outside the scan: assumed to reach the internet"),
-            TargetKind::Instance | TargetKind::NetworkInterface => {
-                (ExitKind::Internet, "instance or network interface outside the scan: an appliance that forwards anywhere")
-            }
-            TargetKind::TransitGateway => (ExitKind::Beyond(format!("transit gateway {lit}")), "transit gateway outside the scan"),
-            TargetKind::VpcPeeringConnection => (ExitKind::Beyond(format!("VPC peering {lit}")), "VPC peering outside the scan"),
-            TargetKind::VpnGateway => (ExitKind::Beyond(format!("virtual private gateway {lit}")), "virtual private gateway outside the scan"),
-            TargetKind::CarrierGateway => (ExitKind::Beyond(format!("carrier gateway {lit}")), "carrier gateway outside the scan"),
-            TargetKind::LocalGateway => (ExitKind::Beyond(format!("local gateway {lit}")), "Outposts local gateway: on-premises network"),
-            TargetKind::CoreNetwork => (ExitKind::Beyond(format!("Cloud WAN core network {lit}")), "Cloud WAN core network outside the scan"),
+            TargetKind::NatGateway => (
+                ExitKind::Internet,
+                "NAT gateway outside the scan: assumed to reach the internet",
+            ),
+            TargetKind::Instance | TargetKind::NetworkInterface => (
+                ExitKind::Internet,
+                "instance or network interface outside the scan: an appliance that forwards anywhere",
+            ),
+            TargetKind::TransitGateway => (
+                ExitKind::Beyond(format!("transit gateway {lit}")),
+                "transit gateway outside the scan",
+            ),
+            TargetKind::VpcPeeringConnection => (
+                ExitKind::Beyond(format!("VPC peering {lit}")),
+                "VPC peering outside the scan",
+            ),
+            TargetKind::VpnGateway => (
+                ExitKind::Beyond(format!("virtual private gateway {lit}")),
+                "virtual private gateway outside the scan",
+            ),
+            TargetKind::CarrierGateway => (
+                ExitKind::Beyond(format!("carrier gateway {lit}")),
+                "carrier gateway outside the scan",
+            ),
+            TargetKind::LocalGateway => (
+                ExitKind::Beyond(format!("local gateway {lit}")),
+                "Outposts local gateway: on-premises network",
+            ),
+            TargetKind::CoreNetwork => (
+                ExitKind::Beyond(format!("Cloud WAN core network {lit}")),
+                "Cloud WAN core network outside the scan",
+            ),
             TargetKind::VpcEndpoint => (
                 ExitKind::Filtered {
                     firewall: format!("endpoint {lit}"),
@@ -916,27 +992,29 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 "firewall or Gateway Load Balancer endpoint outside the scan",
             ),
             TargetKind::Gateway => {
-                return Walk::complete(
-                    vec![Exit {
-                        kind: ExitKind::Beyond(format!("gateway {lit}")),
-                        space: part.clone(),
-                        hops: vec![Hop::external("Gateway", lit, "gateway outside the scan")],
-                        via: vec![format!("gateway {lit}")],
-                        uncertain: Some(UnknownFinding {
-                            rule: Rule::UnresolvedValue,
-                            message: format!("route {}: gateway {lit} is not in the scan and its ID does not tell an internet gateway from a VPN gateway", route.name),
-                            span: Some(route.span.clone()),
-                        }),
-                    }],
-)
+                return Walk::complete(vec![Exit {
+                    kind: ExitKind::Beyond(format!("gateway {lit}")),
+                    space: part.clone(),
+                    hops: vec![Hop::external("Gateway", lit, "gateway outside the scan")],
+                    via: vec![format!("gateway {lit}")],
+                    uncertain: Some(UnknownFinding {
+                        rule: Rule::UnresolvedValue,
+                        message: format!(
+                            "route {}: gateway {lit} is not in the scan and its ID does not tell an internet gateway from a VPN gateway",
+                            route.name
+                        ),
+                        span: Some(route.span.clone()),
+                    }),
+                }]);
             }
             TargetKind::Local => return Walk::nowhere(),
         };
-        let mut hops = vec![Hop::external(&format!("{:?}", t.kind), &name, note)];
+        let name = self.net.name_of(id);
+        let mut hops = vec![Hop::external(&format!("{target_kind:?}"), &name, note)];
         if kind == ExitKind::Internet {
             hops.push(internet_hop());
         }
-        Walk::complete(vec![ended(kind, hops, name)])
+        Walk::complete(vec![ended(kind, part, hops, name)])
     }
 
     /// Continues from a NAT gateway in its own subnet's route table (and NACL).
@@ -1055,20 +1133,22 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 },
                 _ => continue,
             };
-            let (nacl, _) = self.net.subnet_nacl(subnet, &vpc);
+            let nacl = self.net.subnet_nacl(subnet, &vpc).filter;
             let tables = self.net.subnet_tables(subnet, &vpc);
             self.unknowns.extend(tables.unknowns.iter().cloned());
             let subnet_hop = Hop::new(subnet, format!("{owner} is in this subnet"));
             for table in tables
-                .tables
+                .certain
                 .iter()
-                .chain(tables.maybe.iter().map(|(t, _)| t))
+                .map(|c| &c.table)
+                .chain(tables.maybe.iter().map(|m| &m.table))
             {
+                // A maybe table is doubtful for the first association that may add it.
                 let doubt = tables
                     .maybe
                     .iter()
-                    .find(|(t, _)| t == table)
-                    .map(|(_, u)| u.clone());
+                    .find(|m| &m.table == table)
+                    .map(|m| m.why.clone());
                 let walk = self.table(table, stack, depth + 1);
                 completeness.absorb(walk.completeness);
                 for e in walk.exits.iter() {
@@ -1111,21 +1191,20 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
 
     /// Traffic through an inspecting firewall or appliance: whatever leaves beyond it is
     /// filtered egress (EP204), still egress.
-    #[allow(clippy::too_many_arguments)]
     fn inspection(
         &mut self,
         r: &'m Resource,
-        name: String,
-        allowed: String,
+        inspector: Inspector,
         subnets: &Attr<Vec<Ident>>,
         part: &Space,
         stack: &mut Vec<Ident>,
         depth: usize,
     ) -> Walk {
+        let Inspector { name, allowed } = inspector;
         let hop = Hop::new(r, format!("inspected; allows: {allowed}"));
         let kind = ExitKind::Filtered {
             firewall: name.clone(),
-            allowed: allowed.clone(),
+            allowed,
         };
         if !matches!(subnets, Attr::Known(l) if !l.is_empty()) {
             return Walk::complete(vec![Exit {
@@ -1233,22 +1312,26 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 .get(rt.as_str())
                 .cloned()
                 .unwrap_or_default();
-            let mut known: Vec<(u8, Space, &'m Resource, Option<&'m Attr<Ident>>)> = Vec::new();
+            let mut known: Vec<TgwPrefixRoute<'m>> = Vec::new();
             for res in &routes {
                 if let Kind::TransitGatewayRoute(tr) = &res.kind {
                     match &tr.destination {
-                        Attr::Known(egressproof_model::Destination::V4(n)) => known.push((
-                            n.prefix_len(),
-                            Space::v4_net(n),
-                            res,
-                            tr.attachment.as_ref(),
-                        )),
-                        Attr::Known(egressproof_model::Destination::V6(n)) => known.push((
-                            n.prefix_len(),
-                            Space::v6_net(n),
-                            res,
-                            tr.attachment.as_ref(),
-                        )),
+                        Attr::Known(egressproof_model::Destination::V4(n)) => {
+                            known.push(TgwPrefixRoute {
+                                prefix_len: n.prefix_len(),
+                                destination: Space::v4_net(n),
+                                route: res,
+                                attachment: tr.attachment.as_ref(),
+                            })
+                        }
+                        Attr::Known(egressproof_model::Destination::V6(n)) => {
+                            known.push(TgwPrefixRoute {
+                                prefix_len: n.prefix_len(),
+                                destination: Space::v6_net(n),
+                                route: res,
+                                attachment: tr.attachment.as_ref(),
+                            })
+                        }
                         _ => {
                             let mut e = beyond("a route with an unresolved destination");
                             e.uncertain = Some(UnknownFinding {
@@ -1264,15 +1347,21 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     }
                 }
             }
-            known.sort_by_key(|k| std::cmp::Reverse(k.0));
+            known.sort_by_key(|k| std::cmp::Reverse(k.prefix_len));
             let mut remaining = part.clone();
-            for (_, dest, res, att) in known {
+            for TgwPrefixRoute {
+                destination: dest,
+                route: res,
+                attachment,
+                ..
+            } in known
+            {
                 let p = remaining.intersect(&dest);
                 remaining = remaining.difference(&dest);
                 if p.is_empty() {
                     continue;
                 }
-                let Some(att) = att else { continue }; // blackhole
+                let Some(att) = attachment else { continue }; // blackhole
                 let hop_route = Hop::new(res, "transit gateway route");
                 let Attr::Known(att_id) = att else {
                     let mut e = beyond("a route with an unresolved attachment");
@@ -1333,6 +1422,27 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             completeness,
         }
     }
+}
+
+/// An exit that ends at the target, for all of `space`.
+fn ended(kind: ExitKind, space: &Space, hops: Vec<Hop>, via: String) -> Exit {
+    Exit {
+        kind,
+        space: space.clone(),
+        hops,
+        via: vec![via],
+        uncertain: None,
+    }
+}
+
+fn internet_hop() -> Hop {
+    Hop::external("Internet", "internet", "any public address")
+}
+
+/// An inspecting firewall or appliance: its name in messages and what it lets through.
+struct Inspector {
+    name: String,
+    allowed: String,
 }
 
 /// Puts the route table and route hops in front of a target's exits.

@@ -49,12 +49,56 @@ impl Filter {
 /// The route tables that decide a subnet's traffic.
 pub struct SubnetTables {
     /// Tables that certainly apply (an explicit association, else the VPC's main table).
-    pub tables: Vec<Ident>,
-    /// How each table was chosen, for the path ("explicit association", "main route table").
-    pub how: Vec<&'static str>,
+    pub certain: Vec<ChosenTable>,
     /// Tables that may apply because an association's subnet is unresolved.
-    pub maybe: Vec<(Ident, UnknownFinding)>,
+    pub maybe: Vec<MaybeTable>,
     pub unknowns: Vec<UnknownFinding>,
+}
+
+/// A table a walk from a subnet starts in, and why it applies.
+pub struct Candidate<'a> {
+    pub table: &'a Ident,
+    /// How it was chosen, for the path.
+    pub how: &'static str,
+    /// Set when the table applies only if an unresolved association says so.
+    pub doubt: Option<&'a UnknownFinding>,
+}
+
+impl SubnetTables {
+    /// The certain tables, then the ones an unresolved association may add.
+    pub fn candidates(&self) -> impl Iterator<Item = Candidate<'_>> {
+        let certain = self.certain.iter().map(|c| Candidate {
+            table: &c.table,
+            how: c.how,
+            doubt: None,
+        });
+        let maybe = self.maybe.iter().map(|m| Candidate {
+            table: &m.table,
+            how: "an association with an unresolved subnet",
+            doubt: Some(&m.why),
+        });
+        certain.chain(maybe)
+    }
+}
+
+/// A route table that certainly applies to a subnet.
+pub struct ChosenTable {
+    pub table: Ident,
+    /// How it was chosen, for the path ("explicit association", "the VPC's main route table").
+    pub how: &'static str,
+}
+
+/// A route table that applies only if an association's unresolved subnet is this subnet.
+pub struct MaybeTable {
+    pub table: Ident,
+    pub why: UnknownFinding,
+}
+
+/// The outbound network ACL filter of a subnet, and the names of the ACLs it comes from.
+pub struct SubnetNacl {
+    pub filter: Filter,
+    /// The ACLs' names joined, empty for the VPC's default ACL outside the scan.
+    pub names: String,
 }
 
 /// The network part of the model, indexed.
@@ -241,8 +285,7 @@ impl<'c, 'm> Network<'c, 'm> {
     /// The effective route tables of a subnet in `vpc`.
     pub fn subnet_tables(&self, subnet: &Resource, vpc: &Ident) -> SubnetTables {
         let mut out = SubnetTables {
-            tables: Vec::new(),
-            how: Vec::new(),
+            certain: Vec::new(),
             maybe: Vec::new(),
             unknowns: Vec::new(),
         };
@@ -251,10 +294,10 @@ impl<'c, 'm> Network<'c, 'm> {
             Some(list) if !list.is_empty() => {
                 for a in list {
                     match a {
-                        Attr::Known(t) => {
-                            out.tables.push(t.clone());
-                            out.how.push("explicit association");
-                        }
+                        Attr::Known(t) => out.certain.push(ChosenTable {
+                            table: t.clone(),
+                            how: "explicit association",
+                        }),
                         Attr::Unknown(u) => out.unknowns.push(unresolved(
                             u,
                             &format!("subnet {}: its route table", subnet.name),
@@ -263,10 +306,11 @@ impl<'c, 'm> Network<'c, 'm> {
                 }
             }
             _ => {
-                for t in self.main_tables(vpc) {
-                    out.tables.push(t);
-                    out.how
-                        .push("the VPC's main route table (no explicit association)");
+                for table in self.main_tables(vpc) {
+                    out.certain.push(ChosenTable {
+                        table,
+                        how: "the VPC's main route table (no explicit association)",
+                    });
                 }
             }
         }
@@ -275,24 +319,25 @@ impl<'c, 'm> Network<'c, 'm> {
                 Some(v) => &v == vpc,
                 None => true,
             };
-            if same_vpc && !out.tables.contains(t) {
-                out.maybe.push((
-                    (*t).clone(),
-                    unresolved(
+            let certain = out.certain.iter().any(|c| &c.table == *t);
+            if same_vpc && !certain {
+                out.maybe.push(MaybeTable {
+                    table: (*t).clone(),
+                    why: unresolved(
                         u,
                         &format!(
                             "a route table association (table {t}) whose subnet could be {}",
                             subnet.name
                         ),
                     ),
-                ));
+                });
             }
         }
         out
     }
 
     /// Outbound NACL filter of a subnet.
-    pub fn subnet_nacl(&self, subnet: &Resource, vpc: &Ident) -> (Filter, String) {
+    pub fn subnet_nacl(&self, subnet: &Resource, vpc: &Ident) -> SubnetNacl {
         let mut filter = Filter::default();
         let mut names = Vec::new();
         let acls: Vec<Attr<Ident>> = match self.subnet_nacl.get(subnet.id.as_str()) {
@@ -338,7 +383,10 @@ impl<'c, 'm> Network<'c, 'm> {
                 ));
             }
         }
-        (filter, names.join(", "))
+        SubnetNacl {
+            filter,
+            names: names.join(", "),
+        }
     }
 
     /// What a NACL lets out: rules in order, first match wins, `*` denies the rest. Any allow
