@@ -13,8 +13,12 @@
 //! ```
 //!
 //! Architecture invariants: generation is pure (no IO, no clock, no randomness): the same options
-//! give the same bytes. The policies are written once ([`design`]) and rendered into every
-//! format, so the CloudFormation, Terraform and JSON copies cannot disagree.
+//! give the same bytes. The environment is described once (`design`): every resource as a
+//! typed value (its settings and its references), every policy document, the outputs. `cfn` and
+//! `tf` only render that description (names, syntax, and where the providers differ), and the
+//! JSON files print the same documents, so the CloudFormation, Terraform and JSON copies cannot
+//! disagree. The guardrails' condition keys and actions come from the aws layer's table, the one
+//! the analysis checks them against.
 
 mod cfn;
 mod design;

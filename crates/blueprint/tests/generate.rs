@@ -1,32 +1,11 @@
 //! The generator's own contract: validated options, deterministic bytes, well-formed files.
 
+mod common;
+
+use common::{defaults as opts, everything as full, ipv6_corporate};
 use egressproof_blueprint::{
     generate, parse_cidr, BlueprintError, BlueprintOptions, GeneratedFile, OutputFormat, Workload,
 };
-
-fn opts(format: OutputFormat) -> BlueprintOptions {
-    BlueprintOptions {
-        format,
-        ..Default::default()
-    }
-}
-
-fn full(format: OutputFormat) -> BlueprintOptions {
-    BlueprintOptions {
-        format,
-        name: "risk-models".into(),
-        region: Some("eu-west-1".into()),
-        azs: 3,
-        corporate_cidrs: vec![
-            parse_cidr("192.168.0.0/16").unwrap(),
-            parse_cidr("203.0.113.0/24").unwrap(),
-        ],
-        org_id: Some("o-a1b2c3d4e5".into()),
-        direct_connect: true,
-        package_mirror: true,
-        ..Default::default()
-    }
-}
 
 fn get<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
     files
@@ -44,7 +23,7 @@ fn get<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
 #[test]
 fn same_options_same_bytes() {
     for format in [OutputFormat::CloudFormation, OutputFormat::Terraform] {
-        for o in [opts(format), full(format)] {
+        for o in [opts(format), full(format), ipv6_corporate(format)] {
             assert_eq!(generate(&o).unwrap(), generate(&o).unwrap());
         }
     }
@@ -165,6 +144,7 @@ fn cloudformation_is_well_formed_yaml() {
     for o in [
         opts(OutputFormat::CloudFormation),
         full(OutputFormat::CloudFormation),
+        ipv6_corporate(OutputFormat::CloudFormation),
     ] {
         let files = generate(&o).unwrap();
         let text = get(&files, "template.yaml");
@@ -198,35 +178,37 @@ fn cloudformation_is_well_formed_yaml() {
 #[test]
 fn nothing_routes_to_the_internet() {
     for format in [OutputFormat::CloudFormation, OutputFormat::Terraform] {
-        let files = generate(&full(format)).unwrap();
-        let templates: Vec<&GeneratedFile> = files
-            .iter()
-            .filter(|f| f.path.extension().is_some_and(|e| e == "yaml" || e == "tf"))
-            .collect();
-        assert!(!templates.is_empty());
-        for f in templates {
-            let code: String = f
-                .contents
-                .lines()
-                .filter(|l| !l.trim_start().starts_with('#'))
-                .collect::<Vec<_>>()
-                .join("\n");
-            for forbidden in [
-                "0.0.0.0/0",
-                "::/0",
-                "AWS::EC2::InternetGateway",
-                "AWS::EC2::NatGateway",
-                "AWS::EC2::VPNGatewayRoutePropagation",
-                "aws_internet_gateway",
-                "aws_nat_gateway",
-                "aws_vpn_gateway_route_propagation",
-                "propagating_vgws",
-            ] {
-                assert!(
-                    !code.contains(forbidden),
-                    "{} contains {forbidden}",
-                    f.path.display()
-                );
+        for o in [full(format), ipv6_corporate(format)] {
+            let files = generate(&o).unwrap();
+            let templates: Vec<&GeneratedFile> = files
+                .iter()
+                .filter(|f| f.path.extension().is_some_and(|e| e == "yaml" || e == "tf"))
+                .collect();
+            assert!(!templates.is_empty());
+            for f in templates {
+                let code: String = f
+                    .contents
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with('#'))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for forbidden in [
+                    "0.0.0.0/0",
+                    "::/0",
+                    "AWS::EC2::InternetGateway",
+                    "AWS::EC2::NatGateway",
+                    "AWS::EC2::VPNGatewayRoutePropagation",
+                    "aws_internet_gateway",
+                    "aws_nat_gateway",
+                    "aws_vpn_gateway_route_propagation",
+                    "propagating_vgws",
+                ] {
+                    assert!(
+                        !code.contains(forbidden),
+                        "{} contains {forbidden}",
+                        f.path.display()
+                    );
+                }
             }
         }
     }

@@ -4,45 +4,13 @@
 //! the workloads. A change to the generated CloudFormation or Terraform shows here as a diff to
 //! review (`cargo insta review`).
 
-use egressproof_blueprint::{generate, parse_cidr, BlueprintOptions, OutputFormat, Workload};
+mod common;
 
-fn defaults(format: OutputFormat) -> BlueprintOptions {
-    BlueprintOptions {
-        format,
-        ..Default::default()
-    }
-}
+use common::{defaults, everything, ipv6_corporate};
+use egressproof_blueprint::{generate, BlueprintOptions, OutputFormat};
 
-fn everything(format: OutputFormat) -> BlueprintOptions {
-    BlueprintOptions {
-        format,
-        name: "risk-models".into(),
-        region: Some("eu-west-1".into()),
-        azs: 3,
-        corporate_cidrs: vec![
-            parse_cidr("192.168.0.0/16").unwrap(),
-            parse_cidr("203.0.113.0/24").unwrap(),
-        ],
-        org_id: Some("o-a1b2c3d4e5".into()),
-        direct_connect: true,
-        package_mirror: true,
-        ..Default::default()
-    }
-}
-
-fn ipv6_corporate(format: OutputFormat) -> BlueprintOptions {
-    BlueprintOptions {
-        format,
-        azs: 1,
-        corporate_cidrs: vec![
-            parse_cidr("172.16.0.0/12").unwrap(),
-            parse_cidr("2001:db8::/32").unwrap(),
-        ],
-        direct_connect: true,
-        workloads: vec![Workload::Notebook, Workload::Training],
-        ..Default::default()
-    }
-}
+/// One of the shared option sets, for a format.
+type OptionSet = fn(OutputFormat) -> BlueprintOptions;
 
 /// Every file, each under a header with its path.
 fn files(o: &BlueprintOptions) -> String {
@@ -55,31 +23,18 @@ fn files(o: &BlueprintOptions) -> String {
 }
 
 #[test]
-fn cloudformation_defaults() {
-    insta::assert_snapshot!(files(&defaults(OutputFormat::CloudFormation)));
-}
-
-#[test]
-fn cloudformation_everything() {
-    insta::assert_snapshot!(files(&everything(OutputFormat::CloudFormation)));
-}
-
-#[test]
-fn cloudformation_ipv6_corporate() {
-    insta::assert_snapshot!(files(&ipv6_corporate(OutputFormat::CloudFormation)));
-}
-
-#[test]
-fn terraform_defaults() {
-    insta::assert_snapshot!(files(&defaults(OutputFormat::Terraform)));
-}
-
-#[test]
-fn terraform_everything() {
-    insta::assert_snapshot!(files(&everything(OutputFormat::Terraform)));
-}
-
-#[test]
-fn terraform_ipv6_corporate() {
-    insta::assert_snapshot!(files(&ipv6_corporate(OutputFormat::Terraform)));
+fn every_file_of_every_format() {
+    let sets: [(&str, OptionSet); 3] = [
+        ("defaults", defaults),
+        ("everything", everything),
+        ("ipv6_corporate", ipv6_corporate),
+    ];
+    for (format, prefix) in [
+        (OutputFormat::CloudFormation, "cloudformation"),
+        (OutputFormat::Terraform, "terraform"),
+    ] {
+        for (name, options) in sets {
+            insta::assert_snapshot!(format!("{prefix}_{name}"), files(&options(format)));
+        }
+    }
 }

@@ -7,8 +7,135 @@ use super::Names;
 use crate::expr::{account, arn, list, lit, map, rf, s, strs, sub, E, P};
 use crate::options::Checked;
 
-pub(super) fn version() -> (&'static str, E) {
-    ("Version", s("2012-10-17"))
+/// A policy statement, written in the order IAM documents conventionally use (`Sid`, `Effect`,
+/// `Principal`, `Action`, `Resource`, `Condition`) whatever order it is built in.
+pub(super) struct Statement {
+    sid: Option<&'static str>,
+    effect: &'static str,
+    principal: Option<E>,
+    action: Option<E>,
+    resource: Option<E>,
+    condition: Option<E>,
+}
+
+pub(super) fn allow(sid: &'static str) -> Statement {
+    Statement::new(Some(sid), "Allow")
+}
+
+pub(super) fn deny(sid: &'static str) -> Statement {
+    Statement::new(Some(sid), "Deny")
+}
+
+impl Statement {
+    fn new(sid: Option<&'static str>, effect: &'static str) -> Statement {
+        Statement {
+            sid,
+            effect,
+            principal: None,
+            action: None,
+            resource: None,
+            condition: None,
+        }
+    }
+
+    /// A trust policy's statement, which names no `Sid`.
+    fn trust(principal: E) -> Statement {
+        Statement::new(None, "Allow")
+            .principal(principal)
+            .action("sts:AssumeRole")
+    }
+
+    fn principal(mut self, principal: E) -> Statement {
+        self.principal = Some(principal);
+        self
+    }
+
+    /// Any principal: a resource policy whose conditions say who.
+    fn anyone(self) -> Statement {
+        self.principal(s("*"))
+    }
+
+    /// One action, written as a string.
+    pub(super) fn action(mut self, action: &str) -> Statement {
+        self.action = Some(s(action));
+        self
+    }
+
+    /// Several actions, written as a list.
+    pub(super) fn actions(mut self, actions: &[&str]) -> Statement {
+        self.action = Some(strs(actions));
+        self
+    }
+
+    pub(super) fn resource(mut self, resource: E) -> Statement {
+        self.resource = Some(resource);
+        self
+    }
+
+    /// Every resource.
+    pub(super) fn anything(self) -> Statement {
+        self.resource(s("*"))
+    }
+
+    pub(super) fn condition(mut self, condition: E) -> Statement {
+        self.condition = Some(condition);
+        self
+    }
+
+    pub(super) fn build(self) -> E {
+        let mut entries = Vec::new();
+        if let Some(sid) = self.sid {
+            entries.push(("Sid".to_string(), s(sid)));
+        }
+        entries.push(("Effect".to_string(), s(self.effect)));
+        let rest = [
+            ("Principal", self.principal),
+            ("Action", self.action),
+            ("Resource", self.resource),
+            ("Condition", self.condition),
+        ];
+        for (key, value) in rest {
+            if let Some(value) = value {
+                entries.push((key.to_string(), value));
+            }
+        }
+        E::Map(entries)
+    }
+}
+
+/// A policy document.
+pub(super) fn policy(statements: Vec<Statement>) -> E {
+    map(vec![
+        ("Version", s("2012-10-17")),
+        (
+            "Statement",
+            list(statements.into_iter().map(Statement::build).collect()),
+        ),
+    ])
+}
+
+/// A condition with one operator and one key.
+pub(super) fn cond(op: &str, key: &str, value: E) -> E {
+    map(vec![(op, map(vec![(key, value)]))])
+}
+
+/// `arn:aws:<service>:<region>:<account>:<resource>`.
+fn regional_arn(service: &str, resource: &str) -> E {
+    sub(vec![
+        lit(&format!("arn:aws:{service}:")),
+        P::Region,
+        lit(":"),
+        P::Account,
+        lit(&format!(":{resource}")),
+    ])
+}
+
+/// The account itself as a principal (`arn:aws:iam::<account>:root`).
+fn account_root() -> E {
+    map(vec![(
+        "AWS",
+        sub(vec![lit("arn:aws:iam::"), P::Account, lit(":root")]),
+    )])
 }
 
 /// The "ours" condition: principal and resource both in this account (or organization).
@@ -38,55 +165,31 @@ fn ours(o: &Checked, principal: bool, resource: bool) -> E {
 /// Interface endpoint policy: any action, but only by our principals on our resources, so
 /// credentials or buckets of another account are useless through it.
 pub fn interface_endpoint_policy(o: &Checked) -> E {
-    map(vec![
-        version(),
-        (
-            "Statement",
-            list(vec![map(vec![
-                ("Sid", s("OwnPrincipalsOnOwnResources")),
-                ("Effect", s("Allow")),
-                ("Principal", s("*")),
-                ("Action", s("*")),
-                ("Resource", s("*")),
-                ("Condition", ours(o, true, true)),
-            ])]),
-        ),
-    ])
+    policy(vec![allow("OwnPrincipalsOnOwnResources")
+        .anyone()
+        .action("*")
+        .anything()
+        .condition(ours(o, true, true))])
 }
 
 /// S3 gateway endpoint policy: our buckets only, plus read-only access to the one bucket ECR
 /// serves image layers from (an AWS-owned bucket named per Region; without it no image pulls).
 pub fn s3_endpoint_policy(o: &Checked) -> E {
-    map(vec![
-        version(),
-        (
-            "Statement",
-            list(vec![
-                map(vec![
-                    ("Sid", s("OwnBucketsOnly")),
-                    ("Effect", s("Allow")),
-                    ("Principal", s("*")),
-                    ("Action", s("s3:*")),
-                    ("Resource", s("*")),
-                    ("Condition", ours(o, true, true)),
-                ]),
-                map(vec![
-                    ("Sid", s("EcrImageLayersReadOnly")),
-                    ("Effect", s("Allow")),
-                    ("Principal", s("*")),
-                    ("Action", s("s3:GetObject")),
-                    (
-                        "Resource",
-                        sub(vec![
-                            lit("arn:aws:s3:::prod-"),
-                            P::Region,
-                            lit("-starport-layer-bucket/*"),
-                        ]),
-                    ),
-                    ("Condition", ours(o, true, false)),
-                ]),
-            ]),
-        ),
+    policy(vec![
+        allow("OwnBucketsOnly")
+            .anyone()
+            .action("s3:*")
+            .anything()
+            .condition(ours(o, true, true)),
+        allow("EcrImageLayersReadOnly")
+            .anyone()
+            .action("s3:GetObject")
+            .resource(sub(vec![
+                lit("arn:aws:s3:::prod-"),
+                P::Region,
+                lit("-starport-layer-bucket/*"),
+            ]))
+            .condition(ours(o, true, false)),
     ])
 }
 
@@ -115,147 +218,68 @@ pub fn bucket_policy(o: &Checked, n: &Names) -> E {
         Some(org) => map(vec![("aws:PrincipalOrgID", s(org))]),
         None => map(vec![("aws:PrincipalAccount", account())]),
     };
-    map(vec![
-        version(),
-        (
-            "Statement",
-            list(vec![
-                map(vec![
-                    ("Sid", s("DenyInsecureTransport")),
-                    ("Effect", s("Deny")),
-                    ("Principal", s("*")),
-                    ("Action", s("s3:*")),
-                    ("Resource", both()),
-                    (
-                        "Condition",
-                        map(vec![(
-                            "Bool",
-                            map(vec![("aws:SecureTransport", s("false"))]),
-                        )]),
-                    ),
-                ]),
-                map(vec![
-                    ("Sid", s("DenyDataAccessOutsideTheS3Endpoint")),
-                    ("Effect", s("Deny")),
-                    ("Principal", s("*")),
-                    (
-                        "Action",
-                        strs(&[
-                            "s3:GetObject",
-                            "s3:GetObjectVersion",
-                            "s3:PutObject",
-                            "s3:DeleteObject",
-                            "s3:DeleteObjectVersion",
-                            "s3:ListBucket",
-                            "s3:ListBucketVersions",
-                            "s3:RestoreObject",
-                        ]),
-                    ),
-                    ("Resource", both()),
-                    (
-                        "Condition",
-                        map(vec![(
-                            "StringNotEquals",
-                            map(vec![("aws:SourceVpce", rf(&n.s3_endpoint))]),
-                        )]),
-                    ),
-                ]),
-                map(vec![
-                    ("Sid", s("DenyPrincipalsOutsideOurs")),
-                    ("Effect", s("Deny")),
-                    ("Principal", s("*")),
-                    ("Action", s("s3:*")),
-                    ("Resource", both()),
-                    (
-                        "Condition",
-                        map(vec![
-                            ("StringNotEquals", not_ours),
-                            (
-                                "BoolIfExists",
-                                map(vec![("aws:PrincipalIsAWSService", s("false"))]),
-                            ),
-                        ]),
-                    ),
-                ]),
-                map(vec![
-                    ("Sid", s("DenyReplication")),
-                    ("Effect", s("Deny")),
-                    ("Principal", s("*")),
-                    ("Action", s("s3:PutReplicationConfiguration")),
-                    ("Resource", bucket_arn(o, "")),
-                ]),
-            ]),
-        ),
+    policy(vec![
+        deny("DenyInsecureTransport")
+            .anyone()
+            .action("s3:*")
+            .resource(both())
+            .condition(cond("Bool", "aws:SecureTransport", s("false"))),
+        deny("DenyDataAccessOutsideTheS3Endpoint")
+            .anyone()
+            .actions(&[
+                "s3:GetObject",
+                "s3:GetObjectVersion",
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+                "s3:ListBucket",
+                "s3:ListBucketVersions",
+                "s3:RestoreObject",
+            ])
+            .resource(both())
+            .condition(cond(
+                "StringNotEquals",
+                "aws:SourceVpce",
+                rf(&n.s3_endpoint),
+            )),
+        deny("DenyPrincipalsOutsideOurs")
+            .anyone()
+            .action("s3:*")
+            .resource(both())
+            .condition(map(vec![
+                ("StringNotEquals", not_ours),
+                (
+                    "BoolIfExists",
+                    map(vec![("aws:PrincipalIsAWSService", s("false"))]),
+                ),
+            ])),
+        deny("DenyReplication")
+            .anyone()
+            .action("s3:PutReplicationConfiguration")
+            .resource(bucket_arn(o, "")),
     ])
 }
 
 /// The KMS key policy: the account administers the key; IAM policies grant its use.
 pub fn key_policy() -> E {
-    map(vec![
-        version(),
-        (
-            "Statement",
-            list(vec![map(vec![
-                ("Sid", s("AccountAdministersTheKey")),
-                ("Effect", s("Allow")),
-                (
-                    "Principal",
-                    map(vec![(
-                        "AWS",
-                        sub(vec![lit("arn:aws:iam::"), P::Account, lit(":root")]),
-                    )]),
-                ),
-                ("Action", s("kms:*")),
-                ("Resource", s("*")),
-            ])]),
-        ),
-    ])
+    policy(vec![allow("AccountAdministersTheKey")
+        .principal(account_root())
+        .action("kms:*")
+        .anything()])
 }
 
 /// Trust policy for a role SageMaker assumes, limited to this account (confused deputy).
 pub fn sagemaker_trust() -> E {
-    map(vec![
-        version(),
-        (
-            "Statement",
-            list(vec![map(vec![
-                ("Effect", s("Allow")),
-                (
-                    "Principal",
-                    map(vec![("Service", s("sagemaker.amazonaws.com"))]),
-                ),
-                ("Action", s("sts:AssumeRole")),
-                (
-                    "Condition",
-                    map(vec![(
-                        "StringEquals",
-                        map(vec![("aws:SourceAccount", account())]),
-                    )]),
-                ),
-            ])]),
-        ),
-    ])
+    policy(vec![Statement::trust(map(vec![(
+        "Service",
+        s("sagemaker.amazonaws.com"),
+    )]))
+    .condition(cond("StringEquals", "aws:SourceAccount", account()))])
 }
 
 /// Trust policy for the data scientists' role: principals of this account (federate into it).
 pub fn account_trust() -> E {
-    map(vec![
-        version(),
-        (
-            "Statement",
-            list(vec![map(vec![
-                ("Effect", s("Allow")),
-                (
-                    "Principal",
-                    map(vec![(
-                        "AWS",
-                        sub(vec![lit("arn:aws:iam::"), P::Account, lit(":root")]),
-                    )]),
-                ),
-                ("Action", s("sts:AssumeRole")),
-            ])]),
-        ),
-    ])
+    policy(vec![Statement::trust(account_root())])
 }
 
 pub fn execution_role_name(o: &Checked) -> String {
@@ -265,206 +289,103 @@ pub fn execution_role_name(o: &Checked) -> String {
 /// What SageMaker needs to run the workloads, scoped to this environment's bucket and key.
 pub fn execution_policy(o: &Checked, n: &Names) -> E {
     let mut statements = vec![
-        map(vec![
-            ("Sid", s("DataBucket")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs(&[
-                    "s3:GetObject",
-                    "s3:PutObject",
-                    "s3:DeleteObject",
-                    "s3:ListBucket",
-                    "s3:GetBucketLocation",
-                ]),
-            ),
-            (
-                "Resource",
-                list(vec![bucket_arn(o, ""), bucket_arn(o, "/*")]),
-            ),
-        ]),
-        map(vec![
-            ("Sid", s("DataKey")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs(&[
-                    "kms:Decrypt",
-                    "kms:Encrypt",
-                    "kms:GenerateDataKey",
-                    "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo",
-                    "kms:DescribeKey",
-                    "kms:CreateGrant",
-                ]),
-            ),
-            ("Resource", arn(&n.data_key)),
-        ]),
-        map(vec![
-            ("Sid", s("Logs")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs(&[
-                    "logs:CreateLogGroup",
-                    "logs:CreateLogStream",
-                    "logs:PutLogEvents",
-                    "logs:DescribeLogStreams",
-                ]),
-            ),
-            (
-                "Resource",
-                sub(vec![
-                    lit("arn:aws:logs:"),
-                    P::Region,
-                    lit(":"),
-                    P::Account,
-                    lit(":log-group:/aws/sagemaker/*"),
-                ]),
-            ),
-        ]),
-        map(vec![
-            ("Sid", s("PullOwnImages")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs(&[
-                    "ecr:BatchGetImage",
-                    "ecr:GetDownloadUrlForLayer",
-                    "ecr:BatchCheckLayerAvailability",
-                ]),
-            ),
-            (
-                "Resource",
-                sub(vec![
-                    lit("arn:aws:ecr:"),
-                    P::Region,
-                    lit(":"),
-                    P::Account,
-                    lit(":repository/*"),
-                ]),
-            ),
-        ]),
-        map(vec![
-            ("Sid", s("EcrToken")),
-            ("Effect", s("Allow")),
-            ("Action", s("ecr:GetAuthorizationToken")),
-            ("Resource", s("*")),
-        ]),
-        map(vec![
-            ("Sid", s("VpcNetworkInterfaces")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs(&[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeVpcs",
-                    "ec2:DescribeDhcpOptions",
-                    "ec2:DescribeSubnets",
-                    "ec2:DescribeSecurityGroups",
-                ]),
-            ),
-            ("Resource", s("*")),
-        ]),
-        map(vec![
-            ("Sid", s("RunSageMakerWork")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs(&[
-                    "sagemaker:AddTags",
-                    "sagemaker:CreateModel",
-                    "sagemaker:CreateProcessingJob",
-                    "sagemaker:CreateTrainingJob",
-                    "sagemaker:Describe*",
-                    "sagemaker:List*",
-                    "sagemaker:StopProcessingJob",
-                    "sagemaker:StopTrainingJob",
-                ]),
-            ),
-            (
-                "Resource",
-                sub(vec![
-                    lit("arn:aws:sagemaker:"),
-                    P::Region,
-                    lit(":"),
-                    P::Account,
-                    lit(":*"),
-                ]),
-            ),
-        ]),
-        map(vec![
-            ("Sid", s("PassThisRoleToSageMakerOnly")),
-            ("Effect", s("Allow")),
-            ("Action", s("iam:PassRole")),
-            (
-                "Resource",
-                sub(vec![
-                    lit("arn:aws:iam::"),
-                    P::Account,
-                    lit(&format!(":role/{}", execution_role_name(o))),
-                ]),
-            ),
-            (
-                "Condition",
-                map(vec![(
-                    "StringEquals",
-                    map(vec![("iam:PassedToService", s("sagemaker.amazonaws.com"))]),
-                )]),
-            ),
-        ]),
+        allow("DataBucket")
+            .actions(&[
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:ListBucket",
+                "s3:GetBucketLocation",
+            ])
+            .resource(list(vec![bucket_arn(o, ""), bucket_arn(o, "/*")])),
+        allow("DataKey")
+            .actions(&[
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:GenerateDataKey",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:DescribeKey",
+                "kms:CreateGrant",
+            ])
+            .resource(arn(&n.data_key)),
+        allow("Logs")
+            .actions(&[
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+            ])
+            .resource(regional_arn("logs", "log-group:/aws/sagemaker/*")),
+        allow("PullOwnImages")
+            .actions(&[
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchCheckLayerAvailability",
+            ])
+            .resource(regional_arn("ecr", "repository/*")),
+        allow("EcrToken")
+            .action("ecr:GetAuthorizationToken")
+            .anything(),
+        allow("VpcNetworkInterfaces")
+            .actions(&[
+                "ec2:CreateNetworkInterface",
+                "ec2:CreateNetworkInterfacePermission",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DeleteNetworkInterfacePermission",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeDhcpOptions",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+            ])
+            .anything(),
+        allow("RunSageMakerWork")
+            .actions(&[
+                "sagemaker:AddTags",
+                "sagemaker:CreateModel",
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTrainingJob",
+                "sagemaker:Describe*",
+                "sagemaker:List*",
+                "sagemaker:StopProcessingJob",
+                "sagemaker:StopTrainingJob",
+            ])
+            .resource(regional_arn("sagemaker", "*")),
+        allow("PassThisRoleToSageMakerOnly")
+            .action("iam:PassRole")
+            .resource(sub(vec![
+                lit("arn:aws:iam::"),
+                P::Account,
+                lit(&format!(":role/{}", execution_role_name(o))),
+            ]))
+            .condition(cond(
+                "StringEquals",
+                "iam:PassedToService",
+                s("sagemaker.amazonaws.com"),
+            )),
     ];
     if o.package_mirror {
-        statements.push(map(vec![
-            ("Sid", s("PackageMirror")),
-            ("Effect", s("Allow")),
-            (
-                "Action",
-                strs(&[
+        statements.extend([
+            allow("PackageMirror")
+                .actions(&[
                     "codeartifact:GetAuthorizationToken",
                     "codeartifact:GetRepositoryEndpoint",
                     "codeartifact:ReadFromRepository",
-                ]),
-            ),
-            (
-                "Resource",
-                sub(vec![
-                    lit("arn:aws:codeartifact:"),
-                    P::Region,
-                    lit(":"),
-                    P::Account,
-                    lit(":*"),
-                ]),
-            ),
-        ]));
-        statements.push(map(vec![
-            ("Sid", s("PackageMirrorBearerToken")),
-            ("Effect", s("Allow")),
-            ("Action", s("sts:GetServiceBearerToken")),
-            ("Resource", s("*")),
-            (
-                "Condition",
-                map(vec![(
+                ])
+                .resource(regional_arn("codeartifact", "*")),
+            allow("PackageMirrorBearerToken")
+                .action("sts:GetServiceBearerToken")
+                .anything()
+                .condition(cond(
                     "StringEquals",
-                    map(vec![(
-                        "sts:AWSServiceName",
-                        s("codeartifact.amazonaws.com"),
-                    )]),
-                )]),
-            ),
-        ]));
+                    "sts:AWSServiceName",
+                    s("codeartifact.amazonaws.com"),
+                )),
+        ]);
     }
-    map(vec![version(), ("Statement", list(statements))])
+    policy(statements)
 }
-
-const PRESIGN_ACTIONS: &[&str] = &[
-    "sagemaker:CreatePresignedDomainUrl",
-    "sagemaker:CreatePresignedNotebookInstanceUrl",
-];
 
 /// The data scientists' policy: open notebooks and Studio, but only from the corporate network
 /// or through this VPC's endpoints. Through an endpoint `aws:SourceIp` is absent (the negated
@@ -483,36 +404,24 @@ pub fn data_scientist_policy(o: &Checked) -> E {
             list(presign_endpoints().iter().map(rf).collect()),
         )]),
     ));
-    map(vec![
-        version(),
-        (
-            "Statement",
-            list(vec![
-                map(vec![
-                    ("Sid", s("OpenNotebooksAndStudio")),
-                    ("Effect", s("Allow")),
-                    (
-                        "Action",
-                        strs(&[
-                            "sagemaker:CreatePresignedDomainUrl",
-                            "sagemaker:CreatePresignedNotebookInstanceUrl",
-                            "sagemaker:Describe*",
-                            "sagemaker:List*",
-                            "sagemaker:StartNotebookInstance",
-                            "sagemaker:StopNotebookInstance",
-                        ]),
-                    ),
-                    ("Resource", s("*")),
-                ]),
-                map(vec![
-                    ("Sid", s("PresignedUrlsOnlyFromCorporateNetworkOrEndpoints")),
-                    ("Effect", s("Deny")),
-                    ("Action", strs(PRESIGN_ACTIONS)),
-                    ("Resource", s("*")),
-                    ("Condition", map(conditions)),
-                ]),
-            ]),
-        ),
+    policy(vec![
+        allow("OpenNotebooksAndStudio")
+            .actions(&[
+                "sagemaker:CreatePresignedDomainUrl",
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+                "sagemaker:Describe*",
+                "sagemaker:List*",
+                "sagemaker:StartNotebookInstance",
+                "sagemaker:StopNotebookInstance",
+            ])
+            .anything(),
+        deny("PresignedUrlsOnlyFromCorporateNetworkOrEndpoints")
+            .actions(&[
+                "sagemaker:CreatePresignedDomainUrl",
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+            ])
+            .anything()
+            .condition(map(conditions)),
     ])
 }
 

@@ -4,9 +4,9 @@
 //! checks guardrails against (EP501-EP504), so what is written here and what is checked cannot
 //! disagree.
 
-use super::documents::version;
+use super::documents::{cond, deny, policy, Statement};
 use super::Names;
-use crate::expr::{list, map, rf, s, strs, E};
+use crate::expr::{list, rf, s, E};
 use egressproof_aws::sagemaker_keys::{
     APP_NETWORK_ACCESS_TYPE, DIRECT_INTERNET_ACCESS, DIRECT_INTERNET_ACCESS_ACTIONS,
     INTER_CONTAINER_TRAFFIC_ENCRYPTION, INTER_CONTAINER_TRAFFIC_ENCRYPTION_ACTIONS,
@@ -29,38 +29,29 @@ fn vpc_actions() -> Vec<&'static str> {
     v
 }
 
-fn deny(sid: &str, actions: &[&str], condition: E) -> E {
-    map(vec![
-        ("Sid", s(sid)),
-        ("Effect", s("Deny")),
-        ("Action", strs(actions)),
-        ("Resource", s("*")),
-        ("Condition", condition),
-    ])
-}
-
-fn cond(op: &str, key: &str, value: E) -> E {
-    map(vec![(op, map(vec![(key, value)]))])
+/// A guardrail: deny these actions, on anything, when the condition holds.
+fn denied(sid: &'static str, actions: &[&str], condition: E) -> Statement {
+    deny(sid).actions(actions).anything().condition(condition)
 }
 
 /// The guardrail statements, written fail-closed: a request that omits the condition key is
 /// denied (`...IfExists` on the negative test, `Null` for presence), because an omitted
 /// `EnableNetworkIsolation`, `VpcConfig`, `DirectInternetAccess` or `AppNetworkAccessType`
 /// means the open default.
-fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
+fn guardrail_statements(n: Option<&Names>) -> Vec<Statement> {
     let vpc = vpc_actions();
     let mut v = vec![
-        deny(
+        denied(
             "DenyJobsAndModelsWithoutNetworkIsolation",
             NETWORK_ISOLATION_ACTIONS,
             cond("BoolIfExists", NETWORK_ISOLATION, s("false")),
         ),
-        deny(
+        denied(
             "DenyWithoutVpcSubnets",
             &vpc,
             cond("Null", VPC_SUBNETS, s("true")),
         ),
-        deny(
+        denied(
             "DenyWithoutVpcSecurityGroups",
             &vpc,
             cond("Null", VPC_SECURITY_GROUP_IDS, s("true")),
@@ -68,7 +59,7 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
     ];
     if let Some(n) = n {
         // inside the template the subnets are known: pin workloads to them
-        v.push(deny(
+        v.push(denied(
             "DenySubnetsOutsideThisEnvironment",
             &vpc,
             cond(
@@ -79,7 +70,7 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
         ));
     }
     v.extend([
-        deny(
+        denied(
             "DenyNotebooksWithDirectInternetAccess",
             DIRECT_INTERNET_ACCESS_ACTIONS,
             cond(
@@ -88,7 +79,7 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
                 s("Disabled"),
             ),
         ),
-        deny(
+        denied(
             "DenyNotebooksWithRootAccess",
             &["sagemaker:CreateNotebookInstance"],
             cond(
@@ -99,7 +90,7 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
         ),
         // On an update an absent key would mean "unchanged", but a guardrail cannot see the
         // current value: require every update to restate the closed setting.
-        deny(
+        denied(
             "DenyUpdatesThatDoNotKeepRootAccessDisabled",
             &["sagemaker:UpdateNotebookInstance"],
             cond(
@@ -108,7 +99,7 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
                 s("Disabled"),
             ),
         ),
-        deny(
+        denied(
             "DenyDomainsNotVpcOnly",
             &["sagemaker:CreateDomain"],
             cond(
@@ -117,7 +108,7 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
                 s("VpcOnly"),
             ),
         ),
-        deny(
+        denied(
             "DenyDomainUpdatesThatDoNotKeepVpcOnly",
             &["sagemaker:UpdateDomain"],
             cond(
@@ -126,7 +117,7 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
                 s("VpcOnly"),
             ),
         ),
-        deny(
+        denied(
             "DenyUnencryptedInterContainerTraffic",
             INTER_CONTAINER_TRAFFIC_ENCRYPTION_ACTIONS,
             cond(
@@ -142,8 +133,5 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<E> {
 /// The guardrails as one policy document: `Some(names)` inside the environment (pinned to its
 /// subnets), `None` for the organization-wide SCP.
 pub fn guardrail_policy(n: Option<&Names>) -> E {
-    map(vec![
-        version(),
-        ("Statement", list(guardrail_statements(n))),
-    ])
+    policy(guardrail_statements(n))
 }
