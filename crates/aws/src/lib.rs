@@ -18,6 +18,19 @@
 //! assert_eq!(protocol::ports(&Attr::Known(Protocol::All), Some(443), Some(443)), (None, None));
 //! ```
 //!
+//! What is here, one semantic per module:
+//! - [`json_text`]: JSON documents written as text whose parts are symbols or unresolved holes
+//!   (policies, pipeline and state machine definitions);
+//! - [`body`]: reading values in API shape, where a value may be set when a workflow runs;
+//! - [`sagemaker`]: what a SageMaker `Create*` request body creates (jobs, models, endpoint
+//!   configurations) and what each SageMaker action does for the network;
+//! - [`pipeline`]: the workloads of a SageMaker pipeline definition, every step type accounted for;
+//! - [`stepfunctions`]: the SageMaker workloads of a Step Functions state machine;
+//! - [`workflow`]: what pipelines and state machines share (definitions, steps, depth limit);
+//! - [`protocol`]: IP protocols and the ports that apply to them;
+//! - [`firewall`]: the domains a Network Firewall rule group allows;
+//! - [`sagemaker_keys`]: SageMaker's network condition keys and the actions that carry them.
+//!
 //! **Architecture invariant:** this crate depends on `egressproof-model` only, does no IO and
 //! knows no input format. Its functions take model values ([`egressproof_model::Value`]) and
 //! return model values; anything they cannot decide is an [`egressproof_model::Attr::Unknown`]

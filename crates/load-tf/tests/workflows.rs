@@ -232,3 +232,26 @@ resource "aws_security_group" "g" {
     assert_eq!(g.egress[0].protocol, Attr::Known(Protocol::Tcp));
     assert_eq!(g.egress[0].from_port, Some(Attr::Known(443)));
 }
+
+#[test]
+fn a_plan_reads_the_state_machine_definition_string() {
+    let definition = serde_json::json!({
+        "StartAt": "Train",
+        "States": { "Train": {
+            "Type": "Task", "End": true,
+            "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
+            "Parameters": { "EnableNetworkIsolation": true } } }
+    })
+    .to_string();
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": { "root_module": { "resources": [
+            { "address": "aws_sfn_state_machine.sm", "mode": "managed",
+              "type": "aws_sfn_state_machine", "name": "sm",
+              "values": { "name": "sm", "definition": definition } } ] } }
+    });
+    let m = egressproof_load_tf::load_plan(&plan, "plan.json").expect("a plan");
+    let j = job(&m, &format!("{TASK}[\"Train\"]"));
+    assert_eq!(j.job_kind, JobKind::Training);
+    assert_eq!(j.network_isolation, Some(Attr::Known(true)));
+}
