@@ -9,7 +9,7 @@ use crate::design::{
     Output, OutputValue, Peer, Placement, Resource, Role, Rule, SecurityGroup, Studio, Traffic,
     VpcEndpoint,
 };
-use crate::expr::{lit, E, R};
+use crate::expr::{E, R};
 use crate::options::Checked;
 use crate::yaml::{comment, emit, getatt, m, r#ref, raw, st, Y};
 
@@ -489,10 +489,6 @@ fn studio(s: &Studio) -> Props {
 }
 
 fn model(md: &Model) -> Props {
-    // the artifact's URL names the bucket by its name, which the template knows
-    let mut url = vec![lit("s3://")];
-    url.extend(md.data.bucket_name.iter().cloned());
-    url.push(lit(&format!("/{}", md.data.key)));
     vec![
         ("ModelName", st(md.name.as_str())),
         ("ExecutionRoleArn", arn(&md.role)),
@@ -501,7 +497,8 @@ fn model(md: &Model) -> Props {
             "PrimaryContainer",
             m(vec![
                 ("Image", md.image.to_yaml()),
-                ("ModelDataUrl", E::Sub(url).to_yaml()),
+                // the bucket's name is known to the template: `!Sub` with the account
+                ("ModelDataUrl", md.data.by_name().to_yaml()),
             ]),
         ),
         (

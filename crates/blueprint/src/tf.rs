@@ -12,7 +12,7 @@ use crate::design::{
     Names, Notebook, Output, OutputValue, Peer, Placement, Resource, Role, Rule, SecurityGroup,
     Studio, VpcEndpoint,
 };
-use crate::expr::{lit, E, P, R};
+use crate::expr::{E, R};
 use crate::hcl::{attr, block, comment, file, raw, st, Item, H};
 use crate::options::Checked;
 
@@ -556,12 +556,6 @@ fn studio(s: &Studio) -> Vec<Item> {
 }
 
 fn model(md: &Model) -> Vec<Item> {
-    // the artifact's URL refers to the bucket, so the model depends on it
-    let url = E::Sub(vec![
-        lit("s3://"),
-        P::Ref(md.data.bucket.clone()),
-        lit(&format!("/{}", md.data.key)),
-    ]);
     vec![
         attr("name", st(md.name.as_str())),
         attr("execution_role_arn", arn(&md.role)),
@@ -571,7 +565,8 @@ fn model(md: &Model) -> Vec<Item> {
             &[],
             vec![
                 attr("image", md.image.to_hcl()),
-                attr("model_data_url", url.to_hcl()),
+                // a reference, so that the model is applied after the bucket
+                attr("model_data_url", md.data.by_reference().to_hcl()),
             ],
         ),
         block(

@@ -381,6 +381,25 @@ pub struct S3Url {
     pub key: &'static str,
 }
 
+impl S3Url {
+    fn url(&self, bucket: Vec<P>) -> E {
+        let mut parts = vec![P::Lit("s3://".into())];
+        parts.extend(bucket);
+        parts.push(P::Lit(format!("/{}", self.key)));
+        E::Sub(parts)
+    }
+
+    /// The URL with the bucket's name written out.
+    pub fn by_name(&self) -> E {
+        self.url(self.bucket_name.clone())
+    }
+
+    /// The URL with a reference to the bucket (which makes the referring resource depend on it).
+    pub fn by_reference(&self) -> E {
+        self.url(vec![P::Ref(self.bucket.clone())])
+    }
+}
+
 pub struct Model {
     pub name: String,
     pub role: R,
