@@ -8,7 +8,8 @@ mod code;
 pub use code::{Family, ParseRuleError};
 
 /// Declares a rule: its doc comment becomes [`RuleMeta::doc`], so the text a person reads with
-/// `egressproof rule` and the rustdoc are the same words.
+/// `egressproof rule` and the rustdoc are the same words. `code` names the rule's variant of
+/// [`Rule`]; the code as text (`EP201`) is written once, in the table of [`rule_table!`].
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
