@@ -13,8 +13,6 @@ use crate::tree::{Key, Node, TextMark};
 use egressproof_model::Suppression;
 use std::collections::HashMap;
 
-const MARKER: &str = "egressproof:ignore";
-
 /// One comment: its text from the `#` to the end of the line.
 #[derive(Debug)]
 struct Comment {
@@ -195,21 +193,7 @@ pub(crate) fn collect(stack: &Stack<'_>, key: &Key, node: &Node) -> Vec<Suppress
 }
 
 fn parse_comment(comment: &str, stack: &Stack<'_>, line: u32, out: &mut Vec<Suppression>) {
-    let Some(i) = comment.find(MARKER) else {
-        return;
-    };
-    let rest = comment[i + MARKER.len()..].trim();
-    let (rules, reason) = match rest.split_once(char::is_whitespace) {
-        Some((r, reason)) => (r, Some(reason.trim())),
-        None => (rest, None),
-    };
-    for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-        out.push(Suppression {
-            rule: rule.to_string(),
-            reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
-            span: stack.span_at(line, 1),
-        });
-    }
+    out.extend(Suppression::from_comment(comment, stack.span_at(line, 1)));
 }
 
 #[cfg(test)]

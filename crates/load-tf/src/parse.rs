@@ -82,25 +82,12 @@ impl SourceFile {
     }
 
     fn parse_suppression(&self, comment: &str, line: u32, out: &mut Vec<Suppression>) {
-        let Some(pos) = comment.find(MARKER) else {
-            return;
-        };
-        let rest = comment[pos + MARKER.len()..].trim();
-        let (rules, reason) = match rest.split_once(char::is_whitespace) {
-            Some((r, reason)) => (r, Some(reason.trim())),
-            None => (rest, None),
-        };
-        for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-            out.push(Suppression {
-                rule: rule.to_string(),
-                reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
-                span: Span::new(self.display.clone(), line, 1),
-            });
-        }
+        out.extend(Suppression::from_comment(
+            comment,
+            Span::new(self.display.clone(), line, 1),
+        ));
     }
 }
-
-const MARKER: &str = "egressproof:ignore";
 
 /// Collects the byte ranges of every string, string template and heredoc of a body: the places
 /// where `#` and `//` are text. Taken from the parser itself, so that the scan of comments can

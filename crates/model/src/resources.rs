@@ -72,6 +72,37 @@ pub struct Suppression {
     pub span: Span,
 }
 
+impl Suppression {
+    /// The marker that opens an inline suppression, whatever the comment syntax around it.
+    pub const MARKER: &'static str = "egressproof:ignore";
+
+    /// The suppressions of one comment's text (`# egressproof:ignore EP201,EP202 reason`).
+    ///
+    /// The grammar is the product's, not a format's: both loaders find comments their own way
+    /// (YAML and HCL lexers) and hand the text here, so `EP201,EP202` and the reason are read
+    /// alike everywhere. A comment without the marker gives nothing.
+    pub fn from_comment(comment: &str, span: Span) -> Vec<Suppression> {
+        let Some(at) = comment.find(Self::MARKER) else {
+            return Vec::new();
+        };
+        let rest = comment[at + Self::MARKER.len()..].trim();
+        let (rules, reason) = match rest.split_once(char::is_whitespace) {
+            Some((rules, reason)) => (rules, Some(reason.trim())),
+            None => (rest, None),
+        };
+        rules
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|rule| Suppression {
+                rule: rule.to_string(),
+                reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
+                span: span.clone(),
+            })
+            .collect()
+    }
+}
+
 /// One resource of the estate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
@@ -737,10 +768,7 @@ mod tests {
     fn protocol_snapshot_form_round_trips_and_old_forms_read() {
         let rule: Attr<Protocol> = serde_json::from_str(r#"{"known":"6"}"#).unwrap();
         assert_eq!(rule, Attr::Known(Protocol::Tcp));
-        assert_eq!(
-            serde_json::to_string(&rule).unwrap(),
-            r#"{"known":"tcp"}"#
-        );
+        assert_eq!(serde_json::to_string(&rule).unwrap(), r#"{"known":"tcp"}"#);
         let all: Protocol = serde_json::from_str(r#""all""#).unwrap();
         assert_eq!(serde_json::to_string(&all).unwrap(), r#""-1""#);
         let bare: Protocol = serde_json::from_str("-1").unwrap();
@@ -754,5 +782,32 @@ mod tests {
         assert!(Protocol::Icmpv6.has_ports());
         assert!(!Protocol::All.has_ports());
         assert!(!Protocol::Number(47).has_ports());
+    }
+}
+
+#[cfg(test)]
+mod suppression_tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_names_rules_and_a_reason() {
+        let got = Suppression::from_comment(
+            "// egressproof:ignore EP201,EP202 on-prem only",
+            Span::new("a.tf", 3, 1),
+        );
+        let rules: Vec<_> = got.iter().map(|s| s.rule.as_str()).collect();
+        assert_eq!(rules, ["EP201", "EP202"]);
+        assert!(got
+            .iter()
+            .all(|s| s.reason.as_deref() == Some("on-prem only")));
+    }
+
+    #[test]
+    fn no_marker_no_reason() {
+        let span = Span::new("a.yaml", 1, 1);
+        assert!(Suppression::from_comment("# just a comment", span.clone()).is_empty());
+        let got = Suppression::from_comment("# egressproof:ignore EP101", span);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].reason, None);
     }
 }
