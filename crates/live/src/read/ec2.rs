@@ -5,7 +5,7 @@ use super::{call, display_name, each, resource, Ctx};
 use aws_sdk_ec2::types::{self as t, Tag};
 use aws_sdk_ec2::Client;
 use egressproof_model::{
-    Attr, Destination, EndpointType, Gateway, GatewayAttachment, Ident, Kind,
+    Attr, Destination, Diagnostic, EndpointType, Gateway, GatewayAttachment, Ident, Kind,
     MainRouteTableAssociation, Model, NatGateway, NetworkAcl, NetworkAclEntry, Peer, Route,
     RouteTable, RouteTarget, SecurityGroup, SgRule, Span, Subnet, SubnetNetworkAclAssociation,
     SubnetRouteTableAssociation, TargetKind, TransitGatewayAttachment, TransitGatewayRouteTable,
@@ -43,8 +43,39 @@ fn ids(list: &[String]) -> Attr<Vec<Ident>> {
 }
 
 /// Reads the region's network. Each Describe runs at the same time as the others; each failure
-/// is its own EP904 diagnostic.
+/// is its own EP904 diagnostic. Fetching (the calls) and lowering (their answers onto the
+/// model) are apart, so that the lowering reads as plain data mapping.
 pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
+    let (answers, diagnostics) = fetch(c, ec2).await;
+    let mut m = Model {
+        diagnostics,
+        ..Model::default()
+    };
+    let tgw_tables = lower(c, &answers, &mut m);
+    m.extend(transit_gateway_associations(c, ec2, tgw_tables).await);
+    m
+}
+
+/// What the region's Describe calls answered. A call that failed left its list empty and an
+/// EP904 diagnostic beside it.
+struct Answers {
+    vpcs: Vec<t::Vpc>,
+    subnets: Vec<t::Subnet>,
+    tables: Vec<t::RouteTable>,
+    igws: Vec<t::InternetGateway>,
+    eigws: Vec<t::EgressOnlyInternetGateway>,
+    vgws: Vec<t::VpnGateway>,
+    nats: Vec<t::NatGateway>,
+    sgs: Vec<t::SecurityGroup>,
+    acls: Vec<t::NetworkAcl>,
+    endpoints: Vec<t::VpcEndpoint>,
+    peerings: Vec<t::VpcPeeringConnection>,
+    atts: Vec<t::TransitGatewayVpcAttachment>,
+    tgw_tables: Vec<t::TransitGatewayRouteTable>,
+}
+
+/// Sends every Describe of the region at once and collects the answers.
+async fn fetch(c: &Ctx, ec2: &Client) -> (Answers, Vec<Diagnostic>) {
     let scope = |what: &str| c.arn("ec2", &format!("{what}/*"));
     let (
         vpcs,
@@ -188,13 +219,13 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
                 .try_collect()
         ),
     );
-    let mut m = Model::default();
+    let mut diagnostics = Vec::new();
     macro_rules! take {
         ($r:expr) => {
             match $r {
                 Ok(v) => v,
                 Err(d) => {
-                    m.diagnostics.push(d);
+                    diagnostics.push(d);
                     Vec::new()
                 }
             }
@@ -213,20 +244,57 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
     let peerings: Vec<t::VpcPeeringConnection> = take!(peerings);
     let atts: Vec<t::TransitGatewayVpcAttachment> = take!(atts);
     let tgw_tables: Vec<t::TransitGatewayRouteTable> = take!(tgw_tables);
-
-    let owner = |o: Option<&str>| o.unwrap_or(&c.account).to_string();
-    let arn_in = |o: Option<&str>, what: &str, id: &str| {
-        format!(
-            "arn:{}:ec2:{}:{}:{what}/{id}",
-            c.partition,
-            c.region,
-            owner(o)
-        )
+    let answers = Answers {
+        vpcs,
+        subnets,
+        tables,
+        igws,
+        eigws,
+        vgws,
+        nats,
+        sgs,
+        acls,
+        endpoints,
+        peerings,
+        atts,
+        tgw_tables,
     };
+    (answers, diagnostics)
+}
 
-    for v in &vpcs {
+/// Lowers the answers onto the model, in the order the resources have always been listed.
+/// Returns the transit gateway route tables, whose associations are read next.
+fn lower(c: &Ctx, a: &Answers, m: &mut Model) -> Vec<String> {
+    vpcs(c, &a.vpcs, m);
+    subnets(c, &a.subnets, m);
+    route_tables(c, &a.tables, &a.endpoints, m);
+    internet_gateways(c, &a.igws, m);
+    egress_only_internet_gateways(c, &a.eigws, m);
+    vpn_gateways(c, &a.vgws, m);
+    nat_gateways(c, &a.nats, m);
+    security_groups(c, &a.sgs, m);
+    network_acls(c, &a.acls, m);
+    vpc_endpoints(c, &a.endpoints, m);
+    peerings(c, &a.peerings, m);
+    transit_gateway_attachments(c, &a.atts, m);
+    transit_gateway_route_tables(c, &a.tgw_tables, m)
+}
+
+/// The ARN of an EC2 resource owned by `owner` (this account when the answer names none).
+fn arn_in(c: &Ctx, owner: Option<&str>, what: &str, id: &str) -> String {
+    format!(
+        "arn:{}:ec2:{}:{}:{what}/{id}",
+        c.partition,
+        c.region,
+        owner.unwrap_or(&c.account)
+    )
+}
+
+/// VPCs and their associated CIDR blocks.
+fn vpcs(c: &Ctx, vpcs: &[t::Vpc], m: &mut Model) {
+    for v in vpcs {
         let Some(id) = v.vpc_id() else { continue };
-        let arn = arn_in(v.owner_id(), "vpc", id);
+        let arn = arn_in(c, v.owner_id(), "vpc", id);
         let vpc = Vpc {
             cidr_v4: cidr::<Ipv4Net>(v.cidr_block(), &arn),
         };
@@ -282,13 +350,16 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             Kind::Vpc(vpc),
         ));
     }
+}
 
-    for s in &subnets {
+/// Subnets with their IPv4 and associated IPv6 blocks.
+fn subnets(c: &Ctx, subnets: &[t::Subnet], m: &mut Model) {
+    for s in subnets {
         let Some(id) = s.subnet_id() else { continue };
         let arn = s
             .subnet_arn()
             .map(str::to_string)
-            .unwrap_or_else(|| arn_in(s.owner_id(), "subnet", id));
+            .unwrap_or_else(|| arn_in(c, s.owner_id(), "subnet", id));
         let v6 = s
             .ipv6_cidr_block_association_set()
             .iter()
@@ -314,7 +385,10 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             Kind::Subnet(subnet),
         ));
     }
+}
 
+/// Route tables, their associations and routes.
+fn route_tables(c: &Ctx, tables: &[t::RouteTable], endpoints: &[t::VpcEndpoint], m: &mut Model) {
     // Gateway endpoints appear in route tables as prefix-list routes; the endpoint's own
     // `route_tables` carries that fact (as a template does), so those routes are not repeated.
     let gateway_endpoints: HashSet<&str> = endpoints
@@ -323,11 +397,11 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
         .filter_map(|e| e.vpc_endpoint_id())
         .collect();
 
-    for rt in &tables {
+    for rt in tables {
         let Some(id) = rt.route_table_id() else {
             continue;
         };
-        let arn = arn_in(rt.owner_id(), "route-table", id);
+        let arn = arn_in(c, rt.owner_id(), "route-table", id);
         let vpc = known(rt.vpc_id(), "VPC", &arn);
         let main = rt.associations().iter().any(|a| a.main() == Some(true));
         m.resources.push(resource(
@@ -432,12 +506,15 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             ));
         }
     }
+}
 
-    for g in &igws {
+/// Internet gateways and their attachments.
+fn internet_gateways(c: &Ctx, igws: &[t::InternetGateway], m: &mut Model) {
+    for g in igws {
         let Some(id) = g.internet_gateway_id() else {
             continue;
         };
-        let arn = arn_in(g.owner_id(), "internet-gateway", id);
+        let arn = arn_in(c, g.owner_id(), "internet-gateway", id);
         m.resources.push(resource(
             id,
             display_name(id, name_tag(g.tags())),
@@ -452,11 +529,15 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             }
         }
     }
-    for g in &eigws {
+}
+
+/// Egress-only internet gateways, with the VPC each is attached to.
+fn egress_only_internet_gateways(c: &Ctx, eigws: &[t::EgressOnlyInternetGateway], m: &mut Model) {
+    for g in eigws {
         let Some(id) = g.egress_only_internet_gateway_id() else {
             continue;
         };
-        let arn = arn_in(None, "egress-only-internet-gateway", id);
+        let arn = arn_in(c, None, "egress-only-internet-gateway", id);
         let vpc = g
             .attachments()
             .iter()
@@ -470,14 +551,18 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             Kind::EgressOnlyInternetGateway(Gateway { vpc }),
         ));
     }
-    for g in &vgws {
+}
+
+/// Virtual private gateways and their attachments.
+fn vpn_gateways(c: &Ctx, vgws: &[t::VpnGateway], m: &mut Model) {
+    for g in vgws {
         let Some(id) = g.vpn_gateway_id() else {
             continue;
         };
         if matches!(g.state().map(|s| s.as_str()), Some("deleted" | "deleting")) {
             continue;
         }
-        let arn = arn_in(None, "vpn-gateway", id);
+        let arn = arn_in(c, None, "vpn-gateway", id);
         m.resources.push(resource(
             id,
             display_name(id, name_tag(g.tags())),
@@ -496,7 +581,11 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             }
         }
     }
-    for n in &nats {
+}
+
+/// NAT gateways that are not gone.
+fn nat_gateways(c: &Ctx, nats: &[t::NatGateway], m: &mut Model) {
+    for n in nats {
         let Some(id) = n.nat_gateway_id() else {
             continue;
         };
@@ -506,7 +595,7 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
         ) {
             continue;
         }
-        let arn = arn_in(None, "natgateway", id);
+        let arn = arn_in(c, None, "natgateway", id);
         let nat = NatGateway {
             subnet: match n.subnet_id() {
                 Some(s) => Attr::Known(Ident::new(s)),
@@ -522,13 +611,16 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             Kind::NatGateway(nat),
         ));
     }
+}
 
-    for g in &sgs {
+/// Security groups with their rules.
+fn security_groups(c: &Ctx, sgs: &[t::SecurityGroup], m: &mut Model) {
+    for g in sgs {
         let Some(id) = g.group_id() else { continue };
         let arn = g
             .security_group_arn()
             .map(str::to_string)
-            .unwrap_or_else(|| arn_in(g.owner_id(), "security-group", id));
+            .unwrap_or_else(|| arn_in(c, g.owner_id(), "security-group", id));
         let sg = SecurityGroup {
             vpc: g.vpc_id().map(|v| Attr::Known(Ident::new(v))),
             egress: g
@@ -554,12 +646,15 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             Kind::SecurityGroup(sg),
         ));
     }
+}
 
-    for a in &acls {
+/// Network ACLs, their entries and subnet associations.
+fn network_acls(c: &Ctx, acls: &[t::NetworkAcl], m: &mut Model) {
+    for a in acls {
         let Some(id) = a.network_acl_id() else {
             continue;
         };
-        let arn = arn_in(a.owner_id(), "network-acl", id);
+        let arn = arn_in(c, a.owner_id(), "network-acl", id);
         m.resources.push(resource(
             id,
             display_name(id, name_tag(a.tags())),
@@ -642,8 +737,11 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             ));
         }
     }
+}
 
-    for e in &endpoints {
+/// VPC endpoints that are not gone, with their policies.
+fn vpc_endpoints(c: &Ctx, endpoints: &[t::VpcEndpoint], m: &mut Model) {
+    for e in endpoints {
         let Some(id) = e.vpc_endpoint_id() else {
             continue;
         };
@@ -655,7 +753,7 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
         ) {
             continue;
         }
-        let arn = arn_in(e.owner_id(), "vpc-endpoint", id);
+        let arn = arn_in(c, e.owner_id(), "vpc-endpoint", id);
         let endpoint_type = e.vpc_endpoint_type().map(|t| match t.as_str() {
             "Gateway" => Attr::Known(EndpointType::Gateway),
             "Interface" => Attr::Known(EndpointType::Interface),
@@ -699,8 +797,11 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             Kind::VpcEndpoint(ep),
         ));
     }
+}
 
-    for p in &peerings {
+/// Active VPC peering connections.
+fn peerings(c: &Ctx, peerings: &[t::VpcPeeringConnection], m: &mut Model) {
+    for p in peerings {
         let Some(id) = p.vpc_peering_connection_id() else {
             continue;
         };
@@ -708,7 +809,7 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
         if !active {
             continue;
         }
-        let arn = arn_in(None, "vpc-peering-connection", id);
+        let arn = arn_in(c, None, "vpc-peering-connection", id);
         m.resources.push(resource(
             id,
             display_name(id, name_tag(p.tags())),
@@ -728,8 +829,11 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             }),
         ));
     }
+}
 
-    for a in &atts {
+/// Transit gateway VPC attachments that are not gone.
+fn transit_gateway_attachments(c: &Ctx, atts: &[t::TransitGatewayVpcAttachment], m: &mut Model) {
+    for a in atts {
         let Some(id) = a.transit_gateway_attachment_id() else {
             continue;
         };
@@ -739,7 +843,7 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
         ) {
             continue;
         }
-        let arn = arn_in(None, "transit-gateway-attachment", id);
+        let arn = arn_in(c, None, "transit-gateway-attachment", id);
         m.resources.push(resource(
             id,
             display_name(id, name_tag(a.tags())),
@@ -752,16 +856,23 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             }),
         ));
     }
+}
 
+/// Transit gateway route tables that are not gone; returns their IDs.
+fn transit_gateway_route_tables(
+    c: &Ctx,
+    tgw_tables: &[t::TransitGatewayRouteTable],
+    m: &mut Model,
+) -> Vec<String> {
     let mut table_ids = Vec::new();
-    for rt in &tgw_tables {
+    for rt in tgw_tables {
         let Some(id) = rt.transit_gateway_route_table_id() else {
             continue;
         };
         if matches!(rt.state().map(|s| s.as_str()), Some("deleted" | "deleting")) {
             continue;
         }
-        let arn = arn_in(None, "transit-gateway-route-table", id);
+        let arn = arn_in(c, None, "transit-gateway-route-table", id);
         m.resources.push(resource(
             id,
             display_name(id, name_tag(rt.tags())),
@@ -773,9 +884,15 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
         ));
         table_ids.push(id.to_string());
     }
+    table_ids
+}
+
+/// Reads the attachments associated with each transit gateway route table, a few tables at a
+/// time.
+async fn transit_gateway_associations(c: &Ctx, ec2: &Client, table_ids: Vec<String>) -> Model {
     let client = ec2.clone();
     let ctx = c.clone();
-    let assoc = each(table_ids, c.limit, move |table: String| {
+    each(table_ids, c.limit, move |table: String| {
         let ec2 = client.clone();
         let arn = ctx.arn("ec2", &format!("transit-gateway-route-table/{table}"));
         async move {
@@ -794,32 +911,39 @@ pub(super) async fn read(c: &Ctx, ec2: &Client) -> Model {
             .await;
             match got {
                 Ok(list) => {
-                    for a in list {
-                        let Some(att) = a.transit_gateway_attachment_id() else {
-                            continue;
-                        };
-                        out.resources.push(resource(
-                            format!("{table}::association::{att}"),
-                            format!("{att} -> {table}"),
-                            "AWS::EC2::TransitGatewayRouteTableAssociation",
-                            arn.clone(),
-                            Kind::TransitGatewayRouteTableAssociation(
-                                TransitGatewayRouteTableAssociation {
-                                    route_table: Attr::Known(Ident::new(&table)),
-                                    attachment: Attr::Known(Ident::new(att)),
-                                },
-                            ),
-                        ));
-                    }
+                    out.resources = transit_gateway_association_resources(&table, &arn, &list)
                 }
                 Err(d) => out.diagnostics.push(d),
             }
             out
         }
     })
-    .await;
-    m.extend(assoc);
-    m
+    .await
+}
+
+/// The associations of one transit gateway route table.
+fn transit_gateway_association_resources(
+    table: &str,
+    arn: &str,
+    list: &[t::TransitGatewayRouteTableAssociation],
+) -> Vec<egressproof_model::Resource> {
+    let mut out = Vec::new();
+    for a in list {
+        let Some(att) = a.transit_gateway_attachment_id() else {
+            continue;
+        };
+        out.push(resource(
+            format!("{table}::association::{att}"),
+            format!("{att} -> {table}"),
+            "AWS::EC2::TransitGatewayRouteTableAssociation",
+            arn.to_string(),
+            Kind::TransitGatewayRouteTableAssociation(TransitGatewayRouteTableAssociation {
+                route_table: Attr::Known(Ident::new(table)),
+                attachment: Attr::Known(Ident::new(att)),
+            }),
+        ));
+    }
+    out
 }
 
 fn attachment(gateway: &str, vpc: &str, type_name: &str, arn: &str) -> egressproof_model::Resource {
