@@ -11,7 +11,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use indexmap::IndexMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -19,6 +19,102 @@ use std::rc::Rc;
 /// overflow.
 const MAX_MODULE_DEPTH: usize = 24;
 const MAX_EVAL_DEPTH: usize = 256;
+
+// Limits. Every evaluation is bounded whatever the input: past a limit the value is an unknown
+// that names the limit (with an EP902 diagnostic where it was hit), the evaluation of what
+// contains it stops, and the scan goes on with the rest of the configuration.
+
+/// Instances of one resource, data source or module call (`count`, `for_each`). Real
+/// configurations stay in the hundreds; every instance becomes resources of the model, so
+/// `count = 1e9` would exhaust memory and `count = 1e30` cannot even be counted. Past the limit,
+/// one instance stands for all of them, as for a count that is not known.
+pub(crate) const MAX_INSTANCES: usize = 10_000;
+
+/// Resource and data source instances in one scan, counting every block of every module
+/// instance and every copy made by `count`/`for_each`. Every instance becomes resources of the
+/// model, and a module with many resources called with a large count (or nested in another)
+/// multiplies them without more input. Two million is twice the largest estate the loader is
+/// measured on (BENCHMARKS.md). Past it, a resource's copies are one instance standing for all,
+/// and a module call is not loaded (its outputs are unknown), each with an EP902 diagnostic.
+pub(crate) const MAX_SCAN_INSTANCES: usize = 2_000_000;
+
+/// Size of one value, in cells: every scalar, list item and map entry is a cell, and so is every
+/// [`CELL_BYTES`] bytes of text. A chain of locals that each double the previous one (`a2 =
+/// [local.a1, local.a1]`) grows exponentially, so values are measured as they are built and
+/// one past the limit is never built. 100,000 cells (100,000 elements, or about 6 MB of text:
+/// more than `file` reads) is far beyond what real configurations compute, where the largest
+/// values are lists of subnets, CIDR ranges or accounts in the thousands.
+pub(crate) const MAX_VALUE_CELLS: usize = 100_000;
+
+/// Bytes of text counted as one cell of [`MAX_VALUE_CELLS`].
+pub(crate) const CELL_BYTES: usize = 64;
+
+/// Work of one evaluation (one scan of a set of directories): one unit per expression
+/// evaluated, plus one per cell of every value produced or copied. Values under
+/// [`MAX_VALUE_CELLS`] can still be copied without end (a large local read by every instance of
+/// a resource with a large count, loops nested in loops); this bounds the time, and with it the
+/// memory, of the whole evaluation. The loader benchmarks cost 14 to 19 units per resource, so
+/// a million resources take about 20 million, under a third of the bound; an adversarial input
+/// stops within a few seconds. Past it every expression still to evaluate is an unknown naming the limit.
+pub(crate) const MAX_EVAL_WORK: u64 = 1 << 26;
+
+/// Which kind of block a `count`/`for_each` expansion is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum BlockKind {
+    Resource,
+    Data,
+    Module,
+}
+
+impl BlockKind {
+    /// A resource or a data source.
+    pub(crate) fn of_resource(data: bool) -> Self {
+        if data {
+            BlockKind::Data
+        } else {
+            BlockKind::Resource
+        }
+    }
+}
+
+/// The cells of `v` (see [`MAX_VALUE_CELLS`]), counting no further than just past `cap`.
+pub(crate) fn cells(v: &Val, cap: usize) -> usize {
+    let text = |len: usize| len / CELL_BYTES;
+    let mut n: usize = 0;
+    let mut todo: Vec<&Val> = vec![v];
+    while let Some(v) = todo.pop() {
+        n = n.saturating_add(1);
+        match v {
+            Val::Str(s) => n = n.saturating_add(text(s.len())),
+            Val::Text(parts) => {
+                for p in parts {
+                    n = n.saturating_add(1);
+                    if let Part::Lit(s) = p {
+                        n = n.saturating_add(text(s.len()));
+                    }
+                }
+            }
+            Val::List(items) => todo.extend(items),
+            Val::Map(m) => {
+                for (k, v) in m {
+                    n = n.saturating_add(text(k.len()));
+                    todo.push(v);
+                }
+            }
+            Val::Json(inner) => todo.push(inner),
+            Val::Null
+            | Val::Bool(_)
+            | Val::Num(_)
+            | Val::Res(_)
+            | Val::Module(_)
+            | Val::Unknown(_) => {}
+        }
+        if n > cap {
+            break;
+        }
+    }
+    n
+}
 
 #[derive(Clone)]
 pub(crate) struct Scope {
@@ -77,11 +173,33 @@ pub(crate) struct Eval {
     pub defs: HashMap<PathBuf, Rc<ModuleDef>>,
     pub insts: Vec<Inst>,
     memo: HashMap<(usize, String), Slot>,
-    expansions: HashMap<(usize, bool, String, String), Option<Expansion>>,
+    expansions: HashMap<(usize, BlockKind, String, String), Option<Expansion>>,
     pub children: HashMap<(usize, String), Rc<Children>>,
     pub diags: Vec<Diagnostic>,
+    /// The diagnostics reported so far, so that each is reported once.
+    diag_seen: HashSet<Diagnostic>,
     depth: usize,
     pub files: usize,
+    /// Work done so far, and the bound on it ([`MAX_EVAL_WORK`]; lower in tests).
+    pub(crate) work: u64,
+    pub(crate) work_limit: u64,
+    /// Cells of the value the last [`Eval::eval`] returned.
+    pub(crate) last_cells: usize,
+    /// Limits hit so far, and the unknown of the last one: a construct that sees the count grow
+    /// while it builds a value stops and returns that unknown.
+    pub(crate) limit_hits: u64,
+    pub(crate) last_limit: Option<Val>,
+    /// Resource and data source instances so far, and the bound on them
+    /// ([`MAX_SCAN_INSTANCES`]; lower in tests).
+    pub(crate) instances: usize,
+    pub(crate) instance_limit: usize,
+}
+
+/// A value being built from parts (a list, a map, arguments, a template), measured as it
+/// grows so that one past [`MAX_VALUE_CELLS`] is never built.
+pub(crate) struct Building {
+    cells: usize,
+    hits: u64,
 }
 
 fn str_key(k: &ObjectKey) -> Option<String> {
@@ -115,8 +233,16 @@ impl Eval {
             expansions: HashMap::new(),
             children: HashMap::new(),
             diags: Vec::new(),
+            diag_seen: HashSet::new(),
             depth: 0,
             files: 0,
+            work: 0,
+            work_limit: MAX_EVAL_WORK,
+            last_cells: 0,
+            limit_hits: 0,
+            last_limit: None,
+            instances: 0,
+            instance_limit: MAX_SCAN_INSTANCES,
         }
     }
 
@@ -142,16 +268,123 @@ impl Eval {
         self.insts.get(sc.inst)?.def.span(sc.file, range)
     }
 
-    fn diag(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
+    pub(crate) fn diag(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
         let d = Diagnostic::new(code, msg, span);
-        if !self.diags.contains(&d) {
+        if self.diag_seen.insert(d.clone()) {
             self.diags.push(d);
         }
     }
 
+    // ------------------------------------------------------------------------------------------
+    // limits
+
+    /// An unknown for a limit hit here: reported (EP902), counted, and kept as the last one.
+    pub(crate) fn over_limit(&mut self, what: &str, limit: &str, span: Option<Span>) -> Val {
+        let msg = format!("{what} (limit {limit})");
+        self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+        let u = Val::unknown(msg, span);
+        self.limit_hits += 1;
+        self.last_limit = Some(u.clone());
+        self.last_cells = 1;
+        u
+    }
+
+    /// The unknown that ends every evaluation once the work budget is spent.
+    fn out_of_work(&mut self, span: Option<Span>) -> Option<Val> {
+        if self.work <= self.work_limit {
+            return None;
+        }
+        let what = format!(
+            "evaluation stopped after {} units of work; what is left is not evaluated",
+            self.work_limit
+        );
+        // Reported once, where it happened: every later value is this unknown.
+        let first = self.last_limit.as_ref().is_none_or(|l| {
+            l.first_unknown()
+                .is_none_or(|u| !u.reason.contains("MAX_EVAL_WORK"))
+        });
+        if first {
+            return Some(self.over_limit(&what, "MAX_EVAL_WORK", span));
+        }
+        self.limit_hits += 1;
+        self.last_cells = 1;
+        Some(Val::unknown(format!("{what} (limit MAX_EVAL_WORK)"), span))
+    }
+
+    /// Measures a value just produced: charged to the work budget, or an unknown past
+    /// [`MAX_VALUE_CELLS`].
+    pub(crate) fn bounded(
+        &mut self,
+        v: Val,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Val {
+        let n = cells(&v, MAX_VALUE_CELLS);
+        if n > MAX_VALUE_CELLS {
+            let span = self.span(sc, range);
+            return self.over_limit(
+                &format!("value larger than {MAX_VALUE_CELLS} cells"),
+                "MAX_VALUE_CELLS",
+                span,
+            );
+        }
+        self.charge(n);
+        self.last_cells = n;
+        v
+    }
+
+    /// Adds work.
+    pub(crate) fn charge(&mut self, units: usize) {
+        self.work = self.work.saturating_add(units as u64);
+    }
+
+    /// Starts measuring a value built from parts.
+    pub(crate) fn building(&self) -> Building {
+        Building {
+            cells: 1,
+            hits: self.limit_hits,
+        }
+    }
+
+    /// Adds a part of `cells` to a value being built. `Err` with the unknown to return instead
+    /// when the value grew past [`MAX_VALUE_CELLS`] or a limit was hit while the part was
+    /// evaluated (the value would be unknown anyway, and going on may cost without end).
+    pub(crate) fn grow(
+        &mut self,
+        b: &mut Building,
+        cells: usize,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Result<(), Val> {
+        if self.limit_hits != b.hits {
+            let u = self
+                .last_limit
+                .clone()
+                .unwrap_or_else(|| Val::unknown("a limit was hit", None));
+            self.last_cells = 1;
+            return Err(u);
+        }
+        b.cells = b.cells.saturating_add(cells);
+        if b.cells > MAX_VALUE_CELLS {
+            let span = self.span(sc, range);
+            return Err(self.over_limit(
+                &format!("value larger than {MAX_VALUE_CELLS} cells"),
+                "MAX_VALUE_CELLS",
+                span,
+            ));
+        }
+        Ok(())
+    }
+
     fn memo_get(&mut self, inst: usize, key: &str) -> Option<Val> {
         match self.memo.get(&(inst, key.to_string())) {
-            Some(Slot::Done(v)) => Some(v.clone()),
+            Some(Slot::Done(v)) => {
+                // A copy costs its size, even when only a part of it is then read.
+                let n = cells(v, MAX_VALUE_CELLS);
+                let v = v.clone();
+                self.charge(n);
+                Some(v)
+            }
             Some(Slot::InProgress) => {
                 Some(Val::unknown(format!("reference cycle through {key}"), None))
             }
@@ -171,14 +404,38 @@ impl Eval {
     // ------------------------------------------------------------------------------------------
     // expressions
 
+    /// Evaluates an expression; [`Eval::last_cells`] is then the size of the value.
     pub(crate) fn eval(&mut self, e: &Expression, sc: &Scope) -> Val {
         if self.depth >= MAX_EVAL_DEPTH {
+            self.last_cells = 1;
             return Val::unknown("expression nested too deeply", self.span(sc, sp(e)));
         }
+        if let Some(u) = self.out_of_work(self.span(sc, sp(e))) {
+            return u;
+        }
+        self.charge(1);
         self.depth += 1;
         let v = self.eval_inner(e, sc);
         self.depth -= 1;
-        v
+        self.bounded(v, sc, sp(e))
+    }
+
+    /// Evaluates expressions into a list of values, measured as it grows.
+    pub(crate) fn eval_all<'e>(
+        &mut self,
+        exprs: impl Iterator<Item = &'e Expression>,
+        sc: &Scope,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Result<Vec<Val>, Val> {
+        let mut b = self.building();
+        let mut out = Vec::new();
+        for x in exprs {
+            let v = self.eval(x, sc);
+            let n = self.last_cells;
+            self.grow(&mut b, n, sc, range.clone())?;
+            out.push(v);
+        }
+        Ok(out)
     }
 
     fn eval_inner(&mut self, e: &Expression, sc: &Scope) -> Val {
@@ -187,9 +444,13 @@ impl Eval {
             Expression::Bool(b) => Val::Bool(*b.value()),
             Expression::Number(n) => Val::Num(n.value().as_f64().unwrap_or(0.0)),
             Expression::String(s) => Val::Str(s.value().clone()),
-            Expression::Array(a) => Val::List(a.iter().map(|x| self.eval(x, sc)).collect()),
+            Expression::Array(a) => match self.eval_all(a.iter(), sc, sp(e)) {
+                Ok(items) => Val::List(items),
+                Err(u) => u,
+            },
             Expression::Object(o) => {
                 let mut m = IndexMap::new();
+                let mut b = self.building();
                 for (k, v) in o.iter() {
                     let key = match str_key(k) {
                         Some(k) => Val::Str(k),
@@ -202,6 +463,10 @@ impl Eval {
                         },
                     };
                     let val = self.eval(v.expr(), sc);
+                    let n = self.last_cells;
+                    if let Err(u) = self.grow(&mut b, n, sc, sp(e)) {
+                        return u;
+                    }
                     match key.as_plain_str() {
                         Some(k) => {
                             m.insert(k, val);
@@ -259,7 +524,10 @@ impl Eval {
                         span,
                     );
                 }
-                let mut args: Vec<Val> = f.args.iter().map(|a| self.eval(a, sc)).collect();
+                let mut args = match self.eval_all(f.args.iter(), sc, sp(e)) {
+                    Ok(args) => args,
+                    Err(u) => return u,
+                };
                 if f.args.expand_final() {
                     if let Some(Val::List(items)) = args.pop() {
                         args.extend(items);
@@ -432,7 +700,11 @@ impl Eval {
         let vname = f.intro.value_var.value().to_string();
         let mut list = Vec::new();
         let mut map: IndexMap<String, Val> = IndexMap::new();
+        let mut b = self.building();
+        // Every iteration copies the scope: that is work too.
+        let scope_cells = scope_cells(sc);
         for (k, v) in items {
+            self.charge(scope_cells);
             let mut binds = vec![(vname.clone(), v)];
             if let Some(kn) = &kname {
                 binds.insert(0, (kn.clone(), k));
@@ -454,6 +726,10 @@ impl Eval {
                 }
             }
             let value = self.eval(&f.value_expr, &inner);
+            let n = self.last_cells;
+            if let Err(u) = self.grow(&mut b, n, sc, range.clone()) {
+                return u;
+            }
             match &f.key_expr {
                 Some(ke) => {
                     let key = self.eval(ke, &inner);
@@ -492,7 +768,8 @@ impl Eval {
         range: Option<std::ops::Range<usize>>,
     ) -> Val {
         let mut parts = Vec::new();
-        if let Err(u) = self.template_parts(t, sc, range.clone(), &mut parts) {
+        let mut b = self.building();
+        if let Err(u) = self.template_parts(t, sc, range.clone(), &mut parts, &mut b) {
             return u;
         }
         // A template that is exactly one interpolation keeps the value's type.
@@ -508,12 +785,19 @@ impl Eval {
         sc: &Scope,
         range: Option<std::ops::Range<usize>>,
         out: &mut Vec<Part>,
+        b: &mut Building,
     ) -> Result<(), Val> {
         for el in t.iter() {
             match el {
-                Element::Literal(s) => out.push(Part::Lit(s.value().clone())),
+                Element::Literal(s) => {
+                    let n = 1 + s.value().len() / CELL_BYTES;
+                    self.grow(b, n, sc, range.clone())?;
+                    out.push(Part::Lit(s.value().clone()));
+                }
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr, sc);
+                    let n = self.last_cells;
+                    self.grow(b, n, sc, range.clone())?;
                     match v.string_parts() {
                         Some(p) => out.extend(p),
                         None if v == Val::Null => {
@@ -537,11 +821,11 @@ impl Eval {
                         let c = self.eval(&d.if_expr.cond_expr, sc);
                         match c.as_bool() {
                             Some(true) => {
-                                self.template_parts(&d.if_expr.template, sc, range.clone(), out)?
+                                self.template_parts(&d.if_expr.template, sc, range.clone(), out, b)?
                             }
                             Some(false) => {
                                 if let Some(e) = &d.else_expr {
-                                    self.template_parts(&e.template, sc, range.clone(), out)?
+                                    self.template_parts(&e.template, sc, range.clone(), out, b)?
                                 }
                             }
                             None => {
@@ -566,13 +850,21 @@ impl Eval {
                         };
                         let vname = d.for_expr.value_var.value().to_string();
                         let kname = d.for_expr.key_var.as_ref().map(|k| k.value().to_string());
+                        let scope_cells = scope_cells(sc);
                         for (k, v) in items {
+                            self.charge(scope_cells);
                             let mut binds = vec![(vname.clone(), v)];
                             if let Some(kn) = &kname {
                                 binds.push((kn.clone(), k));
                             }
                             let inner = sc.with(binds);
-                            self.template_parts(&d.for_expr.template, &inner, range.clone(), out)?;
+                            self.template_parts(
+                                &d.for_expr.template,
+                                &inner,
+                                range.clone(),
+                                out,
+                                b,
+                            )?;
                         }
                     }
                 },
@@ -600,6 +892,7 @@ impl Eval {
     ) -> Val {
         if let Some(v) = sc.lookup(root) {
             let v = v.clone();
+            self.charge(cells(&v, MAX_VALUE_CELLS));
             return self.apply_ops(v, ops, sc, range);
         }
         let span = self.span(sc, range.clone());
@@ -685,12 +978,18 @@ impl Eval {
                         }
                         other => vec![other],
                     };
-                    return Val::List(
-                        items
-                            .into_iter()
-                            .map(|item| self.apply_ops(item, rest, sc, range.clone()))
-                            .collect(),
-                    );
+                    let mut b = self.building();
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        let v = self.apply_ops(item, rest, sc, range.clone());
+                        let n = cells(&v, MAX_VALUE_CELLS);
+                        self.charge(n);
+                        if let Err(u) = self.grow(&mut b, n, sc, range.clone()) {
+                            return u;
+                        }
+                        out.push(v);
+                    }
+                    return Val::List(out);
                 }
             }
         }
@@ -918,8 +1217,8 @@ impl Eval {
     }
 
     /// The instances of a resource (or data source or module call): its `count`/`for_each`.
-    pub(crate) fn expand(&mut self, inst: usize, kind: u8, t: &str, n: &str) -> Expansion {
-        let mkey = (inst, kind == 1, format!("{kind}{t}"), n.to_string());
+    pub(crate) fn expand(&mut self, inst: usize, kind: BlockKind, t: &str, n: &str) -> Expansion {
+        let mkey = (inst, kind, t.to_string(), n.to_string());
         match self.expansions.get(&mkey) {
             Some(Some(e)) => return e.clone(),
             Some(None) => {
@@ -939,14 +1238,37 @@ impl Eval {
         self.expansions.insert(mkey.clone(), None);
         let def = self.insts[inst].def.clone();
         let rd: Option<&ResDef> = match kind {
-            0 => def.resources.get(&(t.to_string(), n.to_string())),
-            1 => def.data.get(&(t.to_string(), n.to_string())),
-            _ => def.modules.get(n),
+            BlockKind::Resource => def.resources.get(&(t.to_string(), n.to_string())),
+            BlockKind::Data => def.data.get(&(t.to_string(), n.to_string())),
+            BlockKind::Module => def.modules.get(n),
         };
-        let out = match rd {
+        let mut out = match rd {
             None => Vec::new(),
             Some(rd) => self.expand_block(inst, rd, &format!("{t}.{n}")),
         };
+        // Copies beyond the first of each block (the first is counted with its module).
+        let extra = out.len().saturating_sub(1);
+        if let (Some(rd), true) = (rd, kind != BlockKind::Module && extra > 0) {
+            if self.instances.saturating_add(extra) > self.instance_limit {
+                let why = format!(
+                    "{t}.{n} would bring the scan past {} resource instances",
+                    self.instance_limit
+                );
+                let meta = if rd.block.body.has_attribute("count") {
+                    "count"
+                } else {
+                    "for_each"
+                };
+                out = self.standing_for_all(
+                    meta,
+                    &format!("{t}.{n}"),
+                    format!("{why} (limit MAX_SCAN_INSTANCES)"),
+                    Some(rd.span.clone()),
+                );
+            } else {
+                self.instances += extra;
+            }
+        }
         let out = Rc::new(out);
         self.expansions.insert(mkey, Some(out.clone()));
         out
@@ -965,39 +1287,40 @@ impl Eval {
         };
         if let Some(c) = rd.block.body.get_attribute("count") {
             let v = self.eval(&c.value, &sc);
-            if let Some(n) = v.as_num().filter(|n| *n >= 0.0 && n.fract() == 0.0) {
-                return (0..n as usize)
+            let span = self.span(&sc, sp(&c.value));
+            return match v.as_num().filter(|n| *n >= 0.0 && n.fract() == 0.0) {
+                Some(n) if n <= MAX_INSTANCES as f64 => (0..n as usize)
                     .map(|i| {
                         (
                             InstKey::Index(i),
                             vec![("count".into(), map1("index", Val::Num(i as f64)))],
                         )
                     })
-                    .collect();
-            }
-            let span = self.span(&sc, sp(&c.value));
-            let reason = v
-                .first_unknown()
-                .map(|u| u.reason.clone())
-                .unwrap_or_else(|| format!("count is a {}", v.type_name()));
-            self.diag(
-                UnknownCode::EP902,
-                format!("count of {addr} is not known ({reason}): one instance stands for all"),
-                span.clone(),
-            );
-            return vec![(
-                InstKey::Unresolved,
-                vec![(
-                    "count".into(),
-                    map1(
-                        "index",
-                        Val::unknown(format!("count of {addr} is not known"), span),
-                    ),
-                )],
-            )];
+                    .collect(),
+                Some(n) => {
+                    let why = format!(
+                        "count of {addr} is {}, more than {MAX_INSTANCES} instances",
+                        crate::val::fmt_num(n)
+                    );
+                    self.standing_for_all(
+                        "count",
+                        addr,
+                        format!("{why} (limit MAX_INSTANCES)"),
+                        span,
+                    )
+                }
+                None => {
+                    let reason = v
+                        .first_unknown()
+                        .map(|u| u.reason.clone())
+                        .unwrap_or_else(|| format!("count is a {}", v.type_name()));
+                    self.standing_for_all("count", addr, reason, span)
+                }
+            };
         }
         if let Some(fe) = rd.block.body.get_attribute("for_each") {
             let v = self.eval(&fe.value, &sc);
+            let span = self.span(&sc, sp(&fe.value));
             let items: Option<Vec<(String, Val)>> = match &v {
                 Val::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
                 Val::List(l) => l
@@ -1007,8 +1330,8 @@ impl Eval {
                 Val::Null => Some(Vec::new()),
                 _ => None,
             };
-            if let Some(items) = items {
-                return items
+            return match items {
+                Some(items) if items.len() <= MAX_INSTANCES => items
                     .into_iter()
                     .map(|(k, v)| {
                         (
@@ -1016,30 +1339,52 @@ impl Eval {
                             vec![("each".into(), each_kv(Val::Str(k), v))],
                         )
                     })
-                    .collect();
-            }
-            let span = self.span(&sc, sp(&fe.value));
-            let reason = v
-                .first_unknown()
-                .map(|u| u.reason.clone())
-                .unwrap_or_else(|| format!("for_each is a {}", v.type_name()));
-            self.diag(
-                UnknownCode::EP902,
-                format!("for_each of {addr} is not known ({reason}): one instance stands for all"),
-                span.clone(),
-            );
-            return vec![(
-                InstKey::Unresolved,
-                vec![(
-                    "each".into(),
-                    each(Val::unknown(
-                        format!("for_each of {addr} is not known"),
+                    .collect(),
+                Some(items) => {
+                    let why = format!(
+                        "for_each of {addr} has {} keys, more than {MAX_INSTANCES} instances",
+                        items.len()
+                    );
+                    self.standing_for_all(
+                        "for_each",
+                        addr,
+                        format!("{why} (limit MAX_INSTANCES)"),
                         span,
-                    )),
-                )],
-            )];
+                    )
+                }
+                None => {
+                    let reason = v
+                        .first_unknown()
+                        .map(|u| u.reason.clone())
+                        .unwrap_or_else(|| format!("for_each is a {}", v.type_name()));
+                    self.standing_for_all("for_each", addr, reason, span)
+                }
+            };
         }
         vec![(InstKey::Single, Vec::new())]
+    }
+
+    /// The one instance that stands for all of a block's when their number is not known (or
+    /// past [`MAX_INSTANCES`]): `count.index` or `each` is unknown in it.
+    fn standing_for_all(
+        &mut self,
+        meta: &str,
+        addr: &str,
+        reason: String,
+        span: Option<Span>,
+    ) -> Vec<(InstKey, Vec<(String, Val)>)> {
+        self.diag(
+            UnknownCode::EP902,
+            format!("{meta} of {addr} is not known ({reason}): one instance stands for all"),
+            span.clone(),
+        );
+        let unknown = Val::unknown(format!("{meta} of {addr} is not known ({reason})"), span);
+        let binding = if meta == "count" {
+            ("count".to_string(), map1("index", unknown))
+        } else {
+            ("each".to_string(), each(unknown))
+        };
+        vec![(InstKey::Unresolved, vec![binding])]
     }
 
     fn resource_ref(
@@ -1065,7 +1410,7 @@ impl Eval {
         };
         let has_for_each = rd.block.body.has_attribute("for_each");
         let has_count = rd.block.body.has_attribute("count");
-        let exp = self.expand(inst, u8::from(data), t, n);
+        let exp = self.expand(inst, BlockKind::of_resource(data), t, n);
         let objs: Vec<(InstKey, Val)> = exp
             .iter()
             .map(|(k, _)| {
@@ -1107,7 +1452,7 @@ impl Eval {
             def.resources.get(&(r.rtype.clone(), r.name.clone()))?
         };
         let file = rd.file;
-        let exp = self.expand(r.inst, u8::from(r.data), &r.rtype, &r.name);
+        let exp = self.expand(r.inst, BlockKind::of_resource(r.data), &r.rtype, &r.name);
         let vars = exp
             .iter()
             .find(|(k, _)| *k == r.key)
@@ -1314,7 +1659,21 @@ impl Eval {
         }
         let display = parse::normalize_display(&parse::join_display(&def.display, &source));
         let child_def = self.module_def(&canonical, &display);
-        let exp = self.expand(inst, 2, "module", name);
+        let exp = self.expand(inst, BlockKind::Module, "module", name);
+        // Every instance of the module visits every block of it.
+        let blocks = (child_def.resources.len() + child_def.data.len() + child_def.modules.len())
+            .max(1)
+            .saturating_mul(exp.len());
+        if self.instances.saturating_add(blocks) > self.instance_limit {
+            let why = format!(
+                "module {name} ({source}) would bring the scan past {} resource instances, so \
+                 its resources are not loaded",
+                self.instance_limit
+            );
+            let u = self.over_limit(&why, "MAX_SCAN_INSTANCES", span);
+            return Children::Unresolved(u);
+        }
+        self.instances += blocks;
         let mut kids = Vec::new();
         for (key, bindings) in exp.iter() {
             let mut anc = ancestors.clone();
@@ -1351,6 +1710,7 @@ impl Eval {
         only: Option<&str>,
     ) -> IndexMap<String, Val> {
         let mut m: IndexMap<String, Val> = IndexMap::new();
+        let mut b = self.building();
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => {
@@ -1359,25 +1719,43 @@ impl Eval {
                         continue;
                     }
                     let v = self.eval(&a.value, sc);
+                    let n = self.last_cells;
+                    // Past a limit, the arguments not yet read are that limit's unknown.
+                    let v = match self.grow(&mut b, n, sc, sp(&a.value)) {
+                        Ok(()) => v,
+                        Err(u) => {
+                            b = self.building();
+                            u
+                        }
+                    };
                     m.insert(k.to_string(), v);
                 }
-                Structure::Block(b) => {
-                    let ident = b.ident.value().as_str();
+                Structure::Block(blk) => {
+                    let ident = blk.ident.value().as_str();
                     if ident == "dynamic" {
-                        let Some(lbl) = b.labels.first().map(|l| l.as_str().to_string()) else {
+                        let Some(lbl) = blk.labels.first().map(|l| l.as_str().to_string()) else {
                             continue;
                         };
                         if only.is_some_and(|o| o != lbl) {
                             continue;
                         }
-                        let items = self.eval_dynamic(b, sc, &lbl);
+                        let items = self.eval_dynamic(blk, sc, &lbl);
                         push_list(&mut m, &lbl, items);
                     } else {
                         if META_ARGS.contains(&ident) || only.is_some_and(|o| o != ident) {
                             continue;
                         }
-                        let inner = self.eval_body(&b.body, sc, None);
-                        push_list(&mut m, ident, vec![Val::Map(inner)]);
+                        let inner = Val::Map(self.eval_body(&blk.body, sc, None));
+                        let n = cells(&inner, MAX_VALUE_CELLS);
+                        self.charge(n);
+                        let inner = match self.grow(&mut b, n, sc, sp(blk)) {
+                            Ok(()) => inner,
+                            Err(u) => {
+                                b = self.building();
+                                u
+                            }
+                        };
+                        push_list(&mut m, ident, vec![inner]);
                     }
                 }
             }
@@ -1418,12 +1796,29 @@ impl Eval {
             )];
         };
         let mut out = Vec::new();
+        let mut building = self.building();
+        let scope_cells = scope_cells(sc);
         for (k, v) in items {
+            self.charge(scope_cells);
             let inner = sc.with(vec![(iter_name.clone(), each_kv(k, v))]);
-            out.push(Val::Map(self.eval_body(&content.body, &inner, None)));
+            let block = Val::Map(self.eval_body(&content.body, &inner, None));
+            let n = cells(&block, MAX_VALUE_CELLS);
+            self.charge(n);
+            if let Err(u) = self.grow(&mut building, n, sc, sp(b)) {
+                return vec![u];
+            }
+            out.push(block);
         }
         out
     }
+}
+
+/// What copying a scope costs, in cells.
+fn scope_cells(sc: &Scope) -> usize {
+    sc.vars
+        .iter()
+        .map(|(_, v)| cells(v, MAX_VALUE_CELLS))
+        .fold(1, usize::saturating_add)
 }
 
 fn has_dynamic(body: &Body, name: &str) -> bool {
@@ -1473,4 +1868,101 @@ fn names_itself(rtype: &str, attribute: &str) -> bool {
             | ("aws_iam_user", "name")
             | ("aws_iam_group", "name")
     )
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use egressproof_model::Model;
+
+    /// Loads `files` (name, text) as one root module, with `setup` applied to the evaluator.
+    fn load(files: &[(&str, &str)], setup: impl FnOnce(&mut Eval)) -> Model {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        }
+        let root = dir.path().canonicalize().expect("canonical");
+        let mut ev = Eval::new();
+        setup(&mut ev);
+        let def = ev.module_def(&root, "t");
+        ev.insts.push(Inst {
+            def,
+            prefix: String::new(),
+            id_base: "t".into(),
+            call: None,
+            root_vars: HashMap::new(),
+            ancestors: vec![root],
+        });
+        let mut model = Model::default();
+        let mut links = Vec::new();
+        crate::lower_instance_tree(&mut ev, 0, &mut model, &mut links);
+        model.diagnostics.append(&mut ev.diags);
+        model
+    }
+
+    fn names_limit(m: &Model, limit: &str) -> bool {
+        m.diagnostics
+            .iter()
+            .any(|d| d.code == UnknownCode::EP902 && d.message.contains(limit))
+    }
+
+    #[test]
+    fn spent_work_makes_the_rest_unknown_and_the_scan_goes_on() {
+        let tf = "locals {\n  big = [for i in range(5000) : i]\n  x = [for i in range(5000) : local.big[i]]\n}\nresource \"aws_vpc\" \"a\" {\n  cidr_block = length(local.x) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\nresource \"aws_vpc\" \"b\" {\n  cidr_block = \"10.2.0.0/16\"\n}\n";
+        let m = load(&[("main.tf", tf)], |ev| ev.work_limit = 200_000);
+        assert!(names_limit(&m, "MAX_EVAL_WORK"), "{:#?}", m.diagnostics);
+        // Both resources are still in the scan; what was not evaluated is unknown.
+        assert_eq!(m.resources.len(), 2);
+        let json = serde_json::to_string(&m.resources).expect("serializes");
+        assert!(json.contains("MAX_EVAL_WORK"), "{json}");
+        // Reported once, however many values it made unknown.
+        let n = m
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("MAX_EVAL_WORK"))
+            .count();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn within_the_work_bound_nothing_changes() {
+        let tf = "locals {\n  big = [for i in range(50) : i]\n}\nresource \"aws_vpc\" \"a\" {\n  cidr_block = length(local.big) == 50 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n";
+        let m = load(&[("main.tf", tf)], |_| {});
+        assert!(m.diagnostics.is_empty(), "{:#?}", m.diagnostics);
+        let json = serde_json::to_string(&m.resources).expect("serializes");
+        assert!(json.contains("10.0.0.0/16"), "{json}");
+    }
+
+    #[test]
+    fn copies_past_the_scan_limit_are_one_instance_standing_for_all() {
+        let tf = "resource \"aws_subnet\" \"a\" {\n  count  = 30\n  vpc_id = \"vpc-1\"\n}\nresource \"aws_subnet\" \"b\" {\n  count  = 30\n  vpc_id = \"vpc-1\"\n}\n";
+        let m = load(&[("main.tf", tf)], |ev| ev.instance_limit = 40);
+        assert!(
+            names_limit(&m, "MAX_SCAN_INSTANCES"),
+            "{:#?}",
+            m.diagnostics
+        );
+        assert_eq!(m.resources.len(), 31);
+    }
+
+    #[test]
+    fn a_module_past_the_scan_limit_is_not_loaded_and_says_so() {
+        let child: String = (0..10)
+            .map(|i| format!("resource \"aws_subnet\" \"s{i}\" {{\n  vpc_id = \"vpc-1\"\n}}\n"))
+            .collect();
+        let root = "module \"m\" {\n  source = \"./child\"\n  count  = 10\n}\n";
+        let m = load(&[("main.tf", root), ("child/main.tf", &child)], |ev| {
+            ev.instance_limit = 50
+        });
+        assert!(
+            names_limit(&m, "MAX_SCAN_INSTANCES"),
+            "{:#?}",
+            m.diagnostics
+        );
+        assert!(m.resources.is_empty());
+        let m = load(&[("main.tf", root), ("child/main.tf", &child)], |_| {});
+        assert_eq!(m.resources.len(), 100);
+    }
 }

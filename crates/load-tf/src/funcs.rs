@@ -4,12 +4,13 @@
 //! function that is not implemented returns an unknown and reports EP903 naming it, so that a
 //! missing function never silently becomes "nothing".
 
-use crate::eval::{Eval, Scope};
+use crate::eval::{Eval, Scope, CELL_BYTES, MAX_VALUE_CELLS};
 use crate::parse;
 use crate::val::{fmt_num, json_parts, Val};
 use egressproof_model::{Part, Span, UnknownCode};
 use indexmap::IndexMap;
 use ipnet::IpNet;
+use std::collections::HashSet;
 
 /// `file`/`templatefile` read at most this much.
 const MAX_READ: u64 = 4 * 1024 * 1024;
@@ -27,17 +28,37 @@ fn list_of(v: &Val) -> Option<Vec<Val>> {
     }
 }
 
+/// A key equal for equal values, for set operations in linear time (a list of a million items
+/// compared pairwise would never end).
+fn set_key(v: &Val) -> String {
+    format!("{v:?}")
+}
+
 fn dedup(items: Vec<Val>) -> Vec<Val> {
-    let mut out: Vec<Val> = Vec::new();
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    items
+        .into_iter()
+        .filter(|i| seen.insert(set_key(i)))
+        .collect()
+}
+
+/// Numbers beyond this are not exact in a 64-bit float: `range` over them would repeat values
+/// (Terraform's numbers are arbitrary-precision, ours are not), so it is not computed.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+
+type MaybeSpan = Option<Span>;
+
+/// One family of functions: the value, or `None` when the name is not of the family.
+type Family = fn(&mut Eval, &str, &[Val], &Scope, &MaybeSpan) -> Option<Val>;
+
+/// The unknown of a function that cannot compute its value.
+fn bad(name: &str, span: &MaybeSpan, what: &str) -> Val {
+    Val::unknown(format!("{name}: {what}"), span.clone())
 }
 
 impl Eval {
+    /// Calls a built-in function. Each family of functions is its own method; the first that
+    /// knows the name answers.
     pub(crate) fn call(
         &mut self,
         name: &str,
@@ -45,58 +66,85 @@ impl Eval {
         sc: &Scope,
         span: Option<Span>,
     ) -> Val {
-        let bad = |what: &str| Val::unknown(format!("{name}: {what}"), span.clone());
         // Functions that accept unknown arguments on purpose.
-        match name {
-            "try" => {
-                return args
-                    .iter()
-                    .find(|a| a.first_unknown().is_none())
-                    .or(args.first())
-                    .cloned()
-                    .unwrap_or(Val::Null)
+        if let Some(v) = self.call_control(name, &args, &span) {
+            return v;
+        }
+        if let Some(v) = self.call_conversion(name, &args, &span) {
+            return v;
+        }
+        if let Some(v) = self.call_collection_lenient(name, &args, &span) {
+            return v;
+        }
+        if name == "templatefile" {
+            return self.templatefile(&args, sc, &span);
+        }
+        if let Some(u) = first_unknown(&args) {
+            // Some functions keep symbols; the rest cannot compute over an unknown.
+            if !matches!(name, "format" | "join") {
+                return u;
             }
-            "can" => {
-                return match args.first() {
-                    Some(a) if a.first_unknown().is_none() => Val::Bool(true),
-                    Some(a) => a
-                        .first_unknown()
-                        .map(|u| Val::Unknown(u.clone()))
-                        .unwrap_or(Val::Null),
-                    None => bad("no argument"),
-                }
+        }
+        let families: [Family; 6] = [
+            Eval::call_string,
+            Eval::call_collection,
+            Eval::call_numeric,
+            Eval::call_encoding,
+            Eval::call_filesystem,
+            Eval::call_network,
+        ];
+        for family in families {
+            if let Some(v) = family(self, name, &args, sc, &span) {
+                return v;
             }
+        }
+        let msg = format!("function {name} is not supported");
+        self.diag_pub(UnknownCode::EP903, msg.clone(), span.clone());
+        Val::unknown(msg, span)
+    }
+
+    /// `try`, `can`, `coalesce`: they look at unknown arguments.
+    fn call_control(&mut self, name: &str, args: &[Val], span: &MaybeSpan) -> Option<Val> {
+        Some(match name {
+            "try" => args
+                .iter()
+                .find(|a| a.first_unknown().is_none())
+                .or(args.first())
+                .cloned()
+                .unwrap_or(Val::Null),
+            "can" => match args.first() {
+                Some(a) if a.first_unknown().is_none() => Val::Bool(true),
+                Some(a) => a
+                    .first_unknown()
+                    .map(|u| Val::Unknown(u.clone()))
+                    .unwrap_or(Val::Null),
+                None => bad(name, span, "no argument"),
+            },
             "coalesce" => {
-                for a in &args {
+                for a in args {
                     match a {
                         Val::Null => continue,
                         Val::Str(s) if s.is_empty() => continue,
-                        Val::Unknown(_) => return a.clone(),
-                        _ => return a.clone(),
+                        _ => return Some(a.clone()),
                     }
                 }
-                return bad("no non-null argument");
+                bad(name, span, "no non-null argument")
             }
-            "jsonencode" => {
-                return match args.into_iter().next() {
-                    Some(v) => Val::Json(Box::new(v)),
-                    None => bad("no argument"),
-                }
-            }
-            "length" => {
-                return match args.first() {
-                    Some(Val::List(l)) => Val::Num(l.len() as f64),
-                    Some(Val::Map(m)) => Val::Num(m.len() as f64),
-                    Some(Val::Str(s)) => Val::Num(s.chars().count() as f64),
-                    Some(Val::Null) => Val::Num(0.0),
-                    Some(Val::Unknown(u)) => Val::Unknown(u.clone()),
-                    _ => bad("argument has no known length"),
-                }
-            }
+            _ => return None,
+        })
+    }
+
+    /// Type conversions and `jsonencode`: they pass unknowns through.
+    fn call_conversion(&mut self, name: &str, args: &[Val], span: &MaybeSpan) -> Option<Val> {
+        Some(match name {
+            "jsonencode" => match args.first() {
+                Some(v) => Val::Json(Box::new(v.clone())),
+                None => bad(name, span, "no argument"),
+            },
             "tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool" | "sensitive"
             | "nonsensitive" => {
-                let v = args.into_iter().next().unwrap_or(Val::Null);
-                return match (name, v) {
+                let v = args.first().cloned().unwrap_or(Val::Null);
+                match (name, v) {
                     ("toset", Val::List(l)) => Val::List(dedup(l)),
                     ("tonumber", v) => match v.as_num() {
                         Some(n) => Val::Num(n),
@@ -109,207 +157,181 @@ impl Eval {
                     ("tostring", Val::Num(n)) => Val::Str(fmt_num(n)),
                     ("tostring", Val::Bool(b)) => Val::Str(b.to_string()),
                     (_, v) => v,
-                };
+                }
             }
+            _ => return None,
+        })
+    }
+
+    /// Collection functions whose result stays partly known when some elements are not.
+    fn call_collection_lenient(&mut self, name: &str, args: &[Val], span: &MaybeSpan) -> Option<Val> {
+        let bad = |what: &str| bad(name, span, what);
+        Some(match name {
+            "length" => match args.first() {
+                Some(Val::List(l)) => Val::Num(l.len() as f64),
+                Some(Val::Map(m)) => Val::Num(m.len() as f64),
+                Some(Val::Str(s)) => Val::Num(s.chars().count() as f64),
+                Some(Val::Null) => Val::Num(0.0),
+                Some(Val::Unknown(u)) => Val::Unknown(u.clone()),
+                _ => bad("argument has no known length"),
+            },
             "concat" => {
                 let mut out = Vec::new();
-                for a in &args {
+                for a in args {
                     match list_of(a) {
                         Some(l) => out.extend(l),
-                        None => return self.unknown_or(a, &bad("argument is not a list")),
+                        None => return Some(self.unknown_or(a, &bad("argument is not a list"))),
                     }
                 }
-                return Val::List(out);
+                Val::List(out)
             }
             "merge" => {
                 let mut out = IndexMap::new();
-                for a in &args {
+                for a in args {
                     match a {
                         Val::Map(m) => out.extend(m.clone()),
                         Val::Null => {}
-                        other => return self.unknown_or(other, &bad("argument is not a map")),
-                    }
-                }
-                return Val::Map(out);
-            }
-            "element" => {
-                return match (args.first(), args.get(1).and_then(Val::as_num)) {
-                    (Some(Val::List(l)), Some(i)) if !l.is_empty() => {
-                        l[(i.max(0.0) as usize) % l.len()].clone()
-                    }
-                    (Some(Val::List(l)), None) if l.len() == 1 => l[0].clone(),
-                    _ => self.unknown_or_args(&args, &bad("needs a non-empty list and an index")),
-                }
-            }
-            "lookup" => {
-                return match (args.first(), args.get(1).and_then(Val::as_plain_str)) {
-                    (Some(Val::Map(m)), Some(k)) => match m.get(&k) {
-                        Some(v) => v.clone(),
-                        None => args.get(2).cloned().unwrap_or_else(|| bad("key not found")),
-                    },
-                    _ => self.unknown_or_args(&args, &bad("needs a map and a key")),
-                }
-            }
-            "one" => {
-                return match args.first() {
-                    Some(Val::List(l)) if l.is_empty() => Val::Null,
-                    Some(Val::List(l)) if l.len() == 1 => l[0].clone(),
-                    Some(Val::Null) => Val::Null,
-                    Some(other) => self.unknown_or(other, &bad("more than one element")),
-                    None => bad("no argument"),
-                }
-            }
-            "keys" | "values" => {
-                return match args.first() {
-                    Some(Val::Map(m)) => Val::List(if name == "keys" {
-                        m.keys().map(|k| Val::Str(k.clone())).collect()
-                    } else {
-                        m.values().cloned().collect()
-                    }),
-                    Some(other) => self.unknown_or(other, &bad("argument is not a map")),
-                    None => bad("no argument"),
-                }
-            }
-            "flatten" => {
-                fn flat(v: &Val, out: &mut Vec<Val>) {
-                    match v {
-                        Val::List(l) => l.iter().for_each(|x| flat(x, out)),
-                        other => out.push(other.clone()),
-                    }
-                }
-                return match args.first() {
-                    Some(v @ Val::List(_)) => {
-                        let mut out = Vec::new();
-                        flat(v, &mut out);
-                        Val::List(out)
-                    }
-                    Some(other) => self.unknown_or(other, &bad("argument is not a list")),
-                    None => bad("no argument"),
-                };
-            }
-            "compact" => {
-                return match args.first() {
-                    Some(Val::List(l)) => Val::List(
-                        l.iter()
-                            .filter(|x| {
-                                !matches!(x, Val::Null) && !matches!(x, Val::Str(s) if s.is_empty())
-                            })
-                            .cloned()
-                            .collect(),
-                    ),
-                    Some(other) => self.unknown_or(other, &bad("argument is not a list")),
-                    None => bad("no argument"),
-                }
-            }
-            "distinct" => {
-                return match args.first() {
-                    Some(Val::List(l)) => Val::List(dedup(l.clone())),
-                    Some(other) => self.unknown_or(other, &bad("argument is not a list")),
-                    None => bad("no argument"),
-                }
-            }
-            "contains" => {
-                return match (args.first(), args.get(1)) {
-                    (Some(Val::List(l)), Some(x)) if x.first_unknown().is_none() => {
-                        if l.contains(x) {
-                            Val::Bool(true)
-                        } else if l
-                            .iter()
-                            .any(|i| i.first_unknown().is_some() || matches!(i, Val::Text(_)))
-                        {
-                            bad("list holds values that are not known")
-                        } else {
-                            Val::Bool(false)
+                        other => {
+                            return Some(self.unknown_or(other, &bad("argument is not a map")))
                         }
                     }
-                    _ => self.unknown_or_args(&args, &bad("needs a list and a value")),
                 }
+                Val::Map(out)
             }
-            "zipmap" => {
-                return match (args.first(), args.get(1)) {
-                    (Some(Val::List(k)), Some(Val::List(v))) => {
-                        let mut m = IndexMap::new();
-                        for (k, v) in k.iter().zip(v.iter()) {
-                            match k.as_plain_str() {
-                                Some(k) => {
-                                    m.insert(k, v.clone());
-                                }
-                                None => {
-                                    return self.unknown_or(k, &bad("key is not a known string"))
-                                }
+            "element" => match (args.first(), args.get(1).and_then(Val::as_num)) {
+                (Some(Val::List(l)), Some(i)) if !l.is_empty() => {
+                    l[(i.max(0.0) as usize) % l.len()].clone()
+                }
+                (Some(Val::List(l)), None) if l.len() == 1 => l[0].clone(),
+                _ => self.unknown_or_args(args, &bad("needs a non-empty list and an index")),
+            },
+            "lookup" => match (args.first(), args.get(1).and_then(Val::as_plain_str)) {
+                (Some(Val::Map(m)), Some(k)) => match m.get(&k) {
+                    Some(v) => v.clone(),
+                    None => args.get(2).cloned().unwrap_or_else(|| bad("key not found")),
+                },
+                _ => self.unknown_or_args(args, &bad("needs a map and a key")),
+            },
+            "one" => match args.first() {
+                Some(Val::List(l)) if l.is_empty() => Val::Null,
+                Some(Val::List(l)) if l.len() == 1 => l[0].clone(),
+                Some(Val::Null) => Val::Null,
+                Some(other) => self.unknown_or(other, &bad("more than one element")),
+                None => bad("no argument"),
+            },
+            "keys" | "values" => match args.first() {
+                Some(Val::Map(m)) => Val::List(if name == "keys" {
+                    m.keys().map(|k| Val::Str(k.clone())).collect()
+                } else {
+                    m.values().cloned().collect()
+                }),
+                Some(other) => self.unknown_or(other, &bad("argument is not a map")),
+                None => bad("no argument"),
+            },
+            "flatten" => match args.first() {
+                Some(v @ Val::List(_)) => {
+                    let mut out = Vec::new();
+                    let mut todo = vec![v];
+                    // Depth-first, in order, without recursion.
+                    while let Some(v) = todo.pop() {
+                        match v {
+                            Val::List(l) => todo.extend(l.iter().rev()),
+                            other => out.push(other.clone()),
+                        }
+                    }
+                    Val::List(out)
+                }
+                Some(other) => self.unknown_or(other, &bad("argument is not a list")),
+                None => bad("no argument"),
+            },
+            "compact" => match args.first() {
+                Some(Val::List(l)) => Val::List(
+                    l.iter()
+                        .filter(|x| {
+                            !matches!(x, Val::Null) && !matches!(x, Val::Str(s) if s.is_empty())
+                        })
+                        .cloned()
+                        .collect(),
+                ),
+                Some(other) => self.unknown_or(other, &bad("argument is not a list")),
+                None => bad("no argument"),
+            },
+            "distinct" => match args.first() {
+                Some(Val::List(l)) => Val::List(dedup(l.clone())),
+                Some(other) => self.unknown_or(other, &bad("argument is not a list")),
+                None => bad("no argument"),
+            },
+            "contains" => match (args.first(), args.get(1)) {
+                (Some(Val::List(l)), Some(x)) if x.first_unknown().is_none() => {
+                    if l.contains(x) {
+                        Val::Bool(true)
+                    } else if l
+                        .iter()
+                        .any(|i| i.first_unknown().is_some() || matches!(i, Val::Text(_)))
+                    {
+                        bad("list holds values that are not known")
+                    } else {
+                        Val::Bool(false)
+                    }
+                }
+                _ => self.unknown_or_args(args, &bad("needs a list and a value")),
+            },
+            "zipmap" => match (args.first(), args.get(1)) {
+                (Some(Val::List(k)), Some(Val::List(v))) => {
+                    let mut m = IndexMap::new();
+                    for (k, v) in k.iter().zip(v.iter()) {
+                        match k.as_plain_str() {
+                            Some(k) => {
+                                m.insert(k, v.clone());
+                            }
+                            None => {
+                                return Some(self.unknown_or(k, &bad("key is not a known string")))
                             }
                         }
-                        Val::Map(m)
                     }
-                    _ => self.unknown_or_args(&args, &bad("needs two lists")),
+                    Val::Map(m)
                 }
-            }
-            "templatefile" => {
-                let Some(path) = args.first().and_then(Val::as_plain_str) else {
-                    return self.unknown_or_args(&args, &bad("path is not known"));
-                };
-                let vars = match args.get(1) {
-                    Some(Val::Map(m)) => m.clone(),
-                    None | Some(Val::Null) => IndexMap::new(),
-                    Some(other) => return self.unknown_or(other, &bad("variables are not a map")),
-                };
-                let text = match self.read_file(&path, sc) {
-                    Ok(t) => t,
-                    Err(e) => return bad(&e),
-                };
-                let tpl = match hcl_edit::parser::parse_template(&text) {
-                    Ok(t) => t,
-                    Err(e) => return bad(&format!("template does not parse: {}", e.message())),
-                };
-                let inner = Scope {
-                    inst: sc.inst,
-                    file: sc.file,
-                    vars: vars.into_iter().collect(),
-                };
-                return self.eval_template(&tpl, &inner, None);
-            }
-            _ => {}
-        }
-        if let Some(u) = first_unknown(&args) {
-            // Some functions keep symbols; the rest cannot compute over an unknown.
-            if !matches!(name, "format" | "join") {
-                return u;
-            }
-        }
+                _ => self.unknown_or_args(args, &bad("needs two lists")),
+            },
+            _ => return None,
+        })
+    }
+
+    /// `templatefile(path, vars)`: the file rendered as a template.
+    fn templatefile(&mut self, args: &[Val], sc: &Scope, span: &MaybeSpan) -> Val {
+        let bad = |what: &str| bad("templatefile", span, what);
+        let Some(path) = args.first().and_then(Val::as_plain_str) else {
+            return self.unknown_or_args(args, &bad("path is not known"));
+        };
+        let vars = match args.get(1) {
+            Some(Val::Map(m)) => m.clone(),
+            None | Some(Val::Null) => IndexMap::new(),
+            Some(other) => return self.unknown_or(other, &bad("variables are not a map")),
+        };
+        let text = match self.read_file(&path, sc) {
+            Ok(t) => t,
+            Err(e) => return bad(&e),
+        };
+        let tpl = match hcl_edit::parser::parse_template(&text) {
+            Ok(t) => t,
+            Err(e) => return bad(&format!("template does not parse: {}", e.message())),
+        };
+        let inner = Scope {
+            inst: sc.inst,
+            file: sc.file,
+            vars: vars.into_iter().collect(),
+        };
+        self.eval_template(&tpl, &inner, None)
+    }
+
+    /// String functions.
+    fn call_string(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+        let bad = |what: &str| bad(name, span, what);
         let s = |i: usize| args.get(i).and_then(Val::as_plain_str);
         let n = |i: usize| args.get(i).and_then(Val::as_num);
-        match name {
-            "jsondecode" => match args.first() {
-                Some(Val::Json(v)) => (**v).clone(),
-                Some(Val::Str(t)) => match serde_json::from_str::<serde_json::Value>(t) {
-                    Ok(j) => Val::from_json(&j),
-                    Err(e) => bad(&format!("not JSON: {e}")),
-                },
-                Some(Val::Text(p)) => from_value(&crate::val::json_decode_parts(p)),
-                _ => bad("argument is not a string"),
-            },
-            "format" => self.format(&args, span.clone()),
-            "join" => {
-                let sep = s(0).unwrap_or_default();
-                let mut parts = Vec::new();
-                let mut first = true;
-                for l in &args[1.min(args.len())..] {
-                    let Some(items) = list_of(l) else {
-                        return self.unknown_or(l, &bad("argument is not a list"));
-                    };
-                    for item in items {
-                        if !first {
-                            parts.push(Part::Lit(sep.clone()));
-                        }
-                        first = false;
-                        match item.string_parts() {
-                            Some(p) => parts.extend(p),
-                            None => return self.unknown_or(&item, &bad("element is not a string")),
-                        }
-                    }
-                }
-                Val::text(parts)
-            }
+        Some(match name {
+            "format" => self.format(args, span.clone()),
+            "join" => self.join(args, span),
             "split" => match (s(0), s(1)) {
                 (Some(sep), Some(text)) if !sep.is_empty() => Val::List(
                     text.split(sep.as_str())
@@ -323,6 +345,17 @@ impl Eval {
                     if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
                         bad("regular expression replace is not supported")
                     } else {
+                        // Measured before it is built: each match may grow the string.
+                        let grows = to.len().saturating_sub(from.len());
+                        let matches = if from.is_empty() || grows == 0 {
+                            0
+                        } else {
+                            t.matches(from.as_str()).count()
+                        };
+                        let len = t.len().saturating_add(matches.saturating_mul(grows));
+                        if len / CELL_BYTES > MAX_VALUE_CELLS {
+                            return Some(self.too_large(span));
+                        }
                         Val::Str(t.replace(&from, &to))
                     }
                 }
@@ -374,51 +407,69 @@ impl Eval {
                     let end = if len < 0.0 {
                         chars.len()
                     } else {
-                        (start + len as usize).min(chars.len())
+                        start.saturating_add(len as usize).min(chars.len())
                     };
                     Val::Str(chars[start..end].iter().collect())
                 }
                 _ => bad("needs a string, an offset and a length"),
             },
-            "max" | "min" => {
-                let nums: Option<Vec<f64>> = args.iter().map(Val::as_num).collect();
-                match nums {
-                    Some(v) if !v.is_empty() => Val::Num(v.into_iter().fold(
-                        if name == "max" { f64::MIN } else { f64::MAX },
-                        |a, b| if name == "max" { a.max(b) } else { a.min(b) },
-                    )),
-                    _ => bad("needs numbers"),
+            "regex" | "regexall" => bad("regular expressions are not evaluated"),
+            _ => return None,
+        })
+    }
+
+    /// `join(separator, lists...)`, symbols kept.
+    fn join(&mut self, args: &[Val], span: &MaybeSpan) -> Val {
+        let bad = |what: &str| bad("join", span, what);
+        let sep = args.first().and_then(Val::as_plain_str).unwrap_or_default();
+        let lists = args.get(1..).unwrap_or_default();
+        // Measured before it is built: the separator is repeated between every two items.
+        let items: usize = lists.iter().filter_map(list_of).map(|l| l.len()).sum();
+        let sep_cells = items.saturating_mul(1 + sep.len() / CELL_BYTES);
+        if sep_cells > MAX_VALUE_CELLS {
+            return self.too_large(span);
+        }
+        let mut parts = Vec::new();
+        let mut first = true;
+        for l in lists {
+            let Some(items) = list_of(l) else {
+                return self.unknown_or(l, &bad("argument is not a list"));
+            };
+            for item in items {
+                if !first {
+                    parts.push(Part::Lit(sep.clone()));
+                }
+                first = false;
+                match item.string_parts() {
+                    Some(p) => parts.extend(p),
+                    None => return self.unknown_or(&item, &bad("element is not a string")),
                 }
             }
-            "abs" | "ceil" | "floor" => match n(0) {
-                Some(x) => Val::Num(match name {
-                    "abs" => x.abs(),
-                    "ceil" => x.ceil(),
-                    _ => x.floor(),
-                }),
-                None => bad("needs a number"),
-            },
-            "range" => {
-                let (start, end, step) = match args.len() {
-                    1 => (0.0, n(0).unwrap_or(0.0), 1.0),
-                    2 => (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0), 1.0),
-                    _ => (
-                        n(0).unwrap_or(0.0),
-                        n(1).unwrap_or(0.0),
-                        n(2).unwrap_or(1.0),
-                    ),
-                };
-                if step == 0.0 || ((end - start) / step) > 100_000.0 {
-                    return bad("range is too large");
-                }
-                let mut out = Vec::new();
-                let mut x = start;
-                while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
-                    out.push(Val::Num(x));
-                    x += step;
-                }
-                Val::List(out)
-            }
+        }
+        Val::text(parts)
+    }
+
+    /// The unknown of a value that would be larger than [`MAX_VALUE_CELLS`].
+    fn too_large(&mut self, span: &MaybeSpan) -> Val {
+        self.over_limit(
+            &format!("value larger than {MAX_VALUE_CELLS} cells"),
+            "MAX_VALUE_CELLS",
+            span.clone(),
+        )
+    }
+
+    /// Collection functions over known arguments.
+    fn call_collection(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        _: &Scope,
+        span: &MaybeSpan,
+    ) -> Option<Val> {
+        let bad = |what: &str| bad(name, span, what);
+        let n = |i: usize| args.get(i).and_then(Val::as_num);
+        Some(match name {
+            "range" => self.range(args, span),
             "sort" => match args.first() {
                 Some(Val::List(l)) => {
                     let strs: Option<Vec<String>> = l.iter().map(Val::as_plain_str).collect();
@@ -453,7 +504,7 @@ impl Eval {
             },
             "setunion" => {
                 let mut out = Vec::new();
-                for a in &args {
+                for a in args {
                     out.extend(list_of(a).unwrap_or_default());
                 }
                 Val::List(dedup(out))
@@ -462,7 +513,8 @@ impl Eval {
                 let mut lists = args.iter().filter_map(list_of);
                 let mut acc = lists.next().unwrap_or_default();
                 for l in lists {
-                    acc.retain(|x| l.contains(x));
+                    let keys: HashSet<String> = l.iter().map(set_key).collect();
+                    acc.retain(|x| keys.contains(&set_key(x)));
                 }
                 Val::List(dedup(acc))
             }
@@ -470,7 +522,14 @@ impl Eval {
                 args.first().and_then(list_of),
                 args.get(1).and_then(list_of),
             ) {
-                (Some(a), Some(b)) => Val::List(a.into_iter().filter(|x| !b.contains(x)).collect()),
+                (Some(a), Some(b)) => {
+                    let keys: HashSet<String> = b.iter().map(set_key).collect();
+                    Val::List(
+                        a.into_iter()
+                            .filter(|x| !keys.contains(&set_key(x)))
+                            .collect(),
+                    )
+                }
                 _ => bad("needs two sets"),
             },
             "alltrue" | "anytrue" => match args.first() {
@@ -487,6 +546,104 @@ impl Eval {
                 }
                 _ => bad("argument is not a list"),
             },
+            _ => return None,
+        })
+    }
+
+    /// `range([start,] limit [, step])`: the count is known before a value is built, and each
+    /// element is computed from its index (adding the step again and again makes no progress
+    /// at magnitudes where the step is below the float's precision).
+    fn range(&mut self, args: &[Val], span: &MaybeSpan) -> Val {
+        let bad = |what: &str| bad("range", span, what);
+        let n = |i: usize| args.get(i).and_then(Val::as_num);
+        let (start, end, step) = match args.len() {
+            1 => (Some(0.0), n(0), Some(1.0)),
+            2 => (n(0), n(1), Some(1.0)),
+            3 => (n(0), n(1), n(2)),
+            _ => return bad("needs one to three numbers"),
+        };
+        let (Some(start), Some(end), Some(step)) = (start, end, step) else {
+            return bad("needs numbers");
+        };
+        if step == 0.0 || !(start.is_finite() && end.is_finite() && step.is_finite()) {
+            return bad("needs finite numbers and a step that is not zero");
+        }
+        if [start, end, step].iter().any(|x| x.abs() > MAX_EXACT) {
+            return bad("numbers beyond 2^53 are not exact, so the elements are not known");
+        }
+        let count = ((end - start) / step).ceil().max(0.0);
+        if count > MAX_VALUE_CELLS as f64 {
+            return self.too_large(span);
+        }
+        Val::List(
+            (0..count as usize)
+                .map(|i| Val::Num(start + i as f64 * step))
+                .collect(),
+        )
+    }
+
+    /// Numeric functions.
+    fn call_numeric(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+        let bad = |what: &str| bad(name, span, what);
+        let n = |i: usize| args.get(i).and_then(Val::as_num);
+        Some(match name {
+            "max" | "min" => {
+                let nums: Option<Vec<f64>> = args.iter().map(Val::as_num).collect();
+                match nums {
+                    Some(v) if !v.is_empty() => Val::Num(v.into_iter().fold(
+                        if name == "max" { f64::MIN } else { f64::MAX },
+                        |a, b| if name == "max" { a.max(b) } else { a.min(b) },
+                    )),
+                    _ => bad("needs numbers"),
+                }
+            }
+            "abs" | "ceil" | "floor" => match n(0) {
+                Some(x) => Val::Num(match name {
+                    "abs" => x.abs(),
+                    "ceil" => x.ceil(),
+                    _ => x.floor(),
+                }),
+                None => bad("needs a number"),
+            },
+            _ => return None,
+        })
+    }
+
+    /// Encodings and the functions whose value is computed by Terraform (hashes, UUIDs, time).
+    fn call_encoding(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+        let bad = |what: &str| bad(name, span, what);
+        Some(match name {
+            "jsondecode" => match args.first() {
+                Some(Val::Json(v)) => (**v).clone(),
+                Some(Val::Str(t)) => match serde_json::from_str::<serde_json::Value>(t) {
+                    Ok(j) => Val::from_json(&j),
+                    Err(e) => bad(&format!("not JSON: {e}")),
+                },
+                Some(Val::Text(p)) => from_value(&crate::val::json_decode_parts(p)),
+                _ => bad("argument is not a string"),
+            },
+            "base64encode" | "base64decode" | "md5" | "sha1" | "sha256" | "uuid" | "timestamp"
+            | "filebase64" | "bcrypt" | "base64gzip" | "filemd5" | "filesha256" | "uuidv5" => {
+                Val::unknown(
+                    format!("{name}() is computed, not a value egressproof reads"),
+                    span.clone(),
+                )
+            }
+            _ => return None,
+        })
+    }
+
+    /// Files and paths.
+    fn call_filesystem(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        sc: &Scope,
+        span: &MaybeSpan,
+    ) -> Option<Val> {
+        let bad = |what: &str| bad(name, span, what);
+        let s = |i: usize| args.get(i).and_then(Val::as_plain_str);
+        Some(match name {
             "file" => match s(0) {
                 Some(p) => match self.read_file(&p, sc) {
                     Ok(t) => Val::Str(t),
@@ -509,6 +666,16 @@ impl Eval {
                 }),
                 None => bad("path is not known"),
             },
+            _ => return None,
+        })
+    }
+
+    /// Network address functions.
+    fn call_network(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+        let bad = |what: &str| bad(name, span, what);
+        let s = |i: usize| args.get(i).and_then(Val::as_plain_str);
+        let n = |i: usize| args.get(i).and_then(Val::as_num);
+        Some(match name {
             "cidrsubnet" => match (s(0), n(1), n(2)) {
                 (Some(c), Some(bits), Some(num)) => cidrsubnet(&c, bits as u32, num as u128)
                     .map(Val::Str)
@@ -522,47 +689,11 @@ impl Eval {
                 _ => bad("needs a prefix and a host number"),
             },
             "cidrsubnets" => match s(0) {
-                Some(c) => {
-                    let Ok(base) = c.parse::<IpNet>() else {
-                        return bad("invalid prefix");
-                    };
-                    let mut out = Vec::new();
-                    let mut next: u128 = 0; // offset in addresses from the base
-                    let host_bits = u32::from(base.max_prefix_len());
-                    for a in &args[1..] {
-                        let Some(bits) = a.as_num() else {
-                            return bad("new bits is not a number");
-                        };
-                        let plen = u32::from(base.prefix_len()) + bits as u32;
-                        if plen > host_bits {
-                            return bad("prefix too long");
-                        }
-                        let size: u128 = 1u128 << (host_bits - plen);
-                        let aligned = next.div_ceil(size) * size;
-                        match cidrsubnet(&c, bits as u32, aligned / size) {
-                            Some(x) => out.push(Val::Str(x)),
-                            None => return bad("address space exhausted"),
-                        }
-                        next = aligned + size;
-                    }
-                    Val::List(out)
-                }
+                Some(c) => cidrsubnets(&c, args.get(1..).unwrap_or_default()).unwrap_or_else(&bad),
                 None => bad("needs a prefix"),
             },
-            "base64encode" | "base64decode" | "md5" | "sha1" | "sha256" | "uuid" | "timestamp"
-            | "filebase64" | "bcrypt" | "base64gzip" | "filemd5" | "filesha256" | "uuidv5" => {
-                Val::unknown(
-                    format!("{name}() is computed, not a value egressproof reads"),
-                    span,
-                )
-            }
-            "regex" | "regexall" => bad("regular expressions are not evaluated"),
-            _ => {
-                let msg = format!("function {name} is not supported");
-                self.diag_pub(UnknownCode::EP903, msg.clone(), span.clone());
-                Val::unknown(msg, span)
-            }
-        }
+            _ => return None,
+        })
     }
 
     fn unknown_or(&self, v: &Val, fallback: &Val) -> Val {
@@ -712,4 +843,25 @@ fn cidrhost(prefix: &str, host: i128) -> Option<String> {
             Some(std::net::Ipv6Addr::from(a).to_string())
         }
     }
+}
+
+/// `cidrsubnets(prefix, newbits...)`: consecutive aligned blocks.
+fn cidrsubnets(c: &str, newbits: &[Val]) -> Result<Val, &'static str> {
+    let base = c.parse::<IpNet>().map_err(|_| "invalid prefix")?;
+    let mut out = Vec::new();
+    let mut next: u128 = 0; // offset in addresses from the base
+    let host_bits = u32::from(base.max_prefix_len());
+    for a in newbits {
+        let bits = a.as_num().ok_or("new bits is not a number")?;
+        let plen = u32::from(base.prefix_len()) + bits as u32;
+        if plen > host_bits {
+            return Err("prefix too long");
+        }
+        let size: u128 = 1u128 << (host_bits - plen);
+        let aligned = next.div_ceil(size) * size;
+        let x = cidrsubnet(c, bits as u32, aligned / size).ok_or("address space exhausted")?;
+        out.push(Val::Str(x));
+        next = aligned + size;
+    }
+    Ok(Val::List(out))
 }

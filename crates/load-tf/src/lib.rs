@@ -260,7 +260,7 @@ fn lower_instance_tree(
     while let Some(inst) = work.pop() {
         let def = ev.insts[inst].def.clone();
         for ((t, n), rd) in def.resources.iter() {
-            let exp = ev.expand(inst, 0, t, n);
+            let exp = ev.expand(inst, eval::BlockKind::Resource, t, n);
             for (key, bindings) in exp.iter() {
                 let sc = Scope {
                     inst,

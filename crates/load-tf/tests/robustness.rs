@@ -3,7 +3,7 @@
 //! memory).
 
 use egressproof_load_tf::load_str;
-use egressproof_model::{Model, Resource};
+use egressproof_model::{Model, Resource, UnknownCode};
 
 fn by_name<'a>(m: &'a Model, name: &str) -> &'a Resource {
     m.resources
@@ -118,4 +118,117 @@ resource "{NB}" "d" {{}}
     assert_eq!(rules(by_name(&m, &format!("{NB}.b"))), vec!["EP201"]);
     assert_eq!(rules(by_name(&m, &format!("{NB}.c"))), vec!["EP202"]);
     assert!(rules(by_name(&m, &format!("{NB}.d"))).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounded evaluation: past a limit the value is an unknown naming the limit (EP902), quickly.
+
+/// Loads `text`, asserting that it takes well under a second even in a debug build.
+fn load_quickly(text: &str) -> Model {
+    let start = std::time::Instant::now();
+    let m = load_str(text, "t");
+    let took = start.elapsed();
+    assert!(took.as_millis() < 900, "took {took:?}");
+    m
+}
+
+/// An EP902 diagnostic names `limit`, and so does an unknown of the model.
+fn assert_limit(m: &Model, limit: &str) {
+    assert!(
+        m.diagnostics
+            .iter()
+            .any(|d| d.code == UnknownCode::EP902 && d.message.contains(limit)),
+        "no EP902 naming {limit}: {:#?}",
+        m.diagnostics
+    );
+    let json = serde_json::to_string(&m.resources).expect("model serializes");
+    assert!(json.contains(limit), "no unknown naming {limit}: {json}");
+}
+
+#[test]
+fn count_of_1e30_is_one_instance_standing_for_all() {
+    let m = load_quickly(
+        "resource \"aws_subnet\" \"s\" {\n  count      = 1e30\n  vpc_id     = \"vpc-1\"\n  cidr_block = cidrsubnet(\"10.0.0.0/8\", 16, count.index)\n}\n",
+    );
+    assert_eq!(m.resources.len(), 1, "{:#?}", m.resources);
+    assert_limit(&m, "MAX_INSTANCES");
+}
+
+#[test]
+fn count_of_a_hundred_million_is_one_instance_standing_for_all() {
+    let m = load_quickly(
+        "resource \"aws_subnet\" \"s\" {\n  count      = 100000000\n  vpc_id     = \"vpc-1\"\n  cidr_block = cidrsubnet(\"10.0.0.0/8\", 16, count.index)\n}\n",
+    );
+    assert_eq!(m.resources.len(), 1);
+    assert_limit(&m, "MAX_INSTANCES");
+}
+
+#[test]
+fn for_each_over_too_many_keys_is_one_instance_standing_for_all() {
+    let m = load_quickly(
+        "resource \"aws_subnet\" \"s\" {\n  for_each   = { for i in range(20000) : tostring(i) => i }\n  vpc_id     = \"vpc-1\"\n  cidr_block = \"10.0.${each.value}.0/24\"\n}\n",
+    );
+    assert_eq!(m.resources.len(), 1);
+    assert_limit(&m, "MAX_INSTANCES");
+}
+
+#[test]
+fn doubling_locals_stop_at_the_value_limit() {
+    let mut tf = String::from("locals {\n  a1 = [\"10.0.0.0/16\"]\n");
+    for k in 2..=40 {
+        tf.push_str(&format!("  a{k} = [local.a{}, local.a{}]\n", k - 1, k - 1));
+    }
+    tf.push_str("}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = length(local.a40) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n");
+    let m = load_quickly(&tf);
+    assert_limit(&m, "MAX_VALUE_CELLS");
+}
+
+#[test]
+fn doubling_strings_stop_at_the_value_limit() {
+    let mut tf = String::from("locals {\n  s1 = \"10.0.0.0/16 \"\n");
+    for k in 2..=40 {
+        tf.push_str(&format!(
+            "  s{k} = \"${{local.s{}}}${{local.s{}}}\"\n",
+            k - 1,
+            k - 1
+        ));
+    }
+    tf.push_str("}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = substr(local.s40, 0, 11)\n}\n");
+    let m = load_quickly(&tf);
+    assert_limit(&m, "MAX_VALUE_CELLS");
+}
+
+#[test]
+fn range_at_a_magnitude_without_exact_steps_is_unknown() {
+    let m = load_quickly(
+        "resource \"aws_vpc\" \"v\" {\n  cidr_block = length(range(1e20, 1e20 + 81920)) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n",
+    );
+    let json = serde_json::to_string(&m.resources).expect("model serializes");
+    assert!(json.contains("range"), "{json}");
+    assert!(json.contains("2^53"), "{json}");
+}
+
+#[test]
+fn range_past_the_value_limit_is_unknown() {
+    let m = load_quickly(
+        "resource \"aws_vpc\" \"v\" {\n  cidr_block = length(range(0, 1e12)) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n",
+    );
+    assert_limit(&m, "MAX_VALUE_CELLS");
+}
+
+#[test]
+fn nested_for_expressions_stop_at_the_value_limit() {
+    let m = load_quickly(
+        "locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = length(local.x) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n",
+    );
+    assert_limit(&m, "MAX_VALUE_CELLS");
+}
+
+#[test]
+fn a_limit_in_one_resource_leaves_the_others_known() {
+    let m = load_quickly(
+        "resource \"aws_subnet\" \"big\" {\n  count  = 1e30\n  vpc_id = \"vpc-1\"\n}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    );
+    let json = serde_json::to_string(by_name(&m, "aws_vpc.v")).expect("serializes");
+    assert!(json.contains("10.0.0.0/16"), "{json}");
 }
