@@ -483,6 +483,9 @@ impl<'a> Stack<'a> {
         if type_name == "AWS::EC2::VPC" && attr == "DefaultSecurityGroup" {
             return Value::symbol(Symbol::Ref(Ident::default_security_group_of(&id)));
         }
+        if type_name == "AWS::EC2::VPC" && attr == "DefaultNetworkAcl" {
+            return Value::symbol(Symbol::Ref(Ident::default_network_acl_of(&id)));
+        }
         if is_self_id(type_name, attr) {
             return Value::symbol(Symbol::Ref(id));
         }

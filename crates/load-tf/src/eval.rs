@@ -1472,6 +1472,11 @@ impl Eval {
         if r.data {
             return self.data_attr(r, name, span);
         }
+        if name == "id" {
+            if let Some(id) = self.adopted_default(r) {
+                return Val::sym(Symbol::Ref(id));
+            }
+        }
         if name == "id" || names_itself(&r.rtype, name) {
             return Val::sym(Symbol::Ref(r.id.clone()));
         }
@@ -1497,6 +1502,19 @@ impl Eval {
             None => Val::unknown("resource vanished", span),
         };
         self.memo_put(r.inst, &key, v)
+    }
+
+    /// The ID of an `aws_default_*` resource (`aws_default_security_group.d.id`) names the VPC
+    /// default object it adopts, under the identity the lowering gives that object
+    /// ([`crate::lower::adopted_default`]), so that rules and routes attached by address meet it.
+    fn adopted_default(&mut self, r: &ResObj) -> Option<Ident> {
+        let key = crate::lower::adopted_default_key(&r.rtype)?;
+        let def = self.insts[r.inst].def.clone();
+        let rd = def.resources.get(&(r.rtype.clone(), r.name.clone()))?;
+        rd.block.body.get_attribute(key)?;
+        let mut args = crate::lower::Args::new();
+        args.insert(key.to_string(), self.res_attr(r, key, None));
+        crate::lower::adopted_default(&r.rtype, &args, &Span::default())
     }
 
     fn data_attr(&mut self, r: &ResObj, name: &str, span: Option<Span>) -> Val {

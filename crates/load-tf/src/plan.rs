@@ -30,7 +30,17 @@ pub fn load_plan(json: &J, display: &str) -> Option<Model> {
     let mut model = Model::default();
     let mut links = Vec::new();
     if let Some(root) = planned.get("root_module") {
-        walk(root, display, &unknowns, &exprs, &mut model, &mut links, 0);
+        let none = HashMap::new();
+        let mut plan = Plan {
+            display,
+            unknowns: &unknowns,
+            exprs: &exprs,
+            adopted: &none,
+        };
+        let mut adopted = HashMap::new();
+        adopted_defaults(root, &plan, &mut adopted, 0);
+        plan.adopted = &adopted;
+        walk(root, &plan, &mut model, &mut links, 0);
     }
     lower::post_process(&mut model, links);
     Some(model)
@@ -81,11 +91,90 @@ fn module_prefix(addr: &str, rtype: &str) -> String {
     }
 }
 
+/// What resolving a plan's values needs, shared by every resource.
+struct Plan<'a> {
+    display: &'a str,
+    /// `after_unknown` of each resource instance, by address.
+    unknowns: &'a HashMap<String, J>,
+    /// The configuration's expressions of each resource, by configuration address.
+    exprs: &'a HashMap<String, J>,
+    /// `aws_default_*` resources (by model ID of their address) → the identity they are lowered
+    /// under: a computed reference to one by address names that identity.
+    adopted: &'a HashMap<Ident, Ident>,
+}
+
+/// The managed resource instances of a plan module whose type `keep` accepts: their address,
+/// type and resolved arguments.
+fn instances<'j>(
+    module: &'j J,
+    plan: &Plan<'_>,
+    keep: fn(&str) -> bool,
+) -> Vec<(&'j str, &'j str, lower::Args)> {
+    let Some(J::Array(res)) = module.get("resources") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for r in res {
+        if r.get("mode").and_then(J::as_str) != Some("managed") {
+            continue;
+        }
+        let (Some(addr), Some(rtype)) = (
+            r.get("address").and_then(J::as_str),
+            r.get("type").and_then(J::as_str),
+        ) else {
+            continue;
+        };
+        if !keep(rtype) {
+            continue;
+        }
+        let span = Span::new(plan.display, 0, 0);
+        let prefix = module_prefix(addr, rtype);
+        let mut args = match r.get("values").map(Val::from_json) {
+            Some(Val::Map(m)) => m,
+            _ => Default::default(),
+        };
+        if let Some(J::Object(u)) = plan.unknowns.get(addr) {
+            let e = plan.exprs.get(&config_address(addr));
+            for (k, flag) in u {
+                let cur = args.swap_remove(k).unwrap_or(Val::Null);
+                let at = At {
+                    prefix: &prefix,
+                    span: &span,
+                    key: k,
+                };
+                let v = apply_unknown(cur, flag, e.and_then(|e| e.get(k)), plan, &at);
+                args.insert(k.clone(), v);
+            }
+        }
+        out.push((addr, rtype, args));
+    }
+    out
+}
+
+/// The identities of the `aws_default_*` resources of a module and its children (see
+/// [`lower::adopted_default`]), read before any reference to them is resolved. Their own
+/// arguments name VPCs, never another adopted object, so no alias is needed to read them.
+fn adopted_defaults(module: &J, plan: &Plan<'_>, out: &mut HashMap<Ident, Ident>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let adopting = |rtype: &str| lower::adopted_default_key(rtype).is_some();
+    let span = Span::new(plan.display, 0, 0);
+    for (addr, rtype, args) in instances(module, plan, adopting) {
+        if let Some(id) = lower::adopted_default(rtype, &args, &span) {
+            out.insert(Ident(format!("{}/{addr}", plan.display)), id);
+        }
+    }
+    if let Some(J::Array(kids)) = module.get("child_modules") {
+        for k in kids {
+            adopted_defaults(k, plan, out, depth + 1);
+        }
+    }
+}
+
 fn walk(
     module: &J,
-    display: &str,
-    unknowns: &HashMap<String, J>,
-    exprs: &HashMap<String, J>,
+    plan: &Plan<'_>,
     model: &mut Model,
     links: &mut Vec<lower::Link>,
     depth: usize,
@@ -93,70 +182,38 @@ fn walk(
     if depth > 32 {
         return;
     }
-    if let Some(J::Array(res)) = module.get("resources") {
-        for r in res {
-            if r.get("mode").and_then(J::as_str) != Some("managed") {
-                continue;
-            }
-            let (Some(addr), Some(rtype)) = (
-                r.get("address").and_then(J::as_str),
-                r.get("type").and_then(J::as_str),
-            ) else {
-                continue;
-            };
-            let span = Span::new(display, 0, 0);
-            let prefix = module_prefix(addr, rtype);
-            let mut args = match r.get("values").map(Val::from_json) {
-                Some(Val::Map(m)) => m,
-                _ => Default::default(),
-            };
-            if let Some(J::Object(u)) = unknowns.get(addr) {
-                let e = exprs.get(&config_address(addr));
-                for (k, flag) in u {
-                    let cur = args.swap_remove(k).unwrap_or(Val::Null);
-                    let v = apply_unknown(
-                        cur,
-                        flag,
-                        e.and_then(|e| e.get(k)),
-                        display,
-                        &prefix,
-                        &span,
-                        k,
-                    );
-                    args.insert(k.clone(), v);
-                }
-            }
-            let ctx = Ctx {
-                id: Ident(format!("{display}/{addr}")),
-                name: addr.to_string(),
-                type_name: rtype.to_string(),
-                span,
-                args: &args,
-            };
-            let (resources, l) = lower::lower(&ctx);
-            model.resources.extend(resources);
-            links.extend(l);
-        }
+    let display = plan.display;
+    for (addr, rtype, args) in instances(module, plan, |_| true) {
+        let ctx = Ctx {
+            id: Ident(format!("{display}/{addr}")),
+            name: addr.to_string(),
+            type_name: rtype.to_string(),
+            span: Span::new(display, 0, 0),
+            args: &args,
+        };
+        let (resources, l) = lower::lower(&ctx);
+        model.resources.extend(resources);
+        links.extend(l);
     }
     if let Some(J::Array(kids)) = module.get("child_modules") {
         for k in kids {
-            walk(k, display, unknowns, exprs, model, links, depth + 1);
+            walk(k, plan, model, links, depth + 1);
         }
     }
 }
 
+/// Where a computed value is read: the module of its resource, its place, and its argument.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    prefix: &'a str,
+    span: &'a Span,
+    key: &'a str,
+}
+
 /// Replaces the parts that `after_unknown` marks computed with a symbol of what they reference.
-fn apply_unknown(
-    cur: Val,
-    flag: &J,
-    expr: Option<&J>,
-    display: &str,
-    prefix: &str,
-    span: &Span,
-    key: &str,
-) -> Val {
+fn apply_unknown(cur: Val, flag: &J, expr: Option<&J>, plan: &Plan<'_>, at: &At<'_>) -> Val {
     match flag {
-        J::Bool(true) => computed(expr, display, prefix, span, key),
+        J::Bool(true) => computed(expr, plan, at),
         J::Object(fm) => {
             let mut m = match cur {
                 Val::Map(m) => m,
@@ -164,7 +221,8 @@ fn apply_unknown(
             };
             for (k, f) in fm {
                 let c = m.swap_remove(k).unwrap_or(Val::Null);
-                let v = apply_unknown(c, f, expr.and_then(|e| e.get(k)), display, prefix, span, k);
+                let inner = At { key: k, ..*at };
+                let v = apply_unknown(c, f, expr.and_then(|e| e.get(k)), plan, &inner);
                 m.insert(k.clone(), v);
             }
             Val::Map(m)
@@ -181,7 +239,7 @@ fn apply_unknown(
                 } else {
                     Val::Null
                 };
-                let v = apply_unknown(c, f, e, display, prefix, span, key);
+                let v = apply_unknown(c, f, e, plan, at);
                 if i < items.len() {
                     items[i] = v;
                 } else {
@@ -195,7 +253,9 @@ fn apply_unknown(
 }
 
 /// A computed value: the symbol of the resource the configuration references, else unknown.
-fn computed(expr: Option<&J>, display: &str, prefix: &str, span: &Span, key: &str) -> Val {
+fn computed(expr: Option<&J>, plan: &Plan<'_>, at: &At<'_>) -> Val {
+    let At { prefix, span, key } = *at;
+    let display = plan.display;
     let refs: Vec<&str> = expr
         .and_then(|e| e.get("references"))
         .and_then(J::as_array)
@@ -228,7 +288,8 @@ fn computed(expr: Option<&J>, display: &str, prefix: &str, span: &Span, key: &st
         };
         let id = Ident(format!("{display}/{prefix}{addr}"));
         Some(if attr == "id" {
-            Val::sym(Symbol::Ref(id))
+            let adopted = plan.adopted.get(&id).cloned();
+            Val::sym(Symbol::Ref(adopted.unwrap_or(id)))
         } else {
             Val::sym(Symbol::Attr {
                 resource: id,

@@ -12,6 +12,8 @@ mod network;
 mod sagemaker;
 mod workflows;
 
+pub(crate) use network::{adopted_default, adopted_default_key};
+
 use crate::val::Val;
 use egressproof_model::*;
 use indexmap::IndexMap;
@@ -215,6 +217,24 @@ pub(crate) fn names_resource(attribute: &str) -> bool {
     matches!(attribute, "id" | "name" | "arn" | "bucket")
 }
 
+/// A VPC's attribute that names one of the default objects AWS creates with it
+/// (`aws_vpc.v.default_security_group_id`): the identity the model gives that object, the same
+/// one an `aws_default_*` resource adopting it is lowered under, so that rules and routes
+/// attached through the VPC meet those attached to the adopting resource.
+///
+/// `main_route_table_id` reads the table AWS created as main with the VPC (a main route table
+/// association elsewhere in the configuration changes it only after it is applied), so it names
+/// that table too.
+fn vpc_default_object(vpc: &Ident, attribute: &str) -> Option<Ident> {
+    let of: fn(&Ident) -> Ident = match attribute {
+        "default_security_group_id" => Ident::default_security_group_of,
+        "default_route_table_id" | "main_route_table_id" => Ident::main_route_table_of,
+        "default_network_acl_id" => Ident::default_network_acl_of,
+        _ => return None,
+    };
+    Some(of(vpc))
+}
+
 /// A reference or a literal physical ID as an [`Ident`].
 pub(crate) fn ident_of(v: &Val, span: &Span) -> Attr<Ident> {
     match v {
@@ -227,7 +247,10 @@ pub(crate) fn ident_of(v: &Val, span: &Span) -> Attr<Ident> {
                 attribute,
             })] => match names_resource(attribute) {
                 true => Attr::Known(resource.clone()),
-                false => Attr::Known(Ident::attribute_of(resource, attribute)),
+                false => Attr::Known(
+                    vpc_default_object(resource, attribute)
+                        .unwrap_or_else(|| Ident::attribute_of(resource, attribute)),
+                ),
             },
             _ => Attr::Known(Ident(v.to_value().render())),
         },

@@ -172,19 +172,21 @@ impl Ctx<'_> {
     /// resource adopts the VPC's default route table, network ACL or security group and
     /// *replaces* its routes or rules with the declared ones. It is therefore lowered as the
     /// VPC's own default object (the identity the analysis gives it, `of(vpc)`), so that the
-    /// declared rules stand in place of AWS's defaults rather than beside them.
-    fn vpc_default(&self, key: &str, what: &str, of: fn(&Ident) -> Ident) -> (Attr<Ident>, Ident) {
-        match get(self.args, key).map(|v| self.ident(v)) {
-            Some(Attr::Known(id)) => match id.split_attribute() {
-                Some((vpc, k)) if k == key => (Attr::Known(vpc.clone()), of(&vpc)),
-                _ => (
-                    self.unk(format!("the VPC of this default {what} is not in the scan")),
-                    id,
-                ),
+    /// declared rules stand in place of AWS's defaults rather than beside them; references to it
+    /// by address are given the same identity ([`adopted_default`]).
+    fn vpc_default(&self, what: &str, of: fn(&Ident) -> Ident) -> (Attr<Ident>, Ident) {
+        let key = adopted_default_key(&self.type_name).unwrap_or_default();
+        let id = adopted_default(&self.type_name, self.args, &self.span)
+            .unwrap_or_else(|| self.id.clone());
+        let vpc = match get(self.args, key).map(|v| self.ident(v)) {
+            Some(Attr::Known(_)) => match id.split_attribute() {
+                Some((vpc, _)) if of(&vpc) == id => Attr::Known(vpc),
+                _ => self.unk(format!("the VPC of this default {what} is not in the scan")),
             },
-            Some(Attr::Unknown(u)) => (Attr::Unknown(u), self.id.clone()),
-            None => (self.unk(format!("{key} is not set")), self.id.clone()),
-        }
+            Some(Attr::Unknown(u)) => Attr::Unknown(u),
+            None => self.unk(format!("{key} is not set")),
+        };
+        (vpc, id)
     }
 
     fn route(&self, m: &Args, table: Attr<Ident>, dest_keys: [&str; 3]) -> Route {
@@ -297,11 +299,7 @@ fn routing(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
         "aws_route_table" | "aws_default_route_table" => {
             let main = t == "aws_default_route_table";
             let (vpc, table_id) = if main {
-                c.vpc_default(
-                    "default_route_table_id",
-                    "route table",
-                    Ident::main_route_table_of,
-                )
+                c.vpc_default("route table", Ident::main_route_table_of)
             } else {
                 (c.req_ident(a, "vpc_id"), c.id.clone())
             };
@@ -530,11 +528,7 @@ fn filters(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
         "aws_network_acl" | "aws_default_network_acl" => {
             let default = t == "aws_default_network_acl";
             let (vpc, id) = if default {
-                c.vpc_default(
-                    "default_network_acl_id",
-                    "network ACL",
-                    Ident::default_network_acl_of,
-                )
+                c.vpc_default("network ACL", Ident::default_network_acl_of)
             } else {
                 (c.req_ident(a, "vpc_id"), c.id.clone())
             };
@@ -603,10 +597,7 @@ fn filters(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
 fn security_group(c: &Ctx) -> Resource {
     let a = c.args;
     let vpc = c.opt_ident(a, "vpc_id");
-    let id = match (c.type_name.as_str(), &vpc) {
-        ("aws_default_security_group", Some(Attr::Known(v))) => Ident::default_security_group_of(v),
-        _ => c.id.clone(),
-    };
+    let id = adopted_default(&c.type_name, a, &c.span).unwrap_or_else(|| c.id.clone());
     let egress = c
         .blocks(a, "egress")
         .into_iter()
@@ -624,4 +615,33 @@ fn security_group(c: &Ctx) -> Resource {
     }));
     r.id = id;
     r
+}
+
+/// The argument of an `aws_default_*` resource that names the VPC default object it adopts.
+pub(crate) fn adopted_default_key(type_name: &str) -> Option<&'static str> {
+    match type_name {
+        "aws_default_security_group" => Some("vpc_id"),
+        "aws_default_route_table" => Some("default_route_table_id"),
+        "aws_default_network_acl" => Some("default_network_acl_id"),
+        _ => None,
+    }
+}
+
+/// The identity an `aws_default_*` resource is lowered under, from its arguments (only
+/// [`adopted_default_key`] is read): the VPC's default security group, main route table or
+/// default network ACL, or the physical ID written. `None` when it keeps its address (its VPC is
+/// the default VPC, or unresolved).
+///
+/// The one decision shared by the lowering and by whatever resolves a reference to such a
+/// resource by its address (`aws_default_security_group.d.id`, in HCL or in a plan): both must
+/// name the same object, or the rules and routes attached by address are attached to nothing.
+pub(crate) fn adopted_default(type_name: &str, args: &Args, span: &Span) -> Option<Ident> {
+    let key = adopted_default_key(type_name)?;
+    match super::ident_of(get(args, key)?, span) {
+        Attr::Known(v) if type_name == "aws_default_security_group" => {
+            Some(Ident::default_security_group_of(&v))
+        }
+        Attr::Known(id) => Some(id),
+        Attr::Unknown(_) => None,
+    }
 }
