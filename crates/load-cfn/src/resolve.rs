@@ -27,6 +27,21 @@ const MAX_RESOLVE_DEPTH: usize = 64;
 /// the input.
 const MAX_RESOLVE_FRAMES: usize = 384;
 
+/// Work of resolving one template, in steps: one per node resolved, plus one per element of a
+/// value copied whole (a parameter, a nested stack's output). `Fn::GetAtt` reads the referenced
+/// resource's property again at every reference, so references that fan out (each property
+/// joining two references to the previous one) cost exponential time without a bound. The
+/// bound is linear in the template: [`MAX_RESOLVE_WORK_PER_NODE`] steps per node of it, plus
+/// [`MAX_RESOLVE_WORK_BASE`]; real templates take under one step per node (0.4 to 0.7 on the
+/// loader benchmarks). Past it every value still to resolve is an unknown naming the limit.
+const MAX_RESOLVE_WORK_BASE: usize = 1 << 16;
+const MAX_RESOLVE_WORK_PER_NODE: usize = 16;
+
+/// Longest text `Fn::Join` or `Fn::Sub` may build: 4 MiB, four times CloudFormation's own limit
+/// on a whole template. Measured before the text is built, so that a join repeating a long
+/// delimiter (or text doubled through references) never takes the memory.
+const MAX_TEXT_BYTES: usize = 4 << 20;
+
 /// The outcome of a condition.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Cond {
@@ -75,6 +90,11 @@ pub(crate) struct Stack<'a> {
     pub nested: RefCell<HashMap<String, Option<Rc<StackResult>>>>,
     depth: Cell<usize>,
     frames: Cell<usize>,
+    /// Resolution work so far, its bound (see [`MAX_RESOLVE_WORK_BASE`]), and whether running
+    /// out of it was reported.
+    work: Cell<usize>,
+    work_limit: usize,
+    out_of_work: Cell<bool>,
     pub diags: RefCell<Vec<Diagnostic>>,
 }
 
@@ -231,6 +251,10 @@ impl<'a> Stack<'a> {
             nested: RefCell::default(),
             depth: Cell::new(0),
             frames: Cell::new(0),
+            work: Cell::new(0),
+            work_limit: MAX_RESOLVE_WORK_BASE
+                .saturating_add(MAX_RESOLVE_WORK_PER_NODE.saturating_mul(node_count(&tpl.root))),
+            out_of_work: Cell::new(false),
             diags: RefCell::default(),
         };
         if let Some(params) = tpl.root.get("Parameters") {
@@ -298,6 +322,9 @@ impl<'a> Stack<'a> {
 
     /// Resolves a node. `None` is `AWS::NoValue`.
     pub fn resolve(&self, n: &Node) -> Option<Value> {
+        if let Some(u) = self.charge(1, n) {
+            return Some(u);
+        }
         let frames = self.frames.get();
         if frames >= MAX_RESOLVE_FRAMES {
             return Some(self.unknown(
@@ -340,6 +367,45 @@ impl<'a> Stack<'a> {
                 self.intrinsic(&name, inner, n)
             }
         }
+    }
+
+    /// Adds `steps` of work; past the bound, the unknown to use instead (reported once).
+    fn charge(&self, steps: usize, at: &Node) -> Option<Value> {
+        let work = self.work.get().saturating_add(steps);
+        self.work.set(work);
+        if work <= self.work_limit {
+            return None;
+        }
+        let msg = format!(
+            "resolution stopped after {} steps; what is left is not resolved \
+             (limit MAX_RESOLVE_WORK)",
+            self.work_limit
+        );
+        if !self.out_of_work.replace(true) {
+            diag(self, UnknownCode::EP902, msg.clone(), at);
+        }
+        Some(self.unknown(msg, at))
+    }
+
+    /// A whole value copied (a parameter, an output): its size is work too.
+    fn copied(&self, v: &Value, at: &Node) -> Value {
+        match self.charge(value_size(v), at) {
+            Some(u) => u,
+            None => v.clone(),
+        }
+    }
+
+    /// Text past [`MAX_TEXT_BYTES`] is not built: the unknown to use instead.
+    fn too_long(&self, what: &str, bytes: usize, at: &Node) -> Option<Value> {
+        if bytes <= MAX_TEXT_BYTES {
+            return None;
+        }
+        let msg = format!(
+            "{what} would build {bytes} bytes of text, more than {MAX_TEXT_BYTES} \
+             (limit MAX_TEXT_BYTES)"
+        );
+        diag(self, UnknownCode::EP902, msg.clone(), at);
+        Some(self.unknown(msg, at))
     }
 
     fn resolve_or_null(&self, n: &Node) -> Value {
@@ -427,7 +493,7 @@ impl<'a> Stack<'a> {
             return Value::symbol(Symbol::Pseudo(p));
         }
         if let Some(v) = self.params.get(name) {
-            return v.clone();
+            return self.copied(v, at);
         }
         if self.resource_node(name).is_some() {
             return Value::symbol(Symbol::Ref(self.id_of(name)));
@@ -509,7 +575,7 @@ impl<'a> Stack<'a> {
     fn nested_output(&self, res: &str, output: &str, at: &Node) -> Value {
         match self.nested_stack(res) {
             Some(child) => match child.outputs.get(output) {
-                Some(v) => v.clone(),
+                Some(v) => self.copied(v, at),
                 None => self.unknown(format!("nested stack {res} has no output {output}"), at),
             },
             None => self.unknown(
@@ -565,6 +631,16 @@ impl<'a> Stack<'a> {
             }
         }
         pieces.push(lit(rest.to_string()));
+        let bytes = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Part(Part::Lit(s)) => s.len(),
+                _ => 1,
+            })
+            .fold(0, usize::saturating_add);
+        if let Some(u) = self.too_long("Fn::Sub", bytes, at) {
+            return u;
+        }
         let first_unknown = pieces.iter().find_map(|p| match p {
             Piece::Unknown(u) => Some(u.clone()),
             Piece::Part(_) => None,
@@ -599,6 +675,18 @@ impl<'a> Stack<'a> {
             v @ Value::Unknown(_) => return v,
             _ => return self.unknown("Fn::Join over a list known only at deploy time", at),
         };
+        let item_bytes = items
+            .iter()
+            .map(|i| match i {
+                Value::Str(s) => s.len(),
+                _ => 1,
+            })
+            .fold(0, usize::saturating_add);
+        let bytes =
+            item_bytes.saturating_add(delim.len().saturating_mul(items.len().saturating_sub(1)));
+        if let Some(u) = self.too_long("Fn::Join", bytes, at) {
+            return u;
+        }
         let mut parts = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -782,7 +870,13 @@ impl<'a> Stack<'a> {
         let Some(new_prefix) = max.checked_sub(bits) else {
             return self.unknown("Fn::Cidr cidrBits larger than the address", at);
         };
-        if new_prefix < block.prefix_len() || count == 0 || count > 256 {
+        if count == 0 || count > 256 {
+            return self.unknown(
+                format!("Fn::Cidr count {count} is outside 1 to 256, CloudFormation's limit"),
+                at,
+            );
+        }
+        if new_prefix < block.prefix_len() {
             return self.unknown("Fn::Cidr cannot split the block that way", at);
         }
         let Ok(subnets) = block.subnets(new_prefix) else {
@@ -938,6 +1032,38 @@ impl<'a> Stack<'a> {
     pub fn at_nesting_limit(&self) -> bool {
         self.chain.len() >= MAX_NESTING
     }
+}
+
+/// Nodes of a tree (for the work bound of its resolution).
+fn node_count(root: &Node) -> usize {
+    let mut n: usize = 0;
+    let mut todo = vec![root];
+    while let Some(node) = todo.pop() {
+        n = n.saturating_add(1);
+        match &node.kind {
+            NodeKind::Scalar { .. } => {}
+            NodeKind::Seq(items) => todo.extend(items),
+            NodeKind::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            NodeKind::Tagged(_, inner) => todo.push(inner),
+        }
+    }
+    n
+}
+
+/// Elements of a value (for the work of copying it).
+fn value_size(v: &Value) -> usize {
+    let mut n: usize = 0;
+    let mut todo = vec![v];
+    while let Some(v) = todo.pop() {
+        n = n.saturating_add(1);
+        match v {
+            Value::List(items) => todo.extend(items),
+            Value::Map(m) => todo.extend(m.values()),
+            Value::Text(parts) => n = n.saturating_add(parts.len()),
+            _ => {}
+        }
+    }
+    n
 }
 
 fn self_str(s: &str) -> String {

@@ -2,7 +2,7 @@
 //! evaluation is bounded (an unknown naming the limit, never a panic, a hang or all the memory).
 
 use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
-use egressproof_model::Resource;
+use egressproof_model::{Resource, UnknownCode};
 
 fn load_files(files: &[(&str, &str)]) -> Loaded {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -151,4 +151,98 @@ fn a_comment_above_stops_at_a_blank_line() {
     let tpl = "Resources:\n  # egressproof:ignore EP101 far away\n\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n";
     let l = load_files(&[("t.yaml", tpl)]);
     assert!(rules(res(&l, "Nb")).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounded resolution: past a limit the value is an unknown naming the limit (EP902), quickly.
+
+/// Loads one template, asserting that it takes well under a second even in a debug build.
+fn load_quickly(name: &str, text: &str) -> Loaded {
+    let start = std::time::Instant::now();
+    let l = load_files(&[(name, text)]);
+    let took = start.elapsed();
+    assert!(took.as_millis() < 900, "took {took:?}");
+    assert_eq!(l.templates, 1, "{:#?}", l.model.diagnostics);
+    l
+}
+
+/// An EP902 diagnostic names `limit`, and so does an unknown of the model.
+fn assert_limit(l: &Loaded, limit: &str) {
+    assert!(
+        l.model
+            .diagnostics
+            .iter()
+            .any(|d| d.code == UnknownCode::EP902 && d.message.contains(limit)),
+        "no EP902 naming {limit}: {:#?}",
+        l.model.diagnostics
+    );
+    let json = serde_json::to_string(&l.model.resources).expect("model serializes");
+    assert!(json.contains(limit), "no unknown naming {limit}");
+}
+
+#[test]
+fn doubling_references_stop_at_the_work_limit() {
+    let mut t = String::from(
+        "Resources:\n  V0:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\n",
+    );
+    for k in 1..=40 {
+        t.push_str(&format!(
+            "  V{k}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Join ['', [!GetAtt V{p}.CidrBlock, !GetAtt V{p}.CidrBlock]]\n",
+            p = k - 1
+        ));
+    }
+    let l = load_quickly("t.yaml", &t);
+    assert_limit(&l, "MAX_RESOLVE_WORK");
+}
+
+#[test]
+fn doubling_text_stops_at_the_text_limit() {
+    let big = "x".repeat(200_000);
+    let mut t = format!(
+        "Resources:\n  V0:\n    Type: AWS::EC2::VPC\n    Properties: {{CidrBlock: {big}}}\n"
+    );
+    for k in 1..=10 {
+        t.push_str(&format!(
+            "  V{k}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Sub '${{V{p}.CidrBlock}}${{V{p}.CidrBlock}}'\n",
+            p = k - 1
+        ));
+    }
+    let l = load_quickly("t.yaml", &t);
+    assert_limit(&l, "MAX_TEXT_BYTES");
+}
+
+#[test]
+fn a_join_past_the_text_limit_is_unknown() {
+    let delim = "-".repeat(100_000);
+    let items = ",".repeat(100_000);
+    let t = format!(
+        "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Join ['{delim}', !Split [',', '{items}']]\n"
+    );
+    let l = load_quickly("t.yaml", &t);
+    assert_limit(&l, "MAX_TEXT_BYTES");
+}
+
+#[test]
+fn copies_of_a_large_parameter_stop_at_the_work_limit() {
+    let items = vec!["10.0.0.0/16"; 50_000].join(",");
+    let mut t =
+        format!("Parameters:\n  P: {{Type: CommaDelimitedList, Default: '{items}'}}\nResources:\n");
+    for k in 0..200 {
+        t.push_str(&format!(
+            "  V{k}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Select [0, !Ref P]\n"
+        ));
+    }
+    let l = load_quickly("t.yaml", &t);
+    assert_limit(&l, "MAX_RESOLVE_WORK");
+    // The first ones were resolved before the work ran out.
+    let json = serde_json::to_string(res(&l, "V0")).expect("serializes");
+    assert!(json.contains("10.0.0.0/16"), "{json}");
+}
+
+#[test]
+fn cidr_counts_past_cloudformations_limit_are_unknown() {
+    let t = "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: vpc-1\n      CidrBlock: !Select [0, !Cidr [10.0.0.0/8, 100000000, 8]]\n";
+    let l = load_quickly("t.yaml", t);
+    let json = serde_json::to_string(res(&l, "S")).expect("serializes");
+    assert!(json.contains("Fn::Cidr"), "{json}");
 }
