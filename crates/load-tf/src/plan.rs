@@ -1,68 +1,317 @@
-//! Terraform plan JSON (`terraform show -json plan.out`): resolved arguments from
-//! `planned_values`, computed ones (`after_unknown`) connected through the configuration's
-//! `references`, then the same provider lowering as HCL.
+//! Terraform plan JSON (`terraform show -json plan.out`, or of a state): resolved arguments
+//! from `planned_values` (`values` for a state), computed ones (`after_unknown`) connected
+//! through the configuration's `references`, then the same provider lowering as HCL.
+//!
+//! The document is checked against the shape Terraform documents for this output ("JSON Output
+//! Format": `format_version` with a major version of 0 or 1, `planned_values.root_module`, each
+//! module's `resources` and `child_modules` arrays, each resource's `address`, `mode`, `type`,
+//! `name` and `values`, `resource_changes[].change.after_unknown`). Every deviation is an EP901
+//! diagnostic naming its JSON path, so that a plan whose resources cannot all be read never
+//! scans sealed; modules are followed to any depth.
 
 use crate::lower::{self, Ctx};
 use crate::val::Val;
-use egressproof_model::{Ident, Model, Span, Symbol};
+use egressproof_model::{Diagnostic, Ident, Model, Span, Symbol, UnknownCode};
 use serde_json::Value as J;
 use std::collections::HashMap;
 
-/// A Terraform plan's resources as a model; `None` when the JSON is not a plan.
+/// A Terraform plan's (or state's) resources as a model, with an EP901 diagnostic for every
+/// deviation from the documented shape; `None` when the JSON is not a plan or state at all.
 pub fn load_plan(json: &J, display: &str) -> Option<Model> {
-    let planned = json.get("planned_values")?;
-    json.get("format_version")?;
-    let mut unknowns: HashMap<String, J> = HashMap::new();
-    if let Some(J::Array(changes)) = json.get("resource_changes") {
-        for c in changes {
-            if let (Some(addr), Some(u)) = (
-                c.get("address").and_then(J::as_str),
-                c.pointer("/change/after_unknown"),
-            ) {
-                unknowns.insert(addr.to_string(), u.clone());
-            }
-        }
-    }
+    let values_key = plan_values_key(json)?;
+    let mut shape = Shape {
+        display,
+        diags: Vec::new(),
+    };
+    shape.check_version(json);
+    let unknowns = shape.resource_changes(json);
     let mut exprs: HashMap<String, J> = HashMap::new();
     if let Some(root) = json.pointer("/configuration/root_module") {
-        collect_config(root, "", &mut exprs, 0);
+        collect_config(root, &mut exprs);
     }
+    let modules = shape.modules(json, values_key);
     let mut model = Model::default();
     let mut links = Vec::new();
-    if let Some(root) = planned.get("root_module") {
-        let none = HashMap::new();
-        let mut plan = Plan {
-            display,
-            unknowns: &unknowns,
-            exprs: &exprs,
-            adopted: &none,
-        };
-        let mut adopted = HashMap::new();
-        adopted_defaults(root, &plan, &mut adopted, 0);
-        plan.adopted = &adopted;
-        walk(root, &plan, &mut model, &mut links, 0);
-    }
+    let none = HashMap::new();
+    let mut plan = Plan {
+        display,
+        unknowns: &unknowns,
+        exprs: &exprs,
+        adopted: &none,
+    };
+    let mut adopted = HashMap::new();
+    adopted_defaults(&modules, &plan, &mut adopted);
+    plan.adopted = &adopted;
+    walk(&modules, &plan, &mut model, &mut links);
     lower::post_process(&mut model, links);
+    model.diagnostics.extend(shape.diags);
     Some(model)
 }
 
-fn collect_config(module: &J, prefix: &str, out: &mut HashMap<String, J>, depth: usize) {
-    if depth > 32 {
-        return;
+/// Where the resources are: `planned_values` in a plan, `values` in a state; `None` when the
+/// document is neither. A document with `planned_values` is a plan even when other parts are
+/// missing (they are then deviations); a state needs `format_version` and `terraform_version`.
+fn plan_values_key(json: &J) -> Option<&'static str> {
+    let o = json.as_object()?;
+    if o.contains_key("planned_values") {
+        return Some("planned_values");
     }
-    if let Some(J::Array(res)) = module.get("resources") {
-        for r in res {
-            if let (Some(addr), Some(e)) =
-                (r.get("address").and_then(J::as_str), r.get("expressions"))
-            {
-                out.insert(format!("{prefix}{addr}"), e.clone());
+    let versioned = o.contains_key("format_version") && o.contains_key("terraform_version");
+    if versioned && (o.contains_key("resource_changes") || o.contains_key("prior_state")) {
+        return Some("planned_values");
+    }
+    if versioned && o.contains_key("values") {
+        return Some("values");
+    }
+    None
+}
+
+/// The deviations of a plan from its documented shape.
+struct Shape<'a> {
+    display: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+fn kind_of(v: &J) -> &'static str {
+    match v {
+        J::Null => "null",
+        J::Bool(_) => "a boolean",
+        J::Number(_) => "a number",
+        J::String(_) => "a string",
+        J::Array(_) => "an array",
+        J::Object(_) => "an object",
+    }
+}
+
+impl Shape<'_> {
+    fn deviation(&mut self, path: &str, what: &str) {
+        self.diags.push(Diagnostic::new(
+            UnknownCode::EP901,
+            format!(
+                "{}: plan JSON at {path}: {what} (not the shape of `terraform show -json`)",
+                self.display
+            ),
+            Some(Span::new(self.display, 0, 0)),
+        ));
+    }
+
+    /// `format_version`: a string whose major version is one Terraform documents (0.x was
+    /// written by Terraform 0.12 to 1.0, 1.x since); a new major version may change anything.
+    fn check_version(&mut self, json: &J) {
+        match json.get("format_version") {
+            Some(J::String(v)) => {
+                let major = v.split('.').next().and_then(|m| m.parse::<u32>().ok());
+                if !matches!(major, Some(0 | 1)) {
+                    self.deviation(
+                        "/format_version",
+                        &format!("format version {v} is not one this reader knows (0.x or 1.x)"),
+                    );
+                }
             }
+            Some(other) => self.deviation(
+                "/format_version",
+                &format!("expected a version string, found {}", kind_of(other)),
+            ),
+            None => self.deviation("/format_version", "missing"),
         }
     }
-    if let Some(J::Object(calls)) = module.get("module_calls") {
-        for (name, call) in calls {
-            if let Some(m) = call.get("module") {
-                collect_config(m, &format!("{prefix}module.{name}."), out, depth + 1);
+
+    /// `after_unknown` of each well-formed entry of `resource_changes`, by address.
+    fn resource_changes(&mut self, json: &J) -> HashMap<String, J> {
+        let mut unknowns = HashMap::new();
+        let changes = match json.get("resource_changes") {
+            None => return unknowns,
+            Some(J::Array(changes)) => changes,
+            Some(other) => {
+                let what = format!(
+                    "expected an array of changes, found {}; computed values are not known",
+                    kind_of(other)
+                );
+                self.deviation("/resource_changes", &what);
+                return unknowns;
+            }
+        };
+        for (i, c) in changes.iter().enumerate() {
+            let path = format!("/resource_changes/{i}");
+            let Some(addr) = c.get("address").and_then(J::as_str) else {
+                let what = match c {
+                    J::Object(_) => "a change without a string address".to_string(),
+                    other => format!("expected a change object, found {}", kind_of(other)),
+                };
+                self.deviation(&path, &what);
+                continue;
+            };
+            match c.get("change") {
+                Some(J::Object(change)) => match change.get("after_unknown") {
+                    None | Some(J::Object(_) | J::Bool(_)) => {
+                        if let Some(u) = change.get("after_unknown") {
+                            unknowns.insert(addr.to_string(), u.clone());
+                        }
+                    }
+                    Some(other) => self.deviation(
+                        &format!("{path}/change/after_unknown"),
+                        &format!(
+                            "expected an object, found {}; the computed values of {addr} are \
+                             not known",
+                            kind_of(other)
+                        ),
+                    ),
+                },
+                other => self.deviation(
+                    &format!("{path}/change"),
+                    &format!(
+                        "expected a change object, found {}",
+                        other.map_or("nothing", kind_of)
+                    ),
+                ),
+            }
+        }
+        unknowns
+    }
+
+    /// Every module of the values representation, root first, checking each module and
+    /// resource on the way. Iterative: modules are followed however deep they nest.
+    fn modules<'j>(&mut self, json: &'j J, key: &str) -> Vec<&'j J> {
+        let root = match json.get(key) {
+            Some(J::Object(values)) => match values.get("root_module") {
+                Some(root @ J::Object(_)) => root,
+                Some(other) => {
+                    let what = format!("expected a module object, found {}", kind_of(other));
+                    self.deviation(&format!("/{key}/root_module"), &what);
+                    return Vec::new();
+                }
+                None => {
+                    self.deviation(
+                        &format!("/{key}/root_module"),
+                        "missing: no resource of the plan is read",
+                    );
+                    return Vec::new();
+                }
+            },
+            Some(other) => {
+                let what = format!("expected an object, found {}", kind_of(other));
+                self.deviation(&format!("/{key}"), &what);
+                return Vec::new();
+            }
+            None => {
+                self.deviation(
+                    &format!("/{key}"),
+                    "missing: no resource of the plan is read",
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        let mut todo = vec![(root, format!("/{key}/root_module"))];
+        while let Some((module, path)) = todo.pop() {
+            self.check_module(module, &path, &mut todo);
+            out.push(module);
+        }
+        out
+    }
+
+    fn check_module<'j>(&mut self, module: &'j J, path: &str, todo: &mut Vec<(&'j J, String)>) {
+        match module.get("resources") {
+            None => {}
+            Some(J::Array(res)) => {
+                for (i, r) in res.iter().enumerate() {
+                    self.check_resource(r, &format!("{path}/resources/{i}"));
+                }
+            }
+            Some(other) => self.deviation(
+                &format!("{path}/resources"),
+                &format!(
+                    "expected an array of resources, found {}; they are not read",
+                    kind_of(other)
+                ),
+            ),
+        }
+        match module.get("child_modules") {
+            None => {}
+            Some(J::Array(kids)) => {
+                // Pushed in reverse so that modules are visited in document order.
+                for (i, k) in kids.iter().enumerate().rev() {
+                    let kpath = format!("{path}/child_modules/{i}");
+                    match k {
+                        J::Object(o) => {
+                            if !o.get("address").is_some_and(J::is_string) {
+                                self.deviation(
+                                    &format!("{kpath}/address"),
+                                    "a child module without a string address",
+                                );
+                            }
+                            todo.push((k, kpath));
+                        }
+                        other => self.deviation(
+                            &kpath,
+                            &format!(
+                                "expected a module object, found {}; it is not read",
+                                kind_of(other)
+                            ),
+                        ),
+                    }
+                }
+            }
+            Some(other) => self.deviation(
+                &format!("{path}/child_modules"),
+                &format!(
+                    "expected an array of modules, found {}; they are not read",
+                    kind_of(other)
+                ),
+            ),
+        }
+    }
+
+    fn check_resource(&mut self, r: &J, path: &str) {
+        let J::Object(o) = r else {
+            let what = format!("expected a resource object, found {}", kind_of(r));
+            self.deviation(path, &what);
+            return;
+        };
+        for key in ["address", "type", "name"] {
+            if !o.get(key).is_some_and(J::is_string) {
+                let mut what = format!("a resource without a string {key}");
+                if key != "name" {
+                    what.push_str("; it is not read");
+                }
+                self.deviation(&format!("{path}/{key}"), &what);
+            }
+        }
+        let mode = o.get("mode").and_then(J::as_str);
+        if !matches!(mode, Some("managed" | "data")) {
+            self.deviation(
+                &format!("{path}/mode"),
+                "expected \"managed\" or \"data\"; read as a managed resource",
+            );
+        }
+        if mode != Some("data") && !o.get("values").is_some_and(J::is_object) {
+            self.deviation(
+                &format!("{path}/values"),
+                "expected an object of argument values; its arguments are not known",
+            );
+        }
+    }
+}
+
+/// The configuration's expressions of every resource, by configuration address, through
+/// every module call (iteratively, at any depth).
+fn collect_config(root: &J, out: &mut HashMap<String, J>) {
+    let mut todo = vec![(root, String::new())];
+    while let Some((module, prefix)) = todo.pop() {
+        if let Some(J::Array(res)) = module.get("resources") {
+            for r in res {
+                if let (Some(addr), Some(e)) =
+                    (r.get("address").and_then(J::as_str), r.get("expressions"))
+                {
+                    out.insert(format!("{prefix}{addr}"), e.clone());
+                }
+            }
+        }
+        if let Some(J::Object(calls)) = module.get("module_calls") {
+            for (name, call) in calls {
+                if let Some(m) = call.get("module") {
+                    todo.push((m, format!("{prefix}module.{name}.")));
+                }
             }
         }
     }
@@ -115,7 +364,9 @@ fn instances<'j>(
     };
     let mut out = Vec::new();
     for r in res {
-        if r.get("mode").and_then(J::as_str) != Some("managed") {
+        // Data sources are read at plan time, not created; any other mode is a deviation
+        // (reported by the shape check) and read as managed rather than dropped.
+        if r.get("mode").and_then(J::as_str) == Some("data") {
             continue;
         }
         let (Some(addr), Some(rtype)) = (
@@ -137,6 +388,11 @@ fn instances<'j>(
             let e = plan.exprs.get(&config_address(addr));
             for (k, flag) in u {
                 let cur = args.swap_remove(k).unwrap_or(Val::Null);
+                let unset = e.is_some_and(|e| e.get(k).is_none());
+                if unset && flag == &J::Bool(true) && lower::defaulted_when_unset(rtype, k) {
+                    // Left out of the configuration: AWS's default applies, as in HCL.
+                    continue;
+                }
                 let at = At {
                     prefix: &prefix,
                     span: &span,
@@ -154,50 +410,32 @@ fn instances<'j>(
 /// The identities of the `aws_default_*` resources of a module and its children (see
 /// [`lower::adopted_default`]), read before any reference to them is resolved. Their own
 /// arguments name VPCs, never another adopted object, so no alias is needed to read them.
-fn adopted_defaults(module: &J, plan: &Plan<'_>, out: &mut HashMap<Ident, Ident>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
+fn adopted_defaults(modules: &[&J], plan: &Plan<'_>, out: &mut HashMap<Ident, Ident>) {
     let adopting = |rtype: &str| lower::adopted_default_key(rtype).is_some();
     let span = Span::new(plan.display, 0, 0);
-    for (addr, rtype, args) in instances(module, plan, adopting) {
-        if let Some(id) = lower::adopted_default(rtype, &args, &span) {
-            out.insert(Ident(format!("{}/{addr}", plan.display)), id);
-        }
-    }
-    if let Some(J::Array(kids)) = module.get("child_modules") {
-        for k in kids {
-            adopted_defaults(k, plan, out, depth + 1);
+    for module in modules {
+        for (addr, rtype, args) in instances(module, plan, adopting) {
+            if let Some(id) = lower::adopted_default(rtype, &args, &span) {
+                out.insert(Ident(format!("{}/{addr}", plan.display)), id);
+            }
         }
     }
 }
 
-fn walk(
-    module: &J,
-    plan: &Plan<'_>,
-    model: &mut Model,
-    links: &mut Vec<lower::Link>,
-    depth: usize,
-) {
-    if depth > 32 {
-        return;
-    }
+fn walk(modules: &[&J], plan: &Plan<'_>, model: &mut Model, links: &mut Vec<lower::Link>) {
     let display = plan.display;
-    for (addr, rtype, args) in instances(module, plan, |_| true) {
-        let ctx = Ctx {
-            id: Ident(format!("{display}/{addr}")),
-            name: addr.to_string(),
-            type_name: rtype.to_string(),
-            span: Span::new(display, 0, 0),
-            args: &args,
-        };
-        let (resources, l) = lower::lower(&ctx);
-        model.resources.extend(resources);
-        links.extend(l);
-    }
-    if let Some(J::Array(kids)) = module.get("child_modules") {
-        for k in kids {
-            walk(k, plan, model, links, depth + 1);
+    for module in modules {
+        for (addr, rtype, args) in instances(module, plan, |_| true) {
+            let ctx = Ctx {
+                id: Ident(format!("{display}/{addr}")),
+                name: addr.to_string(),
+                type_name: rtype.to_string(),
+                span: Span::new(display, 0, 0),
+                args: &args,
+            };
+            let (resources, l) = lower::lower(&ctx);
+            model.resources.extend(resources);
+            links.extend(l);
         }
     }
 }

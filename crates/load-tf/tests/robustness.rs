@@ -232,3 +232,132 @@ fn a_limit_in_one_resource_leaves_the_others_known() {
     let json = serde_json::to_string(by_name(&m, "aws_vpc.v")).expect("serializes");
     assert!(json.contains("10.0.0.0/16"), "{json}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Plan JSON of the wrong shape: every deviation from `terraform show -json` is EP901 with its
+// JSON path, and nothing is dropped silently.
+
+use egressproof_load_tf::load_plan;
+use serde_json::json;
+
+fn notebook(address: &str) -> serde_json::Value {
+    json!({ "address": address, "mode": "managed", "type": "aws_sagemaker_notebook_instance",
+            "name": "nb", "values": { "direct_internet_access": "Enabled" } })
+}
+
+fn plan_of(root_module: serde_json::Value) -> serde_json::Value {
+    json!({ "format_version": "1.2", "planned_values": { "root_module": root_module } })
+}
+
+/// The EP901 paths of a loaded plan.
+fn deviations(m: &Model) -> Vec<String> {
+    m.diagnostics
+        .iter()
+        .filter(|d| d.code == UnknownCode::EP901)
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+fn assert_deviation(m: &Model, path: &str) {
+    let d = deviations(m);
+    assert!(
+        d.iter().any(|msg| msg.contains(&format!("at {path}:")) || msg.contains(&format!("at {path} "))),
+        "no EP901 at {path}: {d:#?}"
+    );
+}
+
+#[test]
+fn a_well_formed_plan_has_no_deviation() {
+    let p = plan_of(
+        json!({ "resources": [notebook("aws_sagemaker_notebook_instance.nb")],
+        "child_modules": [ { "address": "module.m", "resources": [notebook("module.m.aws_sagemaker_notebook_instance.nb")] } ] }),
+    );
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert!(m.diagnostics.is_empty(), "{:#?}", m.diagnostics);
+    assert_eq!(m.resources.len(), 2);
+}
+
+#[test]
+fn plan_resources_as_an_object_is_ep901() {
+    let p = plan_of(
+        json!({ "resources": { "aws_sagemaker_notebook_instance.nb": notebook("aws_sagemaker_notebook_instance.nb") } }),
+    );
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/planned_values/root_module/resources");
+}
+
+#[test]
+fn plan_resource_without_mode_is_ep901() {
+    let mut nb = notebook("aws_sagemaker_notebook_instance.nb");
+    nb.as_object_mut().expect("object").remove("mode");
+    let p = plan_of(json!({ "resources": [nb] }));
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/planned_values/root_module/resources/0/mode");
+}
+
+#[test]
+fn plan_resource_of_an_unknown_mode_or_without_values_is_ep901() {
+    let mut a = notebook("aws_sagemaker_notebook_instance.a");
+    a["mode"] = json!("manged");
+    let mut b = notebook("aws_sagemaker_notebook_instance.b");
+    b["values"] = json!([1]);
+    let p = plan_of(json!({ "resources": [a, b] }));
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/planned_values/root_module/resources/0/mode");
+    assert_deviation(&m, "/planned_values/root_module/resources/1/values");
+}
+
+#[test]
+fn plan_with_a_misnamed_root_module_is_ep901() {
+    let p = json!({ "format_version": "1.2", "planned_values": { "rootmodule": { "resources": [notebook("aws_sagemaker_notebook_instance.nb")] } } });
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/planned_values/root_module");
+}
+
+#[test]
+fn plan_of_an_unsupported_major_version_is_ep901() {
+    let mut p = plan_of(json!({ "resources": [notebook("aws_sagemaker_notebook_instance.nb")] }));
+    p["format_version"] = json!("2.0");
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/format_version");
+}
+
+#[test]
+fn plan_without_format_version_is_still_a_plan_with_ep901() {
+    let p = json!({ "planned_values": { "root_module": { "resources": [notebook("aws_sagemaker_notebook_instance.nb")] } } });
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/format_version");
+}
+
+#[test]
+fn child_modules_are_followed_to_any_depth() {
+    let mut module = json!({ "address": "module.deep", "resources": [notebook("module.deep.aws_sagemaker_notebook_instance.nb")] });
+    for i in 0..50 {
+        module = json!({ "address": format!("module.m{i}"), "child_modules": [module] });
+    }
+    let p = plan_of(json!({ "child_modules": [module] }));
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert!(m.diagnostics.is_empty(), "{:#?}", m.diagnostics);
+    assert_eq!(m.resources.len(), 1);
+}
+
+#[test]
+fn plan_child_modules_of_the_wrong_shape_are_ep901() {
+    let p = plan_of(
+        json!({ "child_modules": [ { "resources": [notebook("module.x.aws_sagemaker_notebook_instance.nb")] }, "module.y" ] }),
+    );
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/planned_values/root_module/child_modules/0/address");
+    assert_deviation(&m, "/planned_values/root_module/child_modules/1");
+    // The resources of the module without an address are still read.
+    assert_eq!(m.resources.len(), 1);
+}
+
+#[test]
+fn plan_resource_changes_of_the_wrong_shape_are_ep901() {
+    let mut p = plan_of(json!({ "resources": [notebook("aws_sagemaker_notebook_instance.nb")] }));
+    p["resource_changes"] = json!([ { "address": "aws_sagemaker_notebook_instance.nb", "change": { "after_unknown": [true] } }, 7 ]);
+    let m = load_plan(&p, "plan.json").expect("a plan");
+    assert_deviation(&m, "/resource_changes/0/change/after_unknown");
+    assert_deviation(&m, "/resource_changes/1");
+}
