@@ -83,6 +83,13 @@ pub struct ScanArgs {
     #[arg(long = "skip", value_name = "RULE")]
     pub skip: Vec<egressproof_analysis::Rule>,
 
+    /// A directory whose files templates may read (repeatable). Files that templates name
+    /// (Terraform's `file()`, module sources, nested stacks) are read only inside the scanned
+    /// paths, the git repository that holds them, and these directories; anything else is an
+    /// unknown (EP902). Replaces the config file's `allow_read`.
+    #[arg(long = "allow-read", value_name = "DIR")]
+    pub allow_read: Vec<PathBuf>,
+
     /// The configuration file; by default `.egressproof.toml` is looked for upward from the
     /// first scanned path.
     #[arg(long = "config", value_name = "FILE")]

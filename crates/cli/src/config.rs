@@ -23,6 +23,10 @@ pub struct Config {
     /// Globs of paths not to scan, relative to the directory that holds the file.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Directories whose files templates may read besides the scanned paths and their
+    /// repository, relative to the directory that holds the file (`--allow-read`).
+    #[serde(default)]
+    pub allow_read: Vec<PathBuf>,
     /// CloudFormation parameters.
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
@@ -128,6 +132,7 @@ trusted_cidrs = ["10.0.0.0/8"]
 fail_on = "high"
 skip = ["EP303"]
 exclude = ["examples/**"]
+allow_read = ["../shared-modules"]
 [params]
 Env = "prod"
 Port = 443
@@ -140,6 +145,7 @@ subnets = ["a", "b"]
         assert_eq!(c.fail_on.as_deref(), Some("high"));
         assert_eq!(c.skip, vec!["EP303"]);
         assert_eq!(c.exclude, vec!["examples/**"]);
+        assert_eq!(c.allow_read, vec![PathBuf::from("../shared-modules")]);
         assert_eq!(value_text("Port", &c.params["Port"]).unwrap(), "443");
         assert_eq!(
             value_text("subnets", &c.vars["subnets"]).unwrap(),

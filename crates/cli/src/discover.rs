@@ -1,11 +1,15 @@
 //! Discovery: which files of the paths the user gave are inputs, and how each is shown.
 //!
 //! The walk is parallel (`ignore`, as in ripgrep), honours `.gitignore` and hidden-file rules,
-//! follows symlinks but stops at loops, and never fails the scan: an entry that cannot be read
-//! becomes an EP901 unknown for that path, because what it holds could be the route that leaks.
-//! The result is sorted, so the same tree always gives the same report.
+//! follows a symlink only when it leads inside the scan's read scope (the scanned paths, their
+//! git repository, `--allow-read` directories; a link out of it could make a scan of a pull
+//! request read any file of the machine) and stops at loops, and never fails the scan: an entry
+//! that cannot be read or is not followed becomes an EP901 unknown for that path, because what
+//! it holds could be the route that leaks. The result is sorted, so the same tree always gives
+//! the same report.
 
 use anyhow::{bail, Context as _, Result};
+use egressproof_fs::ReadScope;
 use egressproof_model::{Diagnostic, Span, UnknownCode};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
@@ -82,13 +86,13 @@ enum Found {
 
 /// Walks every root and classifies what it finds. A root that does not exist is an error (the
 /// user asked for it: scanning without it could report `sealed` for the wrong thing).
-pub fn discover(roots: &[PathBuf], exclude: &Exclude) -> Result<Discovered> {
+pub fn discover(roots: &[PathBuf], exclude: &Exclude, scope: &ReadScope) -> Result<Discovered> {
     let mut found = Vec::new();
     for root in roots {
         if std::fs::symlink_metadata(root).is_err() {
             bail!("{}: no such file or directory", root.display());
         }
-        found.extend(walk(root, exclude));
+        found.extend(walk(root, exclude, scope));
     }
 
     let mut out = Discovered::default();
@@ -141,7 +145,7 @@ pub fn discover(roots: &[PathBuf], exclude: &Exclude) -> Result<Discovered> {
 }
 
 /// The parallel walk of one root.
-fn walk(root: &Path, exclude: &Exclude) -> Vec<Found> {
+fn walk(root: &Path, exclude: &Exclude, scope: &ReadScope) -> Vec<Found> {
     let prefix = display_root(root);
     let root_is_file = root.is_file();
     let found = Arc::new(Mutex::new(Vec::new()));
@@ -165,20 +169,54 @@ fn walk(root: &Path, exclude: &Exclude) -> Vec<Found> {
         let root = root.to_path_buf();
         let prefix = prefix.clone();
         Box::new(move |result| {
-            let item = match result {
-                Ok(entry) => classify(&root, &prefix, root_is_file, &entry),
-                Err(err) => Some(from_error(&root, &prefix, &err)),
+            let (item, state) = match result {
+                Ok(entry) => match link_out_of_scope(&root, &prefix, scope, &entry) {
+                    Some(refused) => (refused, WalkState::Skip),
+                    None => (
+                        classify(&root, &prefix, root_is_file, &entry),
+                        WalkState::Continue,
+                    ),
+                },
+                Err(err) => (Some(from_error(&root, &prefix, &err)), WalkState::Continue),
             };
             if let Some(item) = item {
                 // A poisoned lock only means another visitor panicked; the data is still valid.
                 let mut guard = found.lock().unwrap_or_else(|p| p.into_inner());
                 guard.push(item);
             }
-            WalkState::Continue
+            state
         })
     });
     let mut guard = found.lock().unwrap_or_else(|p| p.into_inner());
     std::mem::take(&mut *guard)
+}
+
+/// A symlink below the root whose target lies outside the read scope: not followed (`Some`,
+/// with the unknown to report when it could hold inputs). The root itself was named by the user.
+fn link_out_of_scope(
+    root: &Path,
+    prefix: &str,
+    scope: &ReadScope,
+    entry: &ignore::DirEntry,
+) -> Option<Option<Found>> {
+    if entry.depth() == 0 || !entry.path_is_symlink() {
+        return None;
+    }
+    let why = scope.locate(entry.path()).err()?;
+    let path = entry.path();
+    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    if !is_dir && !may_be_input(path) {
+        // A link named like no input (`notes.md`) hides nothing we would read.
+        return Some(None);
+    }
+    let shown = display(root, prefix, path);
+    let target = std::fs::read_link(path)
+        .map(|t| slashed(&t))
+        .unwrap_or_default();
+    Some(Some(Found::Unreadable(
+        shown.clone(),
+        format!("{shown}: could not be read: a symlink to {target}: {why}"),
+    )))
 }
 
 fn classify(
@@ -400,7 +438,12 @@ mod tests {
         fs::write(p.join("readme.md"), "").unwrap();
         fs::write(p.join("b/tf/main.tf"), "").unwrap();
         fs::write(p.join("b/tf/vars.tf"), "").unwrap();
-        let d = discover(&[p.to_path_buf()], &Exclude::default()).unwrap();
+        let d = discover(
+            &[p.to_path_buf()],
+            &Exclude::default(),
+            &ReadScope::new([p]),
+        )
+        .unwrap();
         let root = display_root(p);
         assert_eq!(
             displays(&d),
@@ -428,7 +471,7 @@ mod tests {
         fs::write(p.join("keep.yaml"), "").unwrap();
         fs::write(p.join("skip.test.yaml"), "").unwrap();
         let exclude = Exclude::new(&["examples/**".into(), "*.test.yaml".into()], Some(p)).unwrap();
-        let d = discover(&[p.to_path_buf()], &exclude).unwrap();
+        let d = discover(&[p.to_path_buf()], &exclude, &ReadScope::new([p])).unwrap();
         let shown = displays(&d);
         assert_eq!(shown.len(), 1, "{shown:?}");
         assert!(shown[0].ends_with("/keep.yaml"));
@@ -439,8 +482,61 @@ mod tests {
         let err = discover(
             &[PathBuf::from("/nonexistent/egressproof")],
             &Exclude::default(),
+            &ReadScope::default(),
         );
         assert!(err.is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_scope_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        fs::create_dir_all(p.join("scan/in")).unwrap();
+        fs::create_dir_all(p.join("out")).unwrap();
+        fs::write(p.join("out/x.yaml"), "").unwrap();
+        fs::write(p.join("out/notes.md"), "").unwrap();
+        fs::write(p.join("scan/in/y.yaml"), "").unwrap();
+        let scan = p.join("scan");
+        std::os::unix::fs::symlink(p.join("out"), scan.join("dir")).unwrap();
+        std::os::unix::fs::symlink(p.join("out/x.yaml"), scan.join("file.yaml")).unwrap();
+        std::os::unix::fs::symlink(p.join("out/notes.md"), scan.join("notes.md")).unwrap();
+        std::os::unix::fs::symlink(scan.join("in"), scan.join("alias")).unwrap();
+
+        let d = discover(
+            std::slice::from_ref(&scan),
+            &Exclude::default(),
+            &ReadScope::new([&scan]),
+        )
+        .unwrap();
+        let root = display_root(&scan);
+        let mut shown = displays(&d);
+        shown.sort();
+        assert_eq!(
+            shown,
+            vec![format!("{root}/alias/y.yaml"), format!("{root}/in/y.yaml")]
+        );
+        let unknowns: Vec<(&str, &str)> = d
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let file = d.span.as_ref().map_or("", |s| s.file.as_str());
+                (file, d.message.as_str())
+            })
+            .collect();
+        assert_eq!(unknowns.len(), 2, "{unknowns:?}");
+        for (file, message) in &unknowns {
+            assert!(
+                file.ends_with("/dir") || file.ends_with("/file.yaml"),
+                "{unknowns:?}"
+            );
+            assert!(message.contains("--allow-read DIR"), "{message}");
+        }
+
+        let wider = ReadScope::new([p]);
+        let d = discover(std::slice::from_ref(&scan), &Exclude::default(), &wider).unwrap();
+        assert_eq!(displays(&d).len(), 4, "{:?}", displays(&d));
+        assert!(d.diagnostics.is_empty());
     }
 
     #[cfg(unix)]
@@ -452,7 +548,12 @@ mod tests {
         std::os::unix::fs::symlink(p, p.join("d/loop")).unwrap();
         std::os::unix::fs::symlink(p.join("missing.yaml"), p.join("dangling.yaml")).unwrap();
         fs::write(p.join("ok.yaml"), "").unwrap();
-        let d = discover(&[p.to_path_buf()], &Exclude::default()).unwrap();
+        let d = discover(
+            &[p.to_path_buf()],
+            &Exclude::default(),
+            &ReadScope::new([p]),
+        )
+        .unwrap();
         assert_eq!(displays(&d).len(), 1);
         let messages: Vec<&str> = d.diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert!(

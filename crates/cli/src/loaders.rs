@@ -1,5 +1,6 @@
 //! The calls into the loader crates, in one place: the CLI's only contact with input formats.
 
+use egressproof_fs::ReadScope;
 use egressproof_load_cfn::{Input, LoadOptions};
 pub use egressproof_load_tf::TfOptions;
 use egressproof_model::Model;
@@ -17,7 +18,11 @@ pub struct Documents {
 
 /// Loads the documents as CloudFormation templates. Never fails: a file that does not parse is
 /// an EP901 diagnostic in the model.
-pub fn cloudformation(docs: &[(PathBuf, String)], params: &BTreeMap<String, String>) -> Documents {
+pub fn cloudformation(
+    docs: &[(PathBuf, String)],
+    params: &BTreeMap<String, String>,
+    read: &ReadScope,
+) -> Documents {
     let inputs: Vec<Input> = docs
         .iter()
         .map(|(path, display)| Input {
@@ -29,6 +34,7 @@ pub fn cloudformation(docs: &[(PathBuf, String)], params: &BTreeMap<String, Stri
         &inputs,
         &LoadOptions {
             params: params.clone(),
+            read: read.clone(),
         },
     );
     Documents {

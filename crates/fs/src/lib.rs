@@ -44,8 +44,8 @@ pub enum ReadError {
     /// The path resolves outside every directory of the scope.
     #[error(
         "outside the directories this scan reads (the scanned paths and their repository, \
-         symlinks resolved); not read. To read it, allow its directory with --allow-read DIR \
-         (or allow_read in .egressproof.toml)"
+         symlinks resolved), so not read; to read it, allow its directory with \
+         --allow-read DIR (or allow_read in .egressproof.toml)"
     )]
     Outside,
     /// A FIFO, socket, device, or a file of `/proc`, `/dev` or `/sys`.
@@ -89,6 +89,12 @@ impl ReadScope {
 
     /// Adds a directory (a file stands for its directory). Fails when it does not exist.
     pub fn allow(&mut self, dir: &Path) -> io::Result<()> {
+        // `Path::parent` of a bare file name is the empty path: the current directory.
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
         let canonical = std::fs::canonicalize(dir)?;
         let canonical = if canonical.is_dir() {
             canonical
@@ -149,6 +155,12 @@ impl ReadScope {
         // The resolved path has no symlink left: this is the file itself.
         let meta = std::fs::symlink_metadata(&resolved)?;
         Ok((resolved, meta))
+    }
+
+    /// The resolved path of an existing file or directory inside the scope, whatever its kind
+    /// (where a symlink met while walking a directory leads).
+    pub fn locate(&self, path: &Path) -> Result<PathBuf, ReadError> {
+        self.resolve(path).map(|(resolved, _)| resolved)
     }
 
     /// The resolved path of a regular file inside the scope (`fileexists`, a nested stack).

@@ -34,6 +34,7 @@ mod suppress;
 mod tree;
 
 pub use coverage::COVERAGE;
+pub use egressproof_fs::ReadScope;
 use egressproof_model::{Diagnostic, Model, Span, UnknownCode, Value};
 use rayon::prelude::*;
 use resolve::{Ctx, Stack};
@@ -64,6 +65,10 @@ pub struct Input {
 pub struct LoadOptions {
     /// Parameter values (`--param NAME=VALUE`), for every top-level template that declares them.
     pub params: BTreeMap<String, String>,
+    /// Where the files that templates name (nested stacks) may be read. Templates are untrusted
+    /// input: a `TemplateURL` that leads elsewhere is an EP902 unknown, not a read. Empty means
+    /// the directories of the inputs.
+    pub read: ReadScope,
 }
 
 /// What a load produced.
@@ -94,7 +99,7 @@ pub(crate) enum Parsed {
     Failed(Diagnostic),
 }
 
-fn fail(display: &str, line: u32, col: u32, message: String) -> Parsed {
+pub(crate) fn fail(display: &str, line: u32, col: u32, message: String) -> Parsed {
     Parsed::Failed(Diagnostic::new(
         UnknownCode::EP901,
         message,
@@ -102,7 +107,7 @@ fn fail(display: &str, line: u32, col: u32, message: String) -> Parsed {
     ))
 }
 
-/// Reads and parses one file, enforcing every limit.
+/// Reads and parses one file the user gave (or discovery found), enforcing every limit.
 pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -146,6 +151,11 @@ pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
             format!("{display}: file is over the limit of {MAX_FILE_BYTES} bytes (MAX_FILE_BYTES); not read"),
         );
     }
+    parse_template(bytes, path, display)
+}
+
+/// Parses the bytes of a template file, enforcing the depth and alias limits.
+pub(crate) fn parse_template(bytes: Vec<u8>, path: &std::path::Path, display: &str) -> Parsed {
     if bytes.contains(&0) {
         return fail(
             display,
@@ -243,6 +253,8 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
         .map(|t| (t.canonical.clone(), t.clone()))
         .collect();
 
+    let scope = options.read.clone().or_dirs(inputs.iter().map(|i| &i.path));
+
     let tops = top_level(&templates, &files);
     let top_params: HashMap<String, Value> = options
         .params
@@ -257,6 +269,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
         let ctx = Ctx {
             files: &files,
             exports: &exports,
+            scope: &scope,
         };
         let found: Vec<(String, Value)> = tops
             .par_iter()
@@ -277,6 +290,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
     let ctx = Ctx {
         files: &files,
         exports: &exports,
+        scope: &scope,
     };
     let models: Vec<Model> = tops
         .par_iter()

@@ -3,7 +3,8 @@
 use crate::lower::lower_stack;
 use crate::resolve::{diag, StackResult};
 use crate::tree::Node;
-use crate::{read_template, Parsed, Stack, Template};
+use crate::{fail, parse_template, Parsed, Stack, Template, MAX_FILE_BYTES};
+use egressproof_fs::{ReadError, ReadScope};
 use egressproof_model::{UnknownCode, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -83,14 +84,28 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         return None;
     }
     let path = child_path(&parent.tpl.path, &url);
-    let Ok(canonical) = std::fs::canonicalize(&path) else {
-        diag(
-            parent,
-            UnknownCode::EP902,
-            format!("nested stack {logical}: template file {url} not found"),
-            at,
-        );
-        return None;
+    // The template is untrusted: the file it names is read only inside the scope (symlinks
+    // resolved, never a special file), else its content could reach the report.
+    let canonical = match parent.ctx.scope.file(&path) {
+        Ok(c) => c,
+        Err(ReadError::NotFound) => {
+            diag(
+                parent,
+                UnknownCode::EP902,
+                format!("nested stack {logical}: template file {url} not found"),
+                at,
+            );
+            return None;
+        }
+        Err(e) => {
+            diag(
+                parent,
+                UnknownCode::EP902,
+                format!("nested stack {logical}: its resources are not known; template {url}: {e}"),
+                at,
+            );
+            return None;
+        }
     };
     if canonical == parent.tpl.canonical || parent.chain.contains(&canonical) {
         diag(
@@ -116,7 +131,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
     let display = child_display(&parent.tpl.display, &url);
     let tpl = match parent.ctx.files.get(&canonical) {
         Some(t) => t.clone(),
-        None => match read_template(&path, &display) {
+        None => match read_nested(parent.ctx.scope, &canonical, &display) {
             Parsed::Template(t) => t,
             Parsed::Skipped => {
                 diag(
@@ -152,6 +167,15 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         chain,
     );
     Some(lower_stack(&child))
+}
+
+/// Reads a nested template through the scope (checked again at the open: what was checked is
+/// what is read).
+fn read_nested(scope: &ReadScope, path: &Path, display: &str) -> Parsed {
+    match scope.read(path, MAX_FILE_BYTES) {
+        Ok(bytes) => parse_template(bytes, path, display),
+        Err(e) => fail(display, 0, 0, format!("{display}: {e}")),
+    }
 }
 
 #[cfg(test)]

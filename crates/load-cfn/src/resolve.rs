@@ -5,9 +5,9 @@
 //! [`Value::Unknown`] with the reason and the place it was written. `None` from [`Stack::resolve`]
 //! means `AWS::NoValue`: the property or list item is removed.
 
-use egressproof_aws::json_text::{self, Piece};
 use crate::tree::{Node, NodeKind};
 use crate::{Template, MAX_NESTING};
+use egressproof_aws::json_text::{self, Piece};
 use egressproof_model::{
     Diagnostic, Ident, Part, Pseudo, Span, Symbol, Unknown, UnknownCode, Value,
 };
@@ -66,6 +66,8 @@ pub(crate) struct Ctx<'a> {
     pub files: &'a HashMap<PathBuf, Arc<Template>>,
     /// `Export.Name` (rendered) → exported value, from every template of the scan.
     pub exports: &'a HashMap<String, Value>,
+    /// Where nested templates may be read.
+    pub scope: &'a egressproof_fs::ReadScope,
 }
 
 /// A loaded nested stack: its resources and its outputs.

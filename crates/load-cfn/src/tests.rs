@@ -27,6 +27,7 @@ fn load_files(files: &[(&str, &str)], params: &[(&str, &str)]) -> Loaded {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        ..LoadOptions::default()
     };
     load(&inputs, &options)
 }
@@ -55,9 +56,11 @@ fn eval_with(template: &str, expr: &str, params: &[(&str, &str)]) -> Option<Valu
     });
     let files = HashMap::new();
     let exports = HashMap::new();
+    let scope = ReadScope::default();
     let ctx = Ctx {
         files: &files,
         exports: &exports,
+        scope: &scope,
     };
     let overrides = params
         .iter()
@@ -422,6 +425,46 @@ Outputs:
         .find(|d| d.message.contains("Remote"))
         .expect("remote stack diagnostic");
     assert_eq!(d.code, UnknownCode::EP902);
+}
+
+/// Templates are untrusted: a nested stack is read only inside the load's scope (by default the
+/// inputs' directories), never from a special file, and an outside one is an EP902.
+#[test]
+fn nested_stacks_are_read_only_inside_the_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = "Resources:\n  OutsideVpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }\n";
+    write(dir.path(), "shared/child.yaml", child.as_bytes());
+    let parent = "Resources:\n  Out:\n    Type: AWS::CloudFormation::Stack\n    Properties: { TemplateURL: ../shared/child.yaml }\n  Env:\n    Type: AWS::CloudFormation::Stack\n    Properties: { TemplateURL: /proc/self/environ }\n";
+    let input = write(dir.path(), "infra/main.yaml", parent.as_bytes());
+    let inputs = [input];
+
+    let l = load(&inputs, &LoadOptions::default());
+    assert!(l.model.resources.iter().all(|r| r.name != "OutsideVpc"));
+    let messages: Vec<(UnknownCode, &str)> = l
+        .model
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert!(
+        messages.iter().any(|(c, m)| *c == UnknownCode::EP902
+            && m.contains("../shared/child.yaml")
+            && m.contains("--allow-read DIR")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|(c, m)| *c == UnknownCode::EP902
+            && m.contains("/proc/self/environ")
+            && m.contains("not a regular file; not read")),
+        "{messages:?}"
+    );
+
+    let wider = LoadOptions {
+        read: ReadScope::new([dir.path()]),
+        ..LoadOptions::default()
+    };
+    let l = load(&inputs, &wider);
+    assert!(l.model.resources.iter().any(|r| r.name == "OutsideVpc"));
 }
 
 #[test]

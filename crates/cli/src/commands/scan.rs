@@ -7,6 +7,7 @@ use crate::discover::{self, Exclude};
 use crate::loaders;
 use anyhow::{bail, Context as _, Result};
 use egressproof_analysis::{Options, Severity};
+use egressproof_fs::ReadScope;
 use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
 use egressproof_report::{RenderOptions, ScanSummary};
 use std::collections::BTreeMap;
@@ -25,6 +26,8 @@ struct Settings {
     params: BTreeMap<String, String>,
     terraform: loaders::TfOptions,
     exclude: Exclude,
+    /// Where templates may read the files they name, and where discovery may follow links.
+    read: ReadScope,
 }
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
@@ -33,7 +36,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let loaded = config::load(args.config.as_deref(), first)?;
     let settings = settings(args, loaded)?;
 
-    let found = discover::discover(&args.paths, &settings.exclude)?;
+    let found = discover::discover(&args.paths, &settings.exclude, &settings.read)?;
     if !args.quiet {
         for w in &found.warnings {
             eprintln!("warning: {w}");
@@ -48,7 +51,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         );
     }
 
-    let docs = loaders::cloudformation(&found.documents, &settings.params);
+    let docs = loaders::cloudformation(&found.documents, &settings.params, &settings.read);
     let mut model = docs.model;
     let mut files = docs.templates;
     let mut skipped = 0;
@@ -178,6 +181,14 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
     let exclude =
         Exclude::new(&config.exclude, dir.as_deref()).with_context(|| in_config("exclude"))?;
 
+    let read = if args.allow_read.is_empty() {
+        let base = dir.as_deref().unwrap_or(Path::new("."));
+        let dirs: Vec<PathBuf> = config.allow_read.iter().map(|d| base.join(d)).collect();
+        read_scope(&args.paths, &dirs).with_context(|| in_config("allow_read"))?
+    } else {
+        read_scope(&args.paths, &args.allow_read).context("--allow-read")?
+    };
+
     Ok(Settings {
         options: Options {
             trusted_cidrs,
@@ -190,7 +201,30 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
             var_files: args.var_files.clone(),
         },
         exclude,
+        read,
     })
+}
+
+/// The directories templates may read: every scanned path (a file stands for its directory),
+/// the git repository that holds it, and the allowed directories, which must exist.
+fn read_scope(paths: &[PathBuf], allowed: &[PathBuf]) -> Result<ReadScope> {
+    let mut scope = ReadScope::default();
+    for p in paths {
+        // A scanned path that does not exist is reported by discovery.
+        let _ = scope.allow(p);
+        if let Some(repo) = egressproof_fs::repository_root(p) {
+            let _ = scope.allow(&repo);
+        }
+    }
+    for d in allowed {
+        if !d.is_dir() {
+            bail!("{}: no such directory", d.display());
+        }
+        scope
+            .allow(d)
+            .with_context(|| format!("{}: cannot be resolved", d.display()))?;
+    }
+    Ok(scope)
 }
 
 /// `auto` colours only a terminal, and never when NO_COLOR is set (no-color.org).
