@@ -23,8 +23,11 @@
 mod html;
 mod json;
 mod junit;
+mod redact;
 mod sarif;
 mod text;
+
+pub use redact::redact;
 
 use egressproof_analysis::{Analysis, Family, Finding};
 use egressproof_model::Span;
@@ -95,7 +98,22 @@ pub struct RenderOptions {
 
 /// Renders the analysis in the given format. Rendering cannot fail: every format is built
 /// from strings and numbers we hold, and any text from the input is escaped for the format.
+/// Values that look like credentials are redacted first, once for every format ([`redact`]).
 pub fn render(
+    analysis: &Analysis,
+    summary: &ScanSummary,
+    format: Format,
+    options: &RenderOptions,
+) -> String {
+    match redact::analysis(analysis) {
+        Ok(redacted) => render_redacted(&redacted, summary, format, options),
+        // The analysis always reads back from its own JSON (a test holds it to that); were it
+        // ever not to, the rendered text is redacted instead, never shown as it is.
+        Err(_) => redact(&render_redacted(analysis, summary, format, options)).into_owned(),
+    }
+}
+
+fn render_redacted(
     analysis: &Analysis,
     summary: &ScanSummary,
     format: Format,

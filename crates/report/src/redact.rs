@@ -1,0 +1,434 @@
+//! Defence in depth: values that look like credentials are redacted before any format sees the
+//! analysis. Reports go where many people read them (code scanning, pull request annotations,
+//! CI artifacts), and templates are written by anyone who opens a pull request; a file that a
+//! scan should not have read, a secret pasted into a tag, must not reach them verbatim.
+//!
+//! Redacted, in every string of the analysis:
+//! - AWS access key IDs: `AKIA` or `ASIA` and 16 upper-case letters or digits;
+//! - STS session tokens (the base64 of AWS's token formats, by their fixed prefixes);
+//! - `-----BEGIN … PRIVATE KEY-----` blocks, to their END line (or the end of the text);
+//! - the value of a `password=`, `secret=`, `token=`-style pair (any name ending in password,
+//!   passwd, passphrase, secret, token, api key, private key; `=` or `:`; quoted or not);
+//! - a 40-character base64 value next to a name that holds `secret`, even without `=`.
+//!
+//! The shapes are fixed, so a small scanner does: no regular expressions, linear in the text.
+
+use egressproof_analysis::Analysis;
+use std::borrow::Cow;
+
+/// What a redacted value is replaced with (the name of a pair is kept, so the reader sees what
+/// was there).
+const REDACTED: &str = "[redacted]";
+const ACCESS_KEY_ID: &str = "[redacted access key id]";
+const SESSION_TOKEN: &str = "[redacted session token]";
+const PRIVATE_KEY: &str = "[redacted private key]";
+
+/// Names whose value is a secret, compared lower-case without `_`, `-` and `.`
+/// (`SECRET_TOKEN`, `api-key`, `MasterUserPassword`).
+const SECRET_NAME_ENDINGS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "secretkey",
+    "secretaccesskey",
+    "token",
+    "apikey",
+    "privatekey",
+];
+
+/// The first bytes of the base64 of STS session tokens (`IQoJb3JpZ2lu…` and older formats).
+const SESSION_TOKEN_PREFIXES: &[&str] = &[
+    "IQoJb3JpZ2lu",
+    "FwoGZXIvYXdz",
+    "FQoGZXIvYXdz",
+    "AgoJb3JpZ2lu",
+];
+
+/// Real session tokens are hundreds of characters; a prefix alone is not one.
+const MIN_SESSION_TOKEN: usize = 64;
+
+/// The analysis with every string redacted, borrowed when nothing needed it (the common case).
+/// Every string means every one: the analysis goes through its serialized form, so a field added
+/// later is covered without anyone remembering to list it here.
+pub(crate) fn analysis(a: &Analysis) -> Result<Cow<'_, Analysis>, serde_json::Error> {
+    let mut value = serde_json::to_value(a)?;
+    if !value_in_place(&mut value) {
+        return Ok(Cow::Borrowed(a));
+    }
+    serde_json::from_value(value).map(Cow::Owned)
+}
+
+/// Redacts every string (and object key) of a JSON value; true when something changed.
+fn value_in_place(v: &mut serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => match redact(s) {
+            Cow::Owned(r) => {
+                *s = r;
+                true
+            }
+            Cow::Borrowed(_) => false,
+        },
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, i| value_in_place(i) | changed),
+        serde_json::Value::Object(map) => {
+            let needs_new_keys = map.keys().any(|k| matches!(redact(k), Cow::Owned(_)));
+            let mut changed = map
+                .values_mut()
+                .fold(false, |changed, i| value_in_place(i) | changed);
+            if needs_new_keys {
+                let old = std::mem::take(map);
+                for (k, v) in old {
+                    map.insert(redact(&k).into_owned(), v);
+                }
+                changed = true;
+            }
+            changed
+        }
+        _ => false,
+    }
+}
+
+/// `text` with every credential-looking value replaced; borrowed when there is none.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out = Out::new(text);
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(end) = private_key_block(text, i) {
+            out.replace(i, end, PRIVATE_KEY);
+            i = end;
+            continue;
+        }
+        let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if starts_word {
+            if let Some(end) = access_key_id(b, i) {
+                out.replace(i, end, ACCESS_KEY_ID);
+                i = end;
+                continue;
+            }
+        }
+        if i == 0 || !is_base64(b[i - 1]) {
+            if let Some(end) = session_token(text, i) {
+                out.replace(i, end, SESSION_TOKEN);
+                i = end;
+                continue;
+            }
+        }
+        if is_name(b[i]) && (i == 0 || !is_name(b[i - 1])) {
+            let name_end = i + b[i..].iter().take_while(|c| is_name(**c)).count();
+            if let Some((start, end)) = secret_pair_value(b, i, name_end) {
+                out.replace(start, end, REDACTED);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.finish()
+}
+
+/// The text being rewritten, copied only once something is replaced.
+struct Out<'a> {
+    src: &'a str,
+    out: String,
+    copied: usize,
+    changed: bool,
+}
+
+impl<'a> Out<'a> {
+    fn new(src: &'a str) -> Self {
+        Out {
+            src,
+            out: String::new(),
+            copied: 0,
+            changed: false,
+        }
+    }
+
+    /// Replaces `src[start..end]`; ranges come in order and start at ASCII bytes.
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        self.out.push_str(&self.src[self.copied..start]);
+        self.out.push_str(with);
+        self.copied = end;
+        self.changed = true;
+    }
+
+    fn finish(mut self) -> Cow<'a, str> {
+        if !self.changed {
+            return Cow::Borrowed(self.src);
+        }
+        self.out.push_str(&self.src[self.copied..]);
+        Cow::Owned(self.out)
+    }
+}
+
+fn is_base64(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'='
+}
+
+fn is_name(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.'
+}
+
+/// `AKIA`/`ASIA` and 16 upper-case letters or digits, not inside a longer word.
+fn access_key_id(b: &[u8], i: usize) -> Option<usize> {
+    let rest = &b[i..];
+    if !(rest.starts_with(b"AKIA") || rest.starts_with(b"ASIA")) {
+        return None;
+    }
+    let end = i + 20;
+    let body = b.get(i + 4..end)?;
+    let ok = body
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let bounded = b.get(end).is_none_or(|c| !c.is_ascii_alphanumeric());
+    (ok && bounded).then_some(end)
+}
+
+/// A base64 run that starts like an STS session token and is long enough to be one.
+fn session_token(text: &str, i: usize) -> Option<usize> {
+    // Bytes, not `&text[i..]`: `i` may fall inside a multi-byte character.
+    let rest = &text.as_bytes()[i..];
+    if !SESSION_TOKEN_PREFIXES
+        .iter()
+        .any(|p| rest.starts_with(p.as_bytes()))
+    {
+        return None;
+    }
+    let len = rest.iter().take_while(|c| is_base64(**c)).count();
+    (len >= MIN_SESSION_TOKEN).then_some(i + len)
+}
+
+/// A `-----BEGIN … PRIVATE KEY-----` block: its end (after the END line, or the text's end
+/// when the block was cut).
+fn private_key_block(text: &str, i: usize) -> Option<usize> {
+    const BEGIN: &str = "-----BEGIN ";
+    if !text.as_bytes()[i..].starts_with(BEGIN.as_bytes()) {
+        return None;
+    }
+    // An ASCII prefix matched at `i`: `i` is a character boundary.
+    let rest = &text[i + BEGIN.len()..];
+    let label_len = rest.find("-----")?;
+    let label = &rest[..label_len];
+    if !label.ends_with("PRIVATE KEY") || label.contains('\n') {
+        return None;
+    }
+    let body_start = i + BEGIN.len() + label_len + 5;
+    let end_marker = format!("-----END {label}-----");
+    Some(match text[body_start..].find(&end_marker) {
+        Some(at) => body_start + at + end_marker.len(),
+        None => text.len(),
+    })
+}
+
+/// The name's normalized form (lower case, without `_`, `-`, `.`).
+fn normalized(name: &[u8]) -> String {
+    name.iter()
+        .filter(|c| !matches!(c, b'_' | b'-' | b'.'))
+        .map(|c| c.to_ascii_lowercase() as char)
+        .collect()
+}
+
+/// When `b[start..name_end]` names a secret and a value follows (`= v`, `: "v"`, or for a
+/// `secret` name a 40-character base64 value after a space), the value's range.
+fn secret_pair_value(b: &[u8], start: usize, name_end: usize) -> Option<(usize, usize)> {
+    let name = normalized(&b[start..name_end]);
+    if !SECRET_NAME_ENDINGS.iter().any(|e| name.ends_with(e)) {
+        return None;
+    }
+    let mut k = name_end;
+    // The closing quote of a quoted name (`"password": …`).
+    if matches!(b.get(k), Some(b'"' | b'\'')) {
+        k += 1;
+    }
+    k += b[k..]
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count();
+    let separated = matches!(b.get(k), Some(b'=' | b':'));
+    if separated {
+        k += 1;
+        // `==`, `::` are comparisons and paths, not assignments; `=>` is one.
+        match b.get(k) {
+            Some(b'=' | b':') => return None,
+            Some(b'>') => k += 1,
+            _ => {}
+        }
+        k += b[k..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+    }
+    let (value_start, value_end) = match b.get(k) {
+        Some(q @ (b'"' | b'\'')) => {
+            let s = k + 1;
+            let len = b[s..]
+                .iter()
+                .take_while(|c| *c != q && **c != b'\n')
+                .count();
+            (s, s + len)
+        }
+        _ => {
+            let len = b[k..]
+                .iter()
+                .take_while(|c| {
+                    !c.is_ascii_whitespace()
+                        && !matches!(
+                            c,
+                            b',' | b';' | b'&' | b')' | b']' | b'}' | b'"' | b'\'' | b'<' | b'>'
+                        )
+                })
+                .count();
+            (k, k + len)
+        }
+    };
+    let value = &b[value_start..value_end];
+    if value.is_empty() || value.starts_with(b"[redacted") {
+        return None;
+    }
+    if !separated {
+        // Without `=` or `:` only the shape of a secret access key next to a `secret` name.
+        let looks_like_secret_key = value.len() == 40 && value.iter().all(|c| is_base64(*c));
+        if !(name.contains("secret") && looks_like_secret_key && value_start > name_end) {
+            return None;
+        }
+    }
+    Some((value_start, value_end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(s: &str) -> String {
+        redact(s).into_owned()
+    }
+
+    #[test]
+    fn access_key_ids() {
+        assert_eq!(
+            r("key AKIAIOSFODNN7EXAMPLE used"),
+            "key [redacted access key id] used"
+        );
+        assert_eq!(
+            r("arn:aws:s3:::ASIAY34FZKBOKMUTVV7A*/*"),
+            "arn:aws:s3:::[redacted access key id]*/*"
+        );
+        // Inside a longer word, or too short: not a key.
+        assert_eq!(r("XAKIAIOSFODNN7EXAMPLE"), "XAKIAIOSFODNN7EXAMPLE");
+        assert_eq!(r("AKIAIOSFODNN7EXAMPLEX"), "AKIAIOSFODNN7EXAMPLEX");
+        assert_eq!(r("AKIA1234"), "AKIA1234");
+    }
+
+    #[test]
+    fn secret_pairs_keep_their_name() {
+        assert_eq!(r("SECRET_TOKEN=hunter2"), "SECRET_TOKEN=[redacted]");
+        assert_eq!(
+            r(r#"{"password": "a b c", "user": "x"}"#),
+            r#"{"password": "[redacted]", "user": "x"}"#
+        );
+        assert_eq!(r("db_passwd: s3cr3t;"), "db_passwd: [redacted];");
+        assert_eq!(
+            r("https://x/?token=abc&y=1"),
+            "https://x/?token=[redacted]&y=1"
+        );
+        assert_eq!(
+            r("MasterUserPassword => 'pw'"),
+            "MasterUserPassword => '[redacted]'"
+        );
+        assert_eq!(r("api-key=k1"), "api-key=[redacted]");
+        assert_eq!(
+            r("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            "aws_secret_access_key = [redacted]"
+        );
+    }
+
+    #[test]
+    fn a_secret_key_next_to_its_name_without_separator() {
+        assert_eq!(
+            r("SecretAccessKey wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY done"),
+            "SecretAccessKey [redacted] done"
+        );
+        // The same shape next to another name is left alone.
+        assert_eq!(
+            r("bucket wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            "bucket wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        );
+    }
+
+    #[test]
+    fn session_tokens() {
+        let token = format!("IQoJb3JpZ2luX2VjE{}", "A".repeat(80));
+        assert_eq!(
+            r(&format!("t {token} end")),
+            "t [redacted session token] end"
+        );
+        assert_eq!(r("IQoJb3JpZ2lu"), "IQoJb3JpZ2lu");
+    }
+
+    #[test]
+    fn private_key_blocks() {
+        let pem =
+            "a\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAA\n-----END RSA PRIVATE KEY-----\nb";
+        assert_eq!(r(pem), "a\n[redacted private key]\nb");
+        let cut = "-----BEGIN PRIVATE KEY-----\nMIIEow";
+        assert_eq!(r(cut), "[redacted private key]");
+        let public = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----";
+        assert_eq!(r(public), public);
+    }
+
+    #[test]
+    fn what_reports_say_is_left_alone() {
+        for s in [
+            "s3:PutObject with resource arn:aws:s3:::data-*/*; aws:resourceaccount of any other value",
+            "aws:TokenIssueTime",
+            "token == x",
+            "secret:",
+            "nested stack Child: template ../secret.env: outside the directories",
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            "",
+            "ünïcödé password",
+        ] {
+            assert!(matches!(redact(s), Cow::Borrowed(_)), "{s} -> {}", r(s));
+        }
+    }
+
+    /// Every pair of fragments, cut at every character: the scanner never panics and never
+    /// loses text that is not redacted.
+    #[test]
+    fn fragments_in_any_order_never_break_the_scanner() {
+        let parts = [
+            "é",
+            "→",
+            "AKIA",
+            "IOSFODNN7EXAMPLE",
+            "-----BEGIN ",
+            "RSA PRIVATE KEY-----",
+            "token",
+            "=",
+            ": \"",
+            "IQoJb3JpZ2lu",
+            "secret ",
+            " ",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let s = format!("{a}{b}{c}");
+                    for (at, _) in s.char_indices() {
+                        let _ = redact(&s[at..]);
+                        let _ = redact(&s[..at]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn non_ascii_text_around_secrets_survives() {
+        assert_eq!(r("é token=x é"), "é token=[redacted] é");
+        assert_eq!(r("→AKIAIOSFODNN7EXAMPLE←"), "→[redacted access key id]←");
+    }
+}
