@@ -5,7 +5,8 @@
 //! as the oracle of the symbolic engine in the property tests: whatever a concrete request gets,
 //! the symbolic answer must contain.
 
-use crate::parse::{Effect, Policy};
+use crate::cond::Cond;
+use crate::parse::{Coverage, Effect, Policy};
 use crate::symbolic::PolicySet;
 use std::collections::HashMap;
 
@@ -35,19 +36,26 @@ impl Request {
     }
 }
 
+/// The truth of a guard for one request (an opaque condition reads its pseudo key).
+fn holds(c: &Cond, req: &Request) -> bool {
+    match c {
+        Cond::Test(t) => t.holds_multi(req.context.get(&t.key).map(Vec::as_slice)),
+        Cond::Opaque(o) => req
+            .context
+            .get(&o.key)
+            .is_some_and(|v| v.iter().any(|x| x == "true")),
+        Cond::Any(alts) => alts.iter().any(|a| holds(a, req)),
+    }
+}
+
 fn applies(p: &Policy, effect: Effect, req: &Request) -> bool {
     p.statements.iter().any(|s| {
-        s.effect == effect
-            && s.actions.covers(&req.action)
-            && s.conds.iter().all(|c| match c {
-                crate::cond::Cond::Test(t) => {
-                    t.holds_multi(req.context.get(&t.key).map(Vec::as_slice))
-                }
-                crate::cond::Cond::Opaque(o) => req
-                    .context
-                    .get(&o.key)
-                    .is_some_and(|v| v.iter().any(|x| x == "true")),
-            })
+        let covered = match s.actions.coverage(&req.action) {
+            Coverage::Yes => true,
+            Coverage::No => false,
+            Coverage::Maybe(hole) => holds(hole, req),
+        };
+        s.effect == effect && covered && s.conds.iter().all(|c| holds(c, req))
     })
 }
 

@@ -202,27 +202,47 @@ impl Opaque {
     }
 }
 
-/// A statement's guard: a real condition or an opaque one.
+/// A statement's guard: a real condition, an opaque one, or a disjunction of guards.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cond {
     Test(Condition),
     Opaque(Opaque),
+    /// Holds when one of them holds. A list with an unresolved element is one: `Resource:
+    /// [<unresolved>, arn:aws:s3:::*sagemaker*]` is "the resource matches the literal, OR the
+    /// unresolved element names it", so the literal decides on its own wherever it matches
+    /// (`true OR unknown` is true) and the unknown decides nothing where it does not.
+    Any(Vec<Cond>),
 }
 
 impl Cond {
+    /// The condition key a test or an opaque condition reads; a disjunction reads several (see
+    /// [`Cond::leaves`]) and answers the empty string.
     pub fn key(&self) -> &str {
         match self {
             Cond::Test(c) => &c.key,
             Cond::Opaque(o) => &o.key,
+            Cond::Any(_) => "",
         }
     }
 
-    /// The truth of the condition for one request value (`None`: the key is absent). An opaque
-    /// condition reads its pseudo key: `"true"` means it holds.
+    /// The tests and opaque conditions inside, disjunctions opened: what the request context
+    /// must have a dimension for.
+    pub fn leaves(&self) -> Box<dyn Iterator<Item = &Cond> + '_> {
+        match self {
+            Cond::Any(alts) => Box::new(alts.iter().flat_map(Cond::leaves)),
+            leaf => Box::new(std::iter::once(leaf)),
+        }
+    }
+
+    /// The truth of a test or an opaque condition for one request value of its key (`None`:
+    /// the key is absent). An opaque condition reads its pseudo key: `"true"` means it holds.
+    /// A disjunction spans several keys and is evaluated over a whole request (the symbolic
+    /// engine expands it into one box per alternative): here it is false.
     pub fn holds(&self, value: Option<&str>) -> bool {
         match self {
             Cond::Test(c) => c.holds(value),
             Cond::Opaque(_) => value == Some("true"),
+            Cond::Any(_) => false,
         }
     }
 }

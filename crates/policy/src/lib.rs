@@ -35,7 +35,7 @@ pub mod sagemaker_keys;
 pub mod symbolic;
 
 pub use parse::{
-    parse, Actions, Effect, ParseError, Policy, Statement, PRINCIPAL_KEY, RESOURCE_KEY,
+    parse, Actions, Coverage, Effect, ParseError, Policy, Statement, PRINCIPAL_KEY, RESOURCE_KEY,
 };
 pub use symbolic::{Answer, PolicySet, Space, Witness};
 
@@ -133,6 +133,15 @@ pub fn s3_foreign_write(policy: Option<&Value>, ours: &Ours) -> Exposure {
 /// org-keyed condition, which the policy's author evidently counts as theirs.
 fn our_orgs(p: &Policy, ours: &Ours) -> Vec<String> {
     let mut orgs = ours.orgs.clone();
+    orgs.extend(named_orgs(p));
+    orgs
+}
+
+/// The organization IDs a policy names in its own org-keyed conditions (`aws:ResourceOrgID`,
+/// `aws:PrincipalOrgID`), which [`s3_foreign_write`] and [`foreign_use`] count as ours: callers
+/// report them as an assumption.
+pub fn named_orgs(p: &Policy) -> Vec<String> {
+    let mut orgs: Vec<String> = Vec::new();
     for s in &p.statements {
         for key in ["aws:resourceorgid", "aws:principalorgid"] {
             for c in s.conds_on(key) {
@@ -142,6 +151,8 @@ fn our_orgs(p: &Policy, ours: &Ours) -> Vec<String> {
             }
         }
     }
+    orgs.sort();
+    orgs.dedup();
     orgs
 }
 

@@ -59,21 +59,60 @@ pub enum Effect {
 pub enum Actions {
     Action(Vec<String>),
     NotAction(Vec<String>),
+    /// A list with unresolved elements: it covers what its patterns name (`Action`) or do not
+    /// name (`NotAction`, `negated`), and an action that only the unresolved elements decide is
+    /// covered *maybe*: `hole`, an opaque condition, says whether (for `Action`, "an unresolved
+    /// element names it"; for `NotAction`, "none does").
+    Partial {
+        negated: bool,
+        patterns: Vec<String>,
+        hole: Cond,
+    },
+}
+
+/// Whether a statement applies to an action: three answers, as for everything unresolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Coverage<'a> {
+    No,
+    Yes,
+    /// Only the unresolved elements of the list decide: the statement applies when this
+    /// (opaque) condition holds.
+    Maybe(&'a Cond),
 }
 
 impl Actions {
-    /// Whether the statement covers `action` (IAM actions are case-insensitive).
-    pub fn covers(&self, action: &str) -> bool {
+    /// Whether the statement covers `action` for certain, not at all, or depending on an
+    /// unresolved element (IAM actions are case-insensitive).
+    pub fn coverage(&self, action: &str) -> Coverage<'_> {
         let hit = |pats: &[String]| pats.iter().any(|p| crate::glob::matches(p, action, true));
         match self {
-            Actions::Action(p) => hit(p),
-            Actions::NotAction(p) => !hit(p),
+            Actions::Action(p) if hit(p) => Coverage::Yes,
+            Actions::NotAction(p) if !hit(p) => Coverage::Yes,
+            Actions::Action(_) | Actions::NotAction(_) => Coverage::No,
+            Actions::Partial {
+                negated, patterns, ..
+            } if hit(patterns) => {
+                if *negated {
+                    Coverage::No
+                } else {
+                    Coverage::Yes
+                }
+            }
+            Actions::Partial { hole, .. } => Coverage::Maybe(hole),
         }
+    }
+
+    /// Whether the statement may cover `action`: for certain, or depending on an unresolved
+    /// element. Callers that count on a statement applying (a Deny that restricts) ask
+    /// [`Actions::coverage`].
+    pub fn covers(&self, action: &str) -> bool {
+        self.coverage(action) != Coverage::No
     }
 
     pub fn patterns(&self) -> &[String] {
         match self {
             Actions::Action(p) | Actions::NotAction(p) => p,
+            Actions::Partial { patterns, .. } => patterns,
         }
     }
 }
@@ -88,19 +127,43 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// The conditions on a key (lower-cased name).
+    /// The conditions on a key (lower-cased name), those inside a disjunction included.
     pub fn conds_on<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Condition> + 'a {
-        self.conds.iter().filter_map(move |c| match c {
-            Cond::Test(t) if t.key == key => Some(t),
-            _ => None,
-        })
+        self.conds
+            .iter()
+            .flat_map(Cond::leaves)
+            .filter_map(move |c| match c {
+                Cond::Test(t) if t.key == key => Some(t),
+                _ => None,
+            })
     }
 
+    /// The opaque conditions: in the guard, and the unresolved elements of the action list.
     pub fn opaque(&self) -> impl Iterator<Item = &Opaque> {
-        self.conds.iter().filter_map(|c| match c {
-            Cond::Opaque(o) => Some(o),
-            Cond::Test(_) => None,
-        })
+        let hole = match &self.actions {
+            Actions::Partial { hole, .. } => Some(hole),
+            _ => None,
+        };
+        self.conds
+            .iter()
+            .chain(hole)
+            .flat_map(Cond::leaves)
+            .filter_map(|c| match c {
+                Cond::Opaque(o) => Some(o),
+                _ => None,
+            })
+    }
+
+    /// The conditions under which the statement applies to `action`, `None` when it does not:
+    /// its guard, and the opaque condition of an unresolved action-list element when only that
+    /// element decides.
+    pub fn guard_for<'a>(&'a self, action: &str) -> Option<impl Iterator<Item = &'a Cond> + 'a> {
+        let extra = match self.actions.coverage(action) {
+            Coverage::No => return None,
+            Coverage::Yes => None,
+            Coverage::Maybe(hole) => Some(hole),
+        };
+        Some(self.conds.iter().chain(extra))
     }
 }
 
@@ -244,8 +307,8 @@ fn statement(v: &Value) -> Result<Statement, ParseError> {
     };
     let mut conds = Vec::new();
     let actions = match (m.get("Action"), m.get("NotAction")) {
-        (Some(a), None) => Actions::Action(action_list(a, &mut conds)?),
-        (None, Some(a)) => Actions::NotAction(action_list(a, &mut conds)?),
+        (Some(a), None) => action_list(a, false)?,
+        (None, Some(a)) => action_list(a, true)?,
         _ => {
             return Err(ParseError::Malformed(
                 "a statement needs exactly one of Action and NotAction".into(),
@@ -283,24 +346,72 @@ fn statement(v: &Value) -> Result<Statement, ParseError> {
     })
 }
 
-fn action_list(v: &Value, conds: &mut Vec<Cond>) -> Result<Vec<String>, ParseError> {
+/// `Action` or `NotAction`. An unresolved element may name any action, or none: the list
+/// covers what its literals decide, and the rest only maybe ([`Actions::Partial`]).
+fn action_list(v: &Value, negated: bool) -> Result<Actions, ParseError> {
     let mut out = Vec::new();
+    let mut hole = None;
     for s in strings(v)? {
         match s {
             Str::Lit(a) => out.push(a.to_lowercase()),
             Str::Variable(a) => out.push(a.to_lowercase()),
             Str::Unknown(u) => {
-                // Some unknown action: the statement may cover any action, or none.
-                out.push("*".into());
-                conds.push(Cond::Opaque(Opaque::new(
-                    UnknownCode::EP902,
-                    format!("unresolved action: {}", u.reason),
-                    u.span,
-                )));
+                hole.get_or_insert_with(|| {
+                    Cond::Opaque(Opaque::new(
+                        UnknownCode::EP902,
+                        format!("unresolved action: {}", u.reason),
+                        u.span,
+                    ))
+                });
             }
         }
     }
-    Ok(out)
+    Ok(match (hole, negated) {
+        (None, false) => Actions::Action(out),
+        (None, true) => Actions::NotAction(out),
+        (Some(hole), negated) => Actions::Partial {
+            negated,
+            patterns: out,
+            hole,
+        },
+    })
+}
+
+/// The first unresolved element or policy variable of a list, as an opaque condition.
+fn hole_of(s: Str, what: &str) -> Result<String, Opaque> {
+    match s {
+        Str::Lit(p) => Ok(p),
+        Str::Unknown(u) => Err(Opaque::new(
+            UnknownCode::EP902,
+            format!("unresolved {what}: {}", u.reason),
+            u.span,
+        )),
+        Str::Variable(var) => Err(Opaque::new(
+            UnknownCode::EP903,
+            format!("policy variable {var} in {what}"),
+            None,
+        )),
+    }
+}
+
+/// A list of values, some unresolved, as the guard it makes. IAM ORs a list's values; an
+/// unresolved value is an unknown boolean `u`. For a positive test that is `test(literals) OR
+/// u` (true where a literal matches, whatever `u` is); for a negated one (`NotResource`,
+/// `StringNotEquals`: "none of the values matches") it is `test(literals) AND u`. With no
+/// literal at all only `u` is left. Whole-list matches (a positive `*`) are handled by callers.
+fn list_guard(test: Condition, hole: Option<Opaque>, conds: &mut Vec<Cond>) {
+    let Some(hole) = hole else {
+        conds.push(Cond::Test(test));
+        return;
+    };
+    if test.values.is_empty() {
+        conds.push(Cond::Opaque(hole));
+    } else if test.op.negated() {
+        conds.push(Cond::Test(test));
+        conds.push(Cond::Opaque(hole));
+    } else {
+        conds.push(Cond::Any(vec![Cond::Test(test), Cond::Opaque(hole)]));
+    }
 }
 
 /// `Resource`/`NotResource` (or a principal list) as a pattern condition on a pseudo key.
@@ -312,31 +423,19 @@ fn element(
     conds: &mut Vec<Cond>,
 ) -> Result<(), ParseError> {
     let mut values = Vec::new();
+    let mut hole = None;
     for s in strings(v)? {
-        match s {
-            Str::Lit(p) => values.push(p),
-            Str::Unknown(u) => {
-                conds.push(Cond::Opaque(Opaque::new(
-                    UnknownCode::EP902,
-                    format!("unresolved {what}: {}", u.reason),
-                    u.span,
-                )));
-                return Ok(());
-            }
-            Str::Variable(var) => {
-                conds.push(Cond::Opaque(Opaque::new(
-                    UnknownCode::EP903,
-                    format!("policy variable {var} in {what}"),
-                    None,
-                )));
-                return Ok(());
+        match hole_of(s, what) {
+            Ok(p) => values.push(p),
+            Err(o) => {
+                hole.get_or_insert(o);
             }
         }
     }
     if !negated && values.iter().any(|p| p == "*") {
         return Ok(());
     }
-    conds.push(Cond::Test(Condition {
+    let test = Condition {
         op: if negated {
             Op::StringNotLike
         } else {
@@ -346,35 +445,25 @@ fn element(
         if_exists: false,
         key: key.to_string(),
         values,
-    }));
+    };
+    list_guard(test, hole, conds);
     Ok(())
 }
 
 fn principal(v: &Value, negated: bool, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
     let what = if negated { "NotPrincipal" } else { "Principal" };
     let mut pats = Vec::new();
+    let mut hole = None;
     match v {
         Value::Str(s) if s == "*" => pats.push("*".to_string()),
         Value::Map(m) => {
             for (kind, ids) in m {
                 for s in strings(ids)? {
-                    let s = match s {
-                        Str::Lit(s) => s,
-                        Str::Unknown(u) => {
-                            conds.push(Cond::Opaque(Opaque::new(
-                                UnknownCode::EP902,
-                                format!("unresolved {what}: {}", u.reason),
-                                u.span,
-                            )));
-                            return Ok(());
-                        }
-                        Str::Variable(var) => {
-                            conds.push(Cond::Opaque(Opaque::new(
-                                UnknownCode::EP903,
-                                format!("policy variable {var} in {what}"),
-                                None,
-                            )));
-                            return Ok(());
+                    let s = match hole_of(s, what) {
+                        Ok(s) => s,
+                        Err(o) => {
+                            hole.get_or_insert(o);
+                            continue;
                         }
                     };
                     pats.push(match kind.as_str() {
@@ -409,7 +498,7 @@ fn principal(v: &Value, negated: bool, conds: &mut Vec<Cond>) -> Result<(), Pars
     if !negated && pats.iter().any(|p| p == "*") {
         return Ok(());
     }
-    conds.push(Cond::Test(Condition {
+    let test = Condition {
         op: if negated {
             Op::StringNotLike
         } else {
@@ -419,7 +508,8 @@ fn principal(v: &Value, negated: bool, conds: &mut Vec<Cond>) -> Result<(), Pars
         if_exists: false,
         key: PRINCIPAL_KEY.to_string(),
         values: pats,
-    }));
+    };
+    list_guard(test, hole, conds);
     Ok(())
 }
 
@@ -498,33 +588,37 @@ fn condition_block(v: &Value, conds: &mut Vec<Cond>) -> Result<(), ParseError> {
                 match s {
                     Str::Lit(x) => values.push(x),
                     Str::Unknown(u) => {
-                        opaque = Some(Opaque::new(
-                            UnknownCode::EP902,
-                            format!("{op_name} {key}: {}", u.reason),
-                            u.span,
-                        ));
-                        break;
+                        opaque.get_or_insert_with(|| {
+                            Opaque::new(
+                                UnknownCode::EP902,
+                                format!("{op_name} {key}: {}", u.reason),
+                                u.span,
+                            )
+                        });
                     }
                     Str::Variable(var) => {
-                        opaque = Some(Opaque::new(
-                            UnknownCode::EP903,
-                            format!("{op_name} {key}: policy variable {var}"),
-                            None,
-                        ));
-                        break;
+                        opaque.get_or_insert_with(|| {
+                            Opaque::new(
+                                UnknownCode::EP903,
+                                format!("{op_name} {key}: policy variable {var}"),
+                                None,
+                            )
+                        });
                     }
                 }
             }
-            conds.push(match opaque {
-                Some(o) => Cond::Opaque(o),
-                None => Cond::Test(Condition {
-                    op,
-                    set,
-                    if_exists,
-                    key: key.to_lowercase(),
-                    values,
-                }),
-            });
+            let test = Condition {
+                op,
+                set,
+                if_exists,
+                key: key.to_lowercase(),
+                values,
+            };
+            // `Null` takes one value, "true" or "false": unresolved, nothing is known.
+            match opaque {
+                Some(o) if op == Op::Null => conds.push(Cond::Opaque(o)),
+                hole => list_guard(test, hole, conds),
+            }
         }
     }
     Ok(())

@@ -195,7 +195,7 @@ impl Space {
             by_key.insert(k.to_string(), Vec::new());
             order.push(k.to_string());
         }
-        for c in conds {
+        for c in conds.into_iter().flat_map(Cond::leaves) {
             let k = c.key().to_string();
             let e = by_key.entry(k.clone()).or_default();
             if e.is_empty() && !order.contains(&k) {
@@ -229,36 +229,56 @@ impl Space {
         }
     }
 
-    /// The box of contexts in which every condition holds; `None` when it is empty.
-    fn conj(&self, conds: &[Cond]) -> Option<Vec<Bits>> {
-        let mut b = self.full_box();
+    /// The boxes of contexts in which every condition holds (none when that is empty): one box
+    /// for a conjunction of tests, one per combination of alternatives when some conditions
+    /// are disjunctions ([`Cond::Any`]).
+    fn conj<'c>(&self, conds: impl IntoIterator<Item = &'c Cond>) -> Vec<Vec<Bits>> {
+        let mut boxes = vec![self.full_box()];
         for c in conds {
-            let Some(&d) = self.index.get(c.key()) else {
-                // A key outside the space: the space was built without it. Treat as
-                // unconstrained would be unsound for a Deny and for an Allow alike, so the
-                // space builder always includes every condition; this is unreachable in use.
-                continue;
-            };
-            let dim = &self.dims[d];
-            let mut bits = Bits::empty(dim.classes.len());
-            for (i, v) in dim.classes.iter().enumerate() {
-                if c.holds(v.as_deref()) {
-                    bits.set(i);
-                }
-            }
-            b[d] = b[d].and(&bits);
-            if b[d].is_empty() {
-                return None;
+            boxes = boxes
+                .into_iter()
+                .flat_map(|b| self.restrict(b, c))
+                .collect();
+            if boxes.is_empty() {
+                break;
             }
         }
-        Some(b)
+        boxes
+    }
+
+    /// `b` cut down to where `c` holds: no box, one, or one per alternative of a disjunction.
+    fn restrict(&self, mut b: Vec<Bits>, c: &Cond) -> Vec<Vec<Bits>> {
+        if let Cond::Any(alts) = c {
+            return alts
+                .iter()
+                .flat_map(|alt| self.restrict(b.clone(), alt))
+                .collect();
+        }
+        let Some(&d) = self.index.get(c.key()) else {
+            // A key outside the space: the space was built without it. Treat as
+            // unconstrained would be unsound for a Deny and for an Allow alike, so the
+            // space builder always includes every condition; this is unreachable in use.
+            return vec![b];
+        };
+        let dim = &self.dims[d];
+        let mut bits = Bits::empty(dim.classes.len());
+        for (i, v) in dim.classes.iter().enumerate() {
+            if c.holds(v.as_deref()) {
+                bits.set(i);
+            }
+        }
+        b[d] = b[d].and(&bits);
+        if b[d].is_empty() {
+            return Vec::new();
+        }
+        vec![b]
     }
 
     /// The region of an OR of AND-blocks of conditions (a question: "from an untrusted
     /// network" is two blocks, the internet and foreign endpoints).
     pub fn region_of(&self, blocks: &[Vec<Cond>]) -> Region {
         Region {
-            boxes: blocks.iter().filter_map(|b| self.conj(b)).collect(),
+            boxes: blocks.iter().flat_map(|b| self.conj(b)).collect(),
         }
     }
 
@@ -294,15 +314,18 @@ impl Space {
         }
     }
 
-    /// The statements of `policies` with `effect` that cover `action`, as a region.
+    /// The statements of `policies` with `effect` that cover `action`, as a region: a union
+    /// over statements, so an Allow of one statement is an Allow whatever the others leave
+    /// unknown (`true OR unknown`).
     pub fn statements(&self, policies: &[&Policy], effect: Effect, action: &str) -> Region {
         let mut r = Region::default();
         for p in policies {
             for s in &p.statements {
-                if s.effect == effect && s.actions.covers(action) {
-                    if let Some(b) = self.conj(&s.conds) {
-                        r.boxes.push(b);
-                    }
+                if s.effect != effect {
+                    continue;
+                }
+                if let Some(guard) = s.guard_for(action) {
+                    r.boxes.extend(self.conj(guard));
                 }
             }
         }
@@ -582,7 +605,7 @@ fn make_dim(key: String, conds: &[&Cond]) -> Dim {
     if key.starts_with('?') {
         let opaque = conds.iter().find_map(|c| match c {
             Cond::Opaque(o) => Some(o.clone()),
-            Cond::Test(_) => None,
+            _ => None,
         });
         return Dim {
             key,
@@ -595,7 +618,7 @@ fn make_dim(key: String, conds: &[&Cond]) -> Dim {
         .iter()
         .filter_map(|c| match c {
             Cond::Test(t) => Some(t),
-            Cond::Opaque(_) => None,
+            _ => None,
         })
         .collect();
     let families: BTreeSet<u8> = tests.iter().map(|t| t.op.family() as u8).collect();
@@ -816,20 +839,25 @@ impl<'p> PolicySet<'p> {
             .chain(&self.boundaries)
     }
 
-    /// Every condition of every statement (for building the space).
+    /// Every condition of every statement, the unresolved elements of action lists included
+    /// (for building the space).
     pub fn conds(&self) -> impl Iterator<Item = &Cond> {
-        self.all()
-            .flat_map(|p| p.statements.iter())
-            .flat_map(|s| s.conds.iter())
+        self.all().flat_map(|p| p.statements.iter()).flat_map(|s| {
+            let hole = match &s.actions {
+                crate::parse::Actions::Partial { hole, .. } => Some(hole),
+                _ => None,
+            };
+            s.conds.iter().chain(hole)
+        })
     }
 
-    /// The conditions of the statements that cover `action`: the only ones the answer for
+    /// The conditions of the statements that may cover `action`: the only ones the answer for
     /// that action depends on.
     pub fn conds_for<'s>(&'s self, action: &'s str) -> impl Iterator<Item = &'s Cond> + 's {
         self.all()
             .flat_map(|p| p.statements.iter())
-            .filter(move |s| s.actions.covers(action))
-            .flat_map(|s| s.conds.iter())
+            .filter_map(move |s| s.guard_for(action))
+            .flatten()
     }
 
     /// The region in which `action` is allowed.

@@ -111,3 +111,220 @@ fn unresolved_account_is_undecided_not_closed() {
         Exposure::Undecided { .. }
     ));
 }
+
+/// A statement built from parts, each element a value (a literal or an unresolved one).
+fn statement(effect: &str, parts: &[(&str, Value)]) -> Value {
+    let mut m = indexmap::IndexMap::new();
+    m.insert("Effect".to_string(), Value::from(effect));
+    for (k, v) in parts {
+        m.insert(k.to_string(), v.clone());
+    }
+    Value::Map(m)
+}
+
+fn document(statements: Vec<Value>) -> Value {
+    let mut doc = indexmap::IndexMap::new();
+    doc.insert("Version".to_string(), Value::from("2012-10-17"));
+    doc.insert("Statement".to_string(), Value::List(statements));
+    Value::Map(doc)
+}
+
+fn unresolved(name: &str) -> Value {
+    Value::unknown(format!("parameter {name} has no value"), None)
+}
+
+fn list(items: Vec<Value>) -> Value {
+    Value::List(items)
+}
+
+fn ours_with(bucket: &str) -> Ours {
+    Ours {
+        buckets: vec![bucket.to_string()],
+        ..Ours::default()
+    }
+}
+
+// Three-valued lists: an element of `Resource`, `Action`, `Principal` or a condition's values
+// that is unresolved is unknown, and `true OR unknown` is true, `false AND unknown` false.
+
+#[test]
+fn resource_list_with_an_unresolved_element_and_a_bucket_wildcard_is_open() {
+    let p = document(vec![statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            (
+                "Resource",
+                list(vec![
+                    unresolved("DataBucketArn"),
+                    Value::from("arn:aws:s3:::*sagemaker*/*"),
+                ]),
+            ),
+        ],
+    )]);
+    assert!(is_open(&s3_foreign_write(Some(&p), &Ours::default())));
+}
+
+#[test]
+fn resource_list_with_an_unresolved_element_and_our_bucket_is_undecided() {
+    let p = document(vec![statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            (
+                "Resource",
+                list(vec![
+                    unresolved("DataBucketArn"),
+                    Value::from("arn:aws:s3:::ml-models/*"),
+                ]),
+            ),
+        ],
+    )]);
+    assert!(matches!(
+        s3_foreign_write(Some(&p), &ours_with("ml-models")),
+        Exposure::Undecided { .. }
+    ));
+}
+
+#[test]
+fn deny_whose_action_list_has_an_unresolved_element_still_denies_what_it_names() {
+    let allow = statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:*")),
+            ("Resource", Value::from("*")),
+        ],
+    );
+    let deny = statement(
+        "Deny",
+        &[
+            ("Principal", Value::from("*")),
+            (
+                "Action",
+                list(vec![Value::from("s3:PutObject"), unresolved("Extra")]),
+            ),
+            ("Resource", Value::from("*")),
+            (
+                "Condition",
+                string_not_equals(&[("aws:ResourceAccount", account())]),
+            ),
+        ],
+    );
+    let p = document(vec![allow.clone(), deny]);
+    assert_eq!(
+        s3_foreign_write(Some(&p), &Ours::default()),
+        Exposure::Closed
+    );
+    // An allow whose action list names the action is open whatever the other element is.
+    let allow_listed = statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            (
+                "Action",
+                list(vec![unresolved("Extra"), Value::from("s3:PutObject")]),
+            ),
+            ("Resource", Value::from("*")),
+        ],
+    );
+    assert!(is_open(&s3_foreign_write(
+        Some(&document(vec![allow_listed])),
+        &Ours::default()
+    )));
+}
+
+#[test]
+fn deny_with_an_unresolved_element_makes_an_allow_undecided_never_denied() {
+    let allow = statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:*")),
+            ("Resource", Value::from("*")),
+        ],
+    );
+    // Denied unless the bucket's account is ours or the unresolved one: the unresolved account
+    // may be another's.
+    let deny = statement(
+        "Deny",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:*")),
+            ("Resource", Value::from("*")),
+            (
+                "Condition",
+                string_not_equals(&[(
+                    "aws:ResourceAccount",
+                    list(vec![account(), unresolved("PartnerAccount")]),
+                )]),
+            ),
+        ],
+    );
+    assert!(matches!(
+        s3_foreign_write(Some(&document(vec![allow, deny])), &Ours::default()),
+        Exposure::Undecided { .. }
+    ));
+}
+
+#[test]
+fn principal_list_with_an_unresolved_element_and_a_star_is_open() {
+    let mut principal = indexmap::IndexMap::new();
+    principal.insert(
+        "AWS".to_string(),
+        list(vec![unresolved("TrustedRole"), Value::from("*")]),
+    );
+    let p = document(vec![statement(
+        "Allow",
+        &[
+            ("Principal", Value::Map(principal)),
+            ("Action", Value::from("*")),
+            ("Resource", Value::from("*")),
+        ],
+    )]);
+    assert!(is_open(&foreign_use(Some(&p), &Ours::default())));
+}
+
+#[test]
+fn condition_values_are_ored_with_the_unresolved_one() {
+    // StringLike on the resource's account: `*` matches every account, whatever the other value.
+    let mut like = indexmap::IndexMap::new();
+    let mut keys = indexmap::IndexMap::new();
+    keys.insert(
+        "aws:ResourceAccount".to_string(),
+        list(vec![unresolved("Account"), Value::from("*")]),
+    );
+    like.insert("StringLike".to_string(), Value::Map(keys));
+    let p = document(vec![statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            ("Resource", Value::from("*")),
+            ("Condition", Value::Map(like)),
+        ],
+    )]);
+    assert!(is_open(&s3_foreign_write(Some(&p), &Ours::default())));
+    // The same with our account only: the unresolved value may be another account.
+    let cond = string_equals(&[(
+        "aws:ResourceAccount",
+        list(vec![account(), unresolved("Account")]),
+    )]);
+    let p = policy("s3:PutObject", Value::from("*"), Some(cond));
+    assert!(matches!(
+        s3_foreign_write(Some(&p), &Ours::default()),
+        Exposure::Undecided { .. }
+    ));
+}
+
+fn string_not_equals(pairs: &[(&str, Value)]) -> Value {
+    let mut inner = indexmap::IndexMap::new();
+    for (k, v) in pairs {
+        inner.insert(k.to_string(), v.clone());
+    }
+    let mut outer = indexmap::IndexMap::new();
+    outer.insert("StringNotEquals".to_string(), Value::Map(inner));
+    Value::Map(outer)
+}
