@@ -1,5 +1,5 @@
 use crate::{Options, Sink, UnknownFinding};
-use egressproof_model::{Attr, Ident, Kind, Model, Resource, Unknown};
+use egressproof_model::{Attr, Ident, Kind, Model, Resource, Unknown, VpcPeeringConnection};
 use std::collections::HashMap;
 
 /// The model indexed for the rules, plus the user's options. Built once per analysis; rules
@@ -31,6 +31,18 @@ impl<'m> Context<'m> {
     /// The resource an identifier names, when it is in the scan.
     pub fn get(&self, id: &Ident) -> Option<&'m Resource> {
         self.by_id.get(id.as_str()).copied()
+    }
+
+    /// Whether an account is the scan's own: the deploying account of templates (written as
+    /// [`VpcPeeringConnection::DEPLOYING_ACCOUNT`]), or an account a snapshot was read from (its
+    /// `account …` notes). A literal ID a template writes is another account's.
+    pub fn is_own_account(&self, account: &str) -> bool {
+        account == VpcPeeringConnection::DEPLOYING_ACCOUNT
+            || self
+                .model
+                .notes
+                .iter()
+                .any(|n| n.strip_prefix("account ") == Some(account))
     }
 
     pub fn resources(&self) -> impl Iterator<Item = &'m Resource> {

@@ -119,6 +119,7 @@ fn more_specific_route_overrides_the_default_route() {
         Kind::VpcPeeringConnection(VpcPeeringConnection {
             vpc: Attr::Known(e.vpc.clone()),
             peer_vpc: Attr::Known(other),
+            peer_owner: None,
         }),
     );
     e.b.route(&e.private_rt, "0.0.0.0/0", TargetKind::Gateway, &e.igw);

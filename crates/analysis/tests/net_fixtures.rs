@@ -1,5 +1,6 @@
 //! Per-rule fixtures (`fixtures/EP2xx/`, `fixtures/EP30x/`), loaded from CloudFormation and run
-//! with only that rule on: a `leaks_*` file must report the rule, a `sealed_*` file must not.
+//! with only that rule on: a `leaks_*` file must report the rule, a `sealed_*` file must not, and
+//! an `unknown_*` file must not but must report an unknown.
 
 use egressproof_analysis::{analyze, registry, Analysis, Options};
 use egressproof_load_cfn::{load, Input, LoadOptions};
@@ -58,6 +59,9 @@ fn net_rule_fixtures() {
                 assert!(f.resource.span.file.ends_with(&name), "{}", f.resource.span);
                 assert!(f.resource.span.line > 0);
                 leaks += 1;
+            } else if name.starts_with("unknown_") {
+                assert!(found.is_empty(), "{rule}/{name}: unexpected {:?}", found);
+                assert!(!a.unknowns.is_empty(), "{rule}/{name}: expected an unknown");
             } else {
                 assert!(name.starts_with("sealed_"), "{name}");
                 assert!(found.is_empty(), "{rule}/{name}: unexpected {:?}", found);

@@ -42,6 +42,7 @@ fn build(routes: &[(usize, usize)], sg: usize, nacl_blocks: bool) -> B {
         Kind::VpcPeeringConnection(VpcPeeringConnection {
             vpc: Attr::Known(e.vpc.clone()),
             peer_vpc: Attr::Known(other),
+            peer_owner: None,
         }),
     );
     let nat = e.b.nat("Nat", &e.public);

@@ -28,6 +28,7 @@
 //! - [`stepfunctions`]: the SageMaker workloads of a Step Functions state machine;
 //! - [`workflow`]: what pipelines and state machines share (definitions, steps, depth limit);
 //! - [`protocol`]: IP protocols and the ports that apply to them;
+//! - [`peering`]: the account that owns a peering connection's peer VPC;
 //! - [`firewall`]: the domains a Network Firewall rule group allows;
 //! - [`sagemaker_keys`]: SageMaker's network condition keys and the actions that carry them.
 //!
@@ -39,6 +40,7 @@
 pub mod body;
 pub mod firewall;
 pub mod json_text;
+pub mod peering;
 pub mod pipeline;
 pub mod protocol;
 pub mod sagemaker;

@@ -15,6 +15,12 @@ use egressproof_model::{Diagnostic, Ident, Model, Span, Symbol, UnknownCode};
 use serde_json::Value as J;
 use std::collections::HashMap;
 
+/// Largest plan (or state) JSON read: 512 MiB, a plan of some 100,000 resources (each appears
+/// in `planned_values`, `resource_changes` and the configuration). The whole document is held
+/// in memory while it is read, at several times its size, so this bounds the memory of a scan.
+/// CloudFormation's template limit does not apply: a plan is not a template.
+pub const MAX_PLAN_BYTES: u64 = 512 * 1024 * 1024;
+
 /// A Terraform plan's (or state's) resources as a model, with an EP901 diagnostic for every
 /// deviation from the documented shape; `None` when the JSON is not a plan or state at all.
 pub fn load_plan(json: &J, display: &str) -> Option<Model> {

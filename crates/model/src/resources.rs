@@ -357,6 +357,18 @@ pub struct TransitGatewayRouteTableAssociation {
 pub struct VpcPeeringConnection {
     pub vpc: Attr<Ident>,
     pub peer_vpc: Attr<Ident>,
+    /// The account that owns the peer VPC (`PeerOwnerId`, `peer_owner_id`, the accepter's
+    /// owner): a literal account ID, or [`VpcPeeringConnection::DEPLOYING_ACCOUNT`] when written
+    /// as the deploying account (`AWS::AccountId`, the caller identity's account). `None` when
+    /// absent: AWS takes the requester's own account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_owner: Option<Attr<String>>,
+}
+
+impl VpcPeeringConnection {
+    /// The deploying account written symbolically, as [`VpcPeeringConnection::peer_owner`]
+    /// holds it: the text of the `AWS::AccountId` pseudo parameter.
+    pub const DEPLOYING_ACCOUNT: &'static str = "${AWS::AccountId}";
 }
 
 /// The far end of a security group rule.
@@ -774,6 +786,12 @@ mod tests {
         let bare: Protocol = serde_json::from_str("-1").unwrap();
         assert_eq!(bare, Protocol::All);
         assert!(serde_json::from_str::<Protocol>(r#""tcpx""#).is_err());
+    }
+
+    #[test]
+    fn the_deploying_account_reads_as_the_pseudo_parameter() {
+        let pseudo = crate::Symbol::Pseudo(crate::Pseudo::AccountId).to_string();
+        assert_eq!(VpcPeeringConnection::DEPLOYING_ACCOUNT, pseudo);
     }
 
     #[test]

@@ -26,8 +26,17 @@ pub enum ExitKind {
     Internet,
     /// An egress-only internet gateway (IPv6, EP202).
     EgressOnly,
-    /// A network outside the scan: transit gateway, peering, VPN, ... (EP203). The string names it.
+    /// A network outside the scan: transit gateway, VPN, ... (EP203). The string names it.
     Beyond(String),
+    /// A peered VPC of another account, or one the scan does not hold (EP203): it receives every
+    /// address routed to it, private ones included.
+    PeerVpc {
+        /// The peering connection, as its name reads.
+        peering: String,
+        /// The peer VPC's account when it is another one; `None` when the peer VPC is outside
+        /// the scan (or its account unresolved).
+        account: Option<String>,
+    },
     /// Through an inspecting firewall or appliance (EP204): its name and its allow-list.
     Filtered { firewall: String, allowed: String },
 }
@@ -434,14 +443,28 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         self.net.ctx
     }
 
-    /// The public space as seen from a VPC: the internet less the VPC's own blocks and the
-    /// networks the user trusts.
-    fn public_for(&self, vpc: Option<&Ident>) -> Space {
-        let mut s = self.internet.difference(&self.trusted);
+    /// Every address a route table of a VPC can send out of it: all but the VPC's own blocks
+    /// and the networks the user trusts. Private addresses are walked too, because a peered VPC
+    /// of another account receives them; each exit keeps only what leaves through it
+    /// ([`Walker::egress_part`]).
+    fn routable_for(&self, vpc: Option<&Ident>) -> Space {
+        let mut s = Space::all().difference(&self.trusted);
         if let Some(v) = vpc {
             s = s.difference(&self.net.vpc_space(v.as_str()));
         }
         s
+    }
+
+    /// The part of `space` that is egress through an exit of this kind. A peered VPC outside
+    /// the scan or of another account receives every address routed to it. Everywhere else only
+    /// public addresses are egress: an internet gateway drops private ones, and private ranges
+    /// toward on-premises (VPN, Direct Connect, a transit gateway beyond the scan) are the
+    /// corporate network.
+    fn egress_part(&self, kind: &ExitKind, space: &Space) -> Space {
+        match kind {
+            ExitKind::PeerVpc { .. } => space.clone(),
+            _ => space.intersect(&self.internet),
+        }
     }
 
     /// Evaluates one placement and records its leaks, unknowns and homes.
@@ -613,10 +636,21 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
     }
 
+    /// The exits of a route table, each cut to what is egress through it.
     fn table_uncached(&mut self, table: &Ident, stack: &mut Vec<Ident>, depth: usize) -> Walk {
+        let mut walk = self.table_routes(table, stack, depth);
+        for e in &mut walk.exits {
+            e.space = self.egress_part(&e.kind, &e.space);
+        }
+        walk.exits.retain(|e| !e.space.is_empty());
+        walk
+    }
+
+    /// Where each part of the routable space goes from a route table, by longest-prefix match.
+    fn table_routes(&mut self, table: &Ident, stack: &mut Vec<Ident>, depth: usize) -> Walk {
         let ctx = self.ctx();
         let vpc = self.net.table_vpc(table);
-        let space = self.public_for(vpc.as_ref());
+        let space = self.routable_for(vpc.as_ref());
         let mut exits = Vec::new();
         let mut completeness = Completeness::Complete;
         let routes = self.net.routes_of(table.as_str());
@@ -775,13 +809,20 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         let id = match &t.id {
             Attr::Known(id) => id,
             Attr::Unknown(u) => {
+                let kind = match t.kind {
+                    TargetKind::VpcPeeringConnection => ExitKind::PeerVpc {
+                        peering: "an unresolved peering connection".into(),
+                        account: None,
+                    },
+                    _ => ExitKind::Beyond("an unresolved target".into()),
+                };
                 return Walk::complete(vec![Exit {
-                    kind: ExitKind::Beyond("an unresolved target".into()),
+                    kind,
                     space: part.clone(),
                     hops: Vec::new(),
                     via: vec![format!("an unresolved {:?}", t.kind)],
                     uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
-                }])
+                }]);
             }
         };
         let ctx = self.ctx();
@@ -804,7 +845,6 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         stack: &mut Vec<Ident>,
         depth: usize,
     ) -> Walk {
-        let ctx = self.ctx();
         match &r.kind {
             Kind::InternetGateway(_) => Walk::complete(vec![ended(
                 ExitKind::Internet,
@@ -857,23 +897,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 format!("appliance {}", r.name),
             )]),
             Kind::TransitGateway(_) => self.transit(r, vpc, part, stack, depth),
-            Kind::VpcPeeringConnection(p) => {
-                let sides = [&p.vpc, &p.peer_vpc];
-                let both_in_scan = sides
-                    .iter()
-                    .all(|s| matches!(s, Attr::Known(v) if ctx.get(v).is_some()));
-                if both_in_scan {
-                    // Peering is not transitive: the peer takes only its own addresses,
-                    // and those are part of the scan.
-                    return Walk::nowhere();
-                }
-                Walk::complete(vec![ended(
-                    ExitKind::Beyond(format!("VPC peering {}", r.name)),
-                    part,
-                    vec![Hop::new(r, "VPC peering to a VPC outside the scan")],
-                    format!("VPC peering {}", r.name),
-                )])
-            }
+            Kind::VpcPeeringConnection(p) => self.peering(r, p, part),
             Kind::NetworkFirewall(fw) => {
                 let inspector = Inspector {
                     name: format!("Network Firewall {}", r.name),
@@ -894,7 +918,14 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 self.inspection(r, inspector, &ep.subnets, part, stack, depth)
             }
             _ => Walk::complete(vec![Exit {
-                kind: ExitKind::Beyond(r.name.clone()),
+                // A route that names a peering reaches a peer VPC whatever the resource is.
+                kind: match route_target_kind(route) {
+                    Some(TargetKind::VpcPeeringConnection) => ExitKind::PeerVpc {
+                        peering: r.name.clone(),
+                        account: None,
+                    },
+                    _ => ExitKind::Beyond(r.name.clone()),
+                },
                 space: part.clone(),
                 hops: vec![Hop::new(r, "route target of an unsupported kind")],
                 via: vec![r.name.clone()],
@@ -965,8 +996,11 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 "transit gateway outside the scan",
             ),
             TargetKind::VpcPeeringConnection => (
-                ExitKind::Beyond(format!("VPC peering {lit}")),
-                "VPC peering outside the scan",
+                ExitKind::PeerVpc {
+                    peering: lit.to_string(),
+                    account: None,
+                },
+                "VPC peering outside the scan: its peer VPC and account are not known",
             ),
             TargetKind::VpnGateway => (
                 ExitKind::Beyond(format!("virtual private gateway {lit}")),
@@ -1015,6 +1049,67 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             hops.push(internet_hop());
         }
         Walk::complete(vec![ended(kind, part, hops, name)])
+    }
+
+    /// A peering connection in the scan. It hands every address routed to it to the VPC on its
+    /// other side: when that VPC belongs to another account, or is not in the scan, the data
+    /// leaves (EP203, whatever the range); a peer VPC of the same account in the scan takes only
+    /// its own addresses (peering is not transitive), which the scan holds.
+    fn peering(
+        &self,
+        r: &'m Resource,
+        p: &'m egressproof_model::VpcPeeringConnection,
+        part: &Space,
+    ) -> Walk {
+        let ctx = self.ctx();
+        let foreign = |account: &str| {
+            let what = format!("VPC peering {} into account {account}", r.name);
+            ended(
+                ExitKind::PeerVpc {
+                    peering: r.name.clone(),
+                    account: Some(account.to_string()),
+                },
+                part,
+                vec![
+                    Hop::new(r, format!("VPC peering into account {account}")),
+                    Hop::external(
+                        "Network",
+                        &format!("account {account}"),
+                        "the peer VPC's account",
+                    ),
+                ],
+                what,
+            )
+        };
+        let outside = |why: Option<UnknownFinding>| {
+            let mut e = ended(
+                ExitKind::PeerVpc {
+                    peering: r.name.clone(),
+                    account: None,
+                },
+                part,
+                vec![Hop::new(r, "VPC peering to a VPC outside the scan")],
+                format!("VPC peering {}", r.name),
+            );
+            e.uncertain = why;
+            e
+        };
+        let both_in_scan = [&p.vpc, &p.peer_vpc]
+            .iter()
+            .all(|s| matches!(s, Attr::Known(v) if ctx.get(v).is_some()));
+        match &p.peer_owner {
+            Some(Attr::Known(account)) if !ctx.is_own_account(account) => {
+                Walk::complete(vec![foreign(account)])
+            }
+            _ if !both_in_scan => Walk::complete(vec![outside(None)]),
+            Some(Attr::Unknown(u)) => Walk::complete(vec![outside(Some(unresolved(
+                u,
+                &format!("VPC peering {}: the peer VPC's account", r.name),
+            )))]),
+            // Peering is not transitive: the peer takes only its own addresses, and those are
+            // part of the scan.
+            _ => Walk::nowhere(),
+        }
     }
 
     /// Continues from a NAT gateway in its own subnet's route table (and NACL).
@@ -1424,6 +1519,14 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
     }
 }
 
+/// The kind of target a route resource names, when known.
+fn route_target_kind(route: &Resource) -> Option<TargetKind> {
+    match &route.kind {
+        Kind::Route(r) => r.target.known().map(|t| t.kind),
+        _ => None,
+    }
+}
+
 /// An exit that ends at the target, for all of `space`.
 fn ended(kind: ExitKind, space: &Space, hops: Vec<Hop>, via: String) -> Exit {
     Exit {
@@ -1473,6 +1576,14 @@ pub fn describe(kind: &ExitKind) -> String {
         ExitKind::Internet => "the internet".into(),
         ExitKind::EgressOnly => "the IPv6 internet".into(),
         ExitKind::Beyond(what) => format!("a network outside the scan ({what})"),
+        ExitKind::PeerVpc {
+            peering,
+            account: Some(account),
+        } => format!("account {account} (VPC peering {peering})"),
+        ExitKind::PeerVpc {
+            peering,
+            account: None,
+        } => format!("a VPC outside the scan or of another account (VPC peering {peering})"),
         ExitKind::Filtered { firewall, .. } => format!("the internet through {firewall}"),
     }
 }

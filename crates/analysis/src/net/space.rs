@@ -374,42 +374,47 @@ impl Space {
 
 impl Space {
     /// A reader's description: "every public IPv4 address" when the set is the whole internet
-    /// of that family, else its prefixes (the first few and a count).
+    /// of that family, "every IPv4 address except ..." when it lacks only a few prefixes (a
+    /// peered VPC receives private addresses too), else its prefixes (the first few and a count).
     pub fn describe(&self) -> String {
         let net = internet();
         let mut parts = Vec::new();
-        for (v6, is_all, prefixes) in [
-            (
-                false,
-                self.v4 == net.v4,
-                Space {
-                    v4: self.v4.clone(),
-                    v6: V6::empty(),
-                }
-                .prefixes(),
-            ),
-            (
-                true,
-                self.v6 == net.v6,
-                Space {
+        for v6 in [false, true] {
+            let (family, public_family, everything) = if v6 {
+                let only = |v6: &V6| Space {
                     v4: V4::empty(),
-                    v6: self.v6.clone(),
-                }
-                .prefixes(),
-            ),
-        ] {
+                    v6: v6.clone(),
+                };
+                (only(&self.v6), only(&net.v6), only(&V6::all()))
+            } else {
+                let only = |v4: &V4| Space {
+                    v4: v4.clone(),
+                    v6: V6::empty(),
+                };
+                (only(&self.v4), only(&net.v4), only(&V4::all()))
+            };
             let fam = if v6 { "IPv6" } else { "IPv4" };
+            let prefixes = family.prefixes();
+            let missing = everything.difference(&family).prefixes();
             if prefixes.is_empty() {
                 continue;
             }
-            if is_all {
+            if family == public_family {
                 parts.push(format!("every public {fam} address"));
             } else if prefixes.len() <= 4 {
                 let p: Vec<String> = prefixes.iter().map(|n| n.to_string()).collect();
                 parts.push(p.join(", "));
+            } else if missing.len() <= 4 {
+                let p: Vec<String> = missing.iter().map(|n| n.to_string()).collect();
+                parts.push(format!("every {fam} address except {}", p.join(", ")));
             } else {
+                let public = if public_family.contains_set(&family) {
+                    "public "
+                } else {
+                    ""
+                };
                 parts.push(format!(
-                    "public {fam} addresses in {} prefixes ({} ... {})",
+                    "{public}{fam} addresses in {} prefixes ({} ... {})",
                     prefixes.len(),
                     prefixes[0],
                     prefixes[prefixes.len() - 1]
@@ -521,6 +526,27 @@ mod tests {
             many.describe().starts_with("public IPv4 addresses in "),
             "{}",
             many.describe()
+        );
+    }
+
+    #[test]
+    fn describe_a_space_with_private_addresses() {
+        let all_but_vpc = Space::all().difference(&s(&["10.20.0.0/16", "::/0"]));
+        assert_eq!(
+            all_but_vpc.describe(),
+            "every IPv4 address except 10.20.0.0/16"
+        );
+        let scattered = s(&[
+            "10.0.0.0/24",
+            "10.0.2.0/24",
+            "10.0.4.0/24",
+            "10.0.6.0/24",
+            "10.0.8.0/24",
+        ]);
+        assert!(
+            scattered.describe().starts_with("IPv4 addresses in 5 prefixes"),
+            "{}",
+            scattered.describe()
         );
     }
 

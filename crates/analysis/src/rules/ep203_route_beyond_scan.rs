@@ -10,10 +10,16 @@ declare_rule! {
     /// instead. Private ranges and the trusted CIDRs (`trusted_cidrs`) toward on-premises are
     /// not egress.
     ///
+    /// A peering connection whose peer VPC belongs to another account (`PeerOwnerId`,
+    /// `peer_owner_id` other than the scan's account), or is not in the scan, is flagged for
+    /// every range routed to it, private ones included, unless the range is trusted: the
+    /// message names the peer account.
+    ///
     /// ## Why is this bad?
     /// `0.0.0.0/0` to a transit gateway is the classic centralised-egress design: the internet
     /// exit is in another VPC or account. Whether it filters anything cannot be told from this
-    /// scan, and a peering connection hands data to a VPC that may belong to someone else.
+    /// scan. A peering connection hands data to the peer VPC, and `10.50.0.0/16` in another
+    /// account is that account's network, however private the range looks.
     ///
     /// ## Example
     /// ```yaml
@@ -36,7 +42,8 @@ declare_rule! {
     /// Route only the on-premises or partner prefixes to the gateway, and declare them as
     /// trusted (`trusted_cidrs` in `.egressproof.toml`). If all traffic must go through a
     /// central egress VPC, scan that VPC's templates together with this one so that the path is
-    /// followed to its end.
+    /// followed to its end. Remove routes to a peering with another account's VPC, or declare
+    /// its range trusted if that account is a partner the data may reach.
     code: RouteBeyondScan,
     name: "route-beyond-scan",
     severity: Medium,
@@ -45,7 +52,7 @@ declare_rule! {
 }
 
 fn owns(kind: &ExitKind) -> bool {
-    matches!(kind, ExitKind::Beyond(_))
+    matches!(kind, ExitKind::Beyond(_) | ExitKind::PeerVpc { .. })
 }
 
 fn what(leak: &Leak<'_>) -> String {

@@ -826,6 +826,10 @@ fn peerings(c: &Ctx, peerings: &[t::VpcPeeringConnection], m: &mut Model) {
                     "accepter VPC",
                     &arn,
                 ),
+                peer_owner: p
+                    .accepter_vpc_info()
+                    .and_then(|i| i.owner_id())
+                    .map(|o| Attr::Known(o.to_string())),
             }),
         ));
     }

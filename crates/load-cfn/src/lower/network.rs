@@ -237,6 +237,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
         "AWS::EC2::VPCPeeringConnection" => Kind::VpcPeeringConnection(VpcPeeringConnection {
             vpc: req_ident(cx, p, "VpcId"),
             peer_vpc: req_ident(cx, p, "PeerVpcId"),
+            peer_owner: get(p, "PeerOwnerId").map(|v| egressproof_aws::peering::owner(v, cx.span)),
         }),
         "AWS::EC2::SecurityGroup" => {
             // CloudFormation: without inline egress rules the group keeps AWS's default

@@ -217,6 +217,18 @@ pub(crate) fn names_resource(attribute: &str) -> bool {
     matches!(attribute, "id" | "name" | "arn" | "bucket")
 }
 
+/// Arguments the provider computes when the configuration leaves them out, to the value AWS's
+/// default gives: a plan marks them "known after apply", but the lowering reads their absence
+/// exactly (the requester's own account owns a peering's peer VPC; an instance gets a public
+/// address when its subnet maps one on launch), so the plan's reader treats them as absent.
+pub(crate) fn defaulted_when_unset(type_name: &str, key: &str) -> bool {
+    matches!(
+        (type_name, key),
+        ("aws_vpc_peering_connection", "peer_owner_id")
+            | ("aws_instance", "associate_public_ip_address")
+    )
+}
+
 /// A VPC's attribute that names one of the default objects AWS creates with it
 /// (`aws_vpc.v.default_security_group_id`): the identity the model gives that object, the same
 /// one an `aws_default_*` resource adopting it is lowered under, so that rules and routes

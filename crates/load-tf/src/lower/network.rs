@@ -483,6 +483,8 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
             out.push(c.res(Kind::VpcPeeringConnection(VpcPeeringConnection {
                 vpc: c.req_ident(a, "vpc_id"),
                 peer_vpc: c.req_ident(a, "peer_vpc_id"),
+                peer_owner: get(a, "peer_owner_id")
+                    .map(|v| egressproof_aws::peering::owner(&v.to_value(), &c.span)),
             })))
         }
         _ => return false,
