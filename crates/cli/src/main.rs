@@ -34,7 +34,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {err:#}");
+            // Error texts can quote input or an SDK's answer: redacted like a report.
+            let text = format!("{err:#}");
+            let _ = writeln!(stderr, "error: {}", egressproof_report::redact(&text));
             ExitCode::from(EXIT_USAGE)
         }
     }

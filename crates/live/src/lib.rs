@@ -120,6 +120,65 @@ pub enum Error {
     Runtime(#[from] std::io::Error),
     #[error("invalid duration {0:?}: expected a number and a unit (s, m, h, d, w), e.g. 7d")]
     Duration(String),
+    /// The URL is not echoed: it may carry a password.
+    #[error("--endpoint-url: {0}")]
+    EndpointUrl(&'static str),
+}
+
+/// Refuses an endpoint URL that is not `http://` or `https://` (a `file://` or other scheme
+/// would have the SDK read or send elsewhere than an AWS API), or that carries a user name or
+/// password (the SDK's errors and logs show the URL; the standard credential chain is the only
+/// place credentials come from).
+pub fn check_endpoint_url(url: &str) -> Result<(), Error> {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme))
+    else {
+        return Err(Error::EndpointUrl("must be an http:// or https:// URL"));
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::EndpointUrl(
+            "must not contain spaces or control characters",
+        ));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(Error::EndpointUrl(
+            "must not carry a user name or password (credentials come from the standard chain)",
+        ));
+    }
+    if authority.is_empty() {
+        return Err(Error::EndpointUrl("names no host"));
+    }
+    Ok(())
+}
+
+/// Writes a snapshot file readable by its owner only (0600 on Unix): it holds the account's
+/// policy documents and network layout. An existing file is truncated and narrowed to 0600
+/// before anything is written into it.
+pub fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        // `mode` applies only to a file it creates.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        write_all(file, text)
+    }
+    #[cfg(not(unix))]
+    {
+        write_all(options.open(path)?, text)
+    }
+}
+
+fn write_all(mut file: std::fs::File, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    file.write_all(text.as_bytes())?;
+    file.flush()
 }
 
 /// Every operation a snapshot may call, as IAM actions. The minimal IAM policy in the crate's
@@ -256,6 +315,79 @@ mod tests {
             .collect();
         actions.sort();
         assert_eq!(actions, OPERATIONS);
+    }
+
+    #[test]
+    fn endpoint_urls_must_be_http_without_credentials() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://vpce-1.ec2.eu-west-1.vpce.amazonaws.com",
+            "HTTPS://proxy.example.com/path?x=1",
+        ] {
+            assert!(check_endpoint_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "file:///etc/passwd",
+            "ftp://example.com",
+            "127.0.0.1:5000",
+            "unix:///var/run/x.sock",
+            "http://",
+            "http://user:hunter2@proxy.example.com",
+            "https://a b.example.com",
+        ] {
+            let err = check_endpoint_url(bad).unwrap_err().to_string();
+            assert!(err.starts_with("--endpoint-url: "), "{bad}: {err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn snapshot_files_are_written_for_the_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+        let new = dir.path().join("new.json");
+        write_private(&new, "{}\n").unwrap();
+        assert_eq!(mode(&new), 0o600);
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "{}\n");
+
+        let old = dir.path().join("old.json");
+        std::fs::write(&old, "previous, longer content").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&old, "{}").unwrap();
+        assert_eq!(mode(&old), 0o600);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "{}");
+    }
+
+    /// The snapshot document holds the model, where it came from and what was called: nothing
+    /// from the credential chain.
+    #[test]
+    fn the_snapshot_document_has_no_place_for_credentials() {
+        let doc = Snapshot::default().to_json();
+        let keys: Vec<&str> = doc
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for key in &keys {
+            let k = key.to_ascii_lowercase();
+            assert!(
+                !["credential", "secret", "token", "key", "profile"]
+                    .iter()
+                    .any(|w| k.contains(w)),
+                "{key}"
+            );
+        }
+        let source: Vec<&str> = doc["source"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(source, ["account", "regions"]);
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub struct SnapshotArgs {
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
 
-    /// Send every request to this endpoint instead of AWS (a proxy, a test peer).
+    /// Send every request to this endpoint instead of AWS (a proxy, a test peer): an http:// or
+    /// https:// URL without a user name or password.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
@@ -52,7 +53,8 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
     let mut text = serde_json::to_string_pretty(&snapshot.to_json())?;
     text.push('\n');
     match &args.output {
-        Some(path) => std::fs::write(path, &text)
+        // Readable by its owner only: it holds the account's policies and network layout.
+        Some(path) => egressproof_live::write_private(path, &text)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => super::print(&text)?,
     }
@@ -67,8 +69,11 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<ExitCode> {
         snapshot.operations.len(),
         unknowns,
     );
+    // CI logs are read widely: an error text that carries a credential-looking value is
+    // redacted like a report.
     for d in &snapshot.model.diagnostics {
-        let _ = writeln!(stderr, "  {}: {}", d.code.as_str(), d.message);
+        let message = egressproof_report::redact(&d.message);
+        let _ = writeln!(stderr, "  {}: {message}", d.code.as_str());
     }
     Ok(ExitCode::SUCCESS)
 }

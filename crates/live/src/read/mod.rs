@@ -32,6 +32,9 @@ use tokio::task::JoinSet;
 /// nothing could be read (no region, credentials that do not work); a failed or denied call
 /// after that becomes an EP904 diagnostic in the snapshot.
 pub fn snapshot(options: &Options) -> Result<Snapshot, Error> {
+    if let Some(url) = &options.endpoint_url {
+        crate::check_endpoint_url(url)?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
