@@ -2,7 +2,7 @@
 
 use egressproof_fs::ReadScope;
 use egressproof_load_cfn::{Input, LoadOptions};
-pub use egressproof_load_tf::TfOptions;
+pub use egressproof_load_tf::{TfOptions, MAX_PLAN_BYTES};
 use egressproof_model::Model;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

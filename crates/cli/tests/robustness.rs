@@ -62,3 +62,90 @@ fn suppression_text_in_a_tag_does_not_hide_ep101() {
         assert_ne!(code, 0, "{name}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Each JSON format has its own size limit: a snapshot or plan over the 16 MB template limit is
+// still read; a template over it is EP901.
+
+/// The unknowns of a report as (rule, message).
+fn unknowns(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["unknowns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| {
+            (
+                u["rule"].as_str().unwrap_or_default().to_string(),
+                u["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Text that takes a document past the 16 MB limit of CloudFormation templates.
+fn padding() -> String {
+    "x".repeat(17 << 20)
+}
+
+#[test]
+fn a_plan_over_the_template_limit_is_read_as_a_plan() {
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "planned_values": { "root_module": { "resources": [
+            { "address": "aws_sagemaker_notebook_instance.nb", "mode": "managed",
+              "type": "aws_sagemaker_notebook_instance", "name": "nb",
+              "values": { "direct_internet_access": "Enabled" } } ] } },
+        "padding": padding(),
+    });
+    let dir = dir_with(&[("plan.json", &plan.to_string())]);
+    let (report, code, stderr) = scan(dir.path());
+    assert!(
+        unknowns(&report).is_empty(),
+        "{:?} {stderr}",
+        unknowns(&report)
+    );
+    assert!(
+        open_rules(&report).iter().any(|r| r == "EP101"),
+        "{report:#}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_snapshot_over_the_template_limit_is_read() {
+    let snapshot = serde_json::json!({
+        "schema": "egressproof-snapshot/1",
+        "model": { "resources": [], "diagnostics": [] },
+        "padding": padding(),
+    });
+    let dir = dir_with(&[("snapshot.json", &snapshot.to_string())]);
+    let (report, code, stderr) = scan(dir.path());
+    assert!(
+        unknowns(&report).is_empty(),
+        "{:?} {stderr}",
+        unknowns(&report)
+    );
+    assert_ne!(report["verdict"], "unproven", "{stderr}");
+    assert_eq!(code, 0, "{report:#}");
+}
+
+#[test]
+fn a_template_over_its_limit_is_ep901() {
+    let template = serde_json::json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": padding(),
+        "Resources": { "Vpc": { "Type": "AWS::EC2::VPC" } },
+    });
+    let dir = dir_with(&[("big.json", &template.to_string())]);
+    let (report, code, stderr) = scan(dir.path());
+    assert!(
+        unknowns(&report)
+            .iter()
+            .any(|(rule, m)| rule == "EP901" && m.contains("MAX_FILE_BYTES")),
+        "{:?} {stderr}",
+        unknowns(&report)
+    );
+    assert_eq!(report["verdict"], "unproven");
+    assert_eq!(code, 3);
+}

@@ -43,7 +43,9 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Files larger than this are not read (a template is at most 1 MB for CloudFormation itself).
+/// Templates larger than this are not read (a template is at most 1 MB for CloudFormation
+/// itself). A larger `.json` file that is not a template is left to the caller, which may read
+/// it as a snapshot or a Terraform plan under their own limits.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Deepest nesting of mappings and sequences accepted in a document.
 pub const MAX_DEPTH: usize = 128;
@@ -122,6 +124,14 @@ pub(crate) fn read_template(path: &std::path::Path, display: &str) -> Parsed {
     };
     if let Ok(meta) = file.metadata() {
         if meta.len() > MAX_FILE_BYTES {
+            // Snapshots and plans are JSON too, with limits of their own: one of them is left to
+            // the caller; only a template (or what cannot be told apart) is over this limit.
+            let json = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            if json && !tree::json_looks_like_template(&file) {
+                return Parsed::Skipped;
+            }
             return fail(
                 display,
                 0,

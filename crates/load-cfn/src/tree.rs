@@ -426,6 +426,50 @@ pub(crate) fn parse_marking(
     Ok(root)
 }
 
+/// Whether a JSON document's top-level keys make it a CloudFormation template
+/// (`AWSTemplateFormatVersion`, `Resources`) rather than a snapshot (`schema`) or a Terraform
+/// plan (`format_version`, `planned_values`, `terraform_version`). Read as a stream, deciding at
+/// the first key that tells, without building the document: for a file too large to be read as
+/// a template. `true` when it cannot tell (not readable, not a JSON object).
+pub(crate) fn json_looks_like_template(reader: impl std::io::Read) -> bool {
+    use serde::de::{Deserializer as _, Error as _, IgnoredAny, MapAccess, Visitor};
+    use std::cell::Cell;
+
+    /// Stops the stream at the first key that tells (serde_json would otherwise read on to
+    /// the end of the object), leaving the answer in `told`.
+    struct Probe<'a> {
+        told: &'a Cell<Option<bool>>,
+    }
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                let told = match key.as_str() {
+                    "AWSTemplateFormatVersion" | "Resources" => true,
+                    "schema" | "format_version" | "planned_values" | "terraform_version" => false,
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                };
+                self.told.set(Some(told));
+                return Err(A::Error::custom("told"));
+            }
+            Ok(false)
+        }
+    }
+
+    let told = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+    let read = de.deserialize_map(Probe { told: &told });
+    told.get().unwrap_or_else(|| read.unwrap_or(true))
+}
+
 fn push_frame(stack: &mut Vec<Frame>, frame: Frame, line: u32, col: u32) -> Result<(), TreeError> {
     if stack.len() + 1 > MAX_DEPTH {
         return Err(depth_err(line, col));
@@ -540,6 +584,23 @@ mod tests {
         assert_eq!(n.entries().len(), 41);
         let small = parse("{b: 1, a: 2, b: 3}").unwrap().unwrap();
         assert_eq!(small.get("b").and_then(Node::as_str), Some("1"));
+    }
+
+    #[test]
+    fn large_json_is_told_apart_by_its_top_level_keys() {
+        let probe = |s: &str| json_looks_like_template(s.as_bytes());
+        assert!(probe(r#"{"Description": "x", "Resources": {}}"#));
+        assert!(probe(r#"{"AWSTemplateFormatVersion": "2010-09-09"}"#));
+        assert!(!probe(
+            r#"{"schema": "egressproof-snapshot/1", "model": {}}"#
+        ));
+        assert!(!probe(
+            r#"{"padding": [1, {"a": "b"}], "format_version": "1.2"}"#
+        ));
+        assert!(!probe(r#"{"data": [1, 2, 3]}"#));
+        // What cannot be told apart is treated as a template, which is then reported.
+        assert!(probe("[1, 2]"));
+        assert!(probe(r#"{"a": "#));
     }
 
     #[test]

@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use val::Val;
 
 pub use coverage::COVERAGE;
-pub use plan::load_plan;
+pub use plan::{load_plan, MAX_PLAN_BYTES};
 
 /// Values given on the command line.
 #[derive(Default, Clone, Debug)]

@@ -17,6 +17,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// Snapshots of large accounts are big, but a JSON document past this is not one we wrote.
+/// (Each JSON format has its own limit: templates `egressproof_load_cfn::MAX_FILE_BYTES`, plans
+/// `loaders::MAX_PLAN_BYTES`; a document is read up to the larger of the snapshot and plan ones.)
 const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
 
 /// The settings of one scan: the config file, overridden by flags.
@@ -254,7 +256,7 @@ fn read_other_json(path: &Path, display: &str) -> Other {
     if !is_json {
         return Other::Neither;
     }
-    let text = match read_limited(path, MAX_SNAPSHOT_BYTES) {
+    let text = match read_limited(path, MAX_SNAPSHOT_BYTES.max(loaders::MAX_PLAN_BYTES)) {
         Ok(t) => t,
         Err(e) => return Other::Unreadable(format!("{display}: could not be read: {e}")),
     };
