@@ -308,7 +308,9 @@ pub(crate) fn load_module(dir: &Path, display: &str) -> ModuleDef {
     def
 }
 
-/// Adds one file's text to a module definition (parse errors become EP901).
+/// Adds one file's text to a module definition (parse errors become EP901). A file with no
+/// content (empty, blanks or comments only) declares nothing and is not counted as read, as in
+/// every other format.
 pub(crate) fn add_file(def: &mut ModuleDef, shown: String, text: String) {
     let body = match hcl_edit::parser::parse_body(&text) {
         Ok(b) => b,
@@ -322,6 +324,9 @@ pub(crate) fn add_file(def: &mut ModuleDef, shown: String, text: String) {
             return;
         }
     };
+    if body.is_empty() {
+        return;
+    }
     let file = def.files.len();
     def.files.push(SourceFile::parsed(shown, text, &body));
     collect(def, file, body);

@@ -91,7 +91,8 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     if files == 0 && model.diagnostics.is_empty() {
         bail!(
             "nothing to scan in {}: {skipped} YAML/JSON file(s) found, none of them a \
-             CloudFormation template, Terraform plan or snapshot",
+             CloudFormation template, Terraform plan or snapshot, and no Terraform file declares \
+             anything (empty files are skipped)",
             shown(&args.paths)
         );
     }
@@ -260,6 +261,10 @@ fn read_other_json(path: &Path, display: &str) -> Other {
         Ok(t) => t,
         Err(e) => return Other::Unreadable(format!("{display}: could not be read: {e}")),
     };
+    // An empty file declares nothing, in every format (README, "Inputs").
+    if text.trim().is_empty() {
+        return Other::Neither;
+    }
     let doc: serde_json::Value = match serde_json::from_str(&text) {
         Ok(d) => d,
         Err(e) => return Other::Unreadable(format!("{display}: not valid JSON: {e}")),
