@@ -361,3 +361,14 @@ fn plan_resource_changes_of_the_wrong_shape_are_ep901() {
     assert_deviation(&m, "/resource_changes/0/change/after_unknown");
     assert_deviation(&m, "/resource_changes/1");
 }
+
+#[test]
+fn a_state_json_is_read_like_a_plan() {
+    let state = json!({ "format_version": "1.0", "terraform_version": "1.9.0",
+        "values": { "root_module": { "resources": [notebook("aws_sagemaker_notebook_instance.nb")] } } });
+    let m = load_plan(&state, "state.json").expect("a state");
+    assert!(m.diagnostics.is_empty(), "{:#?}", m.diagnostics);
+    assert_eq!(m.resources.len(), 1);
+    // Other JSON is neither.
+    assert!(load_plan(&json!({ "format_version": "1.0", "values": [] }), "x.json").is_none());
+}
