@@ -6,6 +6,7 @@
 
 use crate::parse::{self, ModuleDef, ResDef};
 use crate::val::{InstKey, ResObj, Val};
+use egressproof_fs::{ReadError, ReadScope};
 use egressproof_model::{Diagnostic, Ident, Part, Pseudo, Span, Symbol, UnknownCode};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Body, Structure};
@@ -170,6 +171,8 @@ pub(crate) enum Children {
 }
 
 pub(crate) struct Eval {
+    /// Where the files the code names may be read (the code is untrusted input).
+    pub(crate) read: ReadScope,
     pub defs: HashMap<PathBuf, Rc<ModuleDef>>,
     pub insts: Vec<Inst>,
     memo: HashMap<(usize, String), Slot>,
@@ -227,6 +230,7 @@ const META_ARGS: &[&str] = &[
 impl Eval {
     pub(crate) fn new() -> Self {
         Eval {
+            read: ReadScope::default(),
             defs: HashMap::new(),
             insts: Vec::new(),
             memo: HashMap::new(),
@@ -251,7 +255,7 @@ impl Eval {
         if let Some(d) = self.defs.get(canonical) {
             return d.clone();
         }
-        let def = parse::load_module(canonical, display);
+        let def = parse::load_module(canonical, display, &self.read);
         self.files += def.files.len()
             + def
                 .diagnostics
@@ -1664,10 +1668,19 @@ impl Eval {
             ));
         }
         let dir = def.dir.join(&source);
-        let Ok(canonical) = dir.canonicalize() else {
-            let msg = format!("module {name}: local source {source} not found");
-            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
-            return Children::Unresolved(Val::unknown(msg, span));
+        // A module is read only inside the read scope, like every file the code names.
+        let canonical = match self.read.dir(&dir) {
+            Ok(c) => c,
+            Err(e) => {
+                let msg = match e {
+                    ReadError::NotFound => {
+                        format!("module {name}: local source {source} not found")
+                    }
+                    e => format!("module {name}: local source {source}: {e}"),
+                };
+                self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+                return Children::Unresolved(Val::unknown(msg, span));
+            }
         };
         let ancestors = self.insts[inst].ancestors.clone();
         if ancestors.contains(&canonical) || ancestors.len() >= MAX_MODULE_DEPTH {
@@ -1903,6 +1916,7 @@ mod limit_tests {
         }
         let root = dir.path().canonicalize().expect("canonical");
         let mut ev = Eval::new();
+        ev.read = ReadScope::new([&root]);
         setup(&mut ev);
         let def = ev.module_def(&root, "t");
         ev.insts.push(Inst {

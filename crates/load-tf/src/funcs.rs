@@ -7,6 +7,7 @@
 use crate::eval::{Eval, Scope, CELL_BYTES, MAX_VALUE_CELLS};
 use crate::parse;
 use crate::val::{fmt_num, json_parts, Val};
+use egressproof_fs::ReadError;
 use egressproof_model::{Part, Span, UnknownCode};
 use indexmap::IndexMap;
 use ipnet::IpNet;
@@ -308,7 +309,7 @@ impl Eval {
             None | Some(Val::Null) => IndexMap::new(),
             Some(other) => return self.unknown_or(other, &bad("variables are not a map")),
         };
-        let text = match self.read_file(&path, sc) {
+        let text = match self.read_file("templatefile", &path, sc, span) {
             Ok(t) => t,
             Err(e) => return bad(&e),
         };
@@ -645,14 +646,23 @@ impl Eval {
         let s = |i: usize| args.get(i).and_then(Val::as_plain_str);
         Some(match name {
             "file" => match s(0) {
-                Some(p) => match self.read_file(&p, sc) {
+                Some(p) => match self.read_file(name, &p, sc, span) {
                     Ok(t) => Val::Str(t),
                     Err(e) => bad(&e),
                 },
                 None => bad("path is not known"),
             },
+            // Outside the read scope the answer is unknown: true or false would tell whether
+            // the file exists there.
             "fileexists" => match s(0) {
-                Some(p) => Val::Bool(self.resolve_path(&p, sc).is_file()),
+                Some(p) => {
+                    let path = self.resolve_path(&p, sc);
+                    match self.read.file(&path) {
+                        Ok(_) => Val::Bool(true),
+                        Err(ReadError::NotFound | ReadError::WrongKind(_)) => Val::Bool(false),
+                        Err(e) => bad(&self.refused(name, &p, e, span)),
+                    }
+                }
                 None => bad("path is not known"),
             },
             "abspath" | "pathexpand" | "dirname" | "basename" => match s(0) {
@@ -722,13 +732,29 @@ impl Eval {
         }
     }
 
-    fn read_file(&self, p: &str, sc: &Scope) -> Result<String, String> {
+    /// Reads a file that Terraform code names (`file`, `templatefile`), through the read
+    /// scope: the code is untrusted, and what the file holds could reach a report.
+    fn read_file(
+        &mut self,
+        name: &str,
+        p: &str,
+        sc: &Scope,
+        span: &MaybeSpan,
+    ) -> Result<String, String> {
         let path = self.resolve_path(p, sc);
-        let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {p}: {e}"))?;
-        if meta.len() > MAX_READ.min(parse::MAX_FILE_BYTES) {
-            return Err(format!("{p} is larger than {MAX_READ} bytes"));
+        self.read
+            .read_to_string(&path, MAX_READ.min(parse::MAX_FILE_BYTES))
+            .map_err(|e| self.refused(name, p, e, span))
+    }
+
+    /// Why `name(p)` read nothing. A refusal (outside the read scope, a special file) is also
+    /// an EP902 of its own that names the path and how to allow it, wherever the value ends up.
+    fn refused(&mut self, name: &str, p: &str, e: ReadError, span: &MaybeSpan) -> String {
+        if matches!(e, ReadError::Outside | ReadError::Special(_)) {
+            let message = format!("{name}(\"{p}\"): {e}");
+            self.diag_pub(UnknownCode::EP902, message, span.clone());
         }
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {p}: {e}"))
+        format!("{p}: {e}")
     }
 
     fn format(&mut self, args: &[Val], span: Option<Span>) -> Val {

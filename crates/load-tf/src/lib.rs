@@ -37,6 +37,7 @@ use std::path::{Path, PathBuf};
 use val::Val;
 
 pub use coverage::COVERAGE;
+pub use egressproof_fs::ReadScope;
 pub use plan::{load_plan, MAX_PLAN_BYTES};
 
 /// Values given on the command line.
@@ -45,7 +46,12 @@ pub struct TfOptions {
     /// `--var NAME=VALUE`: applied last, over every other source.
     pub vars: BTreeMap<String, String>,
     /// `--var-file FILE`: applied in order, after `terraform.tfvars` and `*.auto.tfvars`.
+    /// Named on the command line, so read wherever they are.
     pub var_files: Vec<PathBuf>,
+    /// Where the files the code names may be read (`file()`, `templatefile()`, module sources,
+    /// `.tfvars` and `.tf` files, symlinks resolved): the code is untrusted, and a path that
+    /// leads elsewhere is an unknown, not a read. Empty means the directories loaded.
+    pub read: ReadScope,
 }
 
 /// The model of the scanned directories, and how many Terraform files were read.
@@ -60,6 +66,7 @@ pub struct Loaded {
 /// is evaluated only through that call (with its inputs), not on its own.
 pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
     let mut ev = Eval::new();
+    ev.read = options.read.clone().or_dirs(dirs.iter().map(|(d, _)| d));
     let mut model = Model::default();
     let mut loaded: Vec<(PathBuf, String)> = Vec::new();
     for (dir, display) in dirs {
@@ -168,7 +175,15 @@ fn root_vars(
         } else {
             p.to_string_lossy().into_owned()
         };
-        let text = match parse::read_bounded(p) {
+        // The directory's own variables files are read through the scope; the user's are not.
+        let read = if i < files.len() {
+            ev.read
+                .read_to_string(p, parse::MAX_FILE_BYTES)
+                .map_err(|e| e.to_string())
+        } else {
+            parse::read_bounded(p)
+        };
+        let text = match read {
             Ok(t) => t,
             Err(e) => {
                 ev.diags.push(Diagnostic::new(
@@ -301,7 +316,11 @@ fn lower_instance_tree(
 /// Loads one HCL text as a module (tests and fuzzing: no filesystem).
 #[doc(hidden)]
 pub fn load_str(text: &str, display: &str) -> Model {
-    let mut def = parse::load_module(Path::new("/nonexistent-egressproof"), display);
+    let mut def = parse::load_module(
+        Path::new("/nonexistent-egressproof"),
+        display,
+        &ReadScope::default(),
+    );
     def.diagnostics.clear();
     parse::add_file(
         &mut def,

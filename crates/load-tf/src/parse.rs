@@ -1,6 +1,7 @@
 //! Reading one directory of `.tf` files into a module definition: its variables, locals,
 //! resources, data sources, module calls and outputs, each with the file it came from.
 
+use egressproof_fs::ReadScope;
 use egressproof_model::{Diagnostic, Span, Suppression, UnknownCode};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
@@ -258,7 +259,8 @@ pub(crate) fn read_bounded(path: &Path) -> Result<String, String> {
 }
 
 /// Parses every `.tf` file of `dir` (sorted, so that results do not depend on the filesystem).
-pub(crate) fn load_module(dir: &Path, display: &str) -> ModuleDef {
+/// Each is read through `read`: a `.tf` link that leads out of the scope is not read (EP901).
+pub(crate) fn load_module(dir: &Path, display: &str, read: &ReadScope) -> ModuleDef {
     let mut def = ModuleDef {
         dir: dir.to_path_buf(),
         display: display.to_string(),
@@ -292,7 +294,10 @@ pub(crate) fn load_module(dir: &Path, display: &str) -> ModuleDef {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let shown = join_display(display, &name);
-        let text = match read_bounded(&path) {
+        let text = match read
+            .read_to_string(&path, MAX_FILE_BYTES)
+            .map_err(|e| e.to_string())
+        {
             Ok(t) => t,
             Err(e) => {
                 def.diagnostics.push(Diagnostic::new(

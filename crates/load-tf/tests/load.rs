@@ -1,6 +1,6 @@
 //! Lowering tests: Terraform written by us in `tests/fixtures` or inline, onto the model.
 
-use egressproof_load_tf::{load_dirs, load_plan, load_str, TfOptions};
+use egressproof_load_tf::{load_dirs, load_plan, load_str, ReadScope, TfOptions};
 use egressproof_model::*;
 use std::path::{Path, PathBuf};
 
@@ -722,9 +722,13 @@ output "sg" {
 "#,
         ),
     ]);
+    // The module lives beside the root: both are inside the directories the scan may read.
     let m = load_dirs(
         &[(d.path.join("root"), "root".into())],
-        &TfOptions::default(),
+        &TfOptions {
+            read: ReadScope::new([&d.path]),
+            ..TfOptions::default()
+        },
     )
     .model;
     let s = by_name(&m, "module.net.aws_subnet.s[\"b\"]");

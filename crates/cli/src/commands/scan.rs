@@ -202,6 +202,7 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
         terraform: loaders::TfOptions {
             vars,
             var_files: args.var_files.clone(),
+            read: read.clone(),
         },
         exclude,
         read,
