@@ -54,6 +54,7 @@ pub fn estate_of(vpcs: u32) -> Model {
                     vpc: Attr::Known(vpc.clone()),
                     cidr_v4: Some(Attr::Known(format!("10.{o}.{s}.0/24").parse().unwrap())),
                     cidr_v6: None,
+                    map_public_ip_on_launch: None,
                 }),
             ));
         }

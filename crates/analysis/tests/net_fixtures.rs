@@ -34,7 +34,7 @@ fn net_rule_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut checked = 0;
     for rule in [
-        "EP201", "EP202", "EP203", "EP204", "EP301", "EP302", "EP303", "EP304", "EP305",
+        "EP201", "EP202", "EP203", "EP204", "EP205", "EP301", "EP302", "EP303", "EP304", "EP305",
     ] {
         let dir = root.join(rule);
         let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -30,6 +30,7 @@ pub const COVERAGE: &[L] = &[
     ),
     L::resource("AWS::EC2::NatGateway", K::NatGateway),
     L::resource("AWS::EC2::EIP", K::ElasticIp),
+    L::resource("AWS::EC2::EIPAssociation", K::ElasticIp),
     L::resource("AWS::EC2::TransitGateway", K::TransitGateway),
     L::resource(
         "AWS::EC2::TransitGatewayAttachment",

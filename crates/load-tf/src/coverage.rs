@@ -48,6 +48,7 @@ pub const COVERAGE: &[L] = &[
     ),
     L::resource("aws_nat_gateway", K::NatGateway),
     L::resource("aws_eip", K::ElasticIp),
+    L::resource("aws_eip_association", K::ElasticIp),
     L::resource("aws_ec2_transit_gateway", K::TransitGateway),
     L::resource(
         "aws_ec2_transit_gateway_vpc_attachment",

@@ -222,6 +222,10 @@ pub struct Subnet {
     pub vpc: Attr<Ident>,
     pub cidr_v4: Option<Attr<Ipv4Net>>,
     pub cidr_v6: Option<Attr<Ipv6Net>>,
+    /// `MapPublicIpOnLaunch`: instances launched here get a public IPv4 address unless they
+    /// say otherwise. `None` when absent (AWS's default: false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_public_ip_on_launch: Option<Attr<bool>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -316,8 +320,15 @@ pub struct NatGateway {
     pub connectivity: Option<Attr<String>>,
 }
 
+/// An Elastic IP address, or its association (`AWS::EC2::EIPAssociation`,
+/// `aws_eip_association`): either way, what it gives a public address to.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ElasticIp {}
+pub struct ElasticIp {
+    /// The instance or network interface the address is associated with; `None` when not
+    /// associated (or associated outside the scan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<Attr<Ident>>,
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransitGateway {
@@ -599,6 +610,10 @@ pub struct NetworkInterface {
 pub struct Instance {
     pub subnet: Option<Attr<Ident>>,
     pub security_groups: Attr<Vec<Ident>>,
+    /// `AssociatePublicIpAddress` of its primary interface: whether it gets a public IPv4
+    /// address. `None` when absent: the subnet's `MapPublicIpOnLaunch` decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<Attr<bool>>,
 }
 
 // ----------------------------------------------------------------------------------------------

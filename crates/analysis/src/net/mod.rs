@@ -2,12 +2,14 @@
 //!
 //! [`topology`] indexes the model's VPCs, subnets, route tables, NACLs and security groups once;
 //! [`space`] does exact set arithmetic on address ranges; [`reach`] walks route tables by
-//! longest-prefix match from every workload placement and records each way out with its path.
+//! longest-prefix match from every workload placement and records each way out with its path;
+//! [`relay`] finds the hosts a workload can reach that reach the internet themselves.
 //! The result is computed once per analysis ([`Context::net`](crate::Context::net)) and shared
 //! by the EP2xx and EP3xx rules.
 
 pub mod endpoints;
 pub mod reach;
+pub mod relay;
 pub mod service;
 pub mod space;
 pub mod topology;
@@ -93,7 +95,7 @@ pub(crate) fn report(
 }
 
 /// "notebook instance" for `AWS::SageMaker::NotebookInstance`, etc.
-fn kind_word(type_name: &str) -> String {
+pub(crate) fn kind_word(type_name: &str) -> String {
     let last = type_name
         .rsplit("::")
         .next()

@@ -52,6 +52,9 @@ pub struct Exit {
     pub via: Vec<String>,
     /// Set when this exit exists only if an unresolved value is permissive.
     pub uncertain: Option<UnknownFinding>,
+    /// The traffic is given a public source address on the way (a NAT gateway, a NAT instance
+    /// or appliance): it gets out even from an interface without a public address of its own.
+    pub translated: bool,
 }
 
 /// A place where a workload's network interfaces live (or could live).
@@ -64,6 +67,11 @@ pub struct Home<'m> {
     pub vpc: Ident,
     /// The subnet's effective route tables.
     pub tables: Vec<Ident>,
+    /// The security groups of its interfaces there (the VPC's default group included when it
+    /// applies).
+    pub groups: Vec<Ident>,
+    /// Set when the workload has interfaces here only if an unresolved value says so.
+    pub doubt: Option<UnknownFinding>,
 }
 
 /// An egress path found for a workload (or a subnet).
@@ -76,6 +84,8 @@ pub struct Leak<'m> {
     pub space: Space,
     pub path: Vec<Hop>,
     pub via: Vec<String>,
+    /// See [`Exit::translated`].
+    pub translated: bool,
 }
 
 /// The outcome of the network analysis, shared by EP2xx and EP3xx.
@@ -86,6 +96,11 @@ pub struct Reach<'m> {
     pub homes: Vec<Home<'m>>,
     /// True when no workload is placed in a subnet, so every subnet is a home.
     pub homes_are_candidates: bool,
+    /// Hosts in a workload's VPC that it can reach and that reach the internet (EP205).
+    pub relays: Vec<crate::net::relay::Relayed<'m>>,
+    /// What keeps a relay from being decided: reported by EP205 only, since a host the
+    /// workloads may not reach concerns no other rule.
+    pub relay_unknowns: Vec<UnknownFinding>,
 }
 
 /// One placement: the subnets and security groups of a workload.
@@ -130,6 +145,9 @@ impl<'m> Reach<'m> {
         for p in &placements {
             walker.place(p, &mut out);
         }
+        let relays = crate::net::relay::find(&mut walker, &out.homes);
+        out.relays = relays.found;
+        out.relay_unknowns = relays.unknowns;
         out.unknowns.extend(walker.unknowns);
         out
     }
@@ -392,8 +410,8 @@ struct TgwIndex<'m> {
     routes: HashMap<&'m str, Vec<&'m Resource>>,
 }
 
-struct Walker<'n, 'c, 'm> {
-    net: &'n Network<'c, 'm>,
+pub(crate) struct Walker<'n, 'c, 'm> {
+    pub(crate) net: &'n Network<'c, 'm>,
     internet: Space,
     trusted: Space,
     memo: HashMap<Ident, Rc<Vec<Exit>>>,
@@ -467,6 +485,28 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
     }
 
+    /// The ways a host in a VPC (an instance or a network interface) gets out of its subnet,
+    /// found as a workload's are: its leaks (paths from its subnet on, no host hop) and the
+    /// unknowns that could add one. `groups` is `None` for the VPC's default group.
+    pub(crate) fn host_exits(
+        &mut self,
+        host: &'m Resource,
+        subnet: Ident,
+        groups: Option<Vec<Ident>>,
+    ) -> Reach<'m> {
+        let mut out = Reach::default();
+        let placement = Placement {
+            subject: host,
+            workload: false,
+            subnets: vec![subnet],
+            groups,
+            with_default_group: false,
+            uncertain: None,
+        };
+        self.place(&placement, &mut out);
+        out
+    }
+
     /// Evaluates one placement and records its leaks, unknowns and homes.
     fn place(&mut self, p: &Placement<'m>, out: &mut Reach<'m>) {
         for sid in &p.subnets {
@@ -519,6 +559,8 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 subnet,
                 vpc: vpc.clone(),
                 tables: tables.certain.iter().map(|c| c.table.clone()).collect(),
+                groups: groups.to_vec(),
+                doubt: p.uncertain.clone(),
             });
             let group_names: Vec<String> = groups.iter().map(|g| self.net.name_of(g)).collect();
             let mut head = Vec::new();
@@ -562,6 +604,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             space: sure,
                             path,
                             via: e.via.clone(),
+                            translated: e.translated,
                         });
                         continue;
                     }
@@ -669,6 +712,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     ),
                     span: None,
                 }),
+                translated: false,
             });
             return Walk::complete(exits);
         }
@@ -773,6 +817,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     ),
                     span: Some(prop.span.clone()),
                 }),
+                translated: false,
             });
         }
         Walk {
@@ -800,6 +845,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     hops: Vec::new(),
                     via: vec!["an unresolved target".into()],
                     uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
+                    translated: false,
                 }])
             }
         };
@@ -822,6 +868,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     hops: Vec::new(),
                     via: vec![format!("an unresolved {:?}", t.kind)],
                     uncertain: Some(unresolved(u, &format!("route {}: target", route.name))),
+                    translated: false,
                 }]);
             }
         };
@@ -887,15 +934,18 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 )])
             }
             Kind::NatGateway(nat) => self.nat(r, nat, part, stack, depth),
-            Kind::Instance(_) | Kind::NetworkInterface(_) => Walk::complete(vec![ended(
-                ExitKind::Internet,
-                part,
-                vec![
-                    Hop::new(r, "NAT instance or appliance: forwards traffic onward"),
-                    internet_hop(),
-                ],
-                format!("appliance {}", r.name),
-            )]),
+            Kind::Instance(_) | Kind::NetworkInterface(_) => Walk::complete(vec![Exit {
+                translated: true,
+                ..ended(
+                    ExitKind::Internet,
+                    part,
+                    vec![
+                        Hop::new(r, "NAT instance or appliance: forwards traffic onward"),
+                        internet_hop(),
+                    ],
+                    format!("appliance {}", r.name),
+                )
+            }]),
             Kind::TransitGateway(_) => self.transit(r, vpc, part, stack, depth),
             Kind::VpcPeeringConnection(p) => self.peering(r, p, part),
             Kind::NetworkFirewall(fw) => {
@@ -937,6 +987,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     ),
                     span: Some(route.span.clone()),
                 }),
+                translated: false,
             }]),
         }
     }
@@ -1039,6 +1090,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         ),
                         span: Some(route.span.clone()),
                     }),
+                    translated: false,
                 }]);
             }
             TargetKind::Local => return Walk::nowhere(),
@@ -1048,7 +1100,15 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         if kind == ExitKind::Internet {
             hops.push(internet_hop());
         }
-        Walk::complete(vec![ended(kind, part, hops, name)])
+        // A NAT gateway or an appliance outside the scan gives the traffic its own address.
+        let translated = matches!(
+            target_kind,
+            TargetKind::NatGateway | TargetKind::Instance | TargetKind::NetworkInterface
+        );
+        Walk::complete(vec![Exit {
+            translated,
+            ..ended(kind, part, hops, name)
+        }])
     }
 
     /// A peering connection in the scan. It hands every address routed to it to the VPC on its
@@ -1154,6 +1214,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         u,
                         &format!("NAT gateway {}: its subnet", r.name),
                     )),
+                    translated: true,
                 }])
             }
         });
@@ -1166,6 +1227,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             }
             e.hops.insert(0, hop.clone());
             e.via.insert(0, via.clone());
+            e.translated = true;
             out.push(e);
         }
         Walk {
@@ -1195,6 +1257,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     hops: Vec::new(),
                     via: Vec::new(),
                     uncertain: Some(unresolved(u, &format!("{owner}: its subnets"))),
+                    translated: false,
                 });
                 return Walk::complete(out);
             }
@@ -1213,6 +1276,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             message: format!("{owner}: subnet {sid} is not in the scan, so where its traffic goes is unknown"),
                             span: None,
                         }),
+                        translated: false,
                     });
                     continue;
                 }
@@ -1259,6 +1323,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                             hops: hops.clone(),
                             via: e.via.clone(),
                             uncertain: doubt.clone().or_else(|| e.uncertain.clone()),
+                            translated: false,
                         });
                     }
                     if !maybe_only.is_empty() {
@@ -1273,6 +1338,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                                 .cloned()
                                 .or_else(|| doubt.clone())
                                 .or_else(|| e.uncertain.clone()),
+                            translated: false,
                         });
                     }
                 }
@@ -1308,6 +1374,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 hops: vec![hop],
                 via: vec![name],
                 uncertain: None,
+                translated: false,
             }]);
         }
         let walk = self.through_subnets(subnets, part, stack, depth, &r.name);
@@ -1376,6 +1443,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             hops: vec![Hop::new(r, format!("transit gateway: {why}"))],
             via: vec![format!("transit gateway {}", r.name)],
             uncertain: None,
+            translated: false,
         };
         let atts: Vec<&'m Resource> = self
             .tgw
@@ -1535,6 +1603,7 @@ fn ended(kind: ExitKind, space: &Space, hops: Vec<Hop>, via: String) -> Exit {
         hops,
         via: vec![via],
         uncertain: None,
+        translated: false,
     }
 }
 

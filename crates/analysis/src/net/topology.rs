@@ -101,6 +101,33 @@ pub struct SubnetNacl {
     pub names: String,
 }
 
+/// Which way traffic crosses a security group or network ACL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Egress,
+    Ingress,
+}
+
+/// Whether a filter lets a peer through.
+#[derive(Clone, Debug)]
+pub enum Admission {
+    /// Yes, by a rule of this group.
+    Yes { group: Ident },
+    /// Only if an unresolved value is permissive.
+    Maybe(UnknownFinding),
+    No,
+}
+
+/// Whether a rule's peer is `peer_space` or one of `peer_groups`: `None` when that cannot be
+/// told (an unresolved peer, a prefix list).
+fn peer_match(rule: &SgRule, peer_space: &Space, peer_groups: &[Ident]) -> Option<bool> {
+    match &rule.peer {
+        Attr::Known(Peer::Cidr(n)) => Some(Space::net(n).intersects(peer_space)),
+        Attr::Known(Peer::SecurityGroup(g)) => Some(peer_groups.contains(g)),
+        Attr::Known(Peer::PrefixList(_)) | Attr::Unknown(_) => None,
+    }
+}
+
 /// The network part of the model, indexed.
 pub struct Network<'c, 'm> {
     pub ctx: &'c Context<'m>,
@@ -116,6 +143,9 @@ pub struct Network<'c, 'm> {
     nacl_entries: HashMap<&'m str, Vec<(&'m Resource, &'m NetworkAclEntry)>>,
     sg_rules: HashMap<&'m str, Vec<&'m SgRule>>,
     loose_sg_rules: Vec<(&'m SgRule, &'m egressproof_model::Unknown)>,
+    /// Standalone ingress rules by group, and those whose group is unresolved.
+    sg_ingress_rules: HashMap<&'m str, Vec<&'m SgRule>>,
+    loose_sg_ingress_rules: Vec<(&'m SgRule, &'m egressproof_model::Unknown)>,
     table_vpc: HashMap<&'m str, &'m Attr<Ident>>,
     /// Firewall endpoint identifiers (`Firewall::EndpointIds`) and firewall IDs → the firewall.
     pub firewalls: HashMap<&'m str, (&'m Resource, &'m NetworkFirewall)>,
@@ -138,6 +168,8 @@ impl<'c, 'm> Network<'c, 'm> {
             nacl_entries: HashMap::new(),
             sg_rules: HashMap::new(),
             loose_sg_rules: Vec::new(),
+            sg_ingress_rules: HashMap::new(),
+            loose_sg_ingress_rules: Vec::new(),
             table_vpc: HashMap::new(),
             firewalls: HashMap::new(),
             global_unknowns: Vec::new(),
@@ -228,6 +260,14 @@ impl<'c, 'm> Network<'c, 'm> {
                 Kind::SecurityGroupRule(sr) if sr.egress => match &sr.group {
                     Attr::Known(g) => net.sg_rules.entry(g.as_str()).or_default().push(&sr.rule),
                     Attr::Unknown(u) => net.loose_sg_rules.push((&sr.rule, u)),
+                },
+                Kind::SecurityGroupRule(sr) => match &sr.group {
+                    Attr::Known(g) => net
+                        .sg_ingress_rules
+                        .entry(g.as_str())
+                        .or_default()
+                        .push(&sr.rule),
+                    Attr::Unknown(u) => net.loose_sg_ingress_rules.push((&sr.rule, u)),
                 },
                 Kind::NetworkFirewall(fw) => {
                     net.firewalls.insert(r.id.as_str(), (r, fw));
@@ -338,6 +378,16 @@ impl<'c, 'm> Network<'c, 'm> {
 
     /// Outbound NACL filter of a subnet.
     pub fn subnet_nacl(&self, subnet: &Resource, vpc: &Ident) -> SubnetNacl {
+        self.subnet_nacl_in(subnet, vpc, Direction::Egress)
+    }
+
+    /// Inbound NACL filter of a subnet: the sources its network ACL lets in.
+    pub fn subnet_nacl_ingress(&self, subnet: &Resource, vpc: &Ident) -> SubnetNacl {
+        self.subnet_nacl_in(subnet, vpc, Direction::Ingress)
+    }
+
+    /// The NACL filter of a subnet in one direction.
+    fn subnet_nacl_in(&self, subnet: &Resource, vpc: &Ident, direction: Direction) -> SubnetNacl {
         let mut filter = Filter::default();
         let mut names = Vec::new();
         let acls: Vec<Attr<Ident>> = match self.subnet_nacl.get(subnet.id.as_str()) {
@@ -349,7 +399,7 @@ impl<'c, 'm> Network<'c, 'm> {
             let f = match acl {
                 Attr::Known(id) => {
                     names.push(self.name_of(id));
-                    self.nacl_filter(id)
+                    self.nacl_rules(id, direction)
                 }
                 Attr::Unknown(u) => {
                     let mut f = Filter::default();
@@ -371,7 +421,7 @@ impl<'c, 'm> Network<'c, 'm> {
             }
         }
         for (acl, u) in &self.loose_nacl_assoc {
-            let f = self.nacl_filter(acl);
+            let f = self.nacl_rules(acl, direction);
             if !filter.maybe.contains_set(&f.maybe) {
                 filter.maybe = filter.maybe.union(&f.maybe);
                 filter.unknowns.push(unresolved(
@@ -393,6 +443,13 @@ impl<'c, 'm> Network<'c, 'm> {
     /// entry opens its CIDR (any protocol or port is a channel); a deny entry is honoured only
     /// when it covers all protocols, since a narrower deny leaves other traffic to later rules.
     pub fn nacl_filter(&self, id: &Ident) -> Filter {
+        self.nacl_rules(id, Direction::Egress)
+    }
+
+    /// What a NACL lets through in one direction (destinations out, sources in), read as
+    /// [`Network::nacl_filter`] reads the outbound rules.
+    fn nacl_rules(&self, id: &Ident, direction: Direction) -> Filter {
+        let egress = direction == Direction::Egress;
         let entries: &[(&Resource, &NetworkAclEntry)] = self
             .nacl_entries
             .get(id.as_str())
@@ -402,7 +459,9 @@ impl<'c, 'm> Network<'c, 'm> {
         let resource = self.ctx.get(id);
         let implicit_default = match resource {
             Some(r) => match &r.kind {
-                Kind::NetworkAcl(acl) => acl.default && !entries.iter().any(|(_, e)| e.egress),
+                Kind::NetworkAcl(acl) => {
+                    acl.default && !entries.iter().any(|(_, e)| e.egress == egress)
+                }
                 _ => {
                     f.open_maybe(UnknownFinding {
                         rule: Rule::UnsupportedConstruct,
@@ -435,7 +494,7 @@ impl<'c, 'm> Network<'c, 'm> {
         // AWS's default ACL starts with rule 100 allowing everything; rules added to it by
         // number come before or after that.
         let mut implicit_done = !implicit_default;
-        for (res, e) in entries.iter().filter(|(_, e)| e.egress) {
+        for (res, e) in entries.iter().filter(|(_, e)| e.egress == egress) {
             let number = match &e.rule_number {
                 Attr::Known(n) => Some(*n),
                 Attr::Unknown(_) => None,
@@ -566,6 +625,118 @@ impl<'c, 'm> Network<'c, 'm> {
         }
         f.maybe = f.maybe.union(&f.sure);
         f
+    }
+
+    /// Whether a set of security groups lets traffic through to (egress) or in from (ingress) a
+    /// peer: addresses in `peer_space` or members of `peer_groups`, on any port (a relay needs
+    /// only one). AWS's default group, when the scan does not hold it, allows all egress and
+    /// admits its own members.
+    pub fn sg_admits(
+        &self,
+        groups: &[Ident],
+        direction: Direction,
+        peer_space: &Space,
+        peer_groups: &[Ident],
+        owner: &str,
+    ) -> Admission {
+        let mut doubt: Option<UnknownFinding> = None;
+        let egress = direction == Direction::Egress;
+        let standalone = if egress {
+            &self.sg_rules
+        } else {
+            &self.sg_ingress_rules
+        };
+        for g in groups {
+            let inline: &[SgRule] = match self.ctx.get(g).map(|r| (r, &r.kind)) {
+                Some((_, Kind::SecurityGroup(sg))) if egress => &sg.egress,
+                Some((_, Kind::SecurityGroup(sg))) => &sg.ingress,
+                Some((r, _)) => {
+                    doubt.get_or_insert(UnknownFinding {
+                        rule: Rule::UnsupportedConstruct,
+                        message: format!(
+                            "{owner}: {} is used as a security group but is a {}",
+                            r.name, r.type_name
+                        ),
+                        span: Some(r.span.clone()),
+                    });
+                    continue;
+                }
+                None => match g.split_attribute() {
+                    Some((_, "default-security-group")) => {
+                        if egress || peer_groups.contains(g) {
+                            return Admission::Yes { group: g.clone() };
+                        }
+                        &[]
+                    }
+                    _ => {
+                        doubt.get_or_insert(UnknownFinding {
+                            rule: Rule::UnresolvedValue,
+                            message: format!(
+                                "{owner}: security group {g} is not in the scan: its rules are unknown"
+                            ),
+                            span: None,
+                        });
+                        continue;
+                    }
+                },
+            };
+            let extra = standalone
+                .get(g.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            for rule in inline.iter().chain(extra.iter().copied()) {
+                match peer_match(rule, peer_space, peer_groups) {
+                    Some(true) => return Admission::Yes { group: g.clone() },
+                    Some(false) => {}
+                    None => {
+                        doubt.get_or_insert_with(|| match &rule.peer {
+                            Attr::Unknown(u) => unresolved(u, &format!("{owner}: a rule of security group {g}")),
+                            _ => UnknownFinding {
+                                rule: Rule::UnresolvedValue,
+                                message: format!("{owner}: security group {g} has a rule for a prefix list, whose entries are not in the scan"),
+                                span: self.ctx.get(g).map(|r| r.span.clone()),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        let loose = if egress {
+            &self.loose_sg_rules
+        } else {
+            &self.loose_sg_ingress_rules
+        };
+        for (rule, u) in loose {
+            if peer_match(rule, peer_space, peer_groups) != Some(false) {
+                doubt.get_or_insert_with(|| {
+                    unresolved(u, &format!("{owner}: a security group rule whose group is unresolved"))
+                });
+            }
+        }
+        match doubt {
+            Some(u) => Admission::Maybe(u),
+            None => Admission::No,
+        }
+    }
+
+    /// A subnet's addresses (IPv4 and IPv6 blocks), or every address when none is known.
+    pub fn subnet_space(&self, subnet: &Resource) -> Space {
+        let Kind::Subnet(s) = &subnet.kind else {
+            return Space::all();
+        };
+        let mut nets = Vec::new();
+        if let Some(Attr::Known(n)) = &s.cidr_v4 {
+            nets.push(IpNet::V4(*n));
+        }
+        if let Some(Attr::Known(n)) = &s.cidr_v6 {
+            nets.push(IpNet::V6(*n));
+        }
+        let unresolved = matches!(s.cidr_v4, Some(Attr::Unknown(_)))
+            || matches!(s.cidr_v6, Some(Attr::Unknown(_)));
+        if nets.is_empty() || unresolved {
+            return Space::all();
+        }
+        Space::nets(&nets)
     }
 
     /// A person's name for an identifier: the resource's name, else the identifier.

@@ -68,11 +68,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         let ours =
             ours.get_or_insert_with(|| super::ep301_s3_endpoint_foreign_write::ours(ctx, sink));
         match foreign_use(u.endpoint.policy.as_ref(), ours) {
-            Exposure::Closed => super::ep301_s3_endpoint_foreign_write::assume_ours(
-                u.resource,
-                u.endpoint.policy.as_ref(),
-                sink,
-            ),
+            Exposure::Closed => {}
             Exposure::Open { context } => {
                 let mut f = finding(
                     &RULE,

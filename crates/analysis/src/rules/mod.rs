@@ -39,6 +39,7 @@ pub mod ep201_route_to_internet;
 pub mod ep202_ipv6_egress_only;
 pub mod ep203_route_beyond_scan;
 pub mod ep204_filtered_egress;
+pub mod ep205_relay_host;
 pub mod ep301_s3_endpoint_foreign_write;
 pub mod ep302_interface_endpoint_foreign_use;
 pub mod ep303_missing_sagemaker_endpoints;
@@ -172,6 +173,7 @@ rule_table! {
         "EP202" Ipv6EgressOnlyGateway => ep202_ipv6_egress_only::RULE,
         "EP203" RouteBeyondScan => ep203_route_beyond_scan::RULE,
         "EP204" FilteredEgress => ep204_filtered_egress::RULE,
+        "EP205" RelayHost => ep205_relay_host::RULE,
     }
     ServiceChannels {
         "EP301" S3EndpointForeignWrite => ep301_s3_endpoint_foreign_write::RULE,

@@ -55,6 +55,7 @@ impl B {
                 vpc: Attr::Known(vpc.clone()),
                 cidr_v4: Some(Attr::Known(cidr.parse().unwrap())),
                 cidr_v6: None,
+                map_public_ip_on_launch: None,
             }),
         )
     }

@@ -376,6 +376,7 @@ fn subnets(c: &Ctx, subnets: &[t::Subnet], m: &mut Model) {
             vpc: known(s.vpc_id(), "VPC", &arn),
             cidr_v4: cidr::<Ipv4Net>(s.cidr_block(), &arn),
             cidr_v6: cidr::<Ipv6Net>(v6, &arn),
+            map_public_ip_on_launch: s.map_public_ip_on_launch().map(Attr::Known),
         };
         m.resources.push(resource(
             id,

@@ -21,9 +21,13 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
                 .or_else(|| opt_idents(cx, p, "SecurityGroups"))
                 .or_else(|| primary.and_then(|n| opt_idents(cx, n, "GroupSet")))
                 .unwrap_or(Attr::Known(Vec::new()));
+            // A public address is asked for on the primary interface; without one the
+            // subnet's MapPublicIpOnLaunch decides.
+            let public_ip = primary.and_then(|n| opt_bool(cx, n, "AssociatePublicIpAddress"));
             Kind::Instance(Instance {
                 subnet,
                 security_groups,
+                public_ip,
             })
         }
         _ => return None,

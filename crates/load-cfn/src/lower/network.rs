@@ -161,6 +161,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
             vpc: req_ident(cx, p, "VpcId"),
             cidr_v4: opt_v4(cx, p, "CidrBlock"),
             cidr_v6: opt_v6(cx, p, "Ipv6CidrBlock"),
+            map_public_ip_on_launch: opt_bool(cx, p, "MapPublicIpOnLaunch"),
         }),
         "AWS::EC2::RouteTable" => Kind::RouteTable(RouteTable {
             vpc: req_ident(cx, p, "VpcId"),
@@ -193,7 +194,16 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
             subnet: req_ident(cx, p, "SubnetId"),
             connectivity: opt_string(cx, p, "ConnectivityType"),
         }),
-        "AWS::EC2::EIP" => Kind::ElasticIp(ElasticIp {}),
+        "AWS::EC2::EIP" => Kind::ElasticIp(ElasticIp {
+            attached_to: opt_ident(cx, p, "InstanceId"),
+        }),
+        "AWS::EC2::EIPAssociation" => Kind::ElasticIp(ElasticIp {
+            attached_to: Some(
+                opt_ident(cx, p, "InstanceId")
+                    .or_else(|| opt_ident(cx, p, "NetworkInterfaceId"))
+                    .unwrap_or_else(|| cx.unknown("association names no instance or interface")),
+            ),
+        }),
         "AWS::EC2::TransitGateway" => Kind::TransitGateway(TransitGateway {
             default_route_table_association: opt_string(cx, p, "DefaultRouteTableAssociation"),
             default_route_table_propagation: opt_string(cx, p, "DefaultRouteTablePropagation"),

@@ -28,6 +28,8 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
             out.push(c.res(Kind::Instance(Instance {
                 subnet: c.opt_ident(a, "subnet_id"),
                 security_groups: sgs,
+                // Unset: the subnet's map_public_ip_on_launch decides.
+                public_ip: c.opt_bool(a, "associate_public_ip_address"),
             })));
         }
         _ => return false,

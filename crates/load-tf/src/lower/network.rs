@@ -295,6 +295,7 @@ fn routing(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
             vpc: c.req_ident(a, "vpc_id"),
             cidr_v4: c.opt_net(a, "cidr_block"),
             cidr_v6: c.opt_net(a, "ipv6_cidr_block"),
+            map_public_ip_on_launch: c.opt_bool(a, "map_public_ip_on_launch"),
         }))),
         "aws_route_table" | "aws_default_route_table" => {
             let main = t == "aws_default_route_table";
@@ -437,7 +438,18 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
             subnet: c.req_ident(a, "subnet_id"),
             connectivity: c.opt_string(a, "connectivity_type"),
         }))),
-        "aws_eip" => out.push(c.res(Kind::ElasticIp(ElasticIp {}))),
+        "aws_eip" => out.push(c.res(Kind::ElasticIp(ElasticIp {
+            attached_to: c
+                .opt_ident(a, "instance")
+                .or_else(|| c.opt_ident(a, "network_interface")),
+        }))),
+        "aws_eip_association" => out.push(c.res(Kind::ElasticIp(ElasticIp {
+            attached_to: Some(
+                c.opt_ident(a, "instance_id")
+                    .or_else(|| c.opt_ident(a, "network_interface_id"))
+                    .unwrap_or_else(|| c.unk("association names no instance or interface")),
+            ),
+        }))),
         "aws_ec2_transit_gateway" => out.push(c.res(Kind::TransitGateway(TransitGateway {
             default_route_table_association: c.opt_string(a, "default_route_table_association"),
             default_route_table_propagation: c.opt_string(a, "default_route_table_propagation"),
