@@ -108,16 +108,126 @@ pub struct UnknownFinding {
     pub span: Option<Span>,
 }
 
+/// What an assumption is about. A verdict rests on what the scan cannot see; each kind names one
+/// thing taken as given, so that a report (and a script reading it) can say which, and a `sealed`
+/// verdict reads "sealed, given these".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssumptionKind {
+    /// S3 bucket names taken as ours (those the scan creates), so a policy naming them exactly
+    /// keeps writes in the account.
+    BucketNames,
+    /// Account or organization IDs taken as ours: the deploying account, and the organization
+    /// IDs an endpoint policy names in its own conditions.
+    AccountIds,
+    /// The corporate network taken from the policies' `aws:SourceIp` values, because no trusted
+    /// CIDR was configured.
+    CorporateNetwork,
+    /// An SCP of the scan taken as applying to every principal of the workloads' account: it is
+    /// what restricts the principals the scan does not hold.
+    ScpScope,
+    /// Service control policies outside the scan taken as absent: a finding that such a policy
+    /// could close is reported.
+    ScpsOutsideScan,
+    /// The scan taken as holding every principal of the account: declared in the configuration
+    /// (`principals = "complete"`), or read from a live account by a snapshot.
+    PrincipalsComplete,
+    /// A Studio domain in SSO mode: access is the identity provider's to govern (there is no
+    /// presigned domain URL).
+    IdentityProvider,
+}
+
+impl AssumptionKind {
+    /// Every kind, in the order reports group them.
+    pub const ALL: &'static [AssumptionKind] = &[
+        AssumptionKind::BucketNames,
+        AssumptionKind::AccountIds,
+        AssumptionKind::CorporateNetwork,
+        AssumptionKind::ScpScope,
+        AssumptionKind::ScpsOutsideScan,
+        AssumptionKind::PrincipalsComplete,
+        AssumptionKind::IdentityProvider,
+    ];
+
+    /// The kind as reports print it and JSON carries it (`bucket-names`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AssumptionKind::BucketNames => "bucket-names",
+            AssumptionKind::AccountIds => "account-ids",
+            AssumptionKind::CorporateNetwork => "corporate-network",
+            AssumptionKind::ScpScope => "scp-scope",
+            AssumptionKind::ScpsOutsideScan => "scps-outside-scan",
+            AssumptionKind::PrincipalsComplete => "principals-complete",
+            AssumptionKind::IdentityProvider => "identity-provider",
+        }
+    }
+
+    /// One line: what is taken as given, for a reader who does not know the kind's name.
+    pub const fn description(self) -> &'static str {
+        match self {
+            AssumptionKind::BucketNames => "S3 bucket names taken as ours",
+            AssumptionKind::AccountIds => "account and organization IDs taken as ours",
+            AssumptionKind::CorporateNetwork => {
+                "the corporate network taken from a policy, not from configured trusted CIDRs"
+            }
+            AssumptionKind::ScpScope => {
+                "a service control policy of the scan taken as applying to the workloads' account"
+            }
+            AssumptionKind::ScpsOutsideScan => {
+                "service control policies outside the scan taken as absent"
+            }
+            AssumptionKind::PrincipalsComplete => {
+                "the scan taken as holding every principal of the account"
+            }
+            AssumptionKind::IdentityProvider => {
+                "access to SSO-mode Studio domains governed by the identity provider"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for AssumptionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Something a rule took as given because the scan cannot see it: the verdict holds only if it
+/// is true. Reports list every one beside the verdict.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Assumption {
+    pub kind: AssumptionKind,
+    pub message: String,
+    /// Where the assumption comes from (the policy whose CIDRs were taken as the corporate
+    /// network, the SSO domain), when it comes from one place.
+    pub span: Option<Span>,
+}
+
+impl Assumption {
+    pub fn new(kind: AssumptionKind, message: impl Into<String>, span: Option<Span>) -> Self {
+        Assumption {
+            kind,
+            message: message.into(),
+            span,
+        }
+    }
+}
+
 /// Where rules put what they find.
 #[derive(Debug, Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
     pub unknowns: Vec<UnknownFinding>,
-    /// What a rule took as given, shown in the report ("bucket names created by the scan are ours").
-    pub assumptions: Vec<String>,
+    /// What the rules took as given, shown in the report.
+    pub assumptions: Vec<Assumption>,
 }
 
 impl Sink {
+    /// Records an assumption a rule relied on.
+    pub fn assume(&mut self, kind: AssumptionKind, message: impl Into<String>, span: Option<Span>) {
+        self.assumptions.push(Assumption::new(kind, message, span));
+    }
+
     /// Records an unknown; `code` is an EP9xx rule or the policy engine's [`UnknownCode`].
     ///
     /// [`UnknownCode`]: egressproof_model::UnknownCode

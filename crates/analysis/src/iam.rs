@@ -4,8 +4,10 @@
 
 use crate::{Rule, Sink};
 use egressproof_model::{Attr, Ident, Kind, PolicyKind, Resource, Symbol, UnknownCode, Value};
-use egressproof_policy::cond::{Cond, Opaque};
+use egressproof_policy::cond::{parse_net, Cond, Family, Opaque};
+use egressproof_policy::symbolic::SOURCE_IP;
 use egressproof_policy::{managed, parse, Actions, Effect, Policy, PolicySet, Statement};
+use ipnet::IpNet;
 
 /// A policy document of the scan, parsed.
 pub(crate) struct Parsed<'m> {
@@ -85,7 +87,7 @@ impl<'m> Iam<'m> {
                         }
                     }
                 }
-                Attr::Unknown(u) => identity.push(unknown_allow(
+                Attr::Unknown(u) => identity.push(unknown_policy(
                     UnknownCode::EP902,
                     format!("managed policies of role {}: {}", res.name, u.reason),
                     u.span.clone(),
@@ -137,7 +139,8 @@ impl<'m> Iam<'m> {
 }
 
 /// The document of a managed policy a role attaches: one of the scan (`!Ref Policy`), an AWS
-/// managed policy we know, or an unknown allow-everything (never "allows nothing").
+/// managed policy we know, or an unknown policy that may allow or deny anything (never "allows
+/// nothing", and never "denies nothing": it could hold the Deny that restricts the role).
 fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) -> Option<Policy> {
     if let Some(Symbol::Ref(id)) = arn.as_symbol() {
         if ctx.get(id).is_some() {
@@ -150,7 +153,7 @@ fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) 
         }
     }
     if let Value::Unknown(u) = arn {
-        return Some(unknown_allow(
+        return Some(unknown_policy(
             UnknownCode::EP902,
             format!("managed policy ARN: {}", u.reason),
             u.span.clone(),
@@ -160,26 +163,33 @@ fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) 
     if let Some(p) = managed::aws_managed(&rendered) {
         return Some(p);
     }
-    Some(unknown_allow(
+    Some(unknown_policy(
         UnknownCode::EP902,
         format!("the document of managed policy {rendered} is not in the scan"),
         None,
     ))
 }
 
-/// A policy that may allow anything: one Allow statement guarded by an opaque condition.
-pub(crate) fn unknown_allow(
+/// An attached policy whose document is unknown: it may allow anything and it may deny
+/// anything, independently (two opaque conditions). So a request it could deny is never
+/// "allowed for certain": the principal is an unknown, not a finding, until it is resolved.
+pub(crate) fn unknown_policy(
     code: UnknownCode,
     reason: String,
     span: Option<egressproof_model::Span>,
 ) -> Policy {
+    let statement = |effect| Statement {
+        sid: None,
+        effect,
+        actions: Actions::Action(vec!["*".into()]),
+        conds: vec![Cond::Opaque(Opaque::new(
+            code,
+            reason.clone(),
+            span.clone(),
+        ))],
+    };
     Policy {
-        statements: vec![Statement {
-            sid: None,
-            effect: Effect::Allow,
-            actions: Actions::Action(vec!["*".into()]),
-            conds: vec![Cond::Opaque(Opaque::new(code, reason, span))],
-        }],
+        statements: vec![statement(Effect::Allow), statement(Effect::Deny)],
     }
 }
 
@@ -201,6 +211,67 @@ fn may_apply(p: &Policy, name: &str) -> Policy {
             })
             .collect(),
     }
+}
+
+/// Where the trusted networks of a scan come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrustSource {
+    /// `--trusted-cidr` or `trusted_cidrs` in the configuration.
+    Configured,
+    /// None configured: the CIDRs the policies themselves name (an assumption).
+    Policies,
+}
+
+/// A network taken as the corporate one, and the policy that named it (when inferred).
+pub(crate) struct TrustedNet<'m> {
+    pub net: IpNet,
+    pub policy: Option<&'m Resource>,
+}
+
+/// The networks trusted for requests to `actions`: the configured trusted CIDRs, or when none
+/// are configured, every CIDR that a policy of the scan names in an IP condition on
+/// `aws:SourceIp` of a statement covering one of the actions (a parameter value such as
+/// `CorporateCidr` arrives this way), never a `/0`: "everywhere" is no restriction.
+pub(crate) fn trusted_networks<'m>(
+    ctx: &crate::Context<'_>,
+    iam: &Iam<'m>,
+    actions: &[&str],
+) -> (TrustSource, Vec<TrustedNet<'m>>) {
+    if !ctx.options.trusted_cidrs.is_empty() {
+        let nets = ctx
+            .options
+            .trusted_cidrs
+            .iter()
+            .map(|n| TrustedNet {
+                net: *n,
+                policy: None,
+            })
+            .collect();
+        return (TrustSource::Configured, nets);
+    }
+    let mut out: Vec<TrustedNet<'m>> = Vec::new();
+    for p in &iam.policies {
+        for s in &p.policy.statements {
+            if !actions.iter().any(|a| s.actions.covers(a)) {
+                continue;
+            }
+            for c in s.conds_on(SOURCE_IP) {
+                if c.op.family() != Family::Ip {
+                    continue;
+                }
+                for v in &c.values {
+                    let Some(net) = parse_net(v) else { continue };
+                    if net.prefix_len() > 0 && !out.iter().any(|t| t.net == net) {
+                        out.push(TrustedNet {
+                            net,
+                            policy: Some(p.resource),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    (TrustSource::Policies, out)
 }
 
 /// The values a policy can use to name a resource of the scan: `${id}` (a `Ref`) and the ID

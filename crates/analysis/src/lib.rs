@@ -18,7 +18,9 @@ pub mod rules;
 mod verdict;
 
 pub use context::{known_or_report, unresolved, Context};
-pub use finding::{Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding};
+pub use finding::{
+    Assumption, AssumptionKind, Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding,
+};
 pub use rules::{registry, rule, Family, ParseRuleError, Rule, RuleMeta};
 pub use verdict::{Analysis, Verdict, WorkloadVerdict};
 
@@ -35,6 +37,8 @@ pub struct Options {
     pub fail_on: Severity,
     /// Rules not to run.
     pub skip_rules: Vec<Rule>,
+    /// Whether the scan holds every principal of the account (`principals = "complete"`).
+    pub principals: Principals,
 }
 
 impl Default for Options {
@@ -43,8 +47,23 @@ impl Default for Options {
             trusted_cidrs: Vec::new(),
             fail_on: Severity::Medium,
             skip_rules: Vec::new(),
+            principals: Principals::default(),
         }
     }
+}
+
+/// What the user declares about the principals of the account (`principals` in
+/// `.egressproof.toml`). Templates never hold every principal: people with administrator access
+/// and the roles of other stacks exist beside them, so the default counts them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Principals {
+    /// Principals outside the scan exist; only an SCP of the scan restricts them.
+    #[default]
+    Partial,
+    /// The scan holds every principal of the account: declared by the user, and listed as an
+    /// assumption wherever a verdict rests on it.
+    Complete,
 }
 
 /// Runs every rule over the model and derives the verdicts.

@@ -1,4 +1,4 @@
-use crate::{Context, Finding, ResourceRef, Rule, Severity, Sink, UnknownFinding};
+use crate::{Assumption, Context, Finding, ResourceRef, Rule, Severity, Sink, UnknownFinding};
 use egressproof_model::Ident;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -43,8 +43,9 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     pub unknowns: Vec<UnknownFinding>,
     pub workloads: Vec<WorkloadVerdict>,
-    /// What the analysis took as given (buckets counted as ours, the corporate network).
-    pub assumptions: Vec<String>,
+    /// What the analysis took as given (buckets counted as ours, the corporate network), by
+    /// kind: the verdict holds only if they are true.
+    pub assumptions: Vec<Assumption>,
 }
 
 /// Applies suppressions, orders the output and derives the verdicts of DESIGN.md §2.

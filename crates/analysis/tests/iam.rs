@@ -1,6 +1,6 @@
 //! EP401 and EP501–EP504 on their fixtures, loaded through the CloudFormation loader.
 
-use egressproof_analysis::{analyze, Analysis, Options, Verdict};
+use egressproof_analysis::{analyze, Analysis, AssumptionKind, Options, Principals, Verdict};
 use egressproof_load_cfn::{load, Input, LoadOptions};
 use std::path::PathBuf;
 
@@ -30,16 +30,32 @@ fn messages<'a>(a: &'a Analysis, rule: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The role of the fixture is the only principal of the account, as the fixtures that test a
+/// role's own restriction declare (`principals = "complete"`).
+fn complete() -> Options {
+    Options {
+        principals: Principals::Complete,
+        ..Options::default()
+    }
+}
+
+fn assumed(a: &Analysis, kind: AssumptionKind) -> Vec<&str> {
+    a.assumptions
+        .iter()
+        .filter(|s| s.kind == kind)
+        .map(|s| s.message.as_str())
+        .collect()
+}
+
 #[test]
 fn ep401_no_restriction_is_open_from_anywhere() {
     let a = run("EP401/pos_no_restriction.yaml");
     let m = messages(&a, "EP401");
-    assert_eq!(m.len(), 1, "{a:#?}");
-    assert!(m[0].contains("role AnalystRole"), "{}", m[0]);
+    assert_eq!(m.len(), 2, "the role and every other principal: {a:#?}");
+    let role = m.iter().find(|m| m.contains("role AnalystRole")).unwrap();
     assert!(
-        m[0].contains("source IP 198.51.100.7, not through a VPC endpoint"),
-        "{}",
-        m[0]
+        role.contains("source IP 198.51.100.7, not through a VPC endpoint"),
+        "{role}"
     );
     assert_eq!(a.verdict, Verdict::Leaks);
 }
@@ -48,18 +64,19 @@ fn ep401_no_restriction_is_open_from_anywhere() {
 fn ep401_aws_default_when_nothing_restricts() {
     let a = run("EP401/pos_managed_full_access.yaml");
     let m = messages(&a, "EP401");
-    assert!(!m.is_empty(), "{a:#?}");
-    assert!(m[0].contains("AnalystRole"), "{}", m[0]);
+    assert!(m.iter().any(|m| m.contains("AnalystRole")), "{a:#?}");
 }
 
 #[test]
 fn ep401_zero_cidr_is_no_restriction() {
-    let a = run("EP401/pos_everything_is_corporate.yaml");
+    let a = scan("EP401/pos_everything_is_corporate.yaml", &complete());
     let m = messages(&a, "EP401");
     assert_eq!(m.len(), 1, "{a:#?}");
     assert!(m[0].contains("source IP"), "{}", m[0]);
     assert!(
-        a.assumptions.iter().all(|s| !s.contains("0.0.0.0/0")),
+        a.assumptions
+            .iter()
+            .all(|s| !s.message.contains("0.0.0.0/0")),
         "{:?}",
         a.assumptions
     );
@@ -67,7 +84,7 @@ fn ep401_zero_cidr_is_no_restriction() {
 
 #[test]
 fn ep401_exempting_every_endpoint_is_a_bypass() {
-    let a = run("EP401/pos_any_endpoint_exempt.yaml");
+    let a = scan("EP401/pos_any_endpoint_exempt.yaml", &complete());
     let m = messages(&a, "EP401");
     assert_eq!(m.len(), 1, "{a:#?}");
     assert!(
@@ -79,23 +96,101 @@ fn ep401_exempting_every_endpoint_is_a_bypass() {
 
 #[test]
 fn ep401_office_or_declared_endpoint_is_closed() {
-    let a = run("EP401/neg_office_or_endpoint.yaml");
+    let a = scan("EP401/neg_office_or_endpoint.yaml", &complete());
     assert!(messages(&a, "EP401").is_empty(), "{a:#?}");
     assert!(
         a.unknowns.iter().all(|u| !u.message.contains("EP401")),
         "{:?}",
         a.unknowns
     );
+    let corporate = assumed(&a, AssumptionKind::CorporateNetwork);
     assert!(
-        a.assumptions.iter().any(|s| s.contains("203.0.113.0/24")),
+        corporate.iter().any(|s| s.contains("203.0.113.0/24")),
         "the corporate network is taken from the policy: {:?}",
         a.assumptions
     );
+    let declared = assumed(&a, AssumptionKind::PrincipalsComplete);
+    assert_eq!(declared.len(), 1, "{:?}", a.assumptions);
+    assert!(declared[0].contains("principals = \"complete\""));
+}
+
+#[test]
+fn ep401_a_restricted_role_leaves_every_other_principal_open() {
+    // The same template without the declaration: the role's Deny restricts the role only.
+    let a = run("EP401/pos_other_principal_of_the_account.yaml");
+    let m = messages(&a, "EP401");
+    assert_eq!(m.len(), 1, "{a:#?}");
+    assert!(
+        m[0].contains("any other principal of the account"),
+        "{}",
+        m[0]
+    );
+    assert!(!m[0].contains("role AnalystRole"), "{}", m[0]);
+    assert_eq!(a.verdict, Verdict::Leaks);
+    assert_eq!(assumed(&a, AssumptionKind::ScpsOutsideScan).len(), 1);
+    assert!(assumed(&a, AssumptionKind::PrincipalsComplete).is_empty());
+}
+
+#[test]
+fn ep401_an_scp_of_the_scan_restricts_every_principal() {
+    let a = run("EP401/neg_scp_restricts_everyone.yaml");
+    assert!(messages(&a, "EP401").is_empty(), "{a:#?}");
+    assert!(a.unknowns.is_empty(), "{:?}", a.unknowns);
+    let scope = assumed(&a, AssumptionKind::ScpScope);
+    assert_eq!(scope.len(), 1, "{:?}", a.assumptions);
+    assert!(scope[0].contains("PresignedUrlGuardrail"), "{}", scope[0]);
+    assert!(scope[0].contains("111122223333"), "{}", scope[0]);
+}
+
+#[test]
+fn ep401_a_snapshot_holds_every_principal() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/EP401/pos_other_principal_of_the_account.yaml");
+    let mut model = load(
+        &[Input {
+            path,
+            display: "account".into(),
+        }],
+        &LoadOptions::default(),
+    )
+    .model;
+    model.principals_complete = true;
+    let a = analyze(&model, &Options::default());
+    assert!(messages(&a, "EP401").is_empty(), "{a:#?}");
+    let read = assumed(&a, AssumptionKind::PrincipalsComplete);
+    assert_eq!(read.len(), 1, "{:?}", a.assumptions);
+    assert!(read[0].contains("snapshot"), "{}", read[0]);
+}
+
+#[test]
+fn ep401_sso_domains_have_no_presigned_url() {
+    let a = run("EP401/neg_sso_domain.yaml");
+    assert!(messages(&a, "EP401").is_empty(), "{a:#?}");
+    let idp = assumed(&a, AssumptionKind::IdentityProvider);
+    assert_eq!(idp.len(), 1, "{:?}", a.assumptions);
+    assert!(idp[0].contains("Studio domain Studio is in SSO mode"));
+    // The same domain in IAM mode is open.
+    let a = run("EP401/pos_iam_domain.yaml");
+    assert_eq!(messages(&a, "EP401").len(), 2, "{a:#?}");
+}
+
+#[test]
+fn ep401_an_unresolved_attached_policy_is_unknown_not_a_finding() {
+    let a = scan("EP401/unknown_unresolved_attached_policy.yaml", &complete());
+    assert!(messages(&a, "EP401").is_empty(), "{a:#?}");
+    let u: Vec<_> = a
+        .unknowns
+        .iter()
+        .filter(|u| u.rule == "EP902" && u.message.contains("role AnalystRole"))
+        .collect();
+    assert_eq!(u.len(), 1, "{:?}", a.unknowns);
+    assert!(u[0].message.contains("TeamPolicyArn"), "{}", u[0].message);
+    assert_eq!(a.verdict, Verdict::Unproven);
 }
 
 #[test]
 fn ep401_ip_only_deny_fails_closed_through_endpoints() {
-    let a = run("EP401/neg_ip_only_fails_closed.yaml");
+    let a = scan("EP401/neg_ip_only_fails_closed.yaml", &complete());
     assert!(messages(&a, "EP401").is_empty(), "{a:#?}");
 }
 
@@ -103,18 +198,19 @@ fn ep401_ip_only_deny_fails_closed_through_endpoints() {
 fn ep401_configured_trusted_cidrs_replace_the_policy_ones() {
     let options = Options {
         trusted_cidrs: vec!["192.0.2.0/24".parse().unwrap()],
-        ..Options::default()
+        ..complete()
     };
     // The policy admits 203.0.113.0/24, which the user does not trust.
     let a = scan("EP401/neg_office_or_endpoint.yaml", &options);
     let m = messages(&a, "EP401");
     assert_eq!(m.len(), 1, "{a:#?}");
     assert!(m[0].contains("203.0.113."), "{}", m[0]);
+    assert!(assumed(&a, AssumptionKind::CorporateNetwork).is_empty());
 }
 
 #[test]
 fn ep401_unresolved_cidr_is_unknown_not_sealed() {
-    let a = run("EP401/unknown_office_cidr.yaml");
+    let a = scan("EP401/unknown_office_cidr.yaml", &complete());
     assert!(messages(&a, "EP401").is_empty(), "{a:#?}");
     let u: Vec<_> = a
         .unknowns

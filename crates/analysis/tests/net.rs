@@ -3,7 +3,7 @@
 
 mod net_support;
 
-use egressproof_analysis::{Options, Verdict};
+use egressproof_analysis::{AssumptionKind, Options, Verdict};
 use egressproof_model::*;
 use net_support::*;
 
@@ -544,7 +544,10 @@ fn s3_gateway_endpoint_with_default_policy_is_ep301() {
         .find(|f| f.rule == "EP301")
         .expect("EP301");
     assert_eq!(f.workloads, vec![e.notebook.clone()]);
-    assert!(a.assumptions.iter().any(|s| s.contains("S3 buckets")));
+    assert!(a
+        .assumptions
+        .iter()
+        .any(|s| s.kind == AssumptionKind::BucketNames && s.message.contains("S3 buckets")));
     // Not on the workload's route table: not reachable, not reported.
     let mut e = env();
     let public_rt = e.public_rt.clone();

@@ -8,6 +8,10 @@
 //! snapshot (message, fix, and the hop-by-hop path with file:line), one per format, so a change in
 //! wording or path is reviewed, not silent.
 //!
+//! A fixture may carry the settings a user would give in `.egressproof.toml` or on the command
+//! line (declared principals, trusted CIDRs) on a comment line starting with
+//! `# egressproof-fixture:`, the same in both twins.
+//!
 //! The two formats describe the same environment, so they must reach the same verdict with the
 //! same rule codes (the differential test): AWS behaves the same whichever tool wrote the
 //! template, and a disagreement is a loader that drifted from the other. Every CloudFormation
@@ -22,12 +26,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// CloudFormation fixtures without a Terraform twin, each with the reason there is none.
-const NO_TWIN: &[(&str, &str)] = &[
-    (
-        "EP103/pos_processing_job",
-        "the AWS provider has no processing job resource (jobs are started by the API or a pipeline)",
-    ),
-];
+const NO_TWIN: &[(&str, &str)] = &[(
+    "EP103/pos_processing_job",
+    "the AWS provider has no processing job resource (jobs are started by the API or a pipeline)",
+)];
 
 /// Twins whose Terraform result differs from the CloudFormation one because the Terraform loader
 /// does not yet read what the twin says, each with the loader gap. The twin is kept (it is right);
@@ -112,6 +114,35 @@ impl Scanned {
     }
 }
 
+/// The marker of a fixture's options line: `# egressproof-fixture: principals=complete
+/// trusted-cidr=203.0.113.0/24`, a comment in both formats and the same
+/// line in both twins. It stands for what a user sets in `.egressproof.toml` or on the command
+/// line, which a template cannot say.
+const OPTIONS_MARKER: &str = "# egressproof-fixture:";
+
+/// The rule's options with the fixture's own on top; an unknown setting fails the test.
+fn fixture_options(path: &Path, rule: Rule) -> Options {
+    let mut options = only(rule);
+    let text = std::fs::read_to_string(path).expect("fixture text");
+    for line in text.lines() {
+        let Some(settings) = line.trim().strip_prefix(OPTIONS_MARKER) else {
+            continue;
+        };
+        for setting in settings.split_whitespace() {
+            match setting.split_once('=') {
+                Some(("principals", "complete")) => {
+                    options.principals = egressproof_analysis::Principals::Complete
+                }
+                Some(("trusted-cidr", cidr)) => options
+                    .trusted_cidrs
+                    .push(cidr.parse().expect("trusted-cidr is a CIDR")),
+                _ => panic!("{}: unknown fixture setting {setting:?}", path.display()),
+            }
+        }
+    }
+    options
+}
+
 fn scan_cfn(path: &Path, rule: Rule, name: &str) -> Analysis {
     let loaded = load(
         &[Input {
@@ -120,7 +151,7 @@ fn scan_cfn(path: &Path, rule: Rule, name: &str) -> Analysis {
         }],
         &LoadOptions::default(),
     );
-    analyze(&loaded.model, &only(rule))
+    analyze(&loaded.model, &fixture_options(path, rule))
 }
 
 /// A `.tf` fixture is loaded as a module of its own: the file alone in a fresh directory, shown
@@ -135,7 +166,7 @@ fn scan_tf(path: &Path, rule: Rule, name: &str) -> Analysis {
     std::fs::copy(path, dir.join(name)).expect("copy of the Terraform fixture");
     let loaded = load_dirs(&[(dir.clone(), rule.to_string())], &TfOptions::default());
     let _ = std::fs::remove_dir_all(&dir);
-    analyze(&loaded.model, &only(rule))
+    analyze(&loaded.model, &fixture_options(path, rule))
 }
 
 fn fixtures_root() -> PathBuf {

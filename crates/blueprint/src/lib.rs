@@ -1,6 +1,7 @@
 //! `egressproof blueprint`: writes the private SageMaker environment a regulated firm needs, in
 //! CloudFormation or Terraform, together with organization guardrails, a data-scientist policy,
-//! a training request to start from, and a README. The tests of this crate scan the output with
+//! a training request to start from, a README, and the `.egressproof.toml` that states what the
+//! scan of the directory takes as given. The tests of this crate scan the output with
 //! egressproof itself and require `sealed` with no finding at all: the blueprint is the proof
 //! that the rules can be satisfied, and the scan is the proof that the blueprint satisfies them.
 //!
@@ -68,7 +69,7 @@ pub fn generate(options: &BlueprintOptions) -> Result<Vec<GeneratedFile>, Bluepr
     }
     out.push(file(
         "guardrails/scp.json",
-        pretty(&design::guardrail_policy(None).to_json(&expr::placeholder)),
+        pretty(&design::organization_policy(&o).to_json(&expr::placeholder)),
     ));
     out.push(file(
         "guardrails/data-scientist-policy.json",
@@ -82,5 +83,6 @@ pub fn generate(options: &BlueprintOptions) -> Result<Vec<GeneratedFile>, Bluepr
         ),
     ));
     out.push(file("README.md", readme::readme(&o)));
+    out.push(file(".egressproof.toml", readme::scan_config(&o)));
     Ok(out)
 }

@@ -54,7 +54,8 @@ blueprint is tested.\n",
         w,
         "- `training-job-request.json`: a CreateTrainingJob request to start from."
     );
-    let _ = writeln!(w, "- `README.md`: this file.\n");
+    let _ = writeln!(w, "- `README.md`: this file.");
+    let _ = writeln!(w, "- `.egressproof.toml`: what `egressproof scan .` takes as given: that `guardrails/scp.json` is attached, so that no principal outside this directory can create presigned URLs from an untrusted network{}.\n", if o.corporate.is_empty() { "" } else { "; and the corporate networks, as trusted CIDRs" });
 
     let _ = writeln!(w, "## Deploy\n");
     match o.format {
@@ -123,7 +124,8 @@ blueprint is tested.\n",
     let _ = writeln!(w, "- anything with a VPC configuration whose subnets or security groups are missing (`Null sagemaker:VpcSubnets` / `sagemaker:VpcSecurityGroupIds`);");
     let _ = writeln!(w, "- notebook instances with direct internet access or root (`StringNotEqualsIfExists ... Disabled`), and notebook updates that do not restate `RootAccess: Disabled`;");
     let _ = writeln!(w, "- Studio domains other than VpcOnly (`StringNotEqualsIfExists sagemaker:AppNetworkAccessType VpcOnly`), and domain updates that do not restate VpcOnly;");
-    let _ = writeln!(w, "- jobs without inter-container traffic encryption.\n");
+    let _ = writeln!(w, "- jobs without inter-container traffic encryption;");
+    let _ = writeln!(w, "- presigned notebook and Studio URLs {}not through this VPC's notebook, Studio or SageMaker API endpoint, for every principal of the account (administrators included), not only the data-scientist role.\n", if o.corporate.is_empty() { "" } else { "from outside the corporate networks and " });
     let _ = writeln!(w, "Every condition is written fail-closed: an omitted setting means the open default, so a request without the condition key is denied, never let through. An action listed for a key it does not send is denied outright rather than allowed.\n");
 
     let _ = writeln!(w, "## Placeholders in the JSON files\n");
@@ -183,6 +185,53 @@ blueprint is tested.\n",
 
     let _ = writeln!(w, "## Verify\n");
     let _ = writeln!(w, "```sh\negressproof scan .\n```\n");
-    let _ = writeln!(w, "reports `sealed`. After any change, run it again: it shows every path by which data could leave, hop by hop.");
+    let _ = writeln!(w, "reports `sealed`, given the assumptions it lists (among them `.egressproof.toml`'s declaration that the SCP holds every other principal). After any change, run it again: it shows every path by which data could leave, hop by hop.");
+    r
+}
+
+/// `.egressproof.toml` beside the templates: what `egressproof scan .` cannot see, said once.
+/// The presigned-URL restriction holds for the template's role by its own policy and for every
+/// other principal of the account by `guardrails/scp.json`, which is attached outside the
+/// template (an SCP is created in the management account): the file declares that, so the scan
+/// is sealed *given* the SCP, and every report lists the declaration as an assumption. The
+/// corporate networks are written out so that they are not guessed from the policies.
+pub fn scan_config(o: &Checked) -> String {
+    let mut r = String::new();
+    let w = &mut r;
+    let _ = writeln!(
+        w,
+        "# egressproof settings for this environment: `egressproof scan .` reads this file."
+    );
+    let _ = writeln!(w, "#");
+    let _ = writeln!(w, "# Presigned notebook and Studio URLs (EP401) are restricted for the data-scientist role by its");
+    let _ = writeln!(w, "# own policy, and for every other principal of the account (administrators, roles of other");
+    let _ = writeln!(w, "# stacks) by guardrails/scp.json, a service control policy attached outside this directory.");
+    let _ = writeln!(w, "# With that SCP attached to the account or its organizational unit, no principal outside this");
+    let _ = writeln!(w, "# scan can create a presigned URL from an untrusted network, which the next line declares.");
+    let _ = writeln!(
+        w,
+        "# Every report lists it as an assumption. Without the SCP, remove the line: the scan then"
+    );
+    let _ = writeln!(
+        w,
+        "# reports EP401 for \"any other principal of the account\"."
+    );
+    let _ = writeln!(w, "principals = \"complete\"");
+    if !o.corporate.is_empty() {
+        let _ = writeln!(w);
+        let _ = writeln!(
+            w,
+            "# The corporate networks presigned URLs may come from (--corporate-cidr)."
+        );
+        let _ = writeln!(
+            w,
+            "trusted_cidrs = [{}]",
+            o.corporate
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     r
 }

@@ -43,6 +43,7 @@ fn writes_the_documented_files() {
         "guardrails/data-scientist-policy.json",
         "training-job-request.json",
         "README.md",
+        ".egressproof.toml",
     ];
     let cfn = names(opts(OutputFormat::CloudFormation));
     assert_eq!(cfn[0], "template.yaml");
@@ -252,7 +253,13 @@ fn scp_is_fail_closed() {
     let scp: serde_json::Value = serde_json::from_str(get(&files, "guardrails/scp.json")).unwrap();
     let statements = scp["Statement"].as_array().unwrap();
     let mut keys = Vec::new();
-    for st in statements {
+    // The presigned-URL restriction ANDs its two keys on purpose (tested below); the
+    // guardrails have one test each.
+    let (presigned, guardrails): (Vec<_>, Vec<_>) = statements
+        .iter()
+        .partition(|st| st["Sid"] == "PresignedUrlsOnlyFromCorporateNetworkOrEndpoints");
+    assert_eq!(presigned.len(), 1, "the SCP restricts presigned URLs");
+    for st in guardrails {
         assert_eq!(st["Effect"], "Deny");
         let cond = st["Condition"].as_object().unwrap();
         assert_eq!(
@@ -375,4 +382,30 @@ fn terraform_is_laid_out_like_terraform_fmt() {
         assert!(!f.contents.contains('\t'));
         assert!(f.contents.ends_with("}\n"));
     }
+}
+
+/// The SCP holds presigned URLs to the corporate networks and the endpoints for every principal
+/// of the account, in the same words as the data scientists' policy; and the scan configuration
+/// beside the templates says so, with the corporate networks as the trusted ones.
+#[test]
+fn the_organization_restricts_presigned_urls_for_everyone() {
+    let files = generate(&full(OutputFormat::CloudFormation)).unwrap();
+    let scp: serde_json::Value = serde_json::from_str(get(&files, "guardrails/scp.json")).unwrap();
+    let ds: serde_json::Value =
+        serde_json::from_str(get(&files, "guardrails/data-scientist-policy.json")).unwrap();
+    let in_scp = scp["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["Sid"] == "PresignedUrlsOnlyFromCorporateNetworkOrEndpoints")
+        .expect("presigned-URL statement in the SCP");
+    assert_eq!(in_scp, &ds["Statement"][1]);
+    let config = get(&files, ".egressproof.toml");
+    assert!(config.contains("\nprincipals = \"complete\"\n"), "{config}");
+    assert!(
+        config.contains("trusted_cidrs = [\"192.168.0.0/16\", \"203.0.113.0/24\"]"),
+        "{config}"
+    );
+    let plain = generate(&opts(OutputFormat::Terraform)).unwrap();
+    assert!(!get(&plain, ".egressproof.toml").contains("trusted_cidrs"));
 }

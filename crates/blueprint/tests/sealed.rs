@@ -1,7 +1,7 @@
 //! The proof: every blueprint, scanned by egressproof itself, is `sealed` with no finding of any
 //! severity; and removing any one control makes the scan name the rule that control satisfies.
 
-use egressproof_analysis::{analyze, Analysis, Options, Verdict};
+use egressproof_analysis::{analyze, Analysis, Options, Principals, Verdict};
 use egressproof_blueprint::{generate, parse_cidr, BlueprintOptions, GeneratedFile, OutputFormat};
 use std::path::Path;
 
@@ -36,7 +36,34 @@ fn scan(format: OutputFormat, files: &[GeneratedFile]) -> Analysis {
             loaded.model
         }
     };
-    analyze(&model, &Options::default())
+    analyze(&model, &scan_options(files))
+}
+
+/// The settings of the `.egressproof.toml` the blueprint writes, read as `egressproof scan`
+/// reads them (its two keys: the declared principals and the trusted CIDRs), so that what the
+/// scan takes as given is what the file says, not what the test assumes.
+fn scan_options(files: &[GeneratedFile]) -> Options {
+    let config = files
+        .iter()
+        .find(|f| f.path.to_str() == Some(".egressproof.toml"))
+        .map(|f| f.contents.as_str())
+        .expect("the blueprint writes .egressproof.toml");
+    let mut options = Options::default();
+    for line in config.lines().filter(|l| !l.starts_with('#')) {
+        match line.split_once(" = ") {
+            Some(("principals", "\"complete\"")) => options.principals = Principals::Complete,
+            Some(("trusted_cidrs", list)) => {
+                options.trusted_cidrs = list
+                    .trim_matches(['[', ']'])
+                    .split(", ")
+                    .map(|c| c.trim_matches('"').parse().expect("a CIDR"))
+                    .collect()
+            }
+            None if line.trim().is_empty() => {}
+            other => panic!("unexpected line in .egressproof.toml: {other:?}"),
+        }
+    }
+    options
 }
 
 fn explain(a: &Analysis) -> String {

@@ -16,6 +16,9 @@ pub const FILE_NAME: &str = ".egressproof.toml";
 pub struct Config {
     #[serde(default)]
     pub trusted_cidrs: Vec<String>,
+    /// `"complete"`: the scan holds every principal of the account, so only its own roles can
+    /// create presigned URLs (EP401). Listed as an assumption in every report.
+    pub principals: Option<egressproof_analysis::Principals>,
     pub fail_on: Option<String>,
     /// Rules not to run; an unknown code is an error that names the closest rule.
     #[serde(default)]
@@ -151,6 +154,18 @@ subnets = ["a", "b"]
             value_text("subnets", &c.vars["subnets"]).unwrap(),
             r#"["a","b"]"#
         );
+    }
+
+    #[test]
+    fn principals_are_read() {
+        let c = parse("principals = \"complete\"\n").unwrap();
+        assert_eq!(
+            c.principals,
+            Some(egressproof_analysis::Principals::Complete)
+        );
+        let err = parse("principals = \"all\"\n").unwrap_err();
+        assert!(format!("{err:#}").contains("partial"), "{err:#}");
+        assert_eq!(parse("").unwrap().principals, None);
     }
 
     #[test]

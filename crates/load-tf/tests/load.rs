@@ -1009,7 +1009,8 @@ fn ref_sealed_port_lowers_completely() {
     );
     assert_eq!(notebook_ep.subnets.known().map(Vec::len), Some(2));
     assert!(!m.resources.iter().any(|r| matches!(r.kind, Kind::Route(_))));
-    let Kind::IamPolicy(p) = &by_name(&m, "aws_iam_role_policy.notebook_access").kind else {
+    let Kind::IamPolicy(p) = &by_name(&m, "aws_organizations_policy.presigned_url_guardrail").kind
+    else {
         panic!()
     };
     let rendered = p.document.render();
@@ -1108,7 +1109,8 @@ fn mutations_lower_to_the_channel_they_open() {
         _ => panic!(),
     };
     assert_eq!(logs(&mutation("M12")), None);
-    let pol = |m: &Model| match &by_name(m, "aws_iam_role_policy.notebook_access").kind {
+    let pol = |m: &Model| match &by_name(m, "aws_organizations_policy.presigned_url_guardrail").kind
+    {
         Kind::IamPolicy(p) => p.document.render(),
         _ => panic!(),
     };
@@ -1185,7 +1187,9 @@ fn mutations_lower_to_the_channel_they_open() {
     );
     // M25: the corporate CIDR has no value: the policy holds an unknown with the variable's span.
     let m25 = mutation("M25");
-    let Kind::IamPolicy(p) = &by_name(&m25, "aws_iam_role_policy.notebook_access").kind else {
+    let Kind::IamPolicy(p) =
+        &by_name(&m25, "aws_organizations_policy.presigned_url_guardrail").kind
+    else {
         panic!()
     };
     let u = p.document.first_unknown().expect("unknown");

@@ -51,6 +51,16 @@ pub struct Model {
     /// Bucket names, account IDs and the like that the input told us are ours.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Whether the model holds every IAM principal (role, user, group) of its account: set by
+    /// the live reader when it listed them all, never by a template, beside which people with
+    /// administrator access and the roles of other stacks exist. A rule that asks "can any
+    /// principal do this?" must count principals outside the model unless this is set.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub principals_complete: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Model {
@@ -59,6 +69,9 @@ impl Model {
         self.resources.extend(other.resources);
         self.diagnostics.extend(other.diagnostics);
         self.notes.extend(other.notes);
+        // A snapshot's account keeps its complete list when templates are scanned with it:
+        // what they deploy into that account is in the snapshot once deployed.
+        self.principals_complete |= other.principals_complete;
     }
 
     /// The model as a snapshot document (`{"schema": ..., "model": ...}`).

@@ -323,9 +323,20 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
     }
 
     if !analysis.assumptions.is_empty() {
-        out.push_str("<section id=\"assumptions\">\n<h2>Assumptions</h2>\n<ul>\n");
+        out.push_str("<section id=\"assumptions\">\n<h2>Assumptions</h2>\n<p>The verdict holds only if these are true.</p>\n<ul>\n");
         for a in &analysis.assumptions {
-            let _ = writeln!(out, "<li>{}</li>", escape_text(a));
+            let loc = a
+                .span
+                .as_ref()
+                .and_then(location)
+                .map(|l| format!(" <span class=\"loc\">({})</span>", escape(&l)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<li class=\"assumption\" data-kind=\"{kind}\"><code>{kind}</code> {}{loc}</li>",
+                escape_text(&a.message),
+                kind = escape(a.kind.as_str()),
+            );
         }
         out.push_str("</ul>\n</section>\n");
     }

@@ -2,7 +2,8 @@
 //! added (a new `schema` number would announce anything else), so scripts can rely on them.
 //!
 //! Beyond the documented shape this adds `hardening` (EP6xx findings, reported apart because
-//! they never change the verdict; same shape as a finding), `assumptions`, a per-finding
+//! they never change the verdict; same shape as a finding), `assumptions` (each with its `kind`,
+//! `message`, `file` and `line`: what the verdict rests on), a per-finding
 //! `suppression_reason` and `summary.skipped`. A location outside every file (the internet)
 //! has `file: null, line: null`; a live resource has its ARN as `file` and `line: null`.
 
@@ -23,8 +24,18 @@ struct Report<'a> {
     unknowns: Vec<UnknownOut<'a>>,
     workloads: Vec<WorkloadOut<'a>>,
     hardening: Vec<FindingOut<'a>>,
-    assumptions: Vec<&'a str>,
+    assumptions: Vec<AssumptionOut<'a>>,
     summary: SummaryOut,
+}
+
+/// An assumption the verdict rests on: its kind (`bucket-names`, `corporate-network`, ...),
+/// what was taken as given, and where it comes from when one place says it.
+#[derive(Serialize)]
+struct AssumptionOut<'a> {
+    kind: &'static str,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -174,7 +185,19 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
             })
             .collect(),
         hardening: hardening.into_iter().map(finding).collect(),
-        assumptions: analysis.assumptions.iter().map(String::as_str).collect(),
+        assumptions: analysis
+            .assumptions
+            .iter()
+            .map(|a| {
+                let (file, line) = file_line(a.span.as_ref());
+                AssumptionOut {
+                    kind: a.kind.as_str(),
+                    message: &a.message,
+                    file,
+                    line,
+                }
+            })
+            .collect(),
         summary: SummaryOut {
             files: summary.files,
             skipped: summary.skipped,

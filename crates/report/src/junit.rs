@@ -14,6 +14,9 @@
 //! - one testcase per unknown (classname `egressproof.unknown`), an `<error>`: it says what to
 //!   resolve.
 //!
+//! The suite's `<properties>` hold the verdict, the tool's version, and each assumption the
+//! verdict rests on as `assumption.<kind>` (a kind may repeat).
+//!
 //! Hardening findings (EP6xx) never fail a testcase; they appear in the workload's
 //! `<system-out>`. Text is escaped for XML 1.0, and characters XML cannot hold at all become
 //! U+FFFD.
@@ -269,6 +272,21 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         "      <property name=\"tool.version\" value=\"{}\"/>",
         escape(crate::TOOL_VERSION)
     );
+    // What the verdict rests on, one property each, named by kind (a kind may repeat).
+    for a in &analysis.assumptions {
+        let at = a
+            .span
+            .as_ref()
+            .and_then(location)
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "      <property name=\"assumption.{}\" value=\"{}\"/>",
+            escape(a.kind.as_str()),
+            escape(&format!("{}{at}", a.message))
+        );
+    }
     let _ = writeln!(out, "    </properties>");
     for c in &cases {
         let mut attrs = format!(

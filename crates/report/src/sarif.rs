@@ -8,6 +8,10 @@
 //! hashes what identifies a finding but not where it sits (no line numbers), so an alert
 //! survives edits above it.
 //!
+//! The assumptions the verdict rests on are in `runs[].properties.assumptions` (kind, message,
+//! file, line) and, for viewers, as `toolExecutionNotifications` of the one invocation, each
+//! pointing at its kind among `driver.notifications`.
+//!
 //! Locations: a file becomes a relative URI with forward slashes and, when the line is known,
 //! a region; a live resource (an ARN, line 0) becomes a logical location instead; a hop
 //! outside every file (the internet) has only its message and a logical location.
@@ -17,7 +21,9 @@
 use crate::json::to_pretty_json;
 use crate::{INFORMATION_URI, TOOL_VERSION};
 use egressproof_analysis::rules::section;
-use egressproof_analysis::{registry, Analysis, Family, Finding, Hop, ResourceRef, Rule, Severity};
+use egressproof_analysis::{
+    registry, Analysis, AssumptionKind, Family, Finding, Hop, ResourceRef, Rule, Severity,
+};
 use egressproof_model::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,6 +45,7 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    invocations: Vec<Invocation>,
     results: Vec<ResultOut>,
     properties: RunProperties,
 }
@@ -46,6 +53,55 @@ struct Run {
 #[derive(Serialize)]
 struct RunProperties {
     verdict: &'static str,
+    /// What the verdict rests on (DESIGN.md §5): each assumption with its kind.
+    assumptions: Vec<AssumptionOut>,
+}
+
+#[derive(Serialize)]
+struct AssumptionOut {
+    kind: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+}
+
+/// The run of the tool (§3.20): it finished, and it says what it took as given, as
+/// notifications a viewer shows beside the results.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+/// One assumption as a notification (§3.58), pointing at its descriptor among
+/// `driver.notifications` (one per kind).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    descriptor: DescriptorReference,
+    level: &'static str,
+    message: Message,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+struct DescriptorReference {
+    id: &'static str,
+    index: usize,
+}
+
+/// A kind of notification the tool can send: one per kind of assumption.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationDescriptor {
+    id: &'static str,
+    short_description: Message,
+    default_configuration: Configuration,
 }
 
 #[derive(Serialize)]
@@ -61,6 +117,7 @@ struct Driver {
     semantic_version: &'static str,
     information_uri: &'static str,
     rules: Vec<ReportingDescriptor>,
+    notifications: Vec<NotificationDescriptor>,
 }
 
 /// SARIF's name for a rule's metadata (§3.49).
@@ -422,29 +479,76 @@ fn tags(rule: Rule) -> Vec<&'static str> {
     }
 }
 
+/// The notification descriptors: one per kind of assumption, in the order of
+/// [`AssumptionKind::ALL`].
+fn notification_descriptors() -> Vec<NotificationDescriptor> {
+    AssumptionKind::ALL
+        .iter()
+        .map(|k| NotificationDescriptor {
+            id: k.as_str(),
+            short_description: message(k.description()),
+            default_configuration: Configuration { level: "note" },
+        })
+        .collect()
+}
+
+/// Where an unknown or an assumption points: its file (and line), or its ARN as a logical
+/// location; `None` for nowhere.
+fn span_location(span: &Span) -> Option<Location> {
+    if span.file.is_empty() {
+        return None;
+    }
+    let physical_location = physical(span);
+    let logical_locations = if physical_location.is_none() {
+        vec![LogicalLocation {
+            name: span.file.clone(),
+            fully_qualified_name: span.file.clone(),
+            kind: "resource",
+        }]
+    } else {
+        Vec::new()
+    };
+    Some(Location {
+        physical_location,
+        logical_locations,
+        message: None,
+    })
+}
+
+/// Each assumption as a notification of the invocation.
+fn notifications(analysis: &Analysis) -> Vec<Notification> {
+    analysis
+        .assumptions
+        .iter()
+        .map(|a| Notification {
+            descriptor: DescriptorReference {
+                id: a.kind.as_str(),
+                index: AssumptionKind::ALL
+                    .iter()
+                    .position(|k| *k == a.kind)
+                    .unwrap_or_default(),
+            },
+            level: "note",
+            message: message(a.message.clone()),
+            locations: a
+                .span
+                .as_ref()
+                .and_then(span_location)
+                .into_iter()
+                .collect(),
+        })
+        .collect()
+}
+
 pub(crate) fn render(analysis: &Analysis) -> String {
     let mut results: Vec<ResultOut> = analysis.findings.iter().map(finding_result).collect();
     for u in &analysis.unknowns {
-        let locations = match u.span.as_ref() {
-            Some(span) if !span.file.is_empty() => {
-                let physical_location = physical(span);
-                let logical_locations = if physical_location.is_none() {
-                    vec![LogicalLocation {
-                        name: span.file.clone(),
-                        fully_qualified_name: span.file.clone(),
-                        kind: "resource",
-                    }]
-                } else {
-                    Vec::new()
-                };
-                vec![Location {
-                    physical_location,
-                    logical_locations,
-                    message: None,
-                }]
-            }
-            _ => Vec::new(),
-        };
+        let locations: Vec<Location> = u
+            .span
+            .as_ref()
+            .and_then(span_location)
+            .into_iter()
+            .collect();
         let file = u.span.as_ref().map(|s| s.file.as_str()).unwrap_or_default();
         results.push(ResultOut {
             rule_id: u.rule.as_str(),
@@ -472,11 +576,30 @@ pub(crate) fn render(analysis: &Analysis) -> String {
                     semantic_version: TOOL_VERSION,
                     information_uri: INFORMATION_URI,
                     rules: rules(),
+                    notifications: notification_descriptors(),
                 },
             },
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: notifications(analysis),
+            }],
             results,
             properties: RunProperties {
                 verdict: analysis.verdict.as_str(),
+                assumptions: analysis
+                    .assumptions
+                    .iter()
+                    .map(|a| AssumptionOut {
+                        kind: a.kind.as_str(),
+                        message: a.message.clone(),
+                        file: a
+                            .span
+                            .as_ref()
+                            .filter(|s| !s.file.is_empty())
+                            .map(|s| s.file.clone()),
+                        line: a.span.as_ref().filter(|s| s.line > 0).map(|s| s.line),
+                    })
+                    .collect(),
             },
         }],
     };

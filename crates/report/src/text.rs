@@ -157,9 +157,24 @@ pub(crate) fn render(
     }
 
     if !analysis.assumptions.is_empty() {
-        let _ = writeln!(out, "\n{}:", p.bold("assumptions"));
+        let _ = writeln!(
+            out,
+            "\n{} (the verdict holds only if these are true):",
+            p.bold("assumptions")
+        );
         for a in &analysis.assumptions {
-            let _ = writeln!(out, "  - {}", clean(a));
+            let at = a
+                .span
+                .as_ref()
+                .and_then(location)
+                .map(|l| format!("  {}", p.dim(&clean(&l))))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  - {}: {}{at}",
+                p.bold(a.kind.as_str()),
+                clean(&a.message)
+            );
         }
     }
 

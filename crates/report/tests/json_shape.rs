@@ -44,8 +44,12 @@ fn top_level_shape() {
     );
     assert_eq!(
         v["assumptions"],
-        json!(["bucket names created by the scan are ours"])
+        json!([
+            {"kind": "bucket-names", "message": "S3 buckets counted as ours: data-bucket", "file": null, "line": null},
+            {"kind": "corporate-network", "message": "presigned URLs: 203.0.113.0/24 taken as the corporate network", "file": "infra/iam.yaml", "line": 12}
+        ])
     );
+    assert_eq!(parse(&sealed())["assumptions"], json!([]));
 }
 
 #[test]

@@ -148,3 +148,22 @@ fn hostile_text_stays_well_formed() {
         .any(|n| n.attribute("name") == Some("<Nb \"q\" 'a'>")));
     assert!(!doc.descendants().any(|n| n.has_tag_name("x")));
 }
+
+#[test]
+fn assumptions_are_suite_properties() {
+    let xml = out(&leaky(), Format::Junit);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let props: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("property"))
+        .map(|n| (n.attribute("name").unwrap(), n.attribute("value").unwrap()))
+        .collect();
+    assert!(props.contains(&(
+        "assumption.bucket-names",
+        "S3 buckets counted as ours: data-bucket"
+    )));
+    assert!(props.contains(&(
+        "assumption.corporate-network",
+        "presigned URLs: 203.0.113.0/24 taken as the corporate network (infra/iam.yaml:12)"
+    )));
+}

@@ -178,3 +178,34 @@ fn fingerprints_ignore_line_numbers_but_not_identity() {
     assert_ne!(fp(&base, "EP201"), fp(&base, "EP104"));
     assert_eq!(fp(&base, "EP201").as_str().unwrap().len(), 16);
 }
+
+#[test]
+fn assumptions_are_run_properties_and_invocation_notifications() {
+    let doc = sarif(&leaky());
+    let run = &doc["runs"][0];
+    let listed = run["properties"]["assumptions"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1]["kind"], "corporate-network");
+    assert_eq!(listed[1]["file"], "infra/iam.yaml");
+    assert_eq!(listed[1]["line"], 12);
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    let descriptors = run["tool"]["driver"]["notifications"].as_array().unwrap();
+    for n in notes {
+        let i = n["descriptor"]["index"].as_u64().unwrap() as usize;
+        assert_eq!(descriptors[i]["id"], n["descriptor"]["id"]);
+    }
+    assert_eq!(notes[0]["descriptor"]["id"], "bucket-names");
+    assert_eq!(
+        notes[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "infra/iam.yaml"
+    );
+    let sealed = sarif(&sealed());
+    assert_eq!(sealed["runs"][0]["properties"]["assumptions"], json!([]));
+    assert!(sealed["runs"][0]["invocations"][0]
+        .get("toolExecutionNotifications")
+        .is_none());
+}

@@ -70,6 +70,19 @@ fn unknowns_suppressions_hardening_and_summary_are_shown() {
 }
 
 #[test]
+fn assumptions_come_with_their_kind_and_place_before_the_summary() {
+    let text = out(&leaky(), Format::Text);
+    let at = text.find("assumptions (").expect("assumptions section");
+    let summary = text.find("\nscanned ").expect("summary");
+    assert!(at < summary);
+    assert!(text[at..].contains("  - bucket-names: S3 buckets counted as ours: data-bucket\n"));
+    assert!(text[at..].contains(
+        "  - corporate-network: presigned URLs: 203.0.113.0/24 taken as the corporate network  infra/iam.yaml:12\n"
+    ));
+    assert!(!out(&sealed(), Format::Text).contains("assumptions"));
+}
+
+#[test]
 fn colour_only_when_asked() {
     assert!(!out(&leaky(), Format::Text).contains('\u{1b}'));
     let options = RenderOptions {

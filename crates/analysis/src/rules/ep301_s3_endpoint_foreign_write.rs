@@ -1,9 +1,9 @@
 use crate::net::endpoints::endpoint_uses;
 use crate::net::service::Service;
 use crate::rules::util::finding;
-use crate::{Context, Sink};
-use egressproof_model::{Attr, Kind};
-use egressproof_policy::{s3_foreign_write, Exposure, Ours};
+use crate::{AssumptionKind, Context, Sink};
+use egressproof_model::{Attr, Kind, Resource, Value};
+use egressproof_policy::{named_orgs, parse, s3_foreign_write, Exposure, Ours};
 
 declare_rule! {
     /// ## What it does
@@ -49,6 +49,39 @@ declare_rule! {
     check: check,
 }
 
+/// The accounts and organizations a closed endpoint policy relied on to keep data in: the
+/// deploying account (`${AWS::AccountId}`, the same account for every template of the scan) and
+/// the organization IDs the policy names itself. Both are taken as ours, so both are stated.
+pub(crate) fn assume_ours(endpoint: &Resource, policy: Option<&Value>, sink: &mut Sink) {
+    let Some(Ok(p)) = policy.map(parse) else {
+        return;
+    };
+    let keyed_on = |keys: &[&str]| {
+        p.statements
+            .iter()
+            .any(|s| keys.iter().any(|k| s.conds_on(k).next().is_some()))
+    };
+    if keyed_on(&["aws:resourceaccount", "aws:principalaccount"]) {
+        sink.assume(
+            AssumptionKind::AccountIds,
+            "the account each template is deployed to (${AWS::AccountId}) is taken as ours, and as the same account for every template of the scan",
+            None,
+        );
+    }
+    let orgs = named_orgs(&p);
+    if !orgs.is_empty() {
+        sink.assume(
+            AssumptionKind::AccountIds,
+            format!(
+                "organization {} (named by the policy of endpoint {}) is taken as ours: every account in it counts as ours",
+                orgs.join(", "),
+                endpoint.name
+            ),
+            Some(endpoint.span.clone()),
+        );
+    }
+}
+
 /// Exact bucket names the scan creates: a policy that names them is not a wildcard.
 pub(crate) fn ours(ctx: &Context<'_>, sink: &mut Sink) -> Ours {
     let mut buckets: Vec<String> = ctx
@@ -63,11 +96,15 @@ pub(crate) fn ours(ctx: &Context<'_>, sink: &mut Sink) -> Ours {
         .collect();
     buckets.sort();
     buckets.dedup();
-    sink.assumptions.push(if buckets.is_empty() {
-        "S3 buckets counted as ours: none named in the scan (only the deploying account's, by condition)".to_string()
-    } else {
-        format!("S3 buckets counted as ours: {}", buckets.join(", "))
-    });
+    sink.assume(
+        AssumptionKind::BucketNames,
+        if buckets.is_empty() {
+            "S3 buckets counted as ours: none named in the scan (only the deploying account's, by condition)".to_string()
+        } else {
+            format!("S3 buckets counted as ours: {}", buckets.join(", "))
+        },
+        None,
+    );
     Ours {
         accounts: Vec::new(),
         orgs: Vec::new(),
@@ -100,7 +137,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         }
         let ours = ours_cache.get_or_insert_with(|| ours(ctx, sink));
         match s3_foreign_write(u.endpoint.policy.as_ref(), ours) {
-            Exposure::Closed => {}
+            Exposure::Closed => assume_ours(u.resource, u.endpoint.policy.as_ref(), sink),
             Exposure::Open { context } => {
                 let mut f = finding(
                     &RULE,

@@ -68,7 +68,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         let ours =
             ours.get_or_insert_with(|| super::ep301_s3_endpoint_foreign_write::ours(ctx, sink));
         match foreign_use(u.endpoint.policy.as_ref(), ours) {
-            Exposure::Closed => {}
+            Exposure::Closed => super::ep301_s3_endpoint_foreign_write::assume_ours(
+                u.resource,
+                u.endpoint.policy.as_ref(),
+                sink,
+            ),
             Exposure::Open { context } => {
                 let mut f = finding(
                     &RULE,

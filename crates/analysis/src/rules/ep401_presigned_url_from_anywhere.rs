@@ -1,10 +1,10 @@
-use crate::iam::{names_of, Iam};
+use crate::iam::{names_of, trusted_networks, Iam, TrustSource};
 use crate::rules::util::finding;
-use crate::{Context, Hop, Sink};
-use egressproof_model::{Kind, Resource};
-use egressproof_policy::cond::{parse_net, Cond, Condition, Family, Op, SetOp};
+use crate::{AssumptionKind, Context, Hop, Principals, Sink};
+use egressproof_model::{Attr, Kind, PolicyKind, Resource, Unknown, UnknownCode};
+use egressproof_policy::cond::{Cond, Condition, Op, SetOp};
 use egressproof_policy::symbolic::{SOURCE_IP, SOURCE_VPC, SOURCE_VPCE};
-use egressproof_policy::{glob, Answer, Effect, Policy, Witness};
+use egressproof_policy::{glob, Answer, Effect, Policy, PolicySet, Witness};
 use std::collections::HashMap;
 
 declare_rule! {
@@ -14,10 +14,22 @@ declare_rule! {
     /// be created from outside the trusted networks, and names a request context that gets
     /// through ("source IP 198.51.100.7, not through a VPC endpoint"). Trusted are the
     /// configured trusted CIDRs (when none are configured, the CIDRs the policies themselves
-    /// allow, never `0.0.0.0/0` or `::/0`) and the VPC endpoints and VPCs the scan declares.
-    /// When no policy in the scan restricts these actions at all, AWS's default applies: any
-    /// principal with `sagemaker:*` (for example `AmazonSageMakerFullAccess`) creates them from
-    /// anywhere.
+    /// allow, never `0.0.0.0/0` or `::/0`: an assumption the report lists) and the VPC
+    /// endpoints and VPCs the scan declares. AWS's default is: from anywhere.
+    ///
+    /// Every role of the scan is asked, and so is **any other principal of the account**:
+    /// people with `AdministratorAccess`, roles of other stacks. They exist whatever the scan
+    /// holds, so only a service control policy of the scan that restricts the two actions for
+    /// everyone closes the channel for them (the report then assumes that the SCP applies to
+    /// the workloads' account). Two inputs say there is no other principal: a snapshot of a
+    /// live account (it lists every role, user and group), and `principals = "complete"` in
+    /// `.egressproof.toml` (listed as an assumption).
+    ///
+    /// A Studio domain in SSO mode has no presigned domain URL (`CreatePresignedDomainUrl`
+    /// serves IAM-mode domains only): it is not flagged, and the report lists the assumption
+    /// that the identity provider governs its access. A role with an attached policy that could
+    /// not be read (an unresolved ARN, a customer managed policy outside the scan) is an
+    /// unknown (EP902), never a finding: that policy could hold the Deny that restricts it.
     ///
     /// ## Why is this bad?
     /// A presigned URL opens the notebook or Studio in a browser. Whoever can create one from
@@ -55,22 +67,32 @@ declare_rule! {
     /// ## Fix
     /// Deny the presigned-URL actions unless the request comes from the corporate network or
     /// through your own interface endpoints (both conditions in one statement: a Deny fires
-    /// only when all of its conditions hold):
+    /// only when all of its conditions hold), in a service control policy attached to the
+    /// workloads' account, so that it holds for every principal, administrators included:
     /// ```yaml
-    /// - Sid: OnlyFromCorporateNetworkOrEndpoints
-    ///   Effect: Deny
-    ///   Action:
-    ///     - sagemaker:CreatePresignedNotebookInstanceUrl
-    ///     - sagemaker:CreatePresignedDomainUrl
-    ///   Resource: '*'
-    ///   Condition:
-    ///     NotIpAddress:
-    ///       aws:SourceIp: 203.0.113.0/24
-    ///     StringNotEquals:
-    ///       aws:SourceVpce: [!Ref NotebookEndpoint, !Ref StudioEndpoint]
+    /// PresignedUrlGuardrail:
+    ///   Type: AWS::Organizations::Policy
+    ///   Properties:
+    ///     Type: SERVICE_CONTROL_POLICY
+    ///     TargetIds: [!Ref WorkloadsAccount]
+    ///     Content:
+    ///       Statement:
+    ///         - Sid: OnlyFromCorporateNetworkOrEndpoints
+    ///           Effect: Deny
+    ///           Action:
+    ///             - sagemaker:CreatePresignedNotebookInstanceUrl
+    ///             - sagemaker:CreatePresignedDomainUrl
+    ///           Resource: '*'
+    ///           Condition:
+    ///             NotIpAddress:
+    ///               aws:SourceIp: 203.0.113.0/24
+    ///             StringNotEquals:
+    ///               aws:SourceVpce: [!Ref NotebookEndpoint, !Ref StudioEndpoint]
     /// ```
-    /// Put it in every role that may open notebooks (or in an SCP), and pass `--trusted-cidr`
-    /// (or `trusted_cidrs` in `.egressproof.toml`) so the corporate network is not guessed.
+    /// The same statement in a role's policy restricts that role only. When the SCP is managed
+    /// elsewhere and the scan holds every principal that matters, say so with
+    /// `principals = "complete"` in `.egressproof.toml`. Pass `--trusted-cidr` (or
+    /// `trusted_cidrs`) so the corporate network is not guessed from the policies.
     code: PresignedUrlFromAnywhere,
     name: "presigned-url-from-anywhere",
     severity: Medium,
@@ -81,73 +103,135 @@ declare_rule! {
 const NOTEBOOK_URL: &str = "sagemaker:CreatePresignedNotebookInstanceUrl";
 const DOMAIN_URL: &str = "sagemaker:CreatePresignedDomainUrl";
 
+/// A workload presigned URLs open, and what keeps the rule from knowing whether they exist.
+struct Target<'m> {
+    resource: &'m Resource,
+    /// A domain whose `AuthMode` is unresolved: in SSO mode it would have no presigned URL.
+    auth_mode: Option<&'m Unknown>,
+}
+
+/// Who can create a presigned URL from an untrusted network.
+enum Who<'m> {
+    Role(&'m Resource),
+    /// The principals of the account the scan does not hold.
+    Others,
+}
+
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    let notebooks: Vec<&Resource> = ctx
+    let notebooks: Vec<Target<'_>> = ctx
         .resources()
         .filter(|r| matches!(r.kind, Kind::NotebookInstance(_)))
+        .map(|resource| Target {
+            resource,
+            auth_mode: None,
+        })
         .collect();
-    let domains: Vec<&Resource> = ctx
-        .resources()
-        .filter(|r| matches!(r.kind, Kind::Domain(_)))
-        .collect();
+    let mut domains = Vec::new();
+    for (resource, d) in ctx.of(|k| match k {
+        Kind::Domain(d) => Some(d),
+        _ => None,
+    }) {
+        match &d.auth_mode {
+            Some(Attr::Known(mode)) if mode.eq_ignore_ascii_case("SSO") => sink.assume(
+                AssumptionKind::IdentityProvider,
+                format!(
+                    "Studio domain {} is in SSO mode: it has no presigned domain URL (CreatePresignedDomainUrl serves IAM-mode domains only), so who opens it is for the identity provider to govern",
+                    resource.name
+                ),
+                Some(resource.span.clone()),
+            ),
+            Some(Attr::Unknown(u)) => domains.push(Target {
+                resource,
+                auth_mode: Some(u),
+            }),
+            // Absent: CloudFormation requires it and the API has no default; IAM is the mode
+            // with presigned URLs, so counting it as IAM errs toward "can leak".
+            _ => domains.push(Target {
+                resource,
+                auth_mode: None,
+            }),
+        }
+    }
     if notebooks.is_empty() && domains.is_empty() {
         return;
     }
     let iam = Iam::read(ctx, sink, RULE.code);
-    for (action, workloads) in [(NOTEBOOK_URL, &notebooks), (DOMAIN_URL, &domains)] {
-        if workloads.is_empty() {
+    for (action, targets) in [(NOTEBOOK_URL, &notebooks), (DOMAIN_URL, &domains)] {
+        if targets.is_empty() {
             continue;
         }
-        let open = open_contexts(ctx, &iam, action, sink);
-        for w in workloads.iter() {
-            for (principal, witness) in &open {
-                let who = match principal {
-                    Some(r) => format!("role {}", r.name),
-                    None => "any principal with sagemaker:* (no policy in the scan restricts \
-                               presigned URLs; AWS's default allows them from anywhere)"
-                        .to_string(),
-                };
-                let mut path = Vec::new();
-                match principal {
-                    Some(r) => path.push(Hop::new(r, format!("allowed {action}"))),
-                    None => path.push(Hop::external(
-                        "AWS::IAM::Role",
-                        "any principal with sagemaker:*",
-                        format!("allowed {action} by default"),
-                    )),
-                }
-                path.push(Hop::external(
-                    "Internet",
-                    "untrusted network",
-                    witness.describe(),
-                ));
-                path.push(Hop::new(w, "presigned URL opens it in a browser"));
-                sink.findings.push(finding(
-                    &RULE,
-                    w,
+        let question = untrusted(ctx, &iam, action, sink);
+        let narrower = Narrower::new(&question);
+        let mut open = open_roles(&iam, action, &question, &narrower, sink);
+        if let Some(w) = others(ctx, &iam, action, &question, &narrower, sink) {
+            open.push((Who::Others, w));
+        }
+        for t in targets.iter() {
+            if let (Some(u), false) = (t.auth_mode, open.is_empty()) {
+                sink.unknown(
+                    UnknownCode::EP902,
                     format!(
-                        "{} {} can be opened from an untrusted network: {who} can call {action} ({}).",
-                        if action == NOTEBOOK_URL { "Notebook instance" } else { "Studio domain" },
-                        w.name,
-                        witness.describe()
+                        "{}: Studio domain {} has presigned URLs only in IAM mode, and its AuthMode is unresolved: {}",
+                        RULE.code, t.resource.name, u.reason
                     ),
-                    path,
-                ));
+                    u.span.clone().or_else(|| Some(t.resource.span.clone())),
+                );
+                continue;
+            }
+            for (who, witness) in &open {
+                sink.findings
+                    .push(open_finding(t.resource, action, who, witness));
             }
         }
     }
 }
 
-/// The principals that can call `action` from an untrusted network, each with a context
-/// (`None`: a principal outside the scan, under AWS's default).
-fn open_contexts<'m>(
-    ctx: &Context<'m>,
+/// The finding: who can call `action`, from where, and the workload the URL opens.
+fn open_finding(w: &Resource, action: &str, who: &Who<'_>, witness: &Witness) -> crate::Finding {
+    let (text, first) = match who {
+        Who::Role(r) => (
+            format!("role {}", r.name),
+            Hop::new(r, format!("allowed {action}")),
+        ),
+        Who::Others => (
+            "any other principal of the account (people with AdministratorAccess, roles of other stacks; no service control policy in the scan restricts the action)".to_string(),
+            Hop::external(
+                "AWS::IAM::Role",
+                "any other principal of the account",
+                format!("allowed {action}: no SCP in the scan restricts it"),
+            ),
+        ),
+    };
+    let path = vec![
+        first,
+        Hop::external("Internet", "untrusted network", witness.describe()),
+        Hop::new(w, "presigned URL opens it in a browser"),
+    ];
+    finding(
+        &RULE,
+        w,
+        format!(
+            "{} {} can be opened from an untrusted network: {text} can call {action} ({}).",
+            if action == NOTEBOOK_URL {
+                "Notebook instance"
+            } else {
+                "Studio domain"
+            },
+            w.name,
+            witness.describe()
+        ),
+        path,
+    )
+}
+
+/// The roles of the scan that can call `action` from an untrusted network, each with a context.
+fn open_roles<'m>(
     iam: &Iam<'m>,
     action: &str,
+    question: &[Vec<Cond>],
+    narrower: &Narrower,
     sink: &mut Sink,
-) -> Vec<(Option<&'m Resource>, Witness)> {
-    let question = untrusted(ctx, iam, action, sink);
-    let narrower = Narrower::new(&question);
+) -> Vec<(Who<'m>, Witness)> {
     let mut out = Vec::new();
     // Principals with the same policies get the same answer: evaluate each distinct policy set
     // once (estates repeat the same role in many accounts and stacks).
@@ -163,13 +247,17 @@ fn open_contexts<'m>(
             Some(answer) => answer,
             None => {
                 let set = iam.set_for(p);
-                let answer = set.evaluate(action, &narrower.narrow(&question, &set));
+                let answer = set.evaluate(action, &narrower.narrow(question, &set));
                 answers.push((&p.identity, &p.boundaries, answer.clone()));
                 answer
             }
         };
         match answer {
-            Answer::Allowed(w) => out.push((p.resource, w)),
+            Answer::Allowed(w) => {
+                if let Some(r) = p.resource {
+                    out.push((Who::Role(r), w));
+                }
+            }
             Answer::Denied => {}
             Answer::Undecided { code, reason, span } => sink.unknown(
                 code,
@@ -181,78 +269,121 @@ fn open_contexts<'m>(
             ),
         }
     }
-    if !restricted(iam, action) && out.is_empty() {
-        // Nothing in the scan restricts the action: AWS's default (any principal with
-        // sagemaker:*, subject only to the SCPs in scope).
-        let any = Policy::allow_all(&["sagemaker:*"]);
-        let scps = iam.scps();
-        let set = egressproof_policy::PolicySet {
-            identity: vec![&any],
-            scps,
-            ..Default::default()
-        };
-        match set.evaluate(action, &question) {
-            Answer::Allowed(w) => out.push((None, w)),
-            Answer::Denied => {}
-            Answer::Undecided { code, reason, span } => sink.unknown(
-                code,
-                format!(
-                    "{}: whether {action} is restricted by the SCPs: {reason}",
-                    RULE.code
-                ),
-                span,
-            ),
-        }
-    }
     out
 }
 
-/// Whether any policy of the scan restricts `action`: a Deny that covers it, or an Allow that
-/// covers it only under conditions.
-fn restricted(iam: &Iam<'_>, action: &str) -> bool {
-    iam.policies.iter().any(|p| {
-        p.policy.statements.iter().any(|s| {
-            s.actions.covers(action)
-                && (s.effect == Effect::Deny || (s.effect == Effect::Allow && !s.conds.is_empty()))
-        })
-    })
+/// The principals of the account that the scan does not hold (people with administrator
+/// access, roles of other stacks), under the SCPs of the scan: a context from which they can
+/// call `action`, or `None` when an SCP denies it for everyone, when there are no such
+/// principals (a snapshot, or the configuration says so), or when it is undecided (an unknown).
+fn others(
+    ctx: &Context<'_>,
+    iam: &Iam<'_>,
+    action: &str,
+    question: &[Vec<Cond>],
+    narrower: &Narrower,
+    sink: &mut Sink,
+) -> Option<Witness> {
+    // Anything an administrator may do: only the SCPs stand between them and the action.
+    let anything = Policy::allow_all(&["*"]);
+    let set = PolicySet {
+        identity: vec![&anything],
+        scps: iam.scps(),
+        ..Default::default()
+    };
+    let answer = set.evaluate(action, &narrower.narrow(question, &set));
+    if answer == Answer::Denied {
+        for p in iam.policies.iter().filter(|p| {
+            p.kind == PolicyKind::ServiceControl
+                && p.policy
+                    .statements
+                    .iter()
+                    .any(|s| s.effect == Effect::Deny && s.actions.covers(action))
+        }) {
+            let targets = match p.attached {
+                Some(ids) if !ids.is_empty() => format!(
+                    "attached to {}",
+                    ids.iter()
+                        .map(|i| i.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(_) => "attached to no target in the scan".to_string(),
+                None => "its targets are unresolved".to_string(),
+            };
+            sink.assume(
+                AssumptionKind::ScpScope,
+                format!(
+                    "service control policy {} ({targets}) is taken as applying to every principal of the workloads' account: it is what restricts presigned URLs for the principals the scan does not hold",
+                    p.resource.name
+                ),
+                Some(p.resource.span.clone()),
+            );
+        }
+        return None;
+    }
+    if ctx.model.principals_complete {
+        sink.assume(
+            AssumptionKind::PrincipalsComplete,
+            "the snapshot lists every role, user and group of its account, so no principal outside the scan can create presigned URLs (the account's root user aside, which only an SCP restricts)",
+            None,
+        );
+        return None;
+    }
+    if ctx.options.principals == Principals::Complete {
+        sink.assume(
+            AssumptionKind::PrincipalsComplete,
+            "the scan holds every principal of the account (principals = \"complete\" in .egressproof.toml): no other person or role can create presigned URLs",
+            None,
+        );
+        return None;
+    }
+    match answer {
+        Answer::Allowed(w) => {
+            sink.assume(
+                AssumptionKind::ScpsOutsideScan,
+                "service control policies outside the scan are taken as absent: one that restricts presigned URLs for the workloads' account would close the channel of the principals the scan does not hold",
+                None,
+            );
+            Some(w)
+        }
+        Answer::Denied => None,
+        Answer::Undecided { code, reason, span } => {
+            sink.unknown(
+                code,
+                format!(
+                    "{}: whether the service control policies restrict {action} for the principals the scan does not hold: {reason}",
+                    RULE.code
+                ),
+                span,
+            );
+            None
+        }
+    }
 }
 
 /// "From an untrusted network": the internet outside the trusted CIDRs, or a VPC endpoint
 /// that the scan does not declare, in a VPC the scan does not declare.
 fn untrusted(ctx: &Context<'_>, iam: &Iam<'_>, action: &str, sink: &mut Sink) -> Vec<Vec<Cond>> {
-    let mut trusted: Vec<String> = ctx
-        .options
-        .trusted_cidrs
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
-    if trusted.is_empty() {
-        for p in &iam.policies {
-            for s in &p.policy.statements {
-                if !s.actions.covers(action) {
-                    continue;
-                }
-                for c in s.conds_on(SOURCE_IP) {
-                    if c.op.family() != Family::Ip {
-                        continue;
-                    }
-                    for v in &c.values {
-                        if let Some(net) = parse_net(v) {
-                            if net.prefix_len() > 0 && !trusted.contains(&net.to_string()) {
-                                trusted.push(net.to_string());
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if !trusted.is_empty() {
-            sink.assumptions.push(format!(
-                "presigned URLs: {} taken as the corporate network (the CIDRs the policies allow; configure trusted CIDRs to change this)",
-                trusted.join(", ")
-            ));
-        }
+    let (source, nets) = trusted_networks(ctx, iam, &[action]);
+    let trusted: Vec<String> = nets.iter().map(|t| t.net.to_string()).collect();
+    if source == TrustSource::Policies && !trusted.is_empty() {
+        let mut names: Vec<&str> = nets
+            .iter()
+            .filter_map(|t| t.policy.map(|p| p.name.as_str()))
+            .collect();
+        names.dedup();
+        sink.assume(
+            AssumptionKind::CorporateNetwork,
+            format!(
+                "presigned URLs: {} taken as the corporate network (named by the aws:SourceIp conditions of {}; configure trusted CIDRs to change this)",
+                trusted.join(", "),
+                names.join(", ")
+            ),
+            nets.first()
+                .and_then(|t| t.policy)
+                .map(|p| p.span.clone()),
+        );
     }
     let endpoints: Vec<String> = ctx
         .resources()
@@ -325,11 +456,7 @@ impl Narrower {
         Narrower { trusted }
     }
 
-    fn narrow(
-        &self,
-        question: &[Vec<Cond>],
-        set: &egressproof_policy::PolicySet<'_>,
-    ) -> Vec<Vec<Cond>> {
+    fn narrow(&self, question: &[Vec<Cond>], set: &PolicySet<'_>) -> Vec<Vec<Cond>> {
         let policies = set
             .identity
             .iter()

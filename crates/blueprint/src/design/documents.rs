@@ -392,6 +392,27 @@ pub fn execution_policy(o: &Checked, n: &Names) -> E {
 /// `NotIpAddress` is then true) and `aws:SourceVpce` decides; from the internet `aws:SourceVpce`
 /// is absent and the source address decides.
 pub fn data_scientist_policy(o: &Checked) -> E {
+    policy(vec![
+        allow("OpenNotebooksAndStudio")
+            .actions(&[
+                "sagemaker:CreatePresignedDomainUrl",
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+                "sagemaker:Describe*",
+                "sagemaker:List*",
+                "sagemaker:StartNotebookInstance",
+                "sagemaker:StopNotebookInstance",
+            ])
+            .anything(),
+        presigned_url_restriction(o),
+    ])
+}
+
+/// The Deny that keeps presigned notebook and Studio URLs to the corporate network or this VPC's
+/// endpoints: in the data scientists' policy (that role) and in the organization's SCP (every
+/// principal of the account, administrators included). The two conditions are ANDed on
+/// purpose: through an endpoint `aws:SourceIp` is absent and `aws:SourceVpce` decides, from
+/// the internet the reverse, so an absent key never lets a request through.
+pub(super) fn presigned_url_restriction(o: &Checked) -> Statement {
     let mut conditions = Vec::new();
     let corporate: Vec<E> = o.corporate.iter().map(|c| s(&c.to_string())).collect();
     if !corporate.is_empty() {
@@ -404,25 +425,13 @@ pub fn data_scientist_policy(o: &Checked) -> E {
             list(presign_endpoints().iter().map(rf).collect()),
         )]),
     ));
-    policy(vec![
-        allow("OpenNotebooksAndStudio")
-            .actions(&[
-                "sagemaker:CreatePresignedDomainUrl",
-                "sagemaker:CreatePresignedNotebookInstanceUrl",
-                "sagemaker:Describe*",
-                "sagemaker:List*",
-                "sagemaker:StartNotebookInstance",
-                "sagemaker:StopNotebookInstance",
-            ])
-            .anything(),
-        deny("PresignedUrlsOnlyFromCorporateNetworkOrEndpoints")
-            .actions(&[
-                "sagemaker:CreatePresignedDomainUrl",
-                "sagemaker:CreatePresignedNotebookInstanceUrl",
-            ])
-            .anything()
-            .condition(map(conditions)),
-    ])
+    deny("PresignedUrlsOnlyFromCorporateNetworkOrEndpoints")
+        .actions(&[
+            "sagemaker:CreatePresignedDomainUrl",
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+        ])
+        .anything()
+        .condition(map(conditions))
 }
 
 pub fn image(o: &Checked, repo: &str) -> E {

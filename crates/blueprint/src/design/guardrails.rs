@@ -1,12 +1,14 @@
 //! The guardrails: deny statements on SageMaker's network condition keys, for the organization
-//! (`guardrails/scp.json`) and for this environment's roles (where they also pin workloads to its
+//! (`guardrails/scp.json`, which also restricts presigned URLs for every principal) and for this
+//! environment's roles (where they also pin workloads to its
 //! subnets). Which actions carry which key is the aws layer's table, the one the policy engine
 //! checks guardrails against (EP501-EP504), so what is written here and what is checked cannot
 //! disagree.
 
-use super::documents::{cond, deny, policy, Statement};
+use super::documents::{cond, deny, policy, presigned_url_restriction, Statement};
 use super::Names;
 use crate::expr::{list, rf, s, E};
+use crate::options::Checked;
 use egressproof_aws::sagemaker_keys::{
     APP_NETWORK_ACCESS_TYPE, DIRECT_INTERNET_ACCESS, DIRECT_INTERNET_ACCESS_ACTIONS,
     INTER_CONTAINER_TRAFFIC_ENCRYPTION, INTER_CONTAINER_TRAFFIC_ENCRYPTION_ACTIONS,
@@ -134,4 +136,14 @@ fn guardrail_statements(n: Option<&Names>) -> Vec<Statement> {
 /// subnets), `None` for the organization-wide SCP.
 pub fn guardrail_policy(n: Option<&Names>) -> E {
     policy(guardrail_statements(n))
+}
+
+/// The organization's service control policy (`guardrails/scp.json`): the guardrails, and the
+/// presigned-URL restriction for every principal of the account. A role's own Deny restricts
+/// that role only; people with administrator access and the roles of other stacks are held by
+/// the SCP or by nothing (EP401).
+pub fn organization_policy(o: &Checked) -> E {
+    let mut statements = guardrail_statements(None);
+    statements.push(presigned_url_restriction(o));
+    policy(statements)
 }

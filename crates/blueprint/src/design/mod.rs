@@ -14,7 +14,7 @@ mod platform;
 mod resources;
 
 pub use documents::{data_scientist_policy, execution_role_name, training_request};
-pub use guardrails::guardrail_policy;
+pub use guardrails::organization_policy;
 pub use network::{allowed_domains, cost, interface_endpoints, presign_endpoints};
 pub use resources::*;
 

@@ -197,6 +197,7 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
             trusted_cidrs,
             fail_on,
             skip_rules,
+            principals: config.principals.unwrap_or_default(),
         },
         params,
         terraform: loaders::TfOptions {

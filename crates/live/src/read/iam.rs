@@ -90,6 +90,8 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
                 .try_collect()
         ),
     );
+    // Every role, user and group listed: no principal of the account is outside the snapshot.
+    m.principals_complete = roles.is_ok() && users.is_ok() && groups.is_ok();
     let mut principals: Vec<(Who, String, String, Option<String>)> = Vec::new();
     match roles {
         Ok(list) => {

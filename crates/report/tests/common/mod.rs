@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use egressproof_analysis::{
-    Analysis, Finding, Hop, ResourceRef, Rule, Severity, UnknownFinding, Verdict, WorkloadVerdict,
+    Analysis, Assumption, AssumptionKind, Finding, Hop, ResourceRef, Rule, Severity,
+    UnknownFinding, Verdict, WorkloadVerdict,
 };
 use egressproof_model::{Ident, Span};
 use egressproof_report::{render, Format, RenderOptions, ScanSummary};
@@ -174,7 +175,18 @@ pub fn leaky() -> Analysis {
             WorkloadVerdict { resource: demo, verdict: Verdict::Unproven },
             WorkloadVerdict { resource: model, verdict: Verdict::Leaks },
         ],
-        assumptions: vec!["bucket names created by the scan are ours".into()],
+        assumptions: vec![
+            Assumption::new(
+                AssumptionKind::BucketNames,
+                "S3 buckets counted as ours: data-bucket",
+                None,
+            ),
+            Assumption::new(
+                AssumptionKind::CorporateNetwork,
+                "presigned URLs: 203.0.113.0/24 taken as the corporate network",
+                Some(Span::new("infra/iam.yaml", 12, 3)),
+            ),
+        ],
     }
 }
 
