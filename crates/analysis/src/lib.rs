@@ -39,6 +39,8 @@ pub struct Options {
     pub skip_rules: Vec<Rule>,
     /// Whether the scan holds every principal of the account (`principals = "complete"`).
     pub principals: Principals,
+    /// How wide a trusted network may be before EP403 says it is not a corporate network.
+    pub trust_limit: TrustLimit,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             fail_on: Severity::Medium,
             skip_rules: Vec::new(),
             principals: Principals::default(),
+            trust_limit: TrustLimit::default(),
         }
     }
 }
@@ -64,6 +67,30 @@ pub enum Principals {
     /// The scan holds every principal of the account: declared by the user, and listed as an
     /// assumption wherever a verdict rests on it.
     Complete,
+}
+
+/// The widest trusted network (as a prefix length per family) that can still be a corporate
+/// network; a wider one, counted in public addresses, is EP403. Ranges of half an address
+/// family or more (`0.0.0.0/1`, `128.0.0.0/1`, `::/1`) are EP403 whatever the limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustLimit {
+    /// Default 16: more public IPv4 addresses than a /16 (65,536) is not one organization's
+    /// network (the largest regional registry allocations to an end user are of that order).
+    pub v4: u8,
+    /// Default 32: more public IPv6 addresses than a /32 (a registry's allocation to a whole
+    /// provider; an organization's site is a /48).
+    pub v6: u8,
+}
+
+impl TrustLimit {
+    /// The narrowest limit accepted: a /1 is half the address family.
+    pub const MIN_PREFIX: u8 = 2;
+}
+
+impl Default for TrustLimit {
+    fn default() -> Self {
+        TrustLimit { v4: 16, v6: 32 }
+    }
 }
 
 /// Runs every rule over the model and derives the verdicts.

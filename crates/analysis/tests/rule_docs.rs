@@ -2,12 +2,17 @@
 //! file is the only copy). This test regenerates it and fails when the committed file was stale,
 //! so the catalog on disk never drifts from `egressproof rule EPxxx`.
 
-use egressproof_analysis::registry;
+use egressproof_analysis::{registry, AssumptionKind};
 use std::path::Path;
 
 fn catalog() -> String {
     let mut out = String::from(
-        "# Rule catalog\n\n<!-- Generated from the rule sources by `cargo test -p egressproof-analysis --test rule_docs`; do not edit. -->\n\n| code | name | severity | summary |\n|---|---|---|---|\n",
+        "# Rule catalog\n\n<!-- Generated from the rule sources by `cargo test -p egressproof-analysis --test rule_docs`; do not edit. -->\n\n\
+A finding at or above the fail threshold (default `medium`) makes the verdict `leaks`; an \
+unknown (EP9xx) makes it `unproven`; hardening findings (EP6xx) never change it. Every verdict \
+also lists the assumptions it rests on, by kind, in every report format: a `sealed` verdict is \
+sealed given those (see [Assumptions](#assumptions)).\n\n\
+| code | name | severity | summary |\n|---|---|---|---|\n",
     );
     for r in registry() {
         out.push_str(&format!(
@@ -18,6 +23,15 @@ fn catalog() -> String {
             sev = r.severity.as_str(),
             summary = r.summary
         ));
+    }
+    out.push_str(
+        "\n## Assumptions\n\nWhat a verdict takes as given because the scan cannot see it. The JSON \
+report lists them in `assumptions` (`kind`, `message`, `file`, `line`), SARIF in \
+`runs[].properties.assumptions` and as invocation notifications, JUnit as `assumption.<kind>` \
+properties, text and HTML in their own section.\n\n| kind | taken as given |\n|---|---|\n",
+    );
+    for k in AssumptionKind::ALL {
+        out.push_str(&format!("| `{}` | {} |\n", k.as_str(), k.description()));
     }
     for r in registry() {
         out.push_str(&format!(

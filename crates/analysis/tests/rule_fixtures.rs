@@ -9,7 +9,7 @@
 //! wording or path is reviewed, not silent.
 //!
 //! A fixture may carry the settings a user would give in `.egressproof.toml` or on the command
-//! line (declared principals, trusted CIDRs) on a comment line starting with
+//! line (declared principals, trusted CIDRs, the trust limit) on a comment line starting with
 //! `# egressproof-fixture:`, the same in both twins.
 //!
 //! The two formats describe the same environment, so they must reach the same verdict with the
@@ -115,7 +115,7 @@ impl Scanned {
 }
 
 /// The marker of a fixture's options line: `# egressproof-fixture: principals=complete
-/// trusted-cidr=203.0.113.0/24`, a comment in both formats and the same
+/// trusted-cidr=203.0.113.0/24 max-trusted-prefix=20`, a comment in both formats and the same
 /// line in both twins. It stands for what a user sets in `.egressproof.toml` or on the command
 /// line, which a template cannot say.
 const OPTIONS_MARKER: &str = "# egressproof-fixture:";
@@ -136,6 +136,9 @@ fn fixture_options(path: &Path, rule: Rule) -> Options {
                 Some(("trusted-cidr", cidr)) => options
                     .trusted_cidrs
                     .push(cidr.parse().expect("trusted-cidr is a CIDR")),
+                Some(("max-trusted-prefix", n)) => {
+                    options.trust_limit.v4 = n.parse().expect("max-trusted-prefix is a number")
+                }
                 _ => panic!("{}: unknown fixture setting {setting:?}", path.display()),
             }
         }

@@ -1,8 +1,8 @@
 //! What the user can choose, and the checks that keep a choice from producing a template that
 //! would not deploy or would not be sealed.
 
-use ipnet::{IpNet, Ipv4Net};
-use std::net::Ipv4Addr;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 /// Which infrastructure-as-code format to write.
@@ -136,7 +136,7 @@ pub enum BlueprintError {
     VpcTooSmall { cidr: Ipv4Net, azs: u8 },
     #[error("--corporate-cidr {corporate} overlaps the VPC {vpc}: routes and presigned-URL conditions could not tell them apart")]
     CorporateOverlapsVpc { corporate: IpNet, vpc: Ipv4Net },
-    #[error("--corporate-cidr {0} covers the whole address space: that is the internet, not a corporate network")]
+    #[error("--corporate-cidr {0} covers more public address space than a /16 (IPv4) or a /32 (IPv6): that is not a corporate network, and the scan would report it (EP403)")]
     CorporateTooWide(IpNet),
     #[error("--direct-connect needs at least one IPv4 --corporate-cidr: the static routes go toward those networks only, never 0.0.0.0/0")]
     DirectConnectWithoutCorporateCidr,
@@ -201,6 +201,21 @@ fn is_private(net: &Ipv4Net) -> bool {
     })
 }
 
+/// Wider than a corporate network can be: more than a /16 of IPv4 or a /32 of IPv6 outside the
+/// private blocks, the scan's default EP403 limits (a private block of any size is fine: it
+/// holds no public address).
+fn too_wide(c: &IpNet) -> bool {
+    match c {
+        IpNet::V4(v4) => v4.prefix_len() < 16 && !is_private(v4),
+        IpNet::V6(v6) => {
+            let unique_local = Ipv6Net::new(Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7)
+                .map(|ula| ula.contains(v6))
+                .unwrap_or(false);
+            v6.prefix_len() < 32 && !unique_local
+        }
+    }
+}
+
 fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     a.contains(b) || b.contains(a)
 }
@@ -253,7 +268,7 @@ impl BlueprintOptions {
         corporate.sort();
         corporate.dedup();
         for c in &corporate {
-            if c.prefix_len() == 0 {
+            if too_wide(c) {
                 return Err(BlueprintError::CorporateTooWide(*c));
             }
             if overlaps(c, &IpNet::V4(vpc)) {

@@ -92,10 +92,22 @@ fn bad_options_are_refused() {
         bad(&|o| o.corporate_cidrs = vec![parse_cidr("10.0.5.0/24").unwrap()]),
         BlueprintError::CorporateOverlapsVpc { .. }
     ));
-    assert!(matches!(
-        bad(&|o| o.corporate_cidrs = vec![parse_cidr("0.0.0.0/0").unwrap()]),
-        BlueprintError::CorporateTooWide(_)
-    ));
+    for wide in [
+        "0.0.0.0/0",
+        "0.0.0.0/1",
+        "128.0.0.0/1",
+        "8.0.0.0/15",
+        "::/1",
+        "2000::/16",
+    ] {
+        assert!(
+            matches!(
+                bad(&|o| o.corporate_cidrs = vec![parse_cidr(wide).unwrap()]),
+                BlueprintError::CorporateTooWide(_)
+            ),
+            "{wide}"
+        );
+    }
     assert_eq!(
         bad(&|o| o.direct_connect = true),
         BlueprintError::DirectConnectWithoutCorporateCidr

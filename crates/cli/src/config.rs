@@ -16,6 +16,11 @@ pub const FILE_NAME: &str = ".egressproof.toml";
 pub struct Config {
     #[serde(default)]
     pub trusted_cidrs: Vec<String>,
+    /// The widest trusted network that can be a corporate network, as an IPv4 prefix length
+    /// (default 16): a wider one is EP403.
+    pub max_trusted_prefix: Option<u8>,
+    /// The same for IPv6 (default 32).
+    pub max_trusted_prefix_v6: Option<u8>,
     /// `"complete"`: the scan holds every principal of the account, so only its own roles can
     /// create presigned URLs (EP401). Listed as an assumption in every report.
     pub principals: Option<egressproof_analysis::Principals>,
@@ -157,12 +162,17 @@ subnets = ["a", "b"]
     }
 
     #[test]
-    fn principals_are_read() {
-        let c = parse("principals = \"complete\"\n").unwrap();
+    fn principals_and_the_trust_limit_are_read() {
+        let c = parse(
+            "principals = \"complete\"\nmax_trusted_prefix = 20\nmax_trusted_prefix_v6 = 40\n",
+        )
+        .unwrap();
         assert_eq!(
             c.principals,
             Some(egressproof_analysis::Principals::Complete)
         );
+        assert_eq!(c.max_trusted_prefix, Some(20));
+        assert_eq!(c.max_trusted_prefix_v6, Some(40));
         let err = parse("principals = \"all\"\n").unwrap_err();
         assert!(format!("{err:#}").contains("partial"), "{err:#}");
         assert_eq!(parse("").unwrap().principals, None);

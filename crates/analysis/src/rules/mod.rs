@@ -47,6 +47,7 @@ pub mod ep304_third_party_endpoint;
 pub mod ep305_no_dns_firewall;
 pub mod ep401_presigned_url_from_anywhere;
 pub mod ep402_remote_ide_access;
+pub mod ep403_trusted_network_too_wide;
 pub mod ep501_no_network_isolation_guardrail;
 pub mod ep502_no_vpc_guardrail;
 pub mod ep503_no_internet_guardrail;
@@ -185,6 +186,7 @@ rule_table! {
     People {
         "EP401" PresignedUrlFromAnywhere => ep401_presigned_url_from_anywhere::RULE,
         "EP402" RemoteIdeAccess => ep402_remote_ide_access::RULE,
+        "EP403" TrustedNetworkTooWide => ep403_trusted_network_too_wide::RULE,
     }
     Guardrails {
         "EP501" NoNetworkIsolationGuardrail => ep501_no_network_isolation_guardrail::RULE,

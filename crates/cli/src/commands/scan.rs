@@ -6,7 +6,7 @@ use crate::config;
 use crate::discover::{self, Exclude};
 use crate::loaders;
 use anyhow::{bail, Context as _, Result};
-use egressproof_analysis::{Options, Severity};
+use egressproof_analysis::{Options, Severity, TrustLimit};
 use egressproof_fs::ReadScope;
 use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
 use egressproof_report::{RenderOptions, ScanSummary};
@@ -192,12 +192,15 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
         read_scope(&args.paths, &args.allow_read).context("--allow-read")?
     };
 
+    let trust_limit = trust_limit(&config).with_context(|| in_config("max_trusted_prefix"))?;
+
     Ok(Settings {
         options: Options {
             trusted_cidrs,
             fail_on,
             skip_rules,
             principals: config.principals.unwrap_or_default(),
+            trust_limit,
         },
         params,
         terraform: loaders::TfOptions {
@@ -230,6 +233,37 @@ fn read_scope(paths: &[PathBuf], allowed: &[PathBuf]) -> Result<ReadScope> {
             .with_context(|| format!("{}: cannot be resolved", d.display()))?;
     }
     Ok(scope)
+}
+
+/// The EP403 limits of the config file: a prefix length the family has, and never a /0 or /1
+/// (half of the internet is never a corporate network, whatever the file says).
+fn trust_limit(config: &config::Config) -> Result<TrustLimit> {
+    let mut limit = TrustLimit::default();
+    for (value, bits, name, slot) in [
+        (
+            config.max_trusted_prefix,
+            32,
+            "max_trusted_prefix",
+            &mut limit.v4,
+        ),
+        (
+            config.max_trusted_prefix_v6,
+            128,
+            "max_trusted_prefix_v6",
+            &mut limit.v6,
+        ),
+    ] {
+        if let Some(v) = value {
+            if v < TrustLimit::MIN_PREFIX || v > bits {
+                bail!(
+                    "{name} = {v}: use a prefix length from {} to {bits} (a /0 or /1 is half of the internet or more)",
+                    TrustLimit::MIN_PREFIX
+                );
+            }
+            *slot = v;
+        }
+    }
+    Ok(limit)
 }
 
 /// `auto` colours only a terminal, and never when NO_COLOR is set (no-color.org).
