@@ -130,7 +130,9 @@ mod tests {
 
     /// Types the lowering names that are not a kind: a nested stack is lowered through its own
     /// template, whose resources join the model.
-    const NOT_A_KIND: &[&str] = &["AWS::CloudFormation::Stack"];
+    /// Types the lowering names without giving them a kind: nested stacks (their resources are
+    /// loaded instead) and SSM parameters (only their names are read, to join environments).
+    const NOT_A_KIND: &[&str] = &["AWS::CloudFormation::Stack", "AWS::SSM::Parameter"];
 
     /// The properties a type needs before its arm yields its kind (most need none: a missing
     /// property is an unknown, not a different kind).

@@ -35,7 +35,7 @@ mod tree;
 
 pub use coverage::COVERAGE;
 pub use egressproof_fs::ReadScope;
-use egressproof_model::{Diagnostic, Model, Span, UnknownCode, Value};
+use egressproof_model::{Diagnostic, InputKind, Model, SharedName, Span, UnknownCode, Value};
 use rayon::prelude::*;
 use resolve::{Ctx, Stack};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -82,6 +82,9 @@ pub struct Loaded {
     pub templates: usize,
     /// YAML/JSON files that are not templates (the caller may try them as snapshots or plans).
     pub skipped: Vec<Input>,
+    /// Files that do not parse and show no sign of being a template (a Helm chart's templates,
+    /// a workflow with `${{ }}`): not ours to read, each with why it did not parse.
+    pub not_ours: Vec<(Input, String)>,
 }
 
 /// A parsed template file.
@@ -98,6 +101,8 @@ pub(crate) struct Template {
 pub(crate) enum Parsed {
     Template(Arc<Template>),
     Skipped,
+    /// Does not parse and shows no sign of being a template: someone else's YAML or JSON.
+    NotOurs(String),
     Failed(Diagnostic),
 }
 
@@ -200,12 +205,17 @@ pub(crate) fn parse_template(bytes: Vec<u8>, path: &std::path::Path, display: &s
         Ok(Some(root)) => root,
         Ok(None) => return Parsed::Skipped,
         Err(e) => {
-            return fail(
-                display,
-                e.line,
-                e.col,
-                format!("{display}:{}:{}: {}", e.line, e.col, e.message),
-            )
+            let message = format!("{display}:{}:{}: {}", e.line, e.col, e.message);
+            if !looks_like_template(&source) {
+                return Parsed::NotOurs(message);
+            }
+            let mut failed = Diagnostic::new(
+                UnknownCode::EP901,
+                message,
+                Some(Span::new(display, e.line, e.col)),
+            );
+            failed.suppression = ep901_ignore(&source, display);
+            return Parsed::Failed(failed);
         }
     };
     if !is_template(&root) {
@@ -228,6 +238,32 @@ pub(crate) fn parse_template(bytes: Vec<u8>, path: &std::path::Path, display: &s
         comments,
         root,
     }))
+}
+
+/// Whether text that does not parse still shows a sign of being a CloudFormation template: the
+/// format version, or `Resources` beside an `AWS::` type. Without one it is someone else's file
+/// (Helm and Jinja templates, Kubernetes manifests, workflows, compose files, OpenAPI documents)
+/// and is skipped; with one, what it would have declared is unknown (EP901).
+fn looks_like_template(source: &str) -> bool {
+    source.contains("AWSTemplateFormatVersion")
+        || (source.contains("Resources") && source.contains("AWS::"))
+}
+
+/// An `# egressproof:ignore EP901 reason` comment on a line of its own, in a file that does not
+/// parse: the way to accept that one file stays unread. Only whole-line comments count (the
+/// parser's view of strings is not available for a file it rejected), and never in JSON, which
+/// has no comments.
+fn ep901_ignore(source: &str, display: &str) -> Option<egressproof_model::Suppression> {
+    if display.to_ascii_lowercase().ends_with(".json") {
+        return None;
+    }
+    source.lines().enumerate().find_map(|(i, line)| {
+        let comment = line.trim_start().strip_prefix('#')?;
+        let span = Span::new(display, u32::try_from(i + 1).unwrap_or(u32::MAX), 1);
+        egressproof_model::Suppression::from_comment(comment, span)
+            .into_iter()
+            .find(|s| s.rule.eq_ignore_ascii_case(UnknownCode::EP901.as_str()))
+    })
 }
 
 /// A template has `AWSTemplateFormatVersion`, or `Resources` whose entries have a `Type`.
@@ -254,6 +290,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
         match p {
             Parsed::Template(t) => templates.push(t),
             Parsed::Skipped => loaded.skipped.push(input.clone()),
+            Parsed::NotOurs(why) => loaded.not_ours.push((input.clone(), why)),
             Parsed::Failed(d) => loaded.model.diagnostics.push(d),
         }
     }
@@ -312,7 +349,22 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
                 top_params.clone(),
                 Vec::new(),
             );
-            lower::lower_stack(&stack).model
+            let result = lower::lower_stack(&stack);
+            // One input per top-level stack: what it exports or writes, and what it reads.
+            let mut provides: Vec<SharedName> = result
+                .exports
+                .iter()
+                .map(|(name, _)| SharedName::Export(name.clone()))
+                .chain(result.writes)
+                .collect();
+            let mut uses = result.uses;
+            provides.sort();
+            provides.dedup();
+            uses.sort();
+            uses.dedup();
+            let mut model = result.model;
+            model.as_input(&t.display, InputKind::Template, provides, uses);
+            model
         })
         .collect();
     for m in models {

@@ -133,7 +133,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         Some(t) => t.clone(),
         None => match read_nested(parent.ctx.scope, &canonical, &display) {
             Parsed::Template(t) => t,
-            Parsed::Skipped => {
+            Parsed::Skipped | Parsed::NotOurs(_) => {
                 diag(
                     parent,
                     UnknownCode::EP902,

@@ -76,6 +76,10 @@ pub(crate) struct StackResult {
     pub outputs: HashMap<String, Value>,
     /// Its exports and those of the stacks it nests.
     pub exports: Vec<(String, Value)>,
+    /// SSM parameter names it and the stacks it nests write, for environments.
+    pub writes: Vec<egressproof_model::SharedName>,
+    /// Names it and the stacks it nests read from other inputs (imports, SSM parameters).
+    pub uses: Vec<egressproof_model::SharedName>,
 }
 
 /// One template instance being resolved: a top-level template or a nested stack.
@@ -98,6 +102,8 @@ pub(crate) struct Stack<'a> {
     work_limit: usize,
     out_of_work: Cell<bool>,
     pub diags: RefCell<Vec<Diagnostic>>,
+    /// Names this stack reads from other inputs (imports, SSM parameters), for environments.
+    pub uses: RefCell<Vec<egressproof_model::SharedName>>,
 }
 
 fn pseudo(name: &str) -> Option<Pseudo> {
@@ -258,6 +264,7 @@ impl<'a> Stack<'a> {
                 .saturating_add(MAX_RESOLVE_WORK_PER_NODE.saturating_mul(node_count(&tpl.root))),
             out_of_work: Cell::new(false),
             diags: RefCell::default(),
+            uses: RefCell::default(),
         };
         if let Some(params) = tpl.root.get("Parameters") {
             for (key, decl) in params.entries() {
@@ -273,13 +280,22 @@ impl<'a> Stack<'a> {
                         format!("parameter {} has no default and no --param value", key.name),
                         Some(span),
                     ),
-                    Some(_) if ptype.starts_with("AWS::SSM::Parameter::Value") => Value::unknown(
-                        format!(
-                            "parameter {} is read from SSM Parameter Store at deploy time",
-                            key.name
-                        ),
-                        Some(span),
-                    ),
+                    Some(v) if ptype.starts_with("AWS::SSM::Parameter::Value") => {
+                        // The value names a parameter that another stack may write.
+                        if let Value::Str(name) = &v {
+                            stack
+                                .uses
+                                .borrow_mut()
+                                .push(egressproof_model::SharedName::SsmParameter(name.clone()));
+                        }
+                        Value::unknown(
+                            format!(
+                                "parameter {} is read from SSM Parameter Store at deploy time",
+                                key.name
+                            ),
+                            Some(span),
+                        )
+                    }
                     Some(v) => {
                         let is_list = ptype == "CommaDelimitedList" || ptype.starts_with("List<");
                         match (&v, is_list) {
@@ -898,7 +914,12 @@ impl<'a> Stack<'a> {
         match self.resolve_or_null(arg) {
             v @ Value::Unknown(_) => v,
             name => match self.ctx.exports.get(&name.render()) {
-                Some(v) => v.clone(),
+                Some(v) => {
+                    self.uses
+                        .borrow_mut()
+                        .push(egressproof_model::SharedName::Export(name.render()));
+                    v.clone()
+                }
                 None => self.unknown(
                     format!(
                         "Fn::ImportValue {}: no template in the scan exports it",

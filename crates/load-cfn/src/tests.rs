@@ -1037,7 +1037,7 @@ fn deep_nesting_is_ep901() {
     );
     assert_ep901("deep.yaml", s.as_bytes(), "MAX_DEPTH");
     let j = format!(
-        "{{\"Resources\": {}{}}}",
+        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {}{}}}",
         "{\"a\": ".repeat(200),
         "}".repeat(200)
     );
@@ -1079,7 +1079,7 @@ fn binary_non_utf8_malformed_unreadable_are_ep901() {
     );
     assert_ep901(
         "broken.json",
-        b"{\"Resources\": {\"Vpc\": }",
+        b"{\"Resources\": {\"Vpc\": {\"Type\": \"AWS::EC2::VPC\"}, \"Sg\": }",
         "syntax error",
     );
     let l = load(

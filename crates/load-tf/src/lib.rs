@@ -30,7 +30,7 @@ mod plan;
 mod policy;
 mod val;
 
-use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
+use egressproof_model::{Diagnostic, InputKind, Model, ScanInput, SharedName, Span, UnknownCode};
 use eval::{Children, Eval, Inst, Scope};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -122,11 +122,35 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
             ancestors: vec![c.clone()],
         });
         let root = ev.insts.len() - 1;
+        let first_diag = ev.diags.len();
         let vars = root_vars(&mut ev, root, c, display, options);
         ev.insts[root].root_vars = vars;
-        lower_instance_tree(&mut ev, root, &mut model, &mut links);
+        let first = model.resources.len();
+        let tree = lower_instance_tree(&mut ev, root, &mut model, &mut links);
+        // One input per root module: its resources, the directories of its modules (a
+        // diagnostic in one of their files is this root's), the SSM parameters it shares.
+        model.inputs.push(ScanInput {
+            // Files directly under the scanned directory are shown without a directory.
+            name: if display.is_empty() {
+                ".".to_string()
+            } else {
+                display.clone()
+            },
+            kind: InputKind::TerraformRoot,
+            resources: first..model.resources.len(),
+            // Indexes into the evaluator's diagnostics for now; moved below.
+            diagnostics: first_diag..ev.diags.len(),
+            dirs: tree.dirs,
+            provides: tree.provides,
+            uses: tree.uses,
+            principals_complete: false,
+        });
     }
     lower::post_process(&mut model, links);
+    let base = model.diagnostics.len();
+    for input in &mut model.inputs {
+        input.diagnostics = input.diagnostics.start + base..input.diagnostics.end + base;
+    }
     model.diagnostics.extend(ev.diags);
     Loaded {
         model,
@@ -264,16 +288,44 @@ fn cli_var(ev: &mut Eval, root: usize, raw: &str) -> Val {
     Val::Str(raw.to_string())
 }
 
+/// What a root module's instance tree holds besides its resources, for environments.
+#[derive(Default)]
+struct Tree {
+    /// The directories of the root and of every local module it calls.
+    dirs: Vec<String>,
+    /// SSM parameter names its `aws_ssm_parameter` resources write.
+    provides: Vec<SharedName>,
+    /// SSM parameter names its `aws_ssm_parameter` data sources read.
+    uses: Vec<SharedName>,
+}
+
 /// Lowers every resource of a module instance and, through local module calls, of its children.
 fn lower_instance_tree(
     ev: &mut Eval,
     root: usize,
     model: &mut Model,
     links: &mut Vec<lower::Link>,
-) {
+) -> Tree {
+    let mut tree = Tree::default();
     let mut work = vec![root];
     while let Some(inst) = work.pop() {
         let def = ev.insts[inst].def.clone();
+        tree.dirs.push(def.display.clone());
+        for ((t, _), rd) in def.data.iter() {
+            if t != "aws_ssm_parameter" {
+                continue;
+            }
+            if let Some(a) = rd.block.body.get_attribute("name") {
+                let sc = Scope {
+                    inst,
+                    file: rd.file,
+                    vars: Vec::new(),
+                };
+                if let Some(name) = ev.eval(&a.value, &sc).as_plain_str() {
+                    tree.uses.push(SharedName::SsmParameter(name));
+                }
+            }
+        }
         for ((t, n), rd) in def.resources.iter() {
             let exp = ev.expand(inst, eval::BlockKind::Resource, t, n);
             for (key, bindings) in exp.iter() {
@@ -283,6 +335,11 @@ fn lower_instance_tree(
                     vars: bindings.clone(),
                 };
                 let args = ev.eval_body(&rd.block.body, &sc, None);
+                if t == "aws_ssm_parameter" {
+                    if let Some(name) = args.get("name").and_then(Val::as_plain_str) {
+                        tree.provides.push(SharedName::SsmParameter(name));
+                    }
+                }
                 let id = ev.resource_id(inst, false, t, n, key);
                 let name = format!("{}{t}.{n}{}", ev.insts[inst].prefix, key.suffix());
                 let ctx = lower::Ctx {
@@ -311,6 +368,13 @@ fn lower_instance_tree(
             }
         }
     }
+    tree.dirs.sort();
+    tree.dirs.dedup();
+    tree.provides.sort();
+    tree.provides.dedup();
+    tree.uses.sort();
+    tree.uses.dedup();
+    tree
 }
 
 /// Loads one HCL text as a module (tests and fuzzing: no filesystem).
@@ -340,7 +404,7 @@ pub fn load_str(text: &str, display: &str) -> Model {
     });
     let mut model = Model::default();
     let mut links = Vec::new();
-    lower_instance_tree(&mut ev, 0, &mut model, &mut links);
+    let _ = lower_instance_tree(&mut ev, 0, &mut model, &mut links);
     lower::post_process(&mut model, links);
     model.diagnostics.extend(ev.diags);
     model

@@ -31,6 +31,10 @@ pub struct Diagnostic {
     pub code: UnknownCode,
     pub message: String,
     pub span: Option<Span>,
+    /// An inline `egressproof:ignore` for this unknown (a file that does not parse can still
+    /// carry the comment that accepts it), applied by the analysis like any suppression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<crate::Suppression>,
 }
 
 impl Diagnostic {
@@ -39,6 +43,7 @@ impl Diagnostic {
             code,
             message: message.into(),
             span,
+            suppression: None,
         }
     }
 }

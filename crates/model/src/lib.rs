@@ -25,6 +25,7 @@
 mod attr;
 mod coverage;
 mod diagnostic;
+mod input;
 mod resources;
 mod span;
 mod value;
@@ -32,6 +33,7 @@ mod value;
 pub use attr::{Attr, Unknown};
 pub use coverage::{KindTag, Lowering, Origin};
 pub use diagnostic::{Diagnostic, UnknownCode};
+pub use input::{InputKind, ScanInput, SharedName};
 pub use resources::*;
 pub use span::Span;
 pub use value::{Part, Pseudo, Symbol, Value};
@@ -57,6 +59,10 @@ pub struct Model {
     /// principal do this?" must count principals outside the model unless this is set.
     #[serde(default, skip_serializing_if = "is_false")]
     pub principals_complete: bool,
+    /// The inputs the resources and diagnostics came from, and the names they share: how a scan
+    /// is split into environments. Empty for a model built by hand (then it is one environment).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<ScanInput>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -66,12 +72,40 @@ fn is_false(b: &bool) -> bool {
 impl Model {
     /// Appends another model (one file's worth) to this one.
     pub fn extend(&mut self, other: Model) {
+        let (resources, diagnostics) = (self.resources.len(), self.diagnostics.len());
+        self.inputs.extend(
+            other
+                .inputs
+                .into_iter()
+                .map(|i| i.offset(resources, diagnostics)),
+        );
         self.resources.extend(other.resources);
         self.diagnostics.extend(other.diagnostics);
         self.notes.extend(other.notes);
         // A snapshot's account keeps its complete list when templates are scanned with it:
         // what they deploy into that account is in the snapshot once deployed.
         self.principals_complete |= other.principals_complete;
+    }
+
+    /// Declares the whole model as one input (a plan, a snapshot, one template's stack), so that
+    /// it keeps its identity when appended to the model of the whole scan.
+    pub fn as_input(
+        &mut self,
+        name: impl Into<String>,
+        kind: InputKind,
+        provides: Vec<SharedName>,
+        uses: Vec<SharedName>,
+    ) {
+        self.inputs = vec![ScanInput {
+            name: name.into(),
+            kind,
+            resources: 0..self.resources.len(),
+            diagnostics: 0..self.diagnostics.len(),
+            dirs: Vec::new(),
+            provides,
+            uses,
+            principals_complete: self.principals_complete,
+        }];
     }
 
     /// The model as a snapshot document (`{"schema": ..., "model": ...}`).

@@ -65,7 +65,7 @@ impl std::fmt::Display for Ident {
 }
 
 /// An inline suppression written next to a resource (`# egressproof:ignore EP201 reason`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Suppression {
     pub rule: String,
     pub reason: Option<String>,

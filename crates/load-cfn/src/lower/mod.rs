@@ -106,6 +106,9 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
         );
     }
     let empty = Value::Map(Default::default());
+    let mut writes = Vec::new();
+    let mut uses = Vec::new();
+    ssm_references(root, &mut uses);
     if let Some(resources) = root.get("Resources") {
         for (key, node) in resources.entries() {
             let span = stack.span_at(key.line, key.col);
@@ -159,6 +162,11 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
                 span: &span,
                 type_name,
             };
+            if type_name == "AWS::SSM::Parameter" {
+                if let Some(Value::Str(name)) = get(&props, "Name") {
+                    writes.push(SharedName::SsmParameter(name.clone()));
+                }
+            }
             let kind = lower_kind(&cx, &props, &mut extra);
             let suppressions = suppress::collect(stack, key, node);
             let mut r = Resource::new(id.clone(), key.name.clone(), type_name, span.clone(), kind);
@@ -171,6 +179,8 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
             if type_name == "AWS::CloudFormation::Stack" {
                 if let Some(child) = stack.nested_stack(&key.name) {
                     model.extend(child.model.clone());
+                    writes.extend(child.writes.iter().cloned());
+                    uses.extend(child.uses.iter().cloned());
                 }
             }
         }
@@ -178,10 +188,42 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
     let outputs = outputs(stack);
     let exports = exports(stack);
     model.diagnostics.extend(stack.diags.take());
+    uses.extend(stack.uses.take());
     StackResult {
         model,
         outputs,
         exports,
+        writes,
+        uses,
+    }
+}
+
+/// The SSM parameters that dynamic references (`{{resolve:ssm:name}}`,
+/// `{{resolve:ssm-secure:name:1}}`) anywhere in the template read at deploy time.
+fn ssm_references(node: &Node, out: &mut Vec<SharedName>) {
+    use crate::tree::NodeKind;
+    match &node.kind {
+        NodeKind::Scalar { text, .. } => {
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("{{resolve:ssm") {
+                rest = &rest[at + "{{resolve:ssm".len()..];
+                let after = rest
+                    .strip_prefix("-secure:")
+                    .or_else(|| rest.strip_prefix(':'));
+                if let Some(after) = after {
+                    let end = after.find([':', '}']).unwrap_or(after.len());
+                    if end > 0 {
+                        out.push(SharedName::SsmParameter(after[..end].to_string()));
+                    }
+                }
+            }
+        }
+        NodeKind::Seq(items) => items.iter().for_each(|i| ssm_references(i, out)),
+        NodeKind::Map(entries) => entries
+            .as_slice()
+            .iter()
+            .for_each(|(_, v)| ssm_references(v, out)),
+        NodeKind::Tagged(_, inner) => ssm_references(inner, out),
     }
 }
 
