@@ -51,6 +51,31 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, links: &mut Vec<Link>) -> 
             })));
         }
         "aws_iam_policy" => {
+            // Its ARN ends in `policy<path><name>`: an attachment may build it from the name.
+            let path = match get(a, "path") {
+                None => Some("/".to_string()),
+                Some(v) => v.as_plain_str(),
+            };
+            let names = [
+                get(a, "name").and_then(Val::as_plain_str),
+                Some(
+                    Value::symbol(Symbol::Attr {
+                        resource: c.id.clone(),
+                        attribute: "name".into(),
+                    })
+                    .render(),
+                ),
+            ];
+            if let Some(path) = path {
+                links.push(Link::PolicyName {
+                    policy: c.id.clone(),
+                    suffixes: names
+                        .into_iter()
+                        .flatten()
+                        .map(|n| format!("policy{path}{n}"))
+                        .collect(),
+                });
+            }
             out.push(c.res(Kind::IamPolicy(IamPolicy {
                 policy_kind: PolicyKind::Identity,
                 attached_to: Attr::Known(Vec::new()),

@@ -36,6 +36,40 @@ pub(crate) enum Link {
         policy: Attr<Ident>,
         target: Attr<Ident>,
     },
+    /// How a policy's ARN ends (`policy/guardrails/isolation`, and the same with its name as
+    /// `${...name}`): an ARN built from the account ID and the name names this policy.
+    PolicyName {
+        policy: Ident,
+        suffixes: Vec<String>,
+    },
+}
+
+/// The policy of the scan an IAM policy ARN names, when it names one: by reference
+/// (`aws_iam_policy.x.arn`), or built from the account and the name
+/// (`"arn:aws:iam::${account}:policy/${aws_iam_policy.x.name}"`, `format(...)`). A role can only
+/// attach customer managed policies of its own account, so the name (and path) decide.
+fn policy_of(
+    arn: &Value,
+    index: &std::collections::HashMap<Ident, usize>,
+    names: &std::collections::HashMap<String, Ident>,
+    policies: &std::collections::HashSet<usize>,
+) -> Option<usize> {
+    let is_policy = |i: &usize| policies.contains(i);
+    if let Some(Symbol::Ref(id) | Symbol::Attr { resource: id, .. }) = arn.as_symbol() {
+        return index.get(id).copied().filter(is_policy);
+    }
+    let text = match arn {
+        Value::Str(_) | Value::Text(_) => arn.render(),
+        _ => return None,
+    };
+    let (head, tail) = text.split_once(":policy/")?;
+    let account = head.split_once(":iam::")?.1;
+    // `arn:aws:iam::aws:policy/...` is an AWS managed policy, never one of the scan.
+    if !head.starts_with("arn:") || account == "aws" {
+        return None;
+    }
+    let id = names.get(&format!("policy/{tail}"))?;
+    index.get(id).copied().filter(is_policy)
 }
 
 pub(crate) struct Ctx<'a> {
@@ -320,6 +354,21 @@ pub(crate) fn post_process(model: &mut Model, links: Vec<Link>) {
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
     let find = |id: &Attr<Ident>| id.known().and_then(|i| index.get(i).copied());
+    let policies: std::collections::HashSet<usize> = model
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.kind, Kind::IamPolicy(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let mut names: std::collections::HashMap<String, Ident> = std::collections::HashMap::new();
+    for link in &links {
+        if let Link::PolicyName { policy, suffixes } = link {
+            for s in suffixes {
+                names.entry(s.clone()).or_insert_with(|| policy.clone());
+            }
+        }
+    }
     for link in links {
         match link {
             Link::EndpointRouteTable(ep, x)
@@ -362,7 +411,9 @@ pub(crate) fn post_process(model: &mut Model, links: Vec<Link>) {
                 let target = match ident_of(&policy, &span) {
                     Attr::Known(p) => index.get(&p).copied(),
                     Attr::Unknown(_) => None,
-                };
+                }
+                .filter(|i| policies.contains(i))
+                .or_else(|| policy_of(&policy.to_value(), &index, &names, &policies));
                 match target.map(|i| &mut model.resources[i].kind) {
                     Some(Kind::IamPolicy(p)) => push_ident(&mut p.attached_to, &principal),
                     _ => {
@@ -386,6 +437,30 @@ pub(crate) fn post_process(model: &mut Model, links: Vec<Link>) {
                     push_ident(&mut p.attached_to, &target);
                 }
             }
+            Link::PolicyName { .. } => {}
+        }
+    }
+    // A role's `managed_policy_arns` that name policies of the scan attach them.
+    let mut attach: Vec<(usize, Ident)> = Vec::new();
+    for r in &mut model.resources {
+        let Kind::Role(role) = &mut r.kind else {
+            continue;
+        };
+        let Attr::Known(arns) = &role.managed_policy_arns else {
+            continue;
+        };
+        let mut kept = Vec::with_capacity(arns.len());
+        for arn in arns {
+            match policy_of(arn, &index, &names, &policies) {
+                Some(i) => attach.push((i, r.id.clone())),
+                None => kept.push(arn.clone()),
+            }
+        }
+        role.managed_policy_arns = Attr::Known(kept);
+    }
+    for (i, role) in attach {
+        if let Kind::IamPolicy(p) = &mut model.resources[i].kind {
+            push_ident(&mut p.attached_to, &Attr::Known(role));
         }
     }
 }
