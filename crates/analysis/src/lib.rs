@@ -11,6 +11,7 @@
 //! templates; it knows the model only. A rule that cannot decide emits an unknown, never nothing.
 
 mod context;
+mod environment;
 mod finding;
 mod iam;
 pub mod net;
@@ -18,6 +19,7 @@ pub mod rules;
 mod verdict;
 
 pub use context::{known_or_report, unresolved, Context};
+pub use environment::{analyze_scan, Environment, NamedEnvironment, Scan};
 pub use finding::{
     Assumption, AssumptionKind, Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding,
 };
@@ -37,6 +39,10 @@ pub struct Options {
     pub fail_on: Severity,
     /// Rules not to run.
     pub skip_rules: Vec<Rule>,
+    /// VPCs meant for SageMaker besides those with a SageMaker interface endpoint (model IDs,
+    /// names in the source, or physical IDs): their environment is in scope, and their subnets
+    /// are judged as the homes of workloads to come.
+    pub sagemaker_vpcs: Vec<String>,
     /// Whether the scan holds every principal of the account (`principals = "complete"`).
     pub principals: Principals,
     /// How wide a trusted network may be before EP403 says it is not a corporate network.
@@ -49,6 +55,7 @@ impl Default for Options {
             trusted_cidrs: Vec::new(),
             fail_on: Severity::Medium,
             skip_rules: Vec::new(),
+            sagemaker_vpcs: Vec::new(),
             principals: Principals::default(),
             trust_limit: TrustLimit::default(),
         }
@@ -104,11 +111,20 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
         (meta.check)(&ctx, &mut sink);
     }
     for d in &model.diagnostics {
-        sink.unknowns.push(UnknownFinding {
-            rule: d.code.into(),
-            message: d.message.clone(),
-            span: d.span.clone(),
-        });
+        let rule: Rule = d.code.into();
+        // The loaders' unknowns are rules like the others: `--skip EP901` drops them, and an
+        // inline ignore accepts them (listed as suppressed, not counted).
+        if options.skip_rules.contains(&rule) {
+            continue;
+        }
+        match &d.suppression {
+            Some(s) => sink.findings.extend(verdict::suppressed_diagnostic(d, s, options)),
+            None => sink.unknowns.push(UnknownFinding {
+                rule,
+                message: d.message.clone(),
+                span: d.span.clone(),
+            }),
+        }
     }
     verdict::conclude(&ctx, sink)
 }

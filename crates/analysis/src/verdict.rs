@@ -190,3 +190,53 @@ fn suppression_hygiene(ctx: &Context<'_>, used: &HashSet<(&Ident, usize)>) -> Ve
     }
     out
 }
+
+/// A loader's unknown that an inline `egressproof:ignore` accepts: listed as a suppressed
+/// finding of its rule on the file (with EP801 when the ignore gives no reason), so that the
+/// report still shows what was not read and why that was accepted.
+pub(crate) fn suppressed_diagnostic(
+    d: &egressproof_model::Diagnostic,
+    s: &egressproof_model::Suppression,
+    options: &crate::Options,
+) -> Vec<Finding> {
+    use crate::rules::{ep801_suppression_without_reason as ep801, RuleMeta};
+    let span = d.span.clone().unwrap_or_else(|| s.span.clone());
+    let file = ResourceRef {
+        id: Ident::new(span.file.clone()),
+        type_name: "file".to_string(),
+        name: span.file.clone(),
+        span,
+    };
+    let on = |meta: &RuleMeta, message: String, suppressed: bool, reason: Option<String>| Finding {
+        rule: meta.code,
+        severity: meta.severity,
+        title: meta.summary.to_string(),
+        message,
+        resource: file.clone(),
+        path: Vec::new(),
+        fix: meta.fix(),
+        workloads: Vec::new(),
+        suppressed,
+        suppression_reason: reason,
+    };
+    let rule: Rule = d.code.into();
+    let reason = s
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    let mut out = vec![on(rule.meta(), d.message.clone(), true, reason.clone())];
+    if reason.is_none() && !options.skip_rules.contains(&ep801::RULE.code) {
+        out.push(on(
+            &ep801::RULE,
+            format!(
+                "The suppression of {} on {} ({}) gives no reason.",
+                s.rule, file.name, s.span
+            ),
+            false,
+            None,
+        ));
+    }
+    out
+}

@@ -512,8 +512,19 @@ fn unknown_isolation_makes_a_vpc_leak_unproven() {
 
 #[test]
 fn subnets_without_workloads_are_judged_as_future_homes() {
+    // Only in a VPC meant for SageMaker: one with a SageMaker interface endpoint.
     let mut e = env();
     e.b.model.resources.retain(|r| r.name != "Notebook");
+    let vpc = e.vpc.clone();
+    e.b.endpoint(
+        "ApiEndpoint",
+        &vpc,
+        "sagemaker.api",
+        EndpointType::Interface,
+        &[],
+        &[],
+        None,
+    );
     let a = e.b.run();
     let f = a
         .findings
@@ -522,6 +533,24 @@ fn subnets_without_workloads_are_judged_as_future_homes() {
         .expect("public subnet judged");
     assert_eq!(f.resource.name, "PublicSubnet");
     assert!(f.workloads.is_empty());
+}
+
+#[test]
+fn subnets_of_a_vpc_not_meant_for_sagemaker_are_not_future_homes() {
+    let mut e = env();
+    e.b.model.resources.retain(|r| r.name != "Notebook");
+    let a = e.b.run();
+    assert!(
+        !a.findings.iter().any(|f| f.rule.as_str().starts_with("EP2")),
+        "{:?}",
+        a.findings
+    );
+    // Named in the configuration, the VPC is meant for SageMaker.
+    let named = e.b.run_with(&egressproof_analysis::Options {
+        sagemaker_vpcs: vec![e.vpc.as_str().to_string()],
+        ..Default::default()
+    });
+    assert!(named.findings.iter().any(|f| f.rule == "EP201"));
 }
 
 #[test]

@@ -41,6 +41,24 @@ pub struct Config {
     /// Terraform variables.
     #[serde(default)]
     pub vars: BTreeMap<String, toml::Value>,
+    /// VPCs meant for SageMaker that have no SageMaker endpoint to say so (model IDs, names in
+    /// the source, or physical IDs): their environment is in scope.
+    #[serde(default)]
+    pub sagemaker_vpcs: Vec<String>,
+    /// Named environments (`[[environment]]`): inputs joined into one environment although no
+    /// reference between them shows (stacks wired by deploy-time parameters).
+    #[serde(default, rename = "environment")]
+    pub environments: Vec<EnvironmentEntry>,
+}
+
+/// One `[[environment]]` entry.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentEntry {
+    pub name: String,
+    /// Globs or path prefixes, relative to the directory that holds the file, matched against
+    /// templates, Terraform root directories and their files.
+    pub paths: Vec<String>,
 }
 
 /// A configuration and where it came from (exclude globs are relative to its directory).
@@ -108,6 +126,75 @@ fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The configured environments as the analysis takes them: each with a test of whether a path
+/// (an input as displayed, one of its files or module directories) belongs. A pattern is a glob
+/// (`stacks/risk-*`) or a path prefix (`stacks/risk`, matching what lies below it), relative to
+/// `dir`, the directory that holds the config file; it is tried against the displayed path and
+/// against that path made relative to `dir`.
+pub fn environments(
+    entries: &[EnvironmentEntry],
+    dir: Option<&Path>,
+) -> Result<Vec<egressproof_analysis::NamedEnvironment>> {
+    let base = dir.and_then(|d| std::path::absolute(d).ok());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for e in entries {
+        let name = e.name.trim().to_string();
+        if name.is_empty() {
+            bail!("[[environment]]: `name` is empty");
+        }
+        if !seen.insert(name.clone()) {
+            bail!("[[environment]] `{name}` is named twice");
+        }
+        if e.paths.is_empty() {
+            bail!("[[environment]] `{name}`: `paths` is empty");
+        }
+        let mut globs = globset::GlobSetBuilder::new();
+        let mut prefixes = Vec::new();
+        for p in &e.paths {
+            let p = p.trim().trim_start_matches("./").trim_end_matches('/');
+            if p.is_empty() {
+                bail!("[[environment]] `{name}`: an empty path");
+            }
+            globs.add(
+                globset::Glob::new(p)
+                    .with_context(|| format!("[[environment]] `{name}`: invalid glob `{p}`"))?,
+            );
+            prefixes.push(p.to_string());
+        }
+        let globs = globs
+            .build()
+            .with_context(|| format!("[[environment]] `{name}`: invalid globs"))?;
+        let base = base.clone();
+        let matches = move |path: &str| {
+            let hit = |candidate: &str| {
+                globs.is_match(candidate)
+                    || prefixes.iter().any(|p| {
+                        candidate == p
+                            || candidate
+                                .strip_prefix(p.as_str())
+                                .is_some_and(|rest| rest.starts_with('/'))
+                    })
+            };
+            let path = path.trim_start_matches("./");
+            if hit(path) {
+                return true;
+            }
+            let relative = base.as_ref().and_then(|b| {
+                let abs = std::path::absolute(path).ok()?;
+                let rel = abs.strip_prefix(b).ok()?;
+                Some(rel.to_string_lossy().replace('\\', "/"))
+            });
+            relative.is_some_and(|r| hit(&r))
+        };
+        out.push(egressproof_analysis::NamedEnvironment {
+            name,
+            matches: Box::new(matches),
+        });
+    }
+    Ok(out)
+}
+
 /// A table value as the loaders take it: strings as written, everything else in the JSON form
 /// that is also valid HCL (`["a", "b"]`, `{"k" = "v"}` parses as `{"k": "v"}`).
 pub fn value_text(name: &str, value: &toml::Value) -> Result<String> {
@@ -159,6 +246,59 @@ subnets = ["a", "b"]
             value_text("subnets", &c.vars["subnets"]).unwrap(),
             r#"["a","b"]"#
         );
+    }
+
+    #[test]
+    fn environments_are_read_and_match_globs_and_prefixes() {
+        let c = parse(
+            r#"
+sagemaker_vpcs = ["vpc-0abc", "Vpc"]
+[[environment]]
+name = "risk"
+paths = ["stacks/risk-*", "terraform/risk/"]
+[[environment]]
+name = "shared"
+paths = ["net.yaml"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.sagemaker_vpcs, ["vpc-0abc", "Vpc"]);
+        let envs = environments(&c.environments, None).unwrap();
+        assert_eq!(envs.len(), 2);
+        let risk = &envs[0];
+        assert_eq!(risk.name, "risk");
+        for yes in [
+            "stacks/risk-a.yaml",
+            "./stacks/risk-b.json",
+            "terraform/risk",
+            "terraform/risk/main.tf",
+        ] {
+            assert!((risk.matches)(yes), "{yes}");
+        }
+        for no in [
+            "stacks/app.yaml",
+            "terraform/risky/main.tf",
+            "other/stacks/risk-a.yaml",
+        ] {
+            assert!(!(risk.matches)(no), "{no}");
+        }
+        assert!((envs[1].matches)("net.yaml"));
+
+        let dup = parse("[[environment]]\nname = \"a\"\npaths = [\"x\"]\n[[environment]]\nname = \"a\"\npaths = [\"y\"]\n")
+            .unwrap();
+        let err = environments(&dup.environments, None).unwrap_err();
+        assert!(format!("{err:#}").contains("named twice"), "{err:#}");
+        let err = parse("[[environment]]\nname = \"a\"\npath = [\"x\"]\n").unwrap_err();
+        assert!(format!("{err:#}").contains("path"), "{err:#}");
+    }
+
+    #[test]
+    fn environment_paths_are_relative_to_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = parse("[[environment]]\nname = \"risk\"\npaths = [\"stacks/risk-*\"]\n").unwrap();
+        let envs = environments(&c.environments, Some(dir.path())).unwrap();
+        let shown = dir.path().join("stacks/risk-a.yaml");
+        assert!((envs[0].matches)(&shown.to_string_lossy()));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use egressproof_fs::ReadScope;
 use egressproof_load_cfn::{Input, LoadOptions};
 pub use egressproof_load_tf::{TfOptions, MAX_PLAN_BYTES};
-use egressproof_model::Model;
+use egressproof_model::{InputKind, Model};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -14,6 +14,9 @@ pub struct Documents {
     pub templates: usize,
     /// Files that are not templates (may be snapshots or plans), as (path, display).
     pub skipped: Vec<(PathBuf, String)>,
+    /// Files that do not parse and show no sign of being templates (a Helm chart's templates):
+    /// someone else's, skipped with a warning, as (display, why).
+    pub not_ours: Vec<(String, String)>,
 }
 
 /// Loads the documents as CloudFormation templates. Never fails: a file that does not parse is
@@ -45,6 +48,11 @@ pub fn cloudformation(
             .into_iter()
             .map(|i| (i.path, i.display))
             .collect(),
+        not_ours: loaded
+            .not_ours
+            .into_iter()
+            .map(|(i, why)| (i.display, why))
+            .collect(),
     }
 }
 
@@ -73,8 +81,20 @@ pub fn terraform(dirs: &[(PathBuf, String)], options: &TfOptions) -> Terraform {
 /// A JSON document that the CloudFormation loader skipped: a snapshot, a Terraform plan
 /// (`terraform show -json`), or neither (`None`).
 pub fn other_json(doc: &serde_json::Value, display: &str) -> Option<Result<Model, String>> {
+    // Each is one input of the scan (a snapshot is one account), so it keeps its identity
+    // when appended to the scan's model.
     if let Some(snapshot) = Model::from_snapshot(doc) {
-        return Some(snapshot.map_err(|e| format!("{display}: not a valid snapshot: {e}")));
+        return Some(
+            snapshot
+                .map(|mut m| {
+                    m.as_input(display, InputKind::Snapshot, Vec::new(), Vec::new());
+                    m
+                })
+                .map_err(|e| format!("{display}: not a valid snapshot: {e}")),
+        );
     }
-    egressproof_load_tf::load_plan(doc, display).map(Ok)
+    egressproof_load_tf::load_plan(doc, display).map(|mut m| {
+        m.as_input(display, InputKind::Plan, Vec::new(), Vec::new());
+        Ok(m)
+    })
 }

@@ -7,8 +7,10 @@
 //! type, file:line and note, arrows between) and its fix; then unknowns, workloads,
 //! assumptions and a summary. Every piece of text is escaped.
 
-use crate::{escape, escape_text, headline_counts, location, Parts, ScanSummary, TOOL_VERSION};
-use egressproof_analysis::{Analysis, Finding, Hop, Verdict};
+use crate::{
+    environments, escape, escape_text, headline_counts, location, Parts, ScanSummary, TOOL_VERSION,
+};
+use egressproof_analysis::{Analysis, Environment, Finding, Hop, Scan, Verdict};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -200,12 +202,17 @@ struct Numbers(HashMap<usize, usize>);
 
 impl Numbers {
     fn of(analysis: &Analysis) -> Self {
+        Numbers::from(analysis, 1)
+    }
+
+    /// Numbers from `first` on: the environments of a scan share one page, so one sequence.
+    fn from(analysis: &Analysis, first: usize) -> Self {
         Numbers(
             analysis
                 .findings
                 .iter()
                 .enumerate()
-                .map(|(i, f)| (std::ptr::from_ref(f) as usize, i + 1))
+                .map(|(i, f)| (std::ptr::from_ref(f) as usize, first + i))
                 .collect(),
         )
     }
@@ -263,14 +270,103 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         version = escape(TOOL_VERSION),
         counts = escape(&headline_counts(analysis, &parts)),
     );
+    sections(&mut out, analysis, &parts, &numbers, 0);
+    footer(&mut out, summary);
+    out
+}
 
+/// A scan: one judged environment renders as its analysis; several get a header with the
+/// scan's verdict, then a `<section class="environment">` each (`data-environment`,
+/// `data-verdict`; the ids of its inner sections prefixed `env-K-`, its findings and unknowns
+/// numbered on from the previous environment's), then the environments out of scope, listed.
+pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary) -> String {
+    if environments::is_single(scan) {
+        if let Some(e) = scan.environments.first() {
+            return render(&e.analysis, summary);
+        }
+    }
+    let (v, verdict_upper) = if scan.nothing_in_scope() {
+        ("out-of-scope", "NOTHING IN SCOPE".to_string())
+    } else {
+        (
+            verdict_class(scan.verdict),
+            scan.verdict.as_str().to_ascii_uppercase(),
+        )
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"egressproof {version}\">\n\
+         <title>egressproof: {verdict_upper}</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
+         <header class=\"verdict verdict-{v}\"><h1>egressproof: <span id=\"verdict\" class=\"v-{v}\" data-verdict=\"{v}\">{verdict_upper}</span></h1>\
+         <p>{counts}</p></header>",
+        version = escape(TOOL_VERSION),
+        counts = escape(&environments::counts(scan).unwrap_or_default()),
+    );
+    let (mut findings, mut unknowns) = (1, 0);
+    for (k, e) in scan.in_scope().enumerate() {
+        let parts = Parts::of(&e.analysis);
+        let numbers = Numbers::from(&e.analysis, findings);
+        let ev = verdict_class(e.analysis.verdict);
+        let _ = writeln!(
+            out,
+            "<section class=\"environment\" id=\"environment-{n}\" data-environment=\"{name}\" data-verdict=\"{ev}\">\
+             <h2>Environment {name}: <span class=\"v-{ev}\">{upper}</span></h2><p>{counts}</p><p class=\"loc\">{inputs}</p>",
+            n = k + 1,
+            name = escape(&e.name),
+            upper = ev.to_ascii_uppercase(),
+            counts = escape(&headline_counts(&e.analysis, &parts)),
+            inputs = escape(&e.inputs.join(", ")),
+        );
+        let mut inner = String::new();
+        sections(&mut inner, &e.analysis, &parts, &numbers, unknowns);
+        // Every piece of input text is escaped, so this markup is only ever ours.
+        out.push_str(&inner.replace("<section id=\"", &format!("<section id=\"env-{}-", k + 1)));
+        out.push_str("</section>\n");
+        findings += e.analysis.findings.len();
+        unknowns += e.analysis.unknowns.len();
+    }
+    let out_of_scope: Vec<&Environment> =
+        scan.environments.iter().filter(|e| !e.in_scope).collect();
+    if !out_of_scope.is_empty() {
+        let _ = writeln!(
+            out,
+            "<section id=\"out-of-scope\">\n<h2>Out of scope</h2>\n<p>{}.</p>\n<ul>",
+            escape(environments::WHY_OUT_OF_SCOPE)
+        );
+        for e in out_of_scope {
+            let _ = writeln!(
+                out,
+                "<li class=\"environment out-of-scope\" data-environment=\"{name}\">{name} <span class=\"loc\">({count}: {inputs})</span></li>",
+                name = escape(&e.name),
+                count = escape(&crate::plural(e.resources, "resource")),
+                inputs = escape(&e.inputs.join(", ")),
+            );
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+    footer(&mut out, summary);
+    out
+}
+
+/// Everything an analysis shows: its findings with their diagrams, unknowns (numbered after
+/// `unknowns_before`), suppressed findings, workloads, assumptions and hardening.
+fn sections(
+    out: &mut String,
+    analysis: &Analysis,
+    parts: &Parts<'_>,
+    numbers: &Numbers,
+    unknowns_before: usize,
+) {
     out.push_str("<section id=\"findings\">\n<h2>Egress findings</h2>\n");
     if parts.egress.is_empty() {
         out.push_str("<p>No open egress channel was found.</p>\n");
     } else {
-        findings_table(&mut out, &numbers, &parts.egress);
+        findings_table(out, numbers, &parts.egress);
         for f in &parts.egress {
-            detail(&mut out, &numbers, f);
+            detail(out, numbers, f);
         }
     }
     out.push_str("</section>\n");
@@ -284,7 +380,7 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
             let _ = writeln!(
                 out,
                 "<tr id=\"unknown-{}\" class=\"unknown\" data-rule=\"{rule}\"><td><code>{rule}</code></td><td class=\"loc\">{loc}</td><td>{msg}</td></tr>",
-                i + 1,
+                unknowns_before + i + 1,
                 rule = escape(u.rule.as_str()),
                 loc = escape(&u.span.as_ref().and_then(location).unwrap_or_default()),
                 msg = escape_text(&u.message),
@@ -297,9 +393,9 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         out.push_str(
             "<section id=\"suppressed\">\n<h2>Suppressed</h2>\n<p>Accepted by a suppression; not counted in the verdict.</p>\n",
         );
-        findings_table(&mut out, &numbers, &parts.suppressed);
+        findings_table(out, numbers, &parts.suppressed);
         for f in &parts.suppressed {
-            detail(&mut out, &numbers, f);
+            detail(out, numbers, f);
         }
         out.push_str("</section>\n");
     }
@@ -345,13 +441,16 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         out.push_str(
             "<section id=\"hardening\">\n<h2>Hardening</h2>\n<p>These protect data, but do not stop it leaving; they never change the verdict.</p>\n",
         );
-        findings_table(&mut out, &numbers, &parts.hardening);
+        findings_table(out, numbers, &parts.hardening);
         for f in &parts.hardening {
-            detail(&mut out, &numbers, f);
+            detail(out, numbers, f);
         }
         out.push_str("</section>\n");
     }
+}
 
+/// The closing line and the end of the page.
+fn footer(out: &mut String, summary: &ScanSummary) {
     let _ = writeln!(
         out,
         "<footer>egressproof {} · {} files ({} skipped) · {} resources · {} workloads · {:.2}s</footer>\n</body>\n</html>",
@@ -362,5 +461,4 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         summary.workloads,
         summary.seconds
     );
-    out
 }

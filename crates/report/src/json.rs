@@ -4,11 +4,15 @@
 //! Beyond the documented shape this adds `hardening` (EP6xx findings, reported apart because
 //! they never change the verdict; same shape as a finding), `assumptions` (each with its `kind`,
 //! `message`, `file` and `line`: what the verdict rests on), a per-finding
-//! `suppression_reason` and `summary.skipped`. A location outside every file (the internet)
-//! has `file: null, line: null`; a live resource has its ARN as `file` and `line: null`.
+//! `suppression_reason` and `summary.skipped`. Environments (DESIGN.md §2) add an `environment`
+//! to every finding, unknown, workload, hardening finding and assumption, and an `environments`
+//! list (`name`, `verdict`, `in_scope`, `inputs`, `resources`, `assumptions`); an environment out
+//! of scope, and a scan with nothing in scope, has the verdict `out-of-scope`. A location
+//! outside every file (the internet) has `file: null, line: null`; a live resource has its ARN
+//! as `file` and `line: null`.
 
-use crate::{is_hardening, ScanSummary, TOOL_VERSION};
-use egressproof_analysis::{Analysis, Finding, Hop, ResourceRef};
+use crate::{environments, is_hardening, ScanSummary, TOOL_VERSION};
+use egressproof_analysis::{Analysis, Finding, Hop, ResourceRef, Scan};
 use egressproof_model::Span;
 use serde::Serialize;
 
@@ -146,7 +150,8 @@ fn finding(f: &Finding) -> FindingOut<'_> {
     }
 }
 
-pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
+/// The report of one analysis, as a JSON value.
+fn value(analysis: &Analysis, summary: &ScanSummary) -> serde_json::Value {
     let (hardening, findings): (Vec<&Finding>, Vec<&Finding>) =
         analysis.findings.iter().partition(|f| is_hardening(f));
     let report = Report {
@@ -206,6 +211,84 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
             seconds: summary.seconds,
         },
     };
+    serde_json::to_value(&report).unwrap_or_else(
+        |e| serde_json::json!({ "error": format!("egressproof could not render JSON: {e}") }),
+    )
+}
+
+/// The lists whose every item names its environment.
+const PER_ENVIRONMENT: [&str; 5] = [
+    "findings",
+    "unknowns",
+    "workloads",
+    "hardening",
+    "assumptions",
+];
+
+/// One environment as the `environments` list shows it.
+#[derive(Serialize)]
+struct EnvironmentOut<'a> {
+    name: &'a str,
+    verdict: &'static str,
+    in_scope: bool,
+    inputs: &'a [String],
+    resources: usize,
+    assumptions: serde_json::Value,
+}
+
+/// The report of a scan: the documented shape, with the lists of every environment judged
+/// (each item with its `environment`), the scan's verdict (`out-of-scope` when nothing was
+/// judged) and the `environments` themselves.
+pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary) -> String {
+    let empty = egressproof_analysis::analyze(
+        &egressproof_model::Model::default(),
+        &egressproof_analysis::Options::default(),
+    );
+    let mut report = value(&empty, summary);
+    let mut environments = Vec::with_capacity(scan.environments.len());
+    for env in &scan.environments {
+        let mut assumptions = serde_json::Value::Array(Vec::new());
+        if env.in_scope {
+            let mut one = value(&env.analysis, summary);
+            for list in PER_ENVIRONMENT {
+                let Some(serde_json::Value::Array(items)) = one.get_mut(list).map(std::mem::take)
+                else {
+                    continue;
+                };
+                if list == "assumptions" {
+                    assumptions = serde_json::Value::Array(items.clone());
+                }
+                if let Some(serde_json::Value::Array(all)) = report.get_mut(list) {
+                    all.extend(items.into_iter().map(|mut item| {
+                        if let Some(o) = item.as_object_mut() {
+                            o.insert("environment".into(), env.name.as_str().into());
+                        }
+                        item
+                    }));
+                }
+            }
+        }
+        environments.push(EnvironmentOut {
+            name: &env.name,
+            verdict: environments::verdict(env),
+            in_scope: env.in_scope,
+            inputs: &env.inputs,
+            resources: env.resources,
+            assumptions,
+        });
+    }
+    if let Some(o) = report.as_object_mut() {
+        o.insert("verdict".into(), environments::scan_verdict(scan).into());
+        // `summary` stays last, after the environments.
+        let summary = o.shift_remove("summary");
+        o.insert(
+            "environments".into(),
+            serde_json::to_value(&environments).unwrap_or_default(),
+        );
+        if let Some(summary) = summary {
+            o.insert("summary".into(), summary);
+        }
+    }
     to_pretty_json(&report)
 }
 

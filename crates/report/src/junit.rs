@@ -1,6 +1,8 @@
 //! JUnit XML, for CI dashboards that chart test results.
 //!
-//! One `<testsuite name="egressproof">` holding:
+//! One `<testsuite>` per environment (`egressproof` for a scan of one judged environment,
+//! `egressproof: NAME` otherwise, with `verdict` and `environment` properties; an environment
+//! out of scope is one skipped testcase), each holding:
 //! - one testcase per workload (classname = resource type, name = resource name, `file`,
 //!   `line`): `<failure>` when its verdict is `leaks`, listing every open finding that lets data
 //!   out of it; `<error>` when it is `unproven`, listing the unknowns. An unproven workload is an
@@ -21,8 +23,8 @@
 //! `<system-out>`. Text is escaped for XML 1.0, and characters XML cannot hold at all become
 //! U+FFFD.
 
-use crate::{escape, escape_text, is_hardening, location, plural, ScanSummary};
-use egressproof_analysis::{Analysis, Finding, Verdict};
+use crate::{environments, escape, escape_text, is_hardening, location, plural, ScanSummary};
+use egressproof_analysis::{Analysis, Finding, Scan, Verdict};
 use egressproof_model::Ident;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
@@ -238,35 +240,117 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
     cases
 }
 
-pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
-    let cases = cases(analysis);
-    let failures = cases
-        .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Failure { .. }))
-        .count();
-    let errors = cases
-        .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Error { .. }))
-        .count();
-    let skipped = cases
-        .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Skipped { .. }))
-        .count();
+/// A scan: one `<testsuite>` per environment (named `egressproof` for a scan of one judged
+/// environment, `egressproof: NAME` otherwise), its verdict and environment as properties; an
+/// environment out of scope is a suite of one skipped testcase that says so.
+pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary) -> String {
     let time = format!("{:.3}", summary.seconds);
-    let counts = format!(
-        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{time}\"",
-        cases.len()
-    );
-
+    let single = environments::is_single(scan);
+    let mut suites = Vec::with_capacity(scan.environments.len());
+    let mut total = Counts::default();
+    for env in &scan.environments {
+        let name = if single {
+            "egressproof".to_string()
+        } else {
+            format!("egressproof: {}", env.name)
+        };
+        let cases = if env.in_scope {
+            cases(&env.analysis)
+        } else {
+            vec![Case {
+                classname: "egressproof.environment".to_string(),
+                name: env.name.clone(),
+                file: None,
+                line: None,
+                outcome: Outcome::Skipped {
+                    message: format!("out of scope: {}", environments::WHY_OUT_OF_SCOPE),
+                },
+                system_out: String::new(),
+            }]
+        };
+        let counts = Counts::of(&cases);
+        total.add(&counts);
+        suites.push(suite(
+            &name,
+            environments::verdict(env),
+            (!single).then_some(env.name.as_str()),
+            &env.analysis,
+            &cases,
+            &counts.attributes(&time),
+        ));
+    }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"egressproof\" {counts}>");
-    let _ = writeln!(out, "  <testsuite name=\"egressproof\" {counts}>");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"egressproof\" {}>",
+        total.attributes(&time)
+    );
+    for s in suites {
+        out.push_str(&s);
+    }
+    let _ = writeln!(out, "</testsuites>");
+    out
+}
+
+/// How many testcases of each outcome.
+#[derive(Default)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn of(cases: &[Case]) -> Counts {
+        let count = |f: fn(&Outcome) -> bool| cases.iter().filter(|c| f(&c.outcome)).count();
+        Counts {
+            tests: cases.len(),
+            failures: count(|o| matches!(o, Outcome::Failure { .. })),
+            errors: count(|o| matches!(o, Outcome::Error { .. })),
+            skipped: count(|o| matches!(o, Outcome::Skipped { .. })),
+        }
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+    }
+
+    fn attributes(&self, time: &str) -> String {
+        format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{time}\"",
+            self.tests, self.failures, self.errors, self.skipped
+        )
+    }
+}
+
+/// One `<testsuite>`: its properties (verdict, tool version, environment, assumptions), then
+/// its testcases.
+fn suite(
+    name: &str,
+    verdict: &str,
+    environment: Option<&str>,
+    analysis: &Analysis,
+    cases: &[Case],
+    counts: &str,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  <testsuite name=\"{}\" {counts}>", escape(name));
     let _ = writeln!(out, "    <properties>");
     let _ = writeln!(
         out,
-        "      <property name=\"verdict\" value=\"{}\"/>",
-        analysis.verdict.as_str()
+        "      <property name=\"verdict\" value=\"{verdict}\"/>"
     );
+    if let Some(env) = environment {
+        let _ = writeln!(
+            out,
+            "      <property name=\"environment\" value=\"{}\"/>",
+            escape(env)
+        );
+    }
     let _ = writeln!(
         out,
         "      <property name=\"tool.version\" value=\"{}\"/>",
@@ -288,7 +372,7 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         );
     }
     let _ = writeln!(out, "    </properties>");
-    for c in &cases {
+    for c in cases {
         let mut attrs = format!(
             "classname=\"{}\" name=\"{}\"",
             escape(&c.classname),
@@ -334,7 +418,6 @@ pub(crate) fn render(analysis: &Analysis, summary: &ScanSummary) -> String {
         }
     }
     let _ = writeln!(out, "  </testsuite>");
-    let _ = writeln!(out, "</testsuites>");
     out
 }
 

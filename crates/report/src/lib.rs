@@ -10,6 +10,10 @@
 //! assert!(out.starts_with("egressproof: SEALED"));
 //! ```
 //!
+//! A scan split into environments ([`Scan`], DESIGN.md §2) is rendered with [`render_scan`]:
+//! each environment with its own verdict and everything below, the environments out of scope
+//! listed as such, and a headline that never says `SEALED` when nothing was judged.
+//!
 //! Every format shows the same things: the verdict, each egress finding with its path hop by
 //! hop, the unknowns (EP9xx) that keep a verdict from `sealed`, suppressed findings with their
 //! reason, the assumptions, and the hardening findings (EP6xx) apart, because they never
@@ -20,6 +24,7 @@
 //! each machine format has its own serde structs at the edge, so the analysis can change its
 //! types without changing a published schema.
 
+mod environments;
 mod html;
 mod json;
 mod junit;
@@ -29,7 +34,7 @@ mod text;
 
 pub use redact::redact;
 
-use egressproof_analysis::{Analysis, Family, Finding};
+use egressproof_analysis::{Analysis, Family, Finding, Scan};
 use egressproof_model::Span;
 use serde::Serialize;
 
@@ -99,32 +104,51 @@ pub struct RenderOptions {
 /// Renders the analysis in the given format. Rendering cannot fail: every format is built
 /// from strings and numbers we hold, and any text from the input is escaped for the format.
 /// Values that look like credentials are redacted first, once for every format ([`redact`]).
+///
+/// The analysis is shown as the scan's one environment; [`render_scan`] renders a scan split
+/// into environments.
 pub fn render(
     analysis: &Analysis,
     summary: &ScanSummary,
     format: Format,
     options: &RenderOptions,
 ) -> String {
-    match redact::analysis(analysis) {
+    render_scan(
+        &Scan::single(environments::SINGLE, analysis.clone()),
+        summary,
+        format,
+        options,
+    )
+}
+
+/// Renders a scan: every format shows each environment with its verdict (DESIGN.md §5), the
+/// environments out of scope as such, and the scan's verdict as the worst of those judged.
+pub fn render_scan(
+    scan: &Scan,
+    summary: &ScanSummary,
+    format: Format,
+    options: &RenderOptions,
+) -> String {
+    match environments::redacted(scan) {
         Ok(redacted) => render_redacted(&redacted, summary, format, options),
         // The analysis always reads back from its own JSON (a test holds it to that); were it
         // ever not to, the rendered text is redacted instead, never shown as it is.
-        Err(_) => redact(&render_redacted(analysis, summary, format, options)).into_owned(),
+        Err(_) => redact(&render_redacted(scan, summary, format, options)).into_owned(),
     }
 }
 
 fn render_redacted(
-    analysis: &Analysis,
+    scan: &Scan,
     summary: &ScanSummary,
     format: Format,
     options: &RenderOptions,
 ) -> String {
     match format {
-        Format::Text => text::render(analysis, summary, options),
-        Format::Json => json::render(analysis, summary),
-        Format::Sarif => sarif::render(analysis),
-        Format::Junit => junit::render(analysis, summary),
-        Format::Html => html::render(analysis, summary),
+        Format::Text => text::render_scan(scan, summary, options),
+        Format::Json => json::render_scan(scan, summary),
+        Format::Sarif => sarif::render_scan(scan),
+        Format::Junit => junit::render_scan(scan, summary),
+        Format::Html => html::render_scan(scan, summary),
     }
 }
 

@@ -19,10 +19,10 @@
 //! validates the output against the OASIS schema.
 
 use crate::json::to_pretty_json;
-use crate::{INFORMATION_URI, TOOL_VERSION};
+use crate::{environments, INFORMATION_URI, TOOL_VERSION};
 use egressproof_analysis::rules::section;
 use egressproof_analysis::{
-    registry, Analysis, AssumptionKind, Family, Finding, Hop, ResourceRef, Rule, Severity,
+    registry, Analysis, AssumptionKind, Family, Finding, Hop, ResourceRef, Rule, Scan, Severity,
 };
 use egressproof_model::Span;
 use serde::Serialize;
@@ -540,7 +540,8 @@ fn notifications(analysis: &Analysis) -> Vec<Notification> {
         .collect()
 }
 
-pub(crate) fn render(analysis: &Analysis) -> String {
+/// The log of one analysis, as a JSON value.
+fn value(analysis: &Analysis) -> serde_json::Value {
     let mut results: Vec<ResultOut> = analysis.findings.iter().map(finding_result).collect();
     for u in &analysis.unknowns {
         let locations: Vec<Location> = u
@@ -603,6 +604,96 @@ pub(crate) fn render(analysis: &Analysis) -> String {
             },
         }],
     };
+    serde_json::to_value(&log).unwrap_or_default()
+}
+
+/// The array at a JSON pointer, created when its object lacks it (an empty list is left out
+/// of the log, so the skeleton of an empty analysis does not hold it).
+fn array_at<'v>(
+    log: &'v mut serde_json::Value,
+    path: &str,
+) -> Option<&'v mut Vec<serde_json::Value>> {
+    let (parent, key) = path.rsplit_once('/')?;
+    let object = log.pointer_mut(parent)?.as_object_mut()?;
+    object
+        .entry(key)
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()))
+        .as_array_mut()
+}
+
+/// One environment in the run's properties.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnvironmentOut<'a> {
+    name: &'a str,
+    verdict: &'static str,
+    in_scope: bool,
+    inputs: &'a [String],
+}
+
+/// A scan: one run holding the results of every environment judged, each result (and each
+/// assumption, as a notification and in the run's properties) naming its environment in
+/// `properties.environment`; the run's properties carry the scan's verdict and the
+/// environments, those out of scope included.
+pub(crate) fn render_scan(scan: &Scan) -> String {
+    let empty = egressproof_analysis::analyze(
+        &egressproof_model::Model::default(),
+        &egressproof_analysis::Options::default(),
+    );
+    let mut log = value(&empty);
+    for env in scan.in_scope() {
+        let mut one = value(&env.analysis);
+        let tag = |item: &mut serde_json::Value, bag: Option<&str>| {
+            let target = match bag {
+                Some(key) => item
+                    .as_object_mut()
+                    .map(|o| o.entry(key).or_insert_with(|| serde_json::json!({}))),
+                None => Some(item),
+            };
+            if let Some(o) = target.and_then(serde_json::Value::as_object_mut) {
+                o.insert("environment".into(), env.name.as_str().into());
+            }
+        };
+        for (path, bag) in [
+            ("/runs/0/results", Some("properties")),
+            (
+                "/runs/0/invocations/0/toolExecutionNotifications",
+                Some("properties"),
+            ),
+            ("/runs/0/properties/assumptions", None),
+        ] {
+            let Some(serde_json::Value::Array(items)) = one.pointer_mut(path).map(std::mem::take)
+            else {
+                continue;
+            };
+            if let Some(all) = array_at(&mut log, path) {
+                all.extend(items.into_iter().map(|mut item| {
+                    tag(&mut item, bag);
+                    item
+                }));
+            }
+        }
+    }
+    let environments: Vec<EnvironmentOut<'_>> = scan
+        .environments
+        .iter()
+        .map(|e| EnvironmentOut {
+            name: &e.name,
+            verdict: environments::verdict(e),
+            in_scope: e.in_scope,
+            inputs: &e.inputs,
+        })
+        .collect();
+    if let Some(props) = log
+        .pointer_mut("/runs/0/properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        props.insert("verdict".into(), environments::scan_verdict(scan).into());
+        props.insert(
+            "environments".into(),
+            serde_json::to_value(&environments).unwrap_or_default(),
+        );
+    }
     to_pretty_json(&log)
 }
 

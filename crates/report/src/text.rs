@@ -6,9 +6,11 @@
 //! Text from the input (resource names, messages built from property values) is printed with
 //! control characters escaped: a template must not be able to drive the reader's terminal.
 
-use crate::{headline_counts, location, plural, Parts, RenderOptions, ScanSummary};
+use crate::{environments, headline_counts, location, plural, Parts, RenderOptions, ScanSummary};
 use anstyle::{AnsiColor, Style};
-use egressproof_analysis::{Analysis, Finding, Hop, ResourceRef, Severity, Verdict};
+use egressproof_analysis::{
+    Analysis, Environment, Finding, Hop, ResourceRef, Scan, Severity, Verdict,
+};
 use std::borrow::Cow;
 use std::fmt::Write;
 
@@ -95,10 +97,113 @@ pub(crate) fn render(
     if options.quiet {
         return out;
     }
+    sections(&mut out, &p, analysis, &parts);
+    summary_line(&mut out, summary, &[analysis]);
+    out
+}
 
+/// A scan: one judged environment renders as its analysis; several render a headline for the
+/// scan, then each judged environment (its headline, its inputs, its sections), then those out
+/// of scope, listed; nothing judged says so in the headline, never `SEALED`.
+pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary, options: &RenderOptions) -> String {
+    if environments::is_single(scan) {
+        if let Some(e) = scan.environments.first() {
+            return render(&e.analysis, summary, options);
+        }
+    }
+    let p = Painter {
+        color: options.color,
+    };
+    let mut out = String::new();
+    if scan.nothing_in_scope() {
+        let _ = writeln!(
+            out,
+            "egressproof: {} ({}, none with a SageMaker resource or a VPC meant for SageMaker)",
+            p.bold("nothing in scope"),
+            plural(scan.environments.len(), "environment")
+        );
+    } else {
+        let mut counts = vec![plural(
+            scan.in_scope()
+                .map(|e| Parts::of(&e.analysis).egress.len())
+                .sum(),
+            "finding",
+        )];
+        counts.push(plural(
+            scan.in_scope().map(|e| e.analysis.unknowns.len()).sum(),
+            "unknown",
+        ));
+        let _ = writeln!(
+            out,
+            "egressproof: {} ({}; {})",
+            p.verdict(scan.verdict),
+            environments::counts(scan).unwrap_or_default(),
+            counts.join(", ")
+        );
+    }
+    if options.quiet {
+        return out;
+    }
+    for e in scan.in_scope() {
+        let parts = Parts::of(&e.analysis);
+        let _ = writeln!(
+            out,
+            "\n{} {}: {} ({})",
+            p.bold("environment"),
+            clean(&e.name),
+            p.verdict(e.analysis.verdict),
+            headline_counts(&e.analysis, &parts)
+        );
+        if e.inputs.len() > 1 || e.inputs.first().is_some_and(|i| i != &e.name) {
+            let inputs: Vec<Cow<'_, str>> = e.inputs.iter().map(|i| clean(i)).collect();
+            let _ = writeln!(
+                out,
+                "  {}",
+                p.dim(&format!("inputs: {}", inputs.join(", ")))
+            );
+        }
+        sections(&mut out, &p, &e.analysis, &parts);
+    }
+    let out_of_scope: Vec<&Environment> =
+        scan.environments.iter().filter(|e| !e.in_scope).collect();
+    if !out_of_scope.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} ({}):",
+            p.bold("out of scope"),
+            environments::WHY_OUT_OF_SCOPE
+        );
+        for e in out_of_scope {
+            let others: Vec<Cow<'_, str>> = e
+                .inputs
+                .iter()
+                .filter(|i| **i != e.name)
+                .map(|i| clean(i))
+                .collect();
+            let with = if others.is_empty() {
+                String::new()
+            } else {
+                format!(", with {}", others.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                clean(&e.name),
+                p.dim(&format!("({}{with})", plural(e.resources, "resource")))
+            );
+        }
+    }
+    let judged: Vec<&Analysis> = scan.in_scope().map(|e| &e.analysis).collect();
+    summary_line(&mut out, summary, &judged);
+    out
+}
+
+/// Everything an analysis shows below its headline: each finding with its path, the unknowns,
+/// what was suppressed, the workloads, the assumptions and hardening apart.
+fn sections(out: &mut String, p: &Painter, analysis: &Analysis, parts: &Parts<'_>) {
     for f in &parts.egress {
         out.push('\n');
-        finding(&mut out, &p, f);
+        finding(out, p, f);
     }
 
     if !analysis.unknowns.is_empty() {
@@ -132,7 +237,7 @@ pub(crate) fn render(
                 "  {} {} {}",
                 p.bold(f.rule.as_str()),
                 p.severity(f.severity),
-                resource(&p, &f.resource)
+                resource(p, &f.resource)
             );
             let reason = match &f.suppression_reason {
                 Some(r) if !r.trim().is_empty() => clean(r).into_owned(),
@@ -151,7 +256,7 @@ pub(crate) fn render(
                 out,
                 "  {}{pad} {}",
                 p.verdict(w.verdict),
-                resource(&p, &w.resource)
+                resource(p, &w.resource)
             );
         }
     }
@@ -186,13 +291,17 @@ pub(crate) fn render(
         );
         for f in &parts.hardening {
             out.push('\n');
-            finding(&mut out, &p, f);
+            finding(out, p, f);
         }
     }
+}
 
-    let leaks = count(analysis, Verdict::Leaks);
-    let unproven = count(analysis, Verdict::Unproven);
-    let sealed = count(analysis, Verdict::Sealed);
+/// The closing line: what was read, and the workloads of the analyses judged by verdict.
+fn summary_line(out: &mut String, summary: &ScanSummary, analyses: &[&Analysis]) {
+    let count = |v: Verdict| -> usize { analyses.iter().map(|a| count(a, v)).sum() };
+    let leaks = count(Verdict::Leaks);
+    let unproven = count(Verdict::Unproven);
+    let sealed = count(Verdict::Sealed);
     let skipped = if summary.skipped > 0 {
         format!(" ({} skipped)", summary.skipped)
     } else {
@@ -206,7 +315,6 @@ pub(crate) fn render(
         plural(summary.workloads, "workload"),
         summary.seconds
     );
-    out
 }
 
 fn count(analysis: &Analysis, v: Verdict) -> usize {

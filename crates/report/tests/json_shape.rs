@@ -29,6 +29,7 @@ fn top_level_shape() {
             "workloads",
             "hardening",
             "assumptions",
+            "environments",
             "summary"
         ]
     );
@@ -45,11 +46,21 @@ fn top_level_shape() {
     assert_eq!(
         v["assumptions"],
         json!([
-            {"kind": "bucket-names", "message": "S3 buckets counted as ours: data-bucket", "file": null, "line": null},
-            {"kind": "corporate-network", "message": "presigned URLs: 203.0.113.0/24 taken as the corporate network", "file": "infra/iam.yaml", "line": 12}
+            {"kind": "bucket-names", "message": "S3 buckets counted as ours: data-bucket", "file": null, "line": null, "environment": "scan"},
+            {"kind": "corporate-network", "message": "presigned URLs: 203.0.113.0/24 taken as the corporate network", "file": "infra/iam.yaml", "line": 12, "environment": "scan"}
         ])
     );
     assert_eq!(parse(&sealed())["assumptions"], json!([]));
+    // An analysis rendered on its own is the scan's one environment.
+    let env = &v["environments"][0];
+    assert_eq!(
+        keys(env),
+        ["name", "verdict", "in_scope", "inputs", "resources", "assumptions"]
+    );
+    assert_eq!(env["name"], "scan");
+    assert_eq!(env["verdict"], "leaks");
+    assert_eq!(env["in_scope"], true);
+    assert_eq!(env["assumptions"].as_array().unwrap().len(), 2);
 }
 
 #[test]
@@ -70,7 +81,8 @@ fn findings_carry_resource_path_fix_and_suppression() {
             "path",
             "fix",
             "suppressed",
-            "suppression_reason"
+            "suppression_reason",
+            "environment"
         ]
     );
     assert_eq!(f["rule"], "EP201");
@@ -122,13 +134,13 @@ fn unknowns_and_workloads() {
     assert_eq!(
         v["unknowns"],
         json!([
-            {"rule": "EP902", "message": "parameter VpcCidr has no value: it decides the route table's local range", "file": "infra/net.yaml", "line": 3},
-            {"rule": "EP903", "message": "transform AWS::Serverless-2016-10-31 is not expanded", "file": null, "line": null}
+            {"rule": "EP902", "message": "parameter VpcCidr has no value: it decides the route table's local range", "file": "infra/net.yaml", "line": 3, "environment": "scan"},
+            {"rule": "EP903", "message": "transform AWS::Serverless-2016-10-31 is not expanded", "file": null, "line": null, "environment": "scan"}
         ])
     );
     assert_eq!(
         v["workloads"][0],
-        json!({"type": "AWS::SageMaker::NotebookInstance", "name": "Notebook", "file": "infra/net.yaml", "line": 42, "verdict": "leaks"})
+        json!({"type": "AWS::SageMaker::NotebookInstance", "name": "Notebook", "file": "infra/net.yaml", "line": 42, "verdict": "leaks", "environment": "scan"})
     );
     assert_eq!(v["workloads"][1]["verdict"], "unproven");
 }

@@ -47,6 +47,38 @@ fn output_is_valid_against_the_oasis_schema() {
 }
 
 #[test]
+fn a_scan_of_several_environments_is_valid_too() {
+    use egressproof_analysis::{Environment, Scan, Verdict};
+    let env = |name: &str, in_scope: bool, analysis| Environment {
+        name: name.to_string(),
+        inputs: vec![name.to_string()],
+        in_scope,
+        resources: 1,
+        analysis,
+    };
+    let scan = Scan {
+        verdict: Verdict::Leaks,
+        environments: vec![
+            env("infra", true, leaky()),
+            env("logs", false, sealed()),
+            env("risk", true, sealed()),
+        ],
+    };
+    let text = egressproof_report::render_scan(
+        &scan,
+        &common::summary(),
+        Format::Sarif,
+        &Default::default(),
+    );
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let errors: Vec<String> = schema()
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
+}
+
+#[test]
 fn the_schema_check_can_fail() {
     // Guards the test above: a document the schema rejects is rejected.
     let validator = schema();

@@ -126,8 +126,15 @@ impl<'m> Reach<'m> {
         let placements = placements(ctx, &mut out.unknowns);
         let candidates = placements.is_empty();
         let placements = if candidates {
+            // With no workload placed yet, the subnets of the VPCs meant for SageMaker are
+            // judged as the homes of workloads to come; other VPCs' subnets (a database's) are
+            // not SageMaker's egress (DESIGN.md §2, scope).
+            let meant =
+                crate::environment::scope::SageMakerVpcs::of(ctx.resources(), ctx.options, |id| {
+                    ctx.get(id).is_some()
+                });
             ctx.resources()
-                .filter(|r| matches!(r.kind, Kind::Subnet(_)))
+                .filter(|r| matches!(&r.kind, Kind::Subnet(s) if meant.holds(&s.vpc)))
                 .map(|r| Placement {
                     subject: r,
                     workload: false,

@@ -6,7 +6,7 @@ use crate::config;
 use crate::discover::{self, Exclude};
 use crate::loaders;
 use anyhow::{bail, Context as _, Result};
-use egressproof_analysis::{Options, Severity, TrustLimit};
+use egressproof_analysis::{analyze_scan, NamedEnvironment, Options, Severity, TrustLimit};
 use egressproof_fs::ReadScope;
 use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
 use egressproof_report::{RenderOptions, ScanSummary};
@@ -30,6 +30,8 @@ struct Settings {
     exclude: Exclude,
     /// Where templates may read the files they name, and where discovery may follow links.
     read: ReadScope,
+    /// The environments the config file names (`[[environment]]`).
+    environments: Vec<NamedEnvironment>,
 }
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
@@ -56,7 +58,17 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let docs = loaders::cloudformation(&found.documents, &settings.params, &settings.read);
     let mut model = docs.model;
     let mut files = docs.templates;
-    let mut skipped = 0;
+    // YAML that is someone else's (a Helm chart's templates, a workflow): not an unknown of
+    // ours, but said, so that a template that merely looks foreign is not dropped unseen.
+    let mut skipped = docs.not_ours.len();
+    if !args.quiet {
+        for (display, why) in &docs.not_ours {
+            eprintln!(
+                "warning: {display}: skipped: does not parse and is not a CloudFormation \
+                 template ({why})"
+            );
+        }
+    }
     for (path, display) in &docs.skipped {
         match read_other_json(path, display) {
             Other::Model(m) => {
@@ -97,26 +109,27 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         );
     }
 
-    let analysis = egressproof_analysis::analyze(&model, &settings.options);
+    let resources = model.resources.len();
+    let scan = analyze_scan(model, &settings.options, &settings.environments);
     let summary = ScanSummary {
         files,
         skipped,
-        resources: model.resources.len(),
-        workloads: analysis.workloads.len(),
+        resources,
+        workloads: scan.in_scope().map(|e| e.analysis.workloads.len()).sum(),
         seconds: started.elapsed().as_secs_f64(),
     };
     let render = RenderOptions {
         color: use_color(args.color, args.output.is_some()),
         quiet: args.quiet,
     };
-    let report = egressproof_report::render(&analysis, &summary, args.format.into(), &render);
+    let report = egressproof_report::render_scan(&scan, &summary, args.format.into(), &render);
     match &args.output {
         Some(file) => std::fs::write(file, report)
             .with_context(|| format!("could not write the report to {}", file.display()))?,
         None => super::print(&report)?,
     }
     Ok(ExitCode::from(
-        u8::try_from(analysis.verdict.exit_code()).unwrap_or(crate::EXIT_USAGE),
+        u8::try_from(scan.exit_code()).unwrap_or(crate::EXIT_USAGE),
     ))
 }
 
@@ -193,6 +206,8 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
     };
 
     let trust_limit = trust_limit(&config).with_context(|| in_config("max_trusted_prefix"))?;
+    let environments = config::environments(&config.environments, dir.as_deref())
+        .with_context(|| in_config("environment"))?;
 
     Ok(Settings {
         options: Options {
@@ -201,6 +216,7 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
             skip_rules,
             principals: config.principals.unwrap_or_default(),
             trust_limit,
+            sagemaker_vpcs: config.sagemaker_vpcs.clone(),
         },
         params,
         terraform: loaders::TfOptions {
@@ -210,6 +226,7 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
         },
         exclude,
         read,
+        environments,
     })
 }
 

@@ -1,0 +1,134 @@
+//! Scope: which environments are about SageMaker at all (DESIGN.md §2).
+//!
+//! An environment is judged when it holds a SageMaker resource or a VPC meant for SageMaker: one
+//! with a SageMaker interface endpoint (`sagemaker.api`, `sagemaker.runtime`, `notebook`,
+//! `studio`), or one the configuration names. Everything else (a database's subnets, a logging
+//! bucket) is listed and not judged: its routes are not SageMaker's egress. What cannot be told
+//! apart counts as in scope, never out of it: an endpoint whose service name is not resolved may
+//! be SageMaker's, and a file that could not be read may declare a notebook.
+
+use crate::net::service::{classify, Service};
+use crate::{Options, Rule};
+use egressproof_model::{Attr, Diagnostic, Ident, Kind, Resource, UnknownCode};
+use std::collections::HashSet;
+
+/// A SageMaker resource: a workload, its Studio parts, a pipeline, or any other resource type
+/// of the service (`AWS::SageMaker::Endpoint`, `aws_sagemaker_workteam`).
+pub(crate) fn is_sagemaker(r: &Resource) -> bool {
+    matches!(
+        r.kind,
+        Kind::NotebookInstance(_)
+            | Kind::Domain(_)
+            | Kind::UserProfile(_)
+            | Kind::Space(_)
+            | Kind::Model(_)
+            | Kind::EndpointConfig(_)
+            | Kind::Job(_)
+            | Kind::Pipeline(_)
+    ) || r.type_name.to_ascii_lowercase().contains("sagemaker")
+}
+
+/// The endpoint services that only a VPC meant for SageMaker needs.
+fn is_sagemaker_service(service: &str) -> bool {
+    service.starts_with("sagemaker.") || service == "notebook" || service == "studio"
+}
+
+/// What the VPCs meant for SageMaker are, as far as the resources say.
+#[derive(Debug, Default)]
+pub(crate) struct SageMakerVpcs {
+    /// VPCs with a SageMaker interface endpoint, or named in the configuration.
+    pub vpcs: HashSet<Ident>,
+    /// A SageMaker endpoint (or one whose service is not resolved) sits in a VPC that is not
+    /// known: any VPC may be the one.
+    pub any: bool,
+}
+
+impl SageMakerVpcs {
+    /// Reads the endpoints of `resources`; `in_scan` tells references to resources of the scan
+    /// (an endpoint service of our own) from names.
+    pub(crate) fn of<'m>(
+        resources: impl IntoIterator<Item = &'m Resource>,
+        options: &Options,
+        in_scan: impl Fn(&Ident) -> bool,
+    ) -> SageMakerVpcs {
+        let mut out = SageMakerVpcs::default();
+        for r in resources {
+            match &r.kind {
+                Kind::VpcEndpoint(ep) => {
+                    let meant = match classify(&ep.service_name, &in_scan) {
+                        Service::Aws(s) => is_sagemaker_service(&s),
+                        Service::Unknown(_) => true,
+                        Service::ThirdParty(_) | Service::Own(_) => false,
+                    };
+                    if meant {
+                        match &ep.vpc {
+                            Attr::Known(v) => {
+                                out.vpcs.insert(v.clone());
+                            }
+                            Attr::Unknown(_) => out.any = true,
+                        }
+                    }
+                }
+                Kind::Vpc(_) if named(options, r) => {
+                    out.vpcs.insert(r.id.clone());
+                }
+                _ => {}
+            }
+        }
+        // A VPC outside the scan, named by its ID (`vpc-0abc...`), is meant for SageMaker too.
+        out.vpcs
+            .extend(options.sagemaker_vpcs.iter().map(|v| Ident::new(v.clone())));
+        out
+    }
+
+    /// Whether a subnet of `vpc` may be a future workload's home.
+    pub(crate) fn holds(&self, vpc: &Attr<Ident>) -> bool {
+        match vpc {
+            Attr::Known(v) => self.any || self.vpcs.contains(v),
+            Attr::Unknown(_) => true,
+        }
+    }
+}
+
+/// The configuration names a VPC by its model ID, its name in the source (`Vpc`,
+/// `aws_vpc.main`) or its physical ID.
+fn named(options: &Options, r: &Resource) -> bool {
+    options
+        .sagemaker_vpcs
+        .iter()
+        .any(|v| v == r.id.as_str() || v == &r.name)
+}
+
+/// Whether an environment of these resources and diagnostics is judged.
+pub(crate) fn in_scope(
+    resources: &[&Resource],
+    diagnostics: &[&Diagnostic],
+    options: &Options,
+    in_scan: impl Fn(&Ident) -> bool,
+) -> bool {
+    if resources.iter().any(|r| is_sagemaker(r)) {
+        return true;
+    }
+    let vpcs = SageMakerVpcs::of(resources.iter().copied(), options, in_scan);
+    if vpcs.any || resources.iter().any(|r| vpcs.vpcs.contains(&r.id)) {
+        return true;
+    }
+    if !options.sagemaker_vpcs.is_empty() && resources.iter().any(|r| names_a_named_vpc(options, r))
+    {
+        return true;
+    }
+    // A file that could not be read could declare anything; accepting it (--skip) is the
+    // user's word that it does not matter.
+    diagnostics.iter().any(|d| {
+        d.code == UnknownCode::EP901 && !options.skip_rules.contains(&Rule::UnparsableFile)
+    })
+}
+
+/// A resource that refers to a VPC the configuration names (a subnet of `vpc-0abc`).
+fn names_a_named_vpc(options: &Options, r: &Resource) -> bool {
+    let mut found = false;
+    super::refs::each_string(&r.kind, &mut |s| {
+        found |= options.sagemaker_vpcs.iter().any(|v| v == s);
+    });
+    found
+}
