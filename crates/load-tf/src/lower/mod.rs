@@ -44,6 +44,15 @@ pub(crate) enum Link {
     },
 }
 
+#[cfg(test)]
+impl Link {
+    /// Whether the link adds to a resource declared elsewhere (what the coverage table's `Link`
+    /// rows list), rather than recording how a resource is named.
+    pub(crate) fn adds_to_another(&self) -> bool {
+        !matches!(self, Link::PolicyName { .. })
+    }
+}
+
 /// The policy of the scan an IAM policy ARN names, when it names one: by reference
 /// (`aws_iam_policy.x.arn`), or built from the account and the name
 /// (`"arn:aws:iam::${account}:policy/${aws_iam_policy.x.name}"`, `format(...)`). A role can only
