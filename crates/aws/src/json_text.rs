@@ -8,8 +8,9 @@
 //!
 //! The one behaviour, for every format:
 //! - A symbol inside a JSON string stays a symbol of that string (`Value::Text`).
-//! - A JSON string holding an unresolved hole *is* that unknown (`Value::Unknown`): one
-//!   unresolved variable does not hide the rest of the document.
+//! - A JSON string holding an unresolved hole *is* that unknown (`Value::Unknown`), with what is
+//!   known of the string ([`Unknown::pieces`]): one unresolved variable does not hide the rest
+//!   of the document, nor the rest of its string.
 //! - A symbol or hole outside a JSON string (`{"N": ${Count}}`) means the text is not JSON before
 //!   deployment: [`NotJson`], and the caller reports the whole document as unknown.
 //! - A placeholder that cannot be put back (it cannot happen; the check is there so that it would
@@ -20,7 +21,7 @@
 //! chosen among the private-use characters that the text does not already contain (raw or as a
 //! `\uXXXX` escape), so input that uses those characters itself cannot be confused with a marker.
 
-use egressproof_model::{Part, Unknown, Value};
+use egressproof_model::{Part, Piece as Known, Unknown, Value};
 use std::collections::HashSet;
 
 /// A piece of a string under construction: text, a symbol, or something unresolved.
@@ -34,6 +35,68 @@ impl From<Part> for Piece {
     fn from(p: Part) -> Self {
         Piece::Part(p)
     }
+}
+
+/// The most a string's shape may hold (pieces, and bytes of literal text): shapes are copied
+/// through every reference, so a string built from two copies of the previous one, again and
+/// again, would double its shape at each step. Past the bound nothing is kept but the unknown.
+const MAX_SHAPE_PIECES: usize = 64;
+const MAX_SHAPE_BYTES: usize = 4096;
+
+/// The unknown a string with unresolved pieces is: the first unknown's reason and place, with
+/// what is known of the whole string ([`shape`]), or nothing when that is past the bound (never
+/// the first unknown's own shape, which describes only a part).
+pub fn unknown_string(first: Unknown, pieces: &[Piece]) -> Unknown {
+    let mut u = first;
+    u.pieces = shape(pieces);
+    u
+}
+
+/// What is known of a string made of these pieces: literals and symbols as they are, and for
+/// each unresolved piece the pieces known of it (an unknown that carries them), else a hole.
+/// `None` past [`MAX_SHAPE_PIECES`] or [`MAX_SHAPE_BYTES`].
+pub fn shape(pieces: &[Piece]) -> Option<Vec<Known>> {
+    let mut out: Vec<Known> = Vec::with_capacity(pieces.len().min(MAX_SHAPE_PIECES));
+    let mut push = |k: Known| match (out.last_mut(), k) {
+        (_, Known::Lit(s)) if s.is_empty() => {}
+        (Some(Known::Lit(prev)), Known::Lit(s)) => prev.push_str(&s),
+        (_, k) => out.push(k),
+    };
+    let mut bytes = 0usize;
+    let mut count = 0usize;
+    for p in pieces {
+        let added: &[Known] = match p {
+            Piece::Unknown(Unknown {
+                pieces: Some(known),
+                ..
+            }) => known,
+            _ => &[],
+        };
+        count = count.saturating_add(added.len().max(1));
+        bytes = added
+            .iter()
+            .map(|k| match k {
+                Known::Lit(s) => s.len(),
+                _ => 1,
+            })
+            .chain(match p {
+                Piece::Part(Part::Lit(s)) => Some(s.len()),
+                _ => None,
+            })
+            .fold(bytes, usize::saturating_add);
+        if count > MAX_SHAPE_PIECES || bytes > MAX_SHAPE_BYTES {
+            return None;
+        }
+        match p {
+            Piece::Part(Part::Lit(s)) => push(Known::Lit(s.clone())),
+            Piece::Part(Part::Sym(sym)) => push(Known::Sym(sym.clone())),
+            Piece::Unknown(u) => match &u.pieces {
+                Some(known) => known.iter().cloned().for_each(&mut push),
+                None => push(Known::hole("", u)),
+            },
+        }
+    }
+    Some(out)
 }
 
 /// The text is not a JSON document that can be read before deployment; the message says why.
@@ -158,15 +221,19 @@ fn pieces_of(s: &str, marker: char, holes: &[&Piece]) -> Result<Vec<Part>, Unkno
             None,
         ));
     }
-    let mut parts = Vec::with_capacity(segments.len());
+    let mut parts: Vec<Piece> = Vec::with_capacity(segments.len());
+    let mut first_unknown: Option<&Unknown> = None;
     for (i, seg) in segments.iter().enumerate() {
         if i % 2 == 0 {
-            parts.push(Part::Lit((*seg).to_string()));
+            parts.push(Piece::Part(Part::Lit((*seg).to_string())));
             continue;
         }
         match seg.parse::<usize>().ok().and_then(|n| holes.get(n)) {
-            Some(Piece::Part(p)) => parts.push(p.clone()),
-            Some(Piece::Unknown(u)) => return Err(u.clone()),
+            Some(p @ Piece::Part(_)) => parts.push((*p).clone()),
+            Some(p @ Piece::Unknown(u)) => {
+                first_unknown.get_or_insert(u);
+                parts.push((*p).clone());
+            }
             None => {
                 return Err(Unknown::new(
                     format!("placeholder {seg:?} in a JSON document stands for nothing"),
@@ -175,7 +242,16 @@ fn pieces_of(s: &str, marker: char, holes: &[&Piece]) -> Result<Vec<Part>, Unkno
             }
         }
     }
-    Ok(parts)
+    if let Some(u) = first_unknown {
+        return Err(unknown_string(u.clone(), &parts));
+    }
+    Ok(parts
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Part(p) => Some(p),
+            Piece::Unknown(_) => None,
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -217,8 +293,43 @@ mod tests {
             lit(r#"", "Keep": "yes"}"#),
         ])
         .unwrap();
-        assert_eq!(doc.get("Sg"), Some(&Value::Unknown(hole)));
+        // The unknown keeps what is known of its string: "sg-" and the hole.
+        assert_eq!(
+            doc.get("Sg"),
+            Some(&Value::Unknown(hole.clone().with_pieces(vec![
+                Known::Lit("sg-".into()),
+                Known::hole("", &hole),
+            ])))
+        );
         assert_eq!(doc.get("Keep"), Some(&Value::from("yes")));
+    }
+
+    #[test]
+    fn a_shape_is_bounded_however_often_it_is_copied() {
+        // A string made of two copies of the previous one, forty times over.
+        let mut u = Unknown::new("parameter P has no value", None).with_pieces(vec![Known::hole(
+            "P",
+            &Unknown::new("parameter P has no value", None),
+        )]);
+        let mut dropped = false;
+        for _ in 0..40 {
+            let pieces = [
+                Piece::Unknown(u.clone()),
+                lit("-"),
+                Piece::Unknown(u.clone()),
+            ];
+            u = unknown_string(u.clone(), &pieces);
+            assert!(u
+                .pieces
+                .as_ref()
+                .is_none_or(|p| p.len() <= MAX_SHAPE_PIECES));
+            dropped |= u.pieces.is_none();
+        }
+        assert!(dropped, "past the bound nothing but the unknown is kept");
+        assert_eq!(
+            shape(&[lit("a"), Piece::Unknown(Unknown::new("x", None)), lit("b")]).map(|s| s.len()),
+            Some(3)
+        );
     }
 
     #[test]
@@ -271,7 +382,7 @@ mod tests {
             lit(r#"": 1}, "other": 2}"#),
         ])
         .unwrap();
-        assert_eq!(doc.get("k"), Some(&Value::Unknown(u)));
+        assert!(matches!(doc.get("k"), Some(Value::Unknown(got)) if got.reason == u.reason));
         assert_eq!(doc.get("other"), Some(&Value::Number("2".into())));
     }
 

@@ -231,6 +231,16 @@ fn literal_eq(a: &Value, b: &Value) -> bool {
 }
 
 /// Parts of a string-like value, for concatenation.
+/// An unresolved value substituted for `var` in a string: what is known of it, else a hole
+/// named `var`.
+fn named_hole(u: Unknown, var: &str) -> Unknown {
+    if u.pieces.is_some() {
+        return u;
+    }
+    let hole = egressproof_model::Piece::hole(var, &u);
+    u.with_pieces(vec![hole])
+}
+
 fn string_parts(v: &Value) -> Option<Vec<Part>> {
     match v {
         Value::Text(p) => Some(p.clone()),
@@ -638,7 +648,7 @@ impl<'a> Stack<'a> {
                 },
             };
             match value {
-                Value::Unknown(u) => pieces.push(Piece::Unknown(u)),
+                Value::Unknown(u) => pieces.push(Piece::Unknown(named_hole(u, var))),
                 v => match string_parts(&v) {
                     Some(p) => pieces.extend(p.into_iter().map(Piece::Part)),
                     None => pieces.push(Piece::Unknown(Unknown::new(
@@ -674,8 +684,10 @@ impl<'a> Stack<'a> {
                     .collect(),
             ),
             // A JSON document (policy, pipeline definition) with an unresolved variable: keep
-            // the document, with the unknown where the variable was.
-            Some(u) => json_text::parse(&pieces).unwrap_or(Value::Unknown(u)),
+            // the document, with the unknown where the variable was. Otherwise the string is
+            // unknown, with what is known of it (`arn:aws:s3:::data-${Env}-*`).
+            Some(u) => json_text::parse(&pieces)
+                .unwrap_or_else(|_| Value::Unknown(json_text::unknown_string(u, &pieces))),
         }
     }
 
@@ -705,20 +717,36 @@ impl<'a> Stack<'a> {
         if let Some(u) = self.too_long("Fn::Join", bytes, at) {
             return u;
         }
-        let mut parts = Vec::new();
+        let mut parts: Vec<Piece> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                parts.push(Part::Lit(delim.clone()));
+                parts.push(Piece::Part(Part::Lit(delim.clone())));
             }
             match item {
-                Value::Unknown(u) => return Value::Unknown(u.clone()),
+                Value::Unknown(u) => parts.push(Piece::Unknown(u.clone())),
                 v => match string_parts(v) {
-                    Some(p) => parts.extend(p),
+                    Some(p) => parts.extend(p.into_iter().map(Piece::Part)),
                     None => return self.unknown("Fn::Join of an item that is not a string", at),
                 },
             }
         }
-        Value::text(parts)
+        // An unresolved item makes the string unknown, with what is known of it.
+        let first_unknown = parts.iter().find_map(|p| match p {
+            Piece::Unknown(u) => Some(u.clone()),
+            Piece::Part(_) => None,
+        });
+        match first_unknown {
+            Some(u) => Value::Unknown(json_text::unknown_string(u, &parts)),
+            None => Value::text(
+                parts
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        Piece::Part(p) => Some(p),
+                        Piece::Unknown(_) => None,
+                    })
+                    .collect(),
+            ),
+        }
     }
 
     fn index(&self, n: &Node) -> Result<usize, Value> {

@@ -6,6 +6,7 @@
 
 use crate::parse::{self, ModuleDef, ResDef};
 use crate::val::{InstKey, ResObj, Val};
+use egressproof_aws::json_text;
 use egressproof_fs::{ReadError, ReadScope};
 use egressproof_model::{Diagnostic, Ident, Part, Pseudo, Span, Symbol, UnknownCode};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
@@ -780,7 +781,24 @@ impl Eval {
         if let Some(Element::Interpolation(i)) = t.as_single_element() {
             return self.eval(&i.expr, sc);
         }
-        Val::text(parts)
+        // An unresolved interpolation makes the string unknown, with what is known of it
+        // (`arn:aws:s3:::data-${var.env}-*`).
+        let first_unknown = parts.iter().find_map(|p| match p {
+            json_text::Piece::Unknown(u) => Some(u.clone()),
+            json_text::Piece::Part(_) => None,
+        });
+        match first_unknown {
+            Some(u) => Val::Unknown(json_text::unknown_string(u, &parts)),
+            None => Val::text(
+                parts
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        json_text::Piece::Part(p) => Some(p),
+                        json_text::Piece::Unknown(_) => None,
+                    })
+                    .collect(),
+            ),
+        }
     }
 
     fn template_parts(
@@ -788,7 +806,7 @@ impl Eval {
         t: &Template,
         sc: &Scope,
         range: Option<std::ops::Range<usize>>,
-        out: &mut Vec<Part>,
+        out: &mut Vec<json_text::Piece>,
         b: &mut Building,
     ) -> Result<(), Val> {
         for el in t.iter() {
@@ -796,14 +814,30 @@ impl Eval {
                 Element::Literal(s) => {
                     let n = 1 + s.value().len() / CELL_BYTES;
                     self.grow(b, n, sc, range.clone())?;
-                    out.push(Part::Lit(s.value().clone()));
+                    out.push(json_text::Piece::Part(Part::Lit(s.value().clone())));
                 }
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr, sc);
                     let n = self.last_cells;
                     self.grow(b, n, sc, range.clone())?;
                     match v.string_parts() {
-                        Some(p) => out.extend(p),
+                        Some(p) => out.extend(p.into_iter().map(json_text::Piece::Part)),
+                        // A hole named as written (`var.env`), or what is known of the value.
+                        None if matches!(v, Val::Unknown(_)) => {
+                            if let Val::Unknown(u) = v {
+                                let u = match u.pieces {
+                                    Some(_) => u,
+                                    None => {
+                                        let hole = egressproof_model::Piece::hole(
+                                            i.expr.to_string().trim(),
+                                            &u,
+                                        );
+                                        u.with_pieces(vec![hole])
+                                    }
+                                };
+                                out.push(json_text::Piece::Unknown(u));
+                            }
+                        }
                         None if v == Val::Null => {
                             return Err(Val::unknown(
                                 "null in a string template",

@@ -1,4 +1,4 @@
-use crate::Span;
+use crate::{Span, Symbol};
 use serde::{Deserialize, Serialize};
 
 /// Why a value is not known, and where the unresolved thing was written.
@@ -6,6 +6,13 @@ use serde::{Deserialize, Serialize};
 pub struct Unknown {
     pub reason: String,
     pub span: Option<Span>,
+    /// What is known of a string that is not: its literal and symbolic pieces in order, with a
+    /// hole where each unresolved value goes (`arn:aws:s3:::ds-data-${ProjectName}-*` with no
+    /// value for `ProjectName`). A question that does not depend on the holes can still be
+    /// answered: that bucket-name pattern admits another account's bucket whatever the value.
+    /// `None` when nothing is known of it, or it is not a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pieces: Option<Vec<Piece>>,
 }
 
 impl Unknown {
@@ -13,6 +20,50 @@ impl Unknown {
         Unknown {
             reason: reason.into(),
             span,
+            pieces: None,
+        }
+    }
+
+    /// The same unknown, with what is known of the string it stands for.
+    pub fn with_pieces(mut self, pieces: Vec<Piece>) -> Self {
+        self.pieces = Some(pieces);
+        self
+    }
+}
+
+/// A piece of a string that is only partly known.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Piece {
+    Lit(String),
+    Sym(Symbol),
+    /// An unresolved value. Two holes with the same `reason` and `span` are the same value
+    /// (one parameter used twice), so a pattern can be compared with itself.
+    Hole {
+        /// As the template writes it (`ProjectName`, `var.env`), for people; empty when the
+        /// value was not written by a name.
+        name: String,
+        reason: String,
+        span: Option<Span>,
+    },
+}
+
+impl From<crate::Part> for Piece {
+    fn from(p: crate::Part) -> Self {
+        match p {
+            crate::Part::Lit(s) => Piece::Lit(s),
+            crate::Part::Sym(s) => Piece::Sym(s),
+        }
+    }
+}
+
+impl Piece {
+    /// The hole standing for an unresolved value, named as the template writes it.
+    pub fn hole(name: impl Into<String>, u: &Unknown) -> Piece {
+        Piece::Hole {
+            name: name.into(),
+            reason: u.reason.clone(),
+            span: u.span.clone(),
         }
     }
 }

@@ -30,7 +30,7 @@ mod resources;
 mod span;
 mod value;
 
-pub use attr::{Attr, Unknown};
+pub use attr::{Attr, Piece, Unknown};
 pub use coverage::{KindTag, Lowering, Origin};
 pub use diagnostic::{Diagnostic, UnknownCode};
 pub use input::{InputKind, ScanInput, SharedName};

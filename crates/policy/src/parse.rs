@@ -211,7 +211,7 @@ pub fn parse(doc: &Value) -> Result<Policy, ParseError> {
 
 /// The document as a map: a map already, or JSON text (with symbols) parsed to one by the aws
 /// layer's one reading of JSON text, the same the loaders use.
-fn as_document(doc: &Value) -> Result<Value, ParseError> {
+pub(crate) fn as_document(doc: &Value) -> Result<Value, ParseError> {
     match doc {
         Value::Map(_) => Ok(doc.clone()),
         Value::Unknown(u) => Err(ParseError::Unknown(u.clone())),

@@ -139,7 +139,7 @@ fn list(items: Vec<Value>) -> Value {
 
 fn ours_with(bucket: &str) -> Ours {
     Ours {
-        buckets: vec![bucket.to_string()],
+        buckets: vec![Value::from(bucket)],
         ..Ours::default()
     }
 }
@@ -327,4 +327,167 @@ fn string_not_equals(pairs: &[(&str, Value)]) -> Value {
     let mut outer = indexmap::IndexMap::new();
     outer.insert("StringNotEquals".to_string(), Value::Map(inner));
     Value::Map(outer)
+}
+
+// Strings with unresolved parts (holes): only the parts that matter for the question need a
+// value.
+
+fn hole(name: &str, line: u32) -> egressproof_model::Piece {
+    let u = egressproof_model::Unknown::new(
+        format!("parameter {name} has no value"),
+        Some(egressproof_model::Span::new("t.yaml", line, 3)),
+    );
+    egressproof_model::Piece::hole(name, &u)
+}
+
+fn lit(s: &str) -> egressproof_model::Piece {
+    egressproof_model::Piece::Lit(s.into())
+}
+
+/// An unresolved string with what is known of it.
+fn partly(pieces: Vec<egressproof_model::Piece>) -> Value {
+    Value::Unknown(
+        egressproof_model::Unknown::new("parameter has no value", None).with_pieces(pieces),
+    )
+}
+
+fn allow_write(resource: Value) -> Value {
+    document(vec![statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            ("Resource", resource),
+        ],
+    )])
+}
+
+#[test]
+fn bucket_pattern_with_unresolved_parts_and_a_free_wildcard_is_open_whatever_they_are() {
+    // arn:aws:s3:::ds-data-${ProjectName}-${Env}-*/*: whatever the two values, the trailing
+    // wildcard admits a bucket anyone can create (bucket names are global).
+    let p = allow_write(partly(vec![
+        lit("arn:aws:s3:::ds-data-"),
+        hole("ProjectName", 2),
+        lit("-"),
+        hole("Env", 4),
+        lit("-*/*"),
+    ]));
+    match s3_foreign_write(Some(&p), &Ours::default()) {
+        Exposure::Open { context } => {
+            assert!(
+                context.contains("ds-data-${ProjectName}-${Env}-"),
+                "{context}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn exact_bucket_name_with_unresolved_parts_is_one_bucket_taken_as_ours() {
+    // One bucket whatever the value: an exact name outside the scan, taken as ours (the rule
+    // states the assumption).
+    let name = vec![
+        lit("arn:aws:s3:::"),
+        hole("ProjectName", 2),
+        lit("-models-"),
+        egressproof_model::Piece::Sym(Symbol::Pseudo(Pseudo::AccountId)),
+        lit("/*"),
+    ];
+    let p = allow_write(partly(name));
+    assert_eq!(
+        s3_foreign_write(Some(&p), &Ours::default()),
+        Exposure::Closed
+    );
+    assert_eq!(
+        egressproof_policy::exact_buckets(&p),
+        vec!["${ProjectName}-models-${AWS::AccountId}".to_string()]
+    );
+}
+
+#[test]
+fn a_deny_with_an_unresolved_pattern_decides_only_where_it_cannot_matter() {
+    // Everything but ${Prefix}-* is denied: whatever the prefix, its trailing wildcard admits
+    // a bucket of another account.
+    let allow = statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            ("Resource", Value::from("arn:aws:s3:::*")),
+        ],
+    );
+    let deny = statement(
+        "Deny",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            (
+                "NotResource",
+                partly(vec![lit("arn:aws:s3:::"), hole("Prefix", 2), lit("-*")]),
+            ),
+        ],
+    );
+    assert!(is_open(&s3_foreign_write(
+        Some(&document(vec![allow, deny])),
+        &Ours::default()
+    )));
+    // data-* minus ${Prefix}*: empty when the prefix is "data-", not otherwise: undecided.
+    let allow = statement(
+        "Allow",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            ("Resource", Value::from("arn:aws:s3:::data-*")),
+        ],
+    );
+    let deny = statement(
+        "Deny",
+        &[
+            ("Principal", Value::from("*")),
+            ("Action", Value::from("s3:PutObject")),
+            (
+                "Resource",
+                partly(vec![lit("arn:aws:s3:::"), hole("Prefix", 2), lit("*")]),
+            ),
+        ],
+    );
+    assert!(matches!(
+        s3_foreign_write(Some(&document(vec![allow, deny])), &Ours::default()),
+        Exposure::Undecided { .. }
+    ));
+}
+
+#[test]
+fn our_buckets_by_reference_are_not_foreign() {
+    use egressproof_model::Ident;
+    let arn = Value::symbol(Symbol::Attr {
+        resource: Ident::new("t.yaml#Data"),
+        attribute: "Arn".into(),
+    });
+    let objects = Value::text(vec![
+        egressproof_model::Part::Sym(Symbol::Attr {
+            resource: Ident::new("t.yaml#Data"),
+            attribute: "Arn".into(),
+        }),
+        egressproof_model::Part::Lit("/*".into()),
+    ]);
+    let by_name = Value::text(vec![
+        egressproof_model::Part::Lit("arn:aws:s3:::".into()),
+        egressproof_model::Part::Sym(Symbol::Ref(Ident::new("t.yaml#Data"))),
+        egressproof_model::Part::Lit("/*".into()),
+    ]);
+    let p = allow_write(list(vec![arn.clone(), objects, by_name]));
+    let ours = Ours {
+        buckets: vec![Value::symbol(Symbol::Ref(Ident::new("t.yaml#Data")))],
+        arns: vec![arn],
+        ..Ours::default()
+    };
+    assert_eq!(s3_foreign_write(Some(&p), &ours), Exposure::Closed);
+    // The ARN of something that is not a bucket of the scan could be any bucket's.
+    assert!(!matches!(
+        s3_foreign_write(Some(&p), &Ours::default()),
+        Exposure::Closed
+    ));
 }

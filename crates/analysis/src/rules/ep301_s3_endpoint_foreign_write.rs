@@ -2,8 +2,8 @@ use crate::net::endpoints::endpoint_uses;
 use crate::net::service::Service;
 use crate::rules::util::finding;
 use crate::{AssumptionKind, Context, Sink};
-use egressproof_model::{Attr, Kind, Resource, Value};
-use egressproof_policy::{named_orgs, parse, s3_foreign_write, Exposure, Ours};
+use egressproof_model::{Attr, Kind, Piece, Resource, Symbol, Value};
+use egressproof_policy::{exact_buckets, named_orgs, parse, s3_foreign_write, Exposure, Ours};
 
 declare_rule! {
     /// ## What it does
@@ -82,26 +82,49 @@ pub(crate) fn assume_ours(endpoint: &Resource, policy: Option<&Value>, sink: &mu
     }
 }
 
-/// Exact bucket names the scan creates: a policy that names them is not a wildcard.
+/// The buckets the scan creates, each by every name a template gives it: the name it declares
+/// (literal, built from symbols such as `data-${AWS::AccountId}`, or with unresolved parts), the
+/// name a reference gives (`!Ref Bucket`; `aws_s3_bucket.b.id` and `.bucket`), and the ARN
+/// attribute (`!GetAtt Bucket.Arn`, `aws_s3_bucket.b.arn`). A policy that names them is not a
+/// wildcard, and they are not another account's.
 pub(crate) fn ours(ctx: &Context<'_>, sink: &mut Sink) -> Ours {
-    let mut buckets: Vec<String> = ctx
-        .of(|k| match k {
-            Kind::Bucket(b) => Some(b),
-            _ => None,
-        })
-        .filter_map(|(_, b)| match &b.name {
-            Some(Attr::Known(n)) => Some(n.clone()),
-            _ => None,
-        })
-        .collect();
-    buckets.sort();
-    buckets.dedup();
+    let mut buckets: Vec<Value> = Vec::new();
+    let mut arns: Vec<Value> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for (r, b) in ctx.of(|k| match k {
+        Kind::Bucket(b) => Some(b),
+        _ => None,
+    }) {
+        let attr = |a: &str| {
+            Value::symbol(Symbol::Attr {
+                resource: r.id.clone(),
+                attribute: a.to_string(),
+            })
+        };
+        buckets.push(Value::symbol(Symbol::Ref(r.id.clone())));
+        buckets.push(attr("bucket"));
+        arns.push(attr("Arn"));
+        arns.push(attr("arn"));
+        match &b.name {
+            Some(Attr::Known(n)) => {
+                buckets.push(Value::from(n.as_str()));
+                names.push(n.clone());
+            }
+            Some(Attr::Unknown(u)) if u.pieces.is_some() => {
+                buckets.push(Value::Unknown(u.clone()));
+                names.push(shown(u.pieces.as_deref().unwrap_or_default()));
+            }
+            _ => names.push(r.name.clone()),
+        }
+    }
+    names.sort();
+    names.dedup();
     sink.assume(
         AssumptionKind::BucketNames,
-        if buckets.is_empty() {
+        if names.is_empty() {
             "S3 buckets counted as ours: none named in the scan (only the deploying account's, by condition)".to_string()
         } else {
-            format!("S3 buckets counted as ours: {}", buckets.join(", "))
+            format!("S3 buckets counted as ours: {}", names.join(", "))
         },
         None,
     );
@@ -109,6 +132,65 @@ pub(crate) fn ours(ctx: &Context<'_>, sink: &mut Sink) -> Ours {
         accounts: Vec::new(),
         orgs: Vec::new(),
         buckets,
+        arns,
+    }
+}
+
+/// A partly known string for people: symbols as `${...}`, unresolved parts as `${Name}`.
+fn shown(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Lit(s) => s.clone(),
+            Piece::Sym(s) => s.to_string(),
+            Piece::Hole { name, .. } if name.is_empty() => "${?}".to_string(),
+            Piece::Hole { name, .. } => format!("${{{name}}}"),
+        })
+        .collect()
+}
+
+/// The buckets an endpoint policy names exactly that the scan does not create: each is one
+/// bucket, taken as ours (a write there stays in the account only if it is), and so stated.
+fn assume_exact_buckets(ctx: &Context<'_>, endpoint: &Resource, policy: &Value, sink: &mut Sink) {
+    let scan: Vec<String> = ctx
+        .of(|k| match k {
+            Kind::Bucket(b) => Some(b),
+            _ => None,
+        })
+        .flat_map(|(r, b)| {
+            let mut names = vec![
+                Value::symbol(Symbol::Ref(r.id.clone())).render(),
+                Value::symbol(Symbol::Attr {
+                    resource: r.id.clone(),
+                    attribute: "bucket".into(),
+                })
+                .render(),
+            ];
+            match &b.name {
+                Some(Attr::Known(n)) => names.push(n.clone()),
+                Some(Attr::Unknown(u)) => {
+                    names.push(shown(u.pieces.as_deref().unwrap_or_default()))
+                }
+                None => {}
+            }
+            names
+        })
+        .collect();
+    let outside: Vec<String> = exact_buckets(policy)
+        .into_iter()
+        .filter(|b| !scan.contains(b))
+        .collect();
+    if !outside.is_empty() {
+        sink.assume(
+            AssumptionKind::BucketNames,
+            format!(
+                "S3 bucket{} {} (named exactly by the policy of endpoint {}, not created by the scan) taken as ours",
+                if outside.len() == 1 { "" } else { "s" },
+                outside.join(", "),
+                endpoint.name
+            ),
+            Some(endpoint.span.clone()),
+        );
     }
 }
 
@@ -137,7 +219,12 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         }
         let ours = ours_cache.get_or_insert_with(|| ours(ctx, sink));
         match s3_foreign_write(u.endpoint.policy.as_ref(), ours) {
-            Exposure::Closed => assume_ours(u.resource, u.endpoint.policy.as_ref(), sink),
+            Exposure::Closed => {
+                assume_ours(u.resource, u.endpoint.policy.as_ref(), sink);
+                if let Some(policy) = &u.endpoint.policy {
+                    assume_exact_buckets(ctx, u.resource, policy, sink);
+                }
+            }
             Exposure::Open { context } => {
                 let mut f = finding(
                     &RULE,

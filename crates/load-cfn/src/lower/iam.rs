@@ -81,8 +81,21 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
             }),
         }),
         "AWS::S3::Bucket" => Kind::Bucket(Bucket {
-            name: opt_string(cx, p, "BucketName"),
+            name: get(p, "BucketName").map(|v| bucket_name(cx, v)),
         }),
         _ => return None,
     })
+}
+
+/// A bucket name: literal, or unknown with what is known of it (`data-${AWS::AccountId}` keeps
+/// its symbol, so that a policy naming the same string names this bucket).
+fn bucket_name(cx: &Cx<'_>, v: &Value) -> egressproof_model::Attr<String> {
+    match (string(cx, v), v) {
+        (egressproof_model::Attr::Unknown(u), Value::Text(parts)) if u.pieces.is_none() => {
+            egressproof_model::Attr::Unknown(
+                u.with_pieces(parts.iter().cloned().map(Into::into).collect()),
+            )
+        }
+        (name, _) => name,
+    }
 }

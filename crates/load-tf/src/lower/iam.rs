@@ -152,7 +152,14 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, links: &mut Vec<Link>) -> 
             out.push(c.res(Kind::Other(Other::default())));
         }
         "aws_s3_bucket" => out.push(c.res(Kind::Bucket(Bucket {
-            name: c.opt_string(a, "bucket"),
+            // A name built from symbols keeps them (`logs-${account_id}`), so that a policy
+            // naming the same string names this bucket.
+            name: get(a, "bucket").map(|v| match (c.string(v), v) {
+                (Attr::Unknown(u), Val::Text(parts)) if u.pieces.is_none() => {
+                    Attr::Unknown(u.with_pieces(parts.iter().cloned().map(Into::into).collect()))
+                }
+                (name, _) => name,
+            }),
         }))),
         "aws_s3_bucket_policy" => {
             out.push(c.res(Kind::IamPolicy(IamPolicy {
