@@ -290,9 +290,8 @@ pub(crate) mod guardrail {
     use crate::rules::RuleMeta;
     use crate::{Context, Hop, Sink};
     use egressproof_model::{PolicyKind, Resource};
-    use egressproof_policy::cond::{Cond, Condition, Op, SetOp};
     use egressproof_policy::sagemaker_keys::{GuardrailKey, Requirement};
-    use egressproof_policy::{Answer, Effect, Policy, PolicySet};
+    use egressproof_policy::Effect;
 
     /// The policy resources holding a Deny statement keyed on the requirement's key.
     pub fn guardrails<'a, 'm>(iam: &'a Iam<'m>, req: &Requirement) -> Vec<&'m Resource> {
@@ -355,119 +354,5 @@ pub(crate) mod guardrail {
                 vec![Hop::new(anchor, format!("no Deny keyed on {}", req.key))],
             ));
         }
-    }
-
-    /// EP504: the request contexts that get past the guardrails of `req`.
-    pub fn fails_open(ctx: &Context<'_>, sink: &mut Sink, meta: &RuleMeta, req: &Requirement) {
-        let iam = Iam::read(ctx, sink, meta.code);
-        let guards = guardrails(&iam, req);
-        let Some(first) = guards.first() else {
-            return;
-        };
-        let everything = Policy::allow_all(&["*"]);
-        // Everything is allowed, so only Deny statements decide; each distinct document once
-        // (the same guardrail deployed in many accounts changes nothing but the cost).
-        let mut identity = vec![&everything];
-        for p in iam
-            .policies
-            .iter()
-            .filter(|p| p.kind != PolicyKind::Resource)
-        {
-            let denies = p.policy.statements.iter().any(|s| s.effect == Effect::Deny);
-            if denies && !identity.contains(&&p.policy) {
-                identity.push(&p.policy);
-            }
-        }
-        let set = PolicySet {
-            identity,
-            ..Default::default()
-        };
-        let key = req.key.to_lowercase();
-        // Contexts on actions a guardrail lists, and actions no guardrail lists.
-        let mut bypasses: Vec<String> = Vec::new();
-        let mut unlisted: Vec<&str> = Vec::new();
-        for action in req.actions {
-            let listed = iam.policies.iter().any(|p| {
-                p.kind != PolicyKind::Resource
-                    && p.policy.statements.iter().any(|s| {
-                        s.effect == Effect::Deny
-                            && s.conds_on(&key).next().is_some()
-                            && s.actions.covers(action)
-                    })
-            });
-            for v in req.violating {
-                let cond = match v {
-                    None => Condition {
-                        op: Op::Null,
-                        set: SetOp::Single,
-                        if_exists: false,
-                        key: key.clone(),
-                        values: vec!["true".into()],
-                    },
-                    Some(x) => Condition {
-                        op: Op::StringEquals,
-                        set: SetOp::Single,
-                        if_exists: false,
-                        key: key.clone(),
-                        values: vec![x.to_string()],
-                    },
-                };
-                match set.evaluate(action, &[vec![Cond::Test(cond)]]) {
-                    Answer::Allowed(w) if listed => {
-                        bypasses.push(format!("{action} with {}", w.describe_keys()))
-                    }
-                    Answer::Allowed(_) => {
-                        if !unlisted.contains(action) {
-                            unlisted.push(action);
-                        }
-                    }
-                    Answer::Denied => {}
-                    Answer::Undecided { code, reason, span } => sink.unknown(
-                        code,
-                        format!(
-                            "{}: whether the {} guardrail holds for {action}: {reason}",
-                            meta.code, req.key
-                        ),
-                        span.or_else(|| Some(first.span.clone())),
-                    ),
-                }
-            }
-        }
-        if bypasses.is_empty() && unlisted.is_empty() {
-            return;
-        }
-        let names: Vec<&str> = guards.iter().map(|r| r.name.as_str()).collect();
-        let mut parts = Vec::new();
-        if !bypasses.is_empty() {
-            let shown: Vec<&str> = bypasses.iter().take(3).map(String::as_str).collect();
-            let more = if bypasses.len() > 3 {
-                format!(" (and {} more)", bypasses.len() - 3)
-            } else {
-                String::new()
-            };
-            parts.push(format!("{}{more} gets past it", shown.join("; ")));
-        }
-        if !unlisted.is_empty() {
-            parts.push(format!(
-                "it does not cover {} (which carry {})",
-                unlisted.join(", "),
-                req.key
-            ));
-        }
-        let path = guards
-            .iter()
-            .map(|r| Hop::new(r, format!("Deny keyed on {}", req.key)))
-            .collect();
-        sink.findings.push(finding(
-            meta,
-            first,
-            format!(
-                "The guardrail on {} in {} fails open: {}.",
-                req.key,
-                names.join(", "),
-                parts.join("; ")
-            ),
-            path,
-        ));
     }
 }

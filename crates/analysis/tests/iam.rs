@@ -1,6 +1,8 @@
 //! EP401 and EP501–EP504 on their fixtures, loaded through the CloudFormation loader.
 
-use egressproof_analysis::{analyze, Analysis, AssumptionKind, Options, Principals, Verdict};
+use egressproof_analysis::{
+    analyze, Analysis, AssumptionKind, Options, Principals, Severity, Verdict,
+};
 use egressproof_load_cfn::{load, Input, LoadOptions};
 use std::path::PathBuf;
 
@@ -266,7 +268,13 @@ fn ep504_bool_false_misses_the_absent_key_and_actions() {
         "missing actions are reported too: {}",
         m[0]
     );
-    assert_eq!(a.verdict, Verdict::Leaks);
+    // A guardrail failing open is no worse than none (EP501 is low too): the verdict is not
+    // `leaks` at the default threshold.
+    assert!(
+        a.findings.iter().all(|f| f.severity == Severity::Low),
+        "{a:#?}"
+    );
+    assert_eq!(a.verdict, Verdict::Sealed);
     // The guardrail exists, so EP501 stays quiet.
     assert!(messages(&a, "EP501").is_empty());
 }
