@@ -606,6 +606,7 @@ fn interface_endpoint_rules() {
         &[&p],
         None,
     );
+    let partner_sg = e.b.admitting_sg("PartnerSg", &vpc);
     e.b.add(
         "Partner",
         "AWS::EC2::VPCEndpoint",
@@ -616,7 +617,7 @@ fn interface_endpoint_rules() {
             policy: None,
             route_tables: Attr::Known(vec![]),
             subnets: Attr::Known(vec![p.clone()]),
-            security_groups: Attr::Known(vec![]),
+            security_groups: Attr::Known(vec![partner_sg]),
             private_dns: None,
         }),
     );

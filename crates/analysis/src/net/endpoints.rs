@@ -1,9 +1,25 @@
 //! VPC endpoints and the workloads that reach them (EP3xx).
+//!
+//! A workload reaches an endpoint when a route or its VPC puts it there *and* the traffic gets
+//! through, read as the egress rules read it (EP201, EP205: the same security group and network
+//! ACL evaluation): an interface endpoint of an AWS service takes HTTPS on 443 (another's
+//! endpoint service, a port of its own) at its network interfaces, behind
+//! its own security groups (the VPC's default group when it names none, which admits only its
+//! own members) and its subnets' network ACLs; a gateway endpoint takes traffic to the
+//! service's public addresses (S3's prefix list), which the workload's security groups and
+//! subnet ACL must let out. Only a certain "no" drops a workload: an unresolved rule counts as
+//! letting the traffic through.
 
+use crate::net::relay::{acl_admits, reaches_interfaces, Interfaces};
 use crate::net::service::{classify, Service};
+use crate::net::space::internet;
+use crate::net::topology::{Admission, Network};
 use crate::net::Home;
 use crate::{unresolved, Context, Hop, UnknownFinding};
 use egressproof_model::{Attr, EndpointType, Ident, Kind, Resource, VpcEndpoint};
+
+/// The port an interface endpoint serves its AWS API on.
+const HTTPS: u16 = 443;
 
 /// An endpoint, what it serves, and which workload homes reach it.
 pub struct EndpointUse<'a, 'm> {
@@ -55,6 +71,7 @@ impl EndpointUse<'_, '_> {
 /// Every endpoint in a VPC that hosts a workload (or a candidate subnet).
 pub fn endpoint_uses<'a, 'm>(ctx: &'a Context<'m>) -> Vec<EndpointUse<'a, 'm>> {
     let homes = &ctx.net().homes;
+    let net = Network::new(ctx);
     let mut out = Vec::new();
     for (r, ep) in ctx.of(|k| match k {
         Kind::VpcEndpoint(e) => Some(e),
@@ -113,19 +130,101 @@ pub fn endpoint_uses<'a, 'm>(ctx: &'a Context<'m>) -> Vec<EndpointUse<'a, 'm>> {
             },
             _ => in_vpc,
         };
+        let service = classify(&ep.service_name, |i| ctx.get(i).is_some());
+        // An AWS service answers on HTTPS; another's endpoint service on a port of its own.
+        let port = matches!(service, Service::Aws(_)).then_some(HTTPS);
+        let reached: Vec<&Home<'m>> = reached
+            .into_iter()
+            .filter(|h| !matches!(gets_through(&net, h, r, ep, kind, port), Admission::No))
+            .collect();
         if reached.is_empty() {
             continue;
         }
         out.push(EndpointUse {
             resource: r,
             endpoint: ep,
-            service: classify(&ep.service_name, |i| ctx.get(i).is_some()),
+            service,
             kind,
             homes: reached,
             unknown,
         });
     }
     out
+}
+
+/// Whether a workload's traffic for the endpoint (TCP to `port` for an interface endpoint, when
+/// the port is known) gets through the security groups and network ACLs on the way. `No` only
+/// when that is certain.
+fn gets_through(
+    net: &Network<'_, '_>,
+    home: &Home<'_>,
+    endpoint: &Resource,
+    ep: &VpcEndpoint,
+    kind: EndpointType,
+    port: Option<u16>,
+) -> Admission {
+    if kind == EndpointType::Gateway {
+        // To the service's public addresses: a security group rule for its prefix list, or a
+        // range that holds them, must let them out, and so must the subnet's ACL.
+        let public = internet();
+        let groups = net.sg_filter(&home.groups, &home.subject.name);
+        let acl = net.subnet_nacl(home.subnet, &home.vpc).filter;
+        let out = |maybe: &crate::net::Space| maybe.intersects(&public);
+        if !out(&groups.maybe) || !out(&acl.maybe) {
+            return Admission::No;
+        }
+        return acl_admits(&acl, &public);
+    }
+    let (Attr::Known(subnets), Attr::Known(vpc)) = (&ep.subnets, &ep.vpc) else {
+        return Admission::Maybe(UnknownFinding {
+            rule: crate::Rule::UnresolvedValue,
+            message: format!("VPC endpoint {}: its subnets or VPC", endpoint.name),
+            span: Some(endpoint.span.clone()),
+        });
+    };
+    let groups: Vec<Ident> = match &ep.security_groups {
+        Attr::Known(g) if g.is_empty() => vec![Ident::default_security_group_of(vpc)],
+        Attr::Known(g) => g.clone(),
+        Attr::Unknown(u) => {
+            return Admission::Maybe(unresolved(
+                u,
+                &format!("VPC endpoint {}: its security groups", endpoint.name),
+            ))
+        }
+    };
+    let mut verdict = Admission::No;
+    for subnet in subnets {
+        let Some(subnet) = net.ctx.get(subnet) else {
+            // A subnet outside the scan: what its ACL lets in is not known.
+            return Admission::Maybe(UnknownFinding {
+                rule: crate::Rule::UnresolvedValue,
+                message: format!(
+                    "VPC endpoint {}: subnet {subnet} is not in the scan",
+                    endpoint.name
+                ),
+                span: Some(endpoint.span.clone()),
+            });
+        };
+        let to = Interfaces {
+            subnet,
+            vpc,
+            groups: &groups,
+            name: &endpoint.name,
+        };
+        match reaches_interfaces(net, home, &to, port) {
+            yes @ Admission::Yes { .. } => return yes,
+            maybe @ Admission::Maybe(_) => verdict = maybe,
+            Admission::No => {}
+        }
+    }
+    if subnets.is_empty() {
+        return Admission::Maybe(UnknownFinding {
+            rule: crate::Rule::UnresolvedValue,
+            message: format!("VPC endpoint {}: it names no subnet", endpoint.name),
+            span: Some(endpoint.span.clone()),
+        });
+    }
+    verdict
 }
 
 /// The VPCs that host workloads (or candidate subnets), each with its homes, in model order.

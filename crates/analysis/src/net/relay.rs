@@ -316,27 +316,56 @@ fn reaches(net: &Network<'_, '_>, home: &Home<'_>, host: &Host<'_>) -> Admission
     if let Some(u) = &host.groups_unknown {
         return Admission::Maybe(u.clone());
     }
+    let to = Interfaces {
+        subnet: host.subnet,
+        vpc: &host.vpc,
+        groups: &host.groups,
+        name: &host.resource.name,
+    };
+    reaches_interfaces(net, home, &to, None)
+}
+
+/// Network interfaces in the workload's VPC (a host's, an interface endpoint's).
+pub(crate) struct Interfaces<'a, 'm> {
+    pub subnet: &'m Resource,
+    pub vpc: &'a Ident,
+    pub groups: &'a [Ident],
+    pub name: &'a str,
+}
+
+/// Whether the workload's interfaces in `home` reach interfaces `to` (TCP to `port` only, or any
+/// traffic): out through the workload's security groups and its subnet's network ACL, in
+/// through the other subnet's network ACL and the other interfaces' security groups. Traffic
+/// within one subnet crosses no network ACL.
+pub(crate) fn reaches_interfaces(
+    net: &Network<'_, '_>,
+    home: &Home<'_>,
+    to: &Interfaces<'_, '_>,
+    port: Option<u16>,
+) -> Admission {
     let from = net.subnet_space(home.subnet);
-    let to = net.subnet_space(host.subnet);
-    let out_groups = net.sg_admits(
+    let to_space = net.subnet_space(to.subnet);
+    let out_groups = net.sg_admits_on(
         &home.groups,
         Direction::Egress,
-        &to,
-        &host.groups,
+        &to_space,
+        to.groups,
         &home.subject.name,
+        port,
     );
-    let in_groups = net.sg_admits(
-        &host.groups,
+    let in_groups = net.sg_admits_on(
+        to.groups,
         Direction::Ingress,
         &from,
         &home.groups,
-        &host.resource.name,
+        to.name,
+        port,
     );
     let mut steps = vec![in_groups];
-    if home.subnet.id != host.subnet.id {
+    if home.subnet.id != to.subnet.id {
         let out_acl = net.subnet_nacl(home.subnet, &home.vpc).filter;
-        let in_acl = net.subnet_nacl_ingress(host.subnet, &host.vpc).filter;
-        steps.push(acl_admits(&out_acl, &to));
+        let in_acl = net.subnet_nacl_ingress(to.subnet, to.vpc).filter;
+        steps.push(acl_admits(&out_acl, &to_space));
         steps.push(acl_admits(&in_acl, &from));
     }
     let mut result = out_groups;
@@ -351,7 +380,7 @@ fn reaches(net: &Network<'_, '_>, home: &Home<'_>, host: &Host<'_>) -> Admission
 }
 
 /// Whether a network ACL's filter lets some of `space` through.
-fn acl_admits(filter: &Filter, space: &Space) -> Admission {
+pub(crate) fn acl_admits(filter: &Filter, space: &Space) -> Admission {
     if filter.sure.intersects(space) {
         return Admission::Yes {
             group: Ident::new("network ACL"),

@@ -112,7 +112,9 @@ pub enum Direction {
 #[derive(Clone, Debug)]
 pub enum Admission {
     /// Yes, by a rule of this group.
-    Yes { group: Ident },
+    Yes {
+        group: Ident,
+    },
     /// Only if an unresolved value is permissive.
     Maybe(UnknownFinding),
     No,
@@ -125,6 +127,21 @@ fn peer_match(rule: &SgRule, peer_space: &Space, peer_groups: &[Ident]) -> Optio
         Attr::Known(Peer::Cidr(n)) => Some(Space::net(n).intersects(peer_space)),
         Attr::Known(Peer::SecurityGroup(g)) => Some(peer_groups.contains(g)),
         Attr::Known(Peer::PrefixList(_)) | Attr::Unknown(_) => None,
+    }
+}
+
+/// Whether a rule carries TCP traffic to `port`: `None` when that cannot be told (an
+/// unresolved protocol or port).
+fn carries_tcp(rule: &SgRule, port: u16) -> Option<bool> {
+    let port = i64::from(port);
+    match &rule.protocol {
+        Attr::Unknown(_) => None,
+        Attr::Known(Protocol::All) => Some(true),
+        Attr::Known(Protocol::Tcp) => match (&rule.from_port, &rule.to_port) {
+            (Some(Attr::Known(from)), Some(Attr::Known(to))) => Some(*from <= port && port <= *to),
+            _ => None,
+        },
+        Attr::Known(_) => Some(false),
     }
 }
 
@@ -639,6 +656,21 @@ impl<'c, 'm> Network<'c, 'm> {
         peer_groups: &[Ident],
         owner: &str,
     ) -> Admission {
+        self.sg_admits_on(groups, direction, peer_space, peer_groups, owner, None)
+    }
+
+    /// [`Network::sg_admits`] for TCP traffic to one port only (`None`: any traffic), as an
+    /// interface endpoint takes HTTPS on 443.
+    pub fn sg_admits_on(
+        &self,
+        groups: &[Ident],
+        direction: Direction,
+        peer_space: &Space,
+        peer_groups: &[Ident],
+        owner: &str,
+        port: Option<u16>,
+    ) -> Admission {
+        let carries = |rule: &SgRule| port.map_or(Some(true), |p| carries_tcp(rule, p));
         let mut doubt: Option<UnknownFinding> = None;
         let egress = direction == Direction::Egress;
         let standalone = if egress {
@@ -680,15 +712,25 @@ impl<'c, 'm> Network<'c, 'm> {
                     }
                 },
             };
-            let extra = standalone
-                .get(g.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let extra = standalone.get(g.as_str()).map(Vec::as_slice).unwrap_or(&[]);
             for rule in inline.iter().chain(extra.iter().copied()) {
-                match peer_match(rule, peer_space, peer_groups) {
-                    Some(true) => return Admission::Yes { group: g.clone() },
-                    Some(false) => {}
-                    None => {
+                match (peer_match(rule, peer_space, peer_groups), carries(rule)) {
+                    (Some(true), Some(true)) => return Admission::Yes { group: g.clone() },
+                    (Some(false), _) | (_, Some(false)) => {}
+                    (Some(true), None) => {
+                        doubt.get_or_insert_with(|| match (&rule.protocol, &rule.from_port) {
+                            (Attr::Unknown(u), _) | (_, Some(Attr::Unknown(u))) => unresolved(
+                                u,
+                                &format!("{owner}: the protocol or ports of a rule of security group {g}"),
+                            ),
+                            _ => UnknownFinding {
+                                rule: Rule::UnresolvedValue,
+                                message: format!("{owner}: a rule of security group {g} has ports that are not resolved"),
+                                span: self.ctx.get(g).map(|r| r.span.clone()),
+                            },
+                        });
+                    }
+                    (None, _) => {
                         doubt.get_or_insert_with(|| match &rule.peer {
                             Attr::Unknown(u) => unresolved(u, &format!("{owner}: a rule of security group {g}")),
                             _ => UnknownFinding {
@@ -707,9 +749,14 @@ impl<'c, 'm> Network<'c, 'm> {
             &self.loose_sg_ingress_rules
         };
         for (rule, u) in loose {
-            if peer_match(rule, peer_space, peer_groups) != Some(false) {
+            if peer_match(rule, peer_space, peer_groups) != Some(false)
+                && carries(rule) != Some(false)
+            {
                 doubt.get_or_insert_with(|| {
-                    unresolved(u, &format!("{owner}: a security group rule whose group is unresolved"))
+                    unresolved(
+                        u,
+                        &format!("{owner}: a security group rule whose group is unresolved"),
+                    )
                 });
             }
         }

@@ -147,6 +147,25 @@ impl B {
         )
     }
 
+    /// A security group that admits every address of the VPC's range (an interface endpoint's,
+    /// so that workloads reach it).
+    pub fn admitting_sg(&mut self, name: &str, vpc: &Ident) -> Ident {
+        self.add(
+            name,
+            "AWS::EC2::SecurityGroup",
+            Kind::SecurityGroup(SecurityGroup {
+                vpc: Some(Attr::Known(vpc.clone())),
+                egress: Vec::new(),
+                ingress: vec![SgRule {
+                    protocol: Attr::Known(Protocol::All),
+                    from_port: None,
+                    to_port: None,
+                    peer: Attr::Known(Peer::Cidr("10.0.0.0/8".parse().unwrap())),
+                }],
+            }),
+        )
+    }
+
     pub fn nacl(
         &mut self,
         name: &str,
@@ -238,6 +257,12 @@ impl B {
         subnets: &[&Ident],
         policy: Option<Value>,
     ) -> Ident {
+        // An interface endpoint's group admits the VPC: the tests that use it are about what
+        // the endpoint lets through, not whether the workloads reach it.
+        let groups = match kind {
+            EndpointType::Gateway => Vec::new(),
+            _ => vec![self.admitting_sg(&format!("{name}Sg"), vpc)],
+        };
         self.add(
             name,
             "AWS::EC2::VPCEndpoint",
@@ -256,7 +281,7 @@ impl B {
                 policy,
                 route_tables: Attr::Known(tables.iter().map(|t| (*t).clone()).collect()),
                 subnets: Attr::Known(subnets.iter().map(|s| (*s).clone()).collect()),
-                security_groups: Attr::Known(Vec::new()),
+                security_groups: Attr::Known(groups),
                 private_dns: Some(Attr::Known(true)),
             }),
         )
