@@ -118,7 +118,9 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
             continue;
         }
         match &d.suppression {
-            Some(s) => sink.findings.extend(verdict::suppressed_diagnostic(d, s, options)),
+            Some(s) => sink
+                .findings
+                .extend(verdict::suppressed_diagnostic(d, s, options)),
             None => sink.unknowns.push(UnknownFinding {
                 rule,
                 message: d.message.clone(),

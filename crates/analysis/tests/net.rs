@@ -541,7 +541,9 @@ fn subnets_of_a_vpc_not_meant_for_sagemaker_are_not_future_homes() {
     e.b.model.resources.retain(|r| r.name != "Notebook");
     let a = e.b.run();
     assert!(
-        !a.findings.iter().any(|f| f.rule.as_str().starts_with("EP2")),
+        !a.findings
+            .iter()
+            .any(|f| f.rule.as_str().starts_with("EP2")),
         "{:?}",
         a.findings
     );

@@ -165,7 +165,12 @@ impl Eval {
     }
 
     /// Collection functions whose result stays partly known when some elements are not.
-    fn call_collection_lenient(&mut self, name: &str, args: &[Val], span: &MaybeSpan) -> Option<Val> {
+    fn call_collection_lenient(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        span: &MaybeSpan,
+    ) -> Option<Val> {
         let bad = |what: &str| bad(name, span, what);
         Some(match name {
             "length" => match args.first() {
@@ -326,7 +331,13 @@ impl Eval {
     }
 
     /// String functions.
-    fn call_string(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+    fn call_string(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        _: &Scope,
+        span: &MaybeSpan,
+    ) -> Option<Val> {
         let bad = |what: &str| bad(name, span, what);
         let s = |i: usize| args.get(i).and_then(Val::as_plain_str);
         let n = |i: usize| args.get(i).and_then(Val::as_num);
@@ -584,7 +595,13 @@ impl Eval {
     }
 
     /// Numeric functions.
-    fn call_numeric(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+    fn call_numeric(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        _: &Scope,
+        span: &MaybeSpan,
+    ) -> Option<Val> {
         let bad = |what: &str| bad(name, span, what);
         let n = |i: usize| args.get(i).and_then(Val::as_num);
         Some(match name {
@@ -611,7 +628,13 @@ impl Eval {
     }
 
     /// Encodings and the functions whose value is computed by Terraform (hashes, UUIDs, time).
-    fn call_encoding(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+    fn call_encoding(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        _: &Scope,
+        span: &MaybeSpan,
+    ) -> Option<Val> {
         let bad = |what: &str| bad(name, span, what);
         Some(match name {
             "jsondecode" => match args.first() {
@@ -681,7 +704,13 @@ impl Eval {
     }
 
     /// Network address functions.
-    fn call_network(&mut self, name: &str, args: &[Val], _: &Scope, span: &MaybeSpan) -> Option<Val> {
+    fn call_network(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        _: &Scope,
+        span: &MaybeSpan,
+    ) -> Option<Val> {
         let bad = |what: &str| bad(name, span, what);
         let s = |i: usize| args.get(i).and_then(Val::as_plain_str);
         let n = |i: usize| args.get(i).and_then(Val::as_num);

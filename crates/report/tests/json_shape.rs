@@ -55,7 +55,14 @@ fn top_level_shape() {
     let env = &v["environments"][0];
     assert_eq!(
         keys(env),
-        ["name", "verdict", "in_scope", "inputs", "resources", "assumptions"]
+        [
+            "name",
+            "verdict",
+            "in_scope",
+            "inputs",
+            "resources",
+            "assumptions"
+        ]
     );
     assert_eq!(env["name"], "scan");
     assert_eq!(env["verdict"], "leaks");

@@ -544,7 +544,9 @@ mod tests {
             "10.0.8.0/24",
         ]);
         assert!(
-            scattered.describe().starts_with("IPv4 addresses in 5 prefixes"),
+            scattered
+                .describe()
+                .starts_with("IPv4 addresses in 5 prefixes"),
             "{}",
             scattered.describe()
         );

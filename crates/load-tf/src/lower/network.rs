@@ -438,18 +438,22 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
             subnet: c.req_ident(a, "subnet_id"),
             connectivity: c.opt_string(a, "connectivity_type"),
         }))),
-        "aws_eip" => out.push(c.res(Kind::ElasticIp(ElasticIp {
-            attached_to: c
-                .opt_ident(a, "instance")
-                .or_else(|| c.opt_ident(a, "network_interface")),
-        }))),
-        "aws_eip_association" => out.push(c.res(Kind::ElasticIp(ElasticIp {
-            attached_to: Some(
-                c.opt_ident(a, "instance_id")
-                    .or_else(|| c.opt_ident(a, "network_interface_id"))
-                    .unwrap_or_else(|| c.unk("association names no instance or interface")),
-            ),
-        }))),
+        "aws_eip" => out.push(
+            c.res(Kind::ElasticIp(ElasticIp {
+                attached_to: c
+                    .opt_ident(a, "instance")
+                    .or_else(|| c.opt_ident(a, "network_interface")),
+            })),
+        ),
+        "aws_eip_association" => out.push(
+            c.res(Kind::ElasticIp(ElasticIp {
+                attached_to: Some(
+                    c.opt_ident(a, "instance_id")
+                        .or_else(|| c.opt_ident(a, "network_interface_id"))
+                        .unwrap_or_else(|| c.unk("association names no instance or interface")),
+                ),
+            })),
+        ),
         "aws_ec2_transit_gateway" => out.push(c.res(Kind::TransitGateway(TransitGateway {
             default_route_table_association: c.opt_string(a, "default_route_table_association"),
             default_route_table_propagation: c.opt_string(a, "default_route_table_propagation"),
@@ -491,14 +495,14 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
                 attachment: c.req_ident(a, "transit_gateway_attachment_id"),
             }),
         )),
-        "aws_vpc_peering_connection" => {
-            out.push(c.res(Kind::VpcPeeringConnection(VpcPeeringConnection {
+        "aws_vpc_peering_connection" => out.push(
+            c.res(Kind::VpcPeeringConnection(VpcPeeringConnection {
                 vpc: c.req_ident(a, "vpc_id"),
                 peer_vpc: c.req_ident(a, "peer_vpc_id"),
                 peer_owner: get(a, "peer_owner_id")
                     .map(|v| egressproof_aws::peering::owner(&v.to_value(), &c.span)),
-            })))
-        }
+            })),
+        ),
         _ => return false,
     }
     true
