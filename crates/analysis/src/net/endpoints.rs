@@ -8,7 +8,8 @@
 //! own members) and its subnets' network ACLs; a gateway endpoint takes traffic to the
 //! service's public addresses (S3's prefix list), which the workload's security groups and
 //! subnet ACL must let out. Only a certain "no" drops a workload: an unresolved rule counts as
-//! letting the traffic through.
+//! letting the traffic through. A subnet judged as the home of workloads to come has no
+//! security group yet (they may use any of the VPC's): only its network ACLs count.
 
 use crate::net::relay::{acl_admits, reaches_interfaces, Interfaces};
 use crate::net::service::{classify, Service};
@@ -167,10 +168,15 @@ fn gets_through(
         // To the service's public addresses: a security group rule for its prefix list, or a
         // range that holds them, must let them out, and so must the subnet's ACL.
         let public = internet();
-        let groups = net.sg_filter(&home.groups, &home.subject.name);
         let acl = net.subnet_nacl(home.subnet, &home.vpc).filter;
         let out = |maybe: &crate::net::Space| maybe.intersects(&public);
-        if !out(&groups.maybe) || !out(&acl.maybe) {
+        if home.workload {
+            let groups = net.sg_filter(&home.groups, &home.subject.name);
+            if !out(&groups.maybe) {
+                return Admission::No;
+            }
+        }
+        if !out(&acl.maybe) {
             return Admission::No;
         }
         return acl_admits(&acl, &public);
@@ -211,7 +217,12 @@ fn gets_through(
             groups: &groups,
             name: &endpoint.name,
         };
-        match reaches_interfaces(net, home, &to, port) {
+        let admission = if home.workload {
+            reaches_interfaces(net, home, &to, port)
+        } else {
+            acls_admit(net, home, &to)
+        };
+        match admission {
             yes @ Admission::Yes { .. } => return yes,
             maybe @ Admission::Maybe(_) => verdict = maybe,
             Admission::No => {}
@@ -225,6 +236,25 @@ fn gets_through(
         });
     }
     verdict
+}
+
+/// Whether the network ACLs between a subnet and interfaces in another let traffic through
+/// (traffic within one subnet crosses none).
+fn acls_admit(net: &Network<'_, '_>, home: &Home<'_>, to: &Interfaces<'_, '_>) -> Admission {
+    if home.subnet.id == to.subnet.id {
+        return Admission::Yes {
+            group: Ident::new("network ACL"),
+        };
+    }
+    let from = net.subnet_space(home.subnet);
+    let to_space = net.subnet_space(to.subnet);
+    let out = acl_admits(&net.subnet_nacl(home.subnet, &home.vpc).filter, &to_space);
+    let inward = acl_admits(&net.subnet_nacl_ingress(to.subnet, to.vpc).filter, &from);
+    match (out, inward) {
+        (Admission::No, _) | (_, Admission::No) => Admission::No,
+        (Admission::Maybe(u), _) | (_, Admission::Maybe(u)) => Admission::Maybe(u),
+        (yes, _) => yes,
+    }
 }
 
 /// The VPCs that host workloads (or candidate subnets), each with its homes, in model order.
