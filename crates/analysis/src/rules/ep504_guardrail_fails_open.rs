@@ -10,9 +10,10 @@ use egressproof_policy::{Answer, Coverage, Effect, Policy, PolicySet};
 declare_rule! {
     /// ## What it does
     /// Flags a guardrail (a Deny keyed on `sagemaker:NetworkIsolation`, `sagemaker:VpcSubnets`,
-    /// `sagemaker:DirectInternetAccess` or `sagemaker:AppNetworkAccessType`) that a principal
-    /// it restricts gets past, and reports who and with which request: the key absent, a value
-    /// of the wrong type or case, or an action the guardrail does not list.
+    /// `sagemaker:DirectInternetAccess` or `sagemaker:AppNetworkAccessType`) that does not hold:
+    /// some principal can make the request it is meant to deny. It reports who and with which
+    /// request: the key absent, a value of the wrong type or case, or an action the guardrail
+    /// does not list.
     ///
     /// It reports what a principal can actually do. Once the scan has a guardrail on a key,
     /// every principal in scope is asked whether it can make a request that violates it: each

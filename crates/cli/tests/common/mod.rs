@@ -60,6 +60,11 @@ Resources:
     Properties:
       GroupDescription: model
       VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/16
   LogsEndpoint:
     Type: AWS::EC2::VPCEndpoint
     Properties:
