@@ -128,6 +128,36 @@ const STRINGS: &[&str] = &[
     "&anchor *alias !tag",
 ];
 
+/// IPv4 ranges, with the malformed and the edge ones (host bits set, /33, no prefix, /1).
+pub const CIDRS: [&str; 14] = [
+    "0.0.0.0/0",
+    "10.0.0.0/16",
+    "10.0.1.0/24",
+    "172.16.0.0/12",
+    "1.2.3.4/32",
+    "10.0.0.0/8",
+    "10.0.0.1/24",
+    "0.0.0.0/33",
+    "1.2.3.4",
+    "10.0.0.0/8 ",
+    "0.0.0.0/1",
+    "128.0.0.0/1",
+    "::ffff:10.0.0.0/104",
+    "255.255.255.255/32",
+];
+
+/// IPv6 ranges, edge ones included.
+pub const CIDRS6: [&str; 8] = [
+    "::/0",
+    "2001:db8::/32",
+    "fd00::/8",
+    "::/1",
+    "8000::/1",
+    "fe80::/10",
+    "2001:db8::1/128",
+    "::ffff:0:0/96",
+];
+
 const NUMBERS: &[&str] = &[
     "0",
     "1",
@@ -565,10 +595,10 @@ fn refs_to(names: &'static [&'static str]) -> BoxedStrategy<Expr> {
 fn flavored(fl: Flavor) -> BoxedStrategy<Expr> {
     use Flavor::*;
     let typed: BoxedStrategy<Expr> = match fl {
-        Cidr4 => select(&["0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "172.16.0.0/12", "1.2.3.4/32", "10.0.0.0/8"][..])
+        Cidr4 => select(&CIDRS[..])
             .prop_map(s)
             .boxed(),
-        Cidr6 => select(&["::/0", "2001:db8::/32", "fd00::/8"][..]).prop_map(s).boxed(),
+        Cidr6 => select(&CIDRS6[..]).prop_map(s).boxed(),
         Ref => refs_to(NAMES),
         Refs => prop_oneof![
             vec(refs_to(NAMES), 0..3).prop_map(Expr::List),
@@ -651,6 +681,13 @@ pub fn policy() -> impl Strategy<Value = Expr> {
                     "sagemaker:CreateTrainingJob",
                     "sagemaker:*",
                     "iam:PassRole",
+                    "sagemaker:Create*",
+                    "sagemaker:*Presigned*",
+                    "SageMaker:createpresignednotebookinstanceurl",
+                    "sagemaker:CreatePresignedDomainUrl",
+                    "*:*",
+                    "s*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b",
+                    "sagemaker:?reate*",
                 ][..],
             ),
             0..3,
@@ -665,6 +702,10 @@ pub fn policy() -> impl Strategy<Value = Expr> {
                     "Null",
                     "StringNotEquals",
                     "ForAnyValue:StringLike",
+                    "ForAllValues:StringLike",
+                    "IpAddressIfExists",
+                    "StringLike",
+                    "ArnLike",
                     "Bool",
                 ][..],
             ),
@@ -676,9 +717,15 @@ pub fn policy() -> impl Strategy<Value = Expr> {
                     "sagemaker:NetworkIsolation",
                     "aws:ResourceAccount",
                     "sagemaker:DirectInternetAccess",
+                    "aws:SourceVpc",
+                    "aws:VpcSourceIp",
+                    "aws:PrincipalAccount",
                 ][..],
             ),
-            leaf(),
+            prop_oneof![
+                3 => leaf(),
+                1 => vec(select(&CIDRS[..]).prop_map(s), 0..3).prop_map(Expr::List),
+            ],
         )),
         prop::option::of(select(
             &[
@@ -689,16 +736,22 @@ pub fn policy() -> impl Strategy<Value = Expr> {
         )),
     )
         .prop_map(|(effect, actions, resource, cond, principal)| {
+            // The negated forms, now and then: the first action's text picks them.
+            let negate = actions.first().is_some_and(|a| a.contains('?'));
             let mut e = vec![
                 ("Effect", s(effect)),
-                ("Action", list(actions.into_iter().map(s).collect())),
-                ("Resource", s(resource)),
+                (
+                    if negate { "NotAction" } else { "Action" },
+                    list(actions.into_iter().map(s).collect()),
+                ),
+                (if negate { "NotResource" } else { "Resource" }, s(resource)),
             ];
             if let Some((op, key, v)) = cond {
                 e.push(("Condition", map(vec![(op, map(vec![(key, v)]))])));
             }
             if let Some(p) = principal {
-                e.push(("Principal", map(vec![("AWS", s(p))])));
+                let key = if negate { "NotPrincipal" } else { "Principal" };
+                e.push((key, map(vec![("AWS", s(p))])));
             }
             map(e)
         });
@@ -942,10 +995,17 @@ pub struct Resource {
     pub comment: Option<String>,
 }
 
-fn resource() -> impl Strategy<Value = Resource> {
+/// A resource of any type the table holds, or (`workload`) of a SageMaker type: most inputs get
+/// one, so that the scan judges them instead of finding nothing in scope.
+fn resource(workload: bool) -> impl Strategy<Value = Resource> {
+    let types: Vec<(&str, Props)> = TYPES
+        .iter()
+        .filter(|(t, _)| !workload || t.starts_with("AWS::SageMaker::"))
+        .copied()
+        .collect();
     (
         select(NAMES),
-        select(TYPES),
+        select(types),
         prop::option::weighted(0.1, select(CONDITIONS)),
         prop::option::weighted(0.1, leaf()),
         prop::option::weighted(0.1, suppression_metadata()),
@@ -1106,7 +1166,14 @@ pub fn template() -> impl Strategy<Value = Template> {
             (select(CONDITIONS).prop_map(str::to_string), condition()),
             0..3,
         ),
-        vec(resource(), 1..8),
+        (
+            vec(resource(false), 1..8),
+            prop::option::weighted(0.8, resource(true)),
+        )
+            .prop_map(|(mut rs, workload)| {
+                rs.extend(workload);
+                rs
+            }),
         vec(
             (
                 select(&["Out", "VpcId", "SubnetId"][..]).prop_map(str::to_string),

@@ -8,9 +8,9 @@
 //! panic is caught and a hang can be reported without waiting forever.
 
 use crate::known;
-use egressproof_analysis::{analyze, Options, Severity, Verdict};
+use egressproof_analysis::{analyze_scan, Options, Severity, Verdict};
 use egressproof_load_cfn::{load, Input, LoadOptions};
-use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
+use egressproof_model::{Diagnostic, InputKind, Model, Span, UnknownCode};
 use egressproof_report::{Format, RenderOptions, ScanSummary};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestCaseError, TestError, TestRunner};
@@ -130,12 +130,18 @@ impl fmt::Debug for Case {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Verdict {
+        /// The scan's: the worst of the environments in scope (`sealed` when none is).
         verdict: Verdict,
+        /// False when no environment was in scope (`out-of-scope`, exit 0).
+        in_scope: bool,
         files: usize,
         resources: usize,
         diagnostics: usize,
         /// EP901 among them: files that could not be read or parsed.
         unparsed: usize,
+        /// What in the result contradicts the rest of it (an environment sealed with
+        /// unknowns, a report with another verdict).
+        contradiction: Option<String>,
     },
     /// `scan` exits 2: no file was a template, configuration, plan or snapshot.
     NothingToScan,
@@ -412,6 +418,7 @@ pub fn scan(dir: &Path, files: &[CaseFile], options: &Options, phases: &Phases) 
     });
     let mut model = loaded.model;
     let mut read = loaded.templates;
+    let mut skipped = loaded.not_ours.len();
     for input in &loaded.skipped {
         match phases.run("load snapshot or plan", || {
             other_json(&input.path, &input.display)
@@ -425,7 +432,7 @@ pub fn scan(dir: &Path, files: &[CaseFile], options: &Options, phases: &Phases) 
                 message,
                 Some(Span::new(input.display.clone(), 0, 0)),
             )),
-            Other::Neither => {}
+            Other::Neither => skipped += 1,
         }
     }
     if !tf_dirs.is_empty() {
@@ -440,14 +447,25 @@ pub fn scan(dir: &Path, files: &[CaseFile], options: &Options, phases: &Phases) 
     if read == 0 && model.diagnostics.is_empty() {
         return Outcome::NothingToScan;
     }
-    let analysis = phases.run("analysis", || analyze(&model, options));
+    let resources = model.resources.len();
+    let diagnostics = model.diagnostics.len();
+    let unparsed = model
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == UnknownCode::EP901)
+        .count();
+    let scan = phases.run("analysis", || analyze_scan(model, options, &[]));
     let summary = ScanSummary {
         files: read,
-        skipped: loaded.skipped.len(),
-        resources: model.resources.len(),
-        workloads: analysis.workloads.len(),
+        skipped,
+        resources,
+        workloads: scan.in_scope().map(|e| e.analysis.workloads.len()).sum(),
         seconds: started.elapsed().as_secs_f64(),
     };
+    let mut contradiction = scan
+        .in_scope()
+        .find(|e| e.analysis.verdict == Verdict::Sealed && !e.analysis.unknowns.is_empty())
+        .map(|e| format!("environment {} is sealed with unknowns", e.name));
     for format in Format::ALL {
         let phase = match format {
             Format::Text => "render text",
@@ -457,28 +475,33 @@ pub fn scan(dir: &Path, files: &[CaseFile], options: &Options, phases: &Phases) 
             Format::Html => "render html",
         };
         let report = phases.run(phase, || {
-            egressproof_report::render(&analysis, &summary, format, &RenderOptions::default())
+            egressproof_report::render_scan(&scan, &summary, format, &RenderOptions::default())
         });
         if format == Format::Json {
-            let doc: serde_json::Value = serde_json::from_str(&report)
-                .unwrap_or_else(|e| panic!("the JSON report is not JSON: {e}"));
-            assert_eq!(
-                doc["verdict"].as_str(),
-                Some(analysis.verdict.as_str()),
-                "the JSON report's verdict"
-            );
+            let said = serde_json::from_str::<serde_json::Value>(&report)
+                .map(|doc| doc["verdict"].as_str().unwrap_or_default().to_string());
+            let verdict = if scan.nothing_in_scope() {
+                "out-of-scope"
+            } else {
+                scan.verdict.as_str()
+            };
+            match said {
+                Ok(said) if said == verdict => {}
+                Ok(said) => {
+                    contradiction = Some(format!("the JSON report says {said}, not {verdict}"));
+                }
+                Err(e) => contradiction = Some(format!("the JSON report is not JSON: {e}")),
+            }
         }
     }
     Outcome::Verdict {
-        verdict: analysis.verdict,
+        verdict: scan.verdict,
+        in_scope: !scan.nothing_in_scope(),
         files: read,
-        resources: model.resources.len(),
-        diagnostics: model.diagnostics.len(),
-        unparsed: model
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == UnknownCode::EP901)
-            .count(),
+        resources,
+        diagnostics,
+        unparsed,
+        contradiction,
     }
 }
 
@@ -504,14 +527,21 @@ fn other_json(path: &Path, display: &str) -> Other {
         Ok(d) => d,
         Err(e) => return Other::Unreadable(format!("{display}: not valid JSON: {e}")),
     };
+    // Each is one input of the scan, as `loaders::other_json` declares it.
     if let Some(snapshot) = Model::from_snapshot(&doc) {
         return match snapshot {
-            Ok(m) => Other::Model(m),
+            Ok(mut m) => {
+                m.as_input(display, InputKind::Snapshot, Vec::new(), Vec::new());
+                Other::Model(m)
+            }
             Err(e) => Other::Unreadable(format!("{display}: not a valid snapshot: {e}")),
         };
     }
     match egressproof_load_tf::load_plan(&doc, display) {
-        Some(m) => Other::Model(m),
+        Some(mut m) => {
+            m.as_input(display, InputKind::Plan, Vec::new(), Vec::new());
+            Other::Model(m)
+        }
         None => Other::Neither,
     }
 }
@@ -631,11 +661,22 @@ fn check_written(
                 .to_string(),
         )),
         Outcome::Verdict {
-            verdict: Verdict::Sealed,
-            diagnostics,
+            contradiction: Some(why),
             ..
-        } if *diagnostics > 0 => Err(Failure::NoVerdict(format!(
-            "sealed with {diagnostics} unresolved diagnostic(s) in the model"
+        } => Err(Failure::NoVerdict(why.clone())),
+        // A file that did not parse could hold anything, so it is in scope and never sealed.
+        Outcome::Verdict {
+            verdict: Verdict::Sealed,
+            unparsed,
+            in_scope,
+            ..
+        } if *unparsed > 0 => Err(Failure::NoVerdict(format!(
+            "{} with {unparsed} file(s) that could not be read (EP901)",
+            if *in_scope {
+                "sealed"
+            } else {
+                "nothing in scope"
+            }
         ))),
         _ => Ok((outcome, took, phase)),
     }
@@ -649,6 +690,7 @@ struct Stats {
     leaks: u32,
     unproven: u32,
     nothing: u32,
+    out_of_scope: u32,
     unparsed: u32,
     resources: usize,
     slowest: Duration,
@@ -696,6 +738,15 @@ where
         });
         match result {
             Ok(Outcome::Verdict {
+                in_scope: false,
+                resources,
+                ..
+            }) => {
+                st.resources += resources;
+                st.out_of_scope += 1;
+                Ok(())
+            }
+            Ok(Outcome::Verdict {
                 verdict,
                 resources,
                 unparsed,
@@ -729,13 +780,14 @@ where
     let st = stats.into_inner();
     eprintln!(
         "fuzz {target}: {} inputs in {:.1} s (seed {seed:#x}): {} sealed, {} leaks, {} unproven, \
-         {} nothing to scan; {} with a file that did not parse; {} resources; slowest input \
-         {} ms; known crashes met: {:?}",
+         {} nothing in scope, {} nothing to scan; {} with a file that did not parse; \
+         {} resources; slowest input {} ms; known crashes met: {:?}",
         st.cases,
         started.elapsed().as_secs_f64(),
         st.sealed,
         st.leaks,
         st.unproven,
+        st.out_of_scope,
         st.nothing,
         st.unparsed,
         st.resources,
@@ -845,10 +897,12 @@ fn panicking(_: &Path, _: &[CaseFile], _: &Options, _: &Phases) -> Outcome {
     let i = v.len() + 3;
     Outcome::Verdict {
         verdict: Verdict::Sealed,
+        in_scope: true,
         files: usize::from(v[i]),
         resources: 0,
         diagnostics: 0,
         unparsed: 0,
+        contradiction: None,
     }
 }
 
@@ -867,10 +921,12 @@ fn nothing(_: &Path, _: &[CaseFile], _: &Options, _: &Phases) -> Outcome {
 fn sealed_despite_unknowns(_: &Path, _: &[CaseFile], _: &Options, _: &Phases) -> Outcome {
     Outcome::Verdict {
         verdict: Verdict::Sealed,
+        in_scope: true,
         files: 1,
         resources: 0,
         diagnostics: 2,
-        unparsed: 0,
+        unparsed: 2,
+        contradiction: None,
     }
 }
 

@@ -75,6 +75,62 @@ const NUMBERS: &[&str] = &[
     "-0", "007",
 ];
 
+/// Numbers at the edges of the integer types the evaluator converts to (`u8`, `u32`, `usize`,
+/// `i64`), for the arguments of functions that compute with them.
+const EDGES: &[&str] = &[
+    "0",
+    "1",
+    "-1",
+    "8",
+    "32",
+    "33",
+    "128",
+    "129",
+    "255",
+    "256",
+    "65536",
+    "2147483648",
+    "4294967295",
+    "4294967296",
+    "9007199254740993",
+    "18446744073709551615",
+    "1e19",
+    "-1e30",
+    "1e308",
+    "0.5",
+    "-0.5",
+];
+
+/// Built-in functions that compute with numbers (sizes, offsets, prefix lengths, bit counts).
+const NUMERIC_FUNCTIONS: &[&str] = &[
+    "cidrsubnet",
+    "cidrhost",
+    "cidrsubnets",
+    "cidrnetmask",
+    "substr",
+    "slice",
+    "element",
+    "chunklist",
+    "range",
+    "format",
+    "formatlist",
+    "abs",
+    "ceil",
+    "floor",
+    "min",
+    "max",
+    "pow",
+    "signum",
+    "parseint",
+    "log",
+    "tonumber",
+    "index",
+    "sum",
+    "indent",
+    "setproduct",
+    "matchkeys",
+];
+
 /// Numbers that may become sizes (`range`, `count`): small, so that a slow input is a bug and
 /// not a large configuration.
 const SMALL: &[&str] = &["0", "1", "2", "3", "-1", "1.5", "0.5", "10"];
@@ -263,6 +319,20 @@ pub fn expr() -> BoxedStrategy<H> {
                 4 => (select(FUNCTIONS), vec(e(), 0..4), prop::bool::weighted(0.05))
                     .prop_map(|(f, args, expand)| H::Call(f, args, expand)),
                 1 => (select(SMALL), select(SMALL)).prop_map(|(a, b)| H::Call("range", vec![H::Num(a.into()), H::Num(b.into())], false)),
+                2 => (
+                    select(NUMERIC_FUNCTIONS),
+                    prop_oneof![
+                        2 => select(&cfn::CIDRS[..]).prop_map(lit),
+                        1 => select(&cfn::CIDRS6[..]).prop_map(lit),
+                        2 => e(),
+                    ],
+                    vec(prop_oneof![3 => select(EDGES).prop_map(|n| H::Num(n.into())), 1 => e()], 0..4),
+                )
+                    .prop_map(|(f, first, rest)| {
+                        let mut args = vec![first];
+                        args.extend(rest);
+                        H::Call(f, args, false)
+                    }),
                 2 => (e(), e(), e()).prop_map(|(c, a, b)| H::Cond(Box::new(c), Box::new(a), Box::new(b))),
                 2 => (prop::option::of(select(&["k", "i"][..])), e(), prop::option::of(e()), e(), prop::option::weighted(0.3, e()), prop::bool::weighted(0.1))
                     .prop_map(|(key, collection, key_expr, body, cond, group)| H::For {
@@ -690,10 +760,8 @@ pub const TYPES: &[(&str, Args, Blocks)] = {
 
 fn reference(target: &'static str) -> BoxedStrategy<H> {
     match target {
-        "cidr" => select(&["0.0.0.0/0", "10.0.0.0/8", "10.0.1.0/24", "1.2.3.4/32"][..])
-            .prop_map(lit)
-            .boxed(),
-        "cidr6" => select(&["::/0", "2001:db8::/32"][..]).prop_map(lit).boxed(),
+        "cidr" => select(&cfn::CIDRS[..]).prop_map(lit).boxed(),
+        "cidr6" => select(&cfn::CIDRS6[..]).prop_map(lit).boxed(),
         "pl" | "arn" => select(
             &[
                 "pl-123",
@@ -830,9 +898,16 @@ fn meta() -> impl Strategy<Value = Option<Item>> {
     ]
 }
 
-fn resource() -> impl Strategy<Value = Block> {
+/// A resource of any type the table holds, or (`workload`) of a SageMaker type: most modules
+/// get one, so that the scan judges them instead of finding nothing in scope.
+fn resource(workload: bool) -> impl Strategy<Value = Block> {
+    let types: Vec<(&str, Args, Blocks)> = TYPES
+        .iter()
+        .filter(|(t, _, _)| !workload || t.starts_with("aws_sagemaker_"))
+        .copied()
+        .collect();
     (
-        select(TYPES),
+        select(types),
         select(NAMES),
         meta(),
         any::<u8>(),
@@ -1283,10 +1358,16 @@ pub fn write_file(blocks: &[Block]) -> String {
 
 /// A module: the blocks of one directory, spread over one or two files.
 fn module() -> impl Strategy<Value = Vec<Block>> {
-    (vec(resource(), 1..7), vec(other_block(), 0..5)).prop_map(|(mut rs, others)| {
-        rs.extend(others);
-        rs
-    })
+    (
+        vec(resource(false), 1..7),
+        prop::option::weighted(0.8, resource(true)),
+        vec(other_block(), 0..5),
+    )
+        .prop_map(|(mut rs, workload, others)| {
+            rs.extend(workload);
+            rs.extend(others);
+            rs
+        })
 }
 
 /// Configurations at the edge of the evaluator's limits.

@@ -9,13 +9,14 @@ use crate::hcl::{Fl, TYPES};
 use crate::style::{self, Rng};
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::sample::{select, Index};
+use proptest::sample::select;
 use serde_json::{json, Map, Value as J};
 
 /// A resource instance of the plan.
 #[derive(Clone, Debug)]
 pub struct Instance {
-    pub type_index: Index,
+    /// Index of its type in the Terraform generator's table.
+    pub ty: usize,
     pub name: &'static str,
     /// `null`, a number or a string key.
     pub index: J,
@@ -124,8 +125,8 @@ fn value(fl: Fl) -> BoxedStrategy<J> {
         .boxed()
 }
 
-fn values(type_index: &Index) -> BoxedStrategy<(J, Vec<&'static str>)> {
-    let (_, args, blocks) = type_index.get(TYPES);
+fn values(ty: usize) -> BoxedStrategy<(J, Vec<&'static str>)> {
+    let (_, args, blocks) = TYPES[ty];
     let attrs: Vec<BoxedStrategy<(&'static str, J)>> = args
         .iter()
         .map(|(a, fl)| value(*fl).prop_map(move |v| (*a, v)).boxed())
@@ -167,17 +168,22 @@ fn values(type_index: &Index) -> BoxedStrategy<(J, Vec<&'static str>)> {
         .boxed()
 }
 
-fn instance() -> impl Strategy<Value = Instance> {
+/// A resource instance of any type, or (`workload`) of a SageMaker type: most plans get one, so
+/// that the scan judges them instead of finding nothing in scope.
+fn instance(workload: bool) -> impl Strategy<Value = Instance> {
+    let types: Vec<usize> = (0..TYPES.len())
+        .filter(|&i| !workload || TYPES[i].0.starts_with("aws_sagemaker_"))
+        .collect();
     (
-        any::<Index>(),
+        select(types),
         select(&["a", "b", "main"][..]),
         prop_oneof![4 => Just(J::Null), 1 => (0..3u8).prop_map(J::from), 1 => select(&["k", "x"][..]).prop_map(J::from)],
         vec((select(&["m", "n"][..]), prop_oneof![3 => Just(J::Null), 1 => Just(J::from(0)), 1 => Just(J::from("k"))]), 0..3),
         prop::bool::weighted(0.05),
     )
-        .prop_flat_map(|(type_index, name, index, module, data)| {
-            values(&type_index).prop_map(move |(values, unknown)| Instance {
-                type_index,
+        .prop_flat_map(|(ty, name, index, module, data)| {
+            values(ty).prop_map(move |(values, unknown)| Instance {
+                ty,
                 name,
                 index: index.clone(),
                 module: module.clone(),
@@ -198,7 +204,7 @@ fn index_suffix(index: &J) -> String {
 
 impl Instance {
     fn type_name(&self) -> &'static str {
-        self.type_index.get(TYPES).0
+        TYPES[self.ty].0
     }
 
     fn module_address(&self) -> String {
@@ -400,7 +406,14 @@ fn plan(instances: &[Instance], deviations: &[Deviation]) -> J {
 
 pub fn case() -> impl Strategy<Value = Case> {
     (
-        vec(instance(), 0..8),
+        (
+            vec(instance(false), 0..8),
+            prop::option::weighted(0.8, instance(true)),
+        )
+            .prop_map(|(mut all, workload)| {
+                all.extend(workload);
+                all
+            }),
         prop::option::weighted(0.25, vec(select(DEVIATIONS), 1..3)),
         any::<u64>(),
         cfn::flags(),
