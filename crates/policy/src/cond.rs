@@ -227,10 +227,10 @@ impl Cond {
 
     /// The tests and opaque conditions inside, disjunctions opened: what the request context
     /// must have a dimension for.
-    pub fn leaves(&self) -> Box<dyn Iterator<Item = &Cond> + '_> {
-        match self {
-            Cond::Any(alts) => Box::new(alts.iter().flat_map(Cond::leaves)),
-            leaf => Box::new(std::iter::once(leaf)),
+    pub fn leaves(&self) -> Leaves<'_> {
+        Leaves {
+            next: Some(self),
+            stack: Vec::new(),
         }
     }
 
@@ -243,6 +243,26 @@ impl Cond {
             Cond::Test(c) => c.holds(value),
             Cond::Opaque(_) => value == Some("true"),
             Cond::Any(_) => false,
+        }
+    }
+}
+
+/// The leaves of a guard ([`Cond::leaves`]), without allocating for a guard that is one.
+pub struct Leaves<'a> {
+    next: Option<&'a Cond>,
+    stack: Vec<&'a Cond>,
+}
+
+impl<'a> Iterator for Leaves<'a> {
+    type Item = &'a Cond;
+
+    fn next(&mut self) -> Option<&'a Cond> {
+        loop {
+            let c = self.next.take().or_else(|| self.stack.pop())?;
+            match c {
+                Cond::Any(alts) => self.stack.extend(alts.iter().rev()),
+                leaf => return Some(leaf),
+            }
         }
     }
 }

@@ -235,10 +235,15 @@ impl Space {
     fn conj<'c>(&self, conds: impl IntoIterator<Item = &'c Cond>) -> Vec<Vec<Bits>> {
         let mut boxes = vec![self.full_box()];
         for c in conds {
-            boxes = boxes
-                .into_iter()
-                .flat_map(|b| self.restrict(b, c))
-                .collect();
+            match c {
+                Cond::Any(_) => {
+                    boxes = boxes
+                        .into_iter()
+                        .flat_map(|b| self.restrict(b, c))
+                        .collect()
+                }
+                leaf => boxes.retain_mut(|b| self.narrow(b, leaf)),
+            }
             if boxes.is_empty() {
                 break;
             }
@@ -254,11 +259,21 @@ impl Space {
                 .flat_map(|alt| self.restrict(b.clone(), alt))
                 .collect();
         }
+        if self.narrow(&mut b, c) {
+            vec![b]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// `b` cut down in place to where the test or opaque condition `c` holds; `false` when
+    /// nothing is left.
+    fn narrow(&self, b: &mut [Bits], c: &Cond) -> bool {
         let Some(&d) = self.index.get(c.key()) else {
             // A key outside the space: the space was built without it. Treat as
             // unconstrained would be unsound for a Deny and for an Allow alike, so the
             // space builder always includes every condition; this is unreachable in use.
-            return vec![b];
+            return true;
         };
         let dim = &self.dims[d];
         let mut bits = Bits::empty(dim.classes.len());
@@ -268,10 +283,7 @@ impl Space {
             }
         }
         b[d] = b[d].and(&bits);
-        if b[d].is_empty() {
-            return Vec::new();
-        }
-        vec![b]
+        !b[d].is_empty()
     }
 
     /// The region of an OR of AND-blocks of conditions (a question: "from an untrusted
