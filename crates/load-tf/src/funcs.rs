@@ -716,7 +716,10 @@ impl Eval {
         let n = |i: usize| args.get(i).and_then(Val::as_num);
         Some(match name {
             "cidrsubnet" => match (s(0), n(1), n(2)) {
-                (Some(c), Some(bits), Some(num)) => cidrsubnet(&c, bits as u32, num as u128)
+                (Some(c), Some(bits), Some(num)) => new_bits(bits)
+                    .ok()
+                    .filter(|_| num >= 0.0 && num.fract() == 0.0)
+                    .and_then(|bits| cidrsubnet(&c, bits, num as u128))
                     .map(Val::Str)
                     .unwrap_or_else(|| bad("invalid arguments")),
                 _ => bad("needs a prefix, new bits and a number"),
@@ -859,7 +862,7 @@ fn from_value(v: &egressproof_model::Value) -> Val {
 
 fn cidrsubnet(prefix: &str, newbits: u32, num: u128) -> Option<String> {
     let net: IpNet = prefix.parse().ok()?;
-    let plen = u32::from(net.prefix_len()) + newbits;
+    let plen = u32::from(net.prefix_len()).checked_add(newbits)?;
     let max = u32::from(net.max_prefix_len());
     if plen > max || (newbits < 128 && num >= (1u128 << newbits)) {
         return None;
@@ -900,6 +903,16 @@ fn cidrhost(prefix: &str, host: i128) -> Option<String> {
     }
 }
 
+/// A new-bits argument: a whole number of bits no address family exceeds. Input is untrusted,
+/// so a huge, negative or fractional value is an error, never an overflow.
+fn new_bits(n: f64) -> Result<u32, &'static str> {
+    if n.fract() == 0.0 && (0.0..=128.0).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err("new bits must be a whole number from 0 to 128")
+    }
+}
+
 /// `cidrsubnets(prefix, newbits...)`: consecutive aligned blocks.
 fn cidrsubnets(c: &str, newbits: &[Val]) -> Result<Val, &'static str> {
     let base = c.parse::<IpNet>().map_err(|_| "invalid prefix")?;
@@ -907,16 +920,19 @@ fn cidrsubnets(c: &str, newbits: &[Val]) -> Result<Val, &'static str> {
     let mut next: u128 = 0; // offset in addresses from the base
     let host_bits = u32::from(base.max_prefix_len());
     for a in newbits {
-        let bits = a.as_num().ok_or("new bits is not a number")?;
-        let plen = u32::from(base.prefix_len()) + bits as u32;
-        if plen > host_bits {
-            return Err("prefix too long");
-        }
+        let bits = new_bits(a.as_num().ok_or("new bits is not a number")?)?;
+        let plen = u32::from(base.prefix_len())
+            .checked_add(bits)
+            .filter(|p| *p <= host_bits)
+            .ok_or("prefix too long")?;
         let size: u128 = 1u128 << (host_bits - plen);
-        let aligned = next.div_ceil(size) * size;
-        let x = cidrsubnet(c, bits as u32, aligned / size).ok_or("address space exhausted")?;
+        let aligned = next
+            .div_ceil(size)
+            .checked_mul(size)
+            .ok_or("address space exhausted")?;
+        let x = cidrsubnet(c, bits, aligned / size).ok_or("address space exhausted")?;
         out.push(Val::Str(x));
-        next = aligned + size;
+        next = aligned.checked_add(size).ok_or("address space exhausted")?;
     }
     Ok(Val::List(out))
 }

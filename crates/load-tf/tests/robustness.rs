@@ -372,3 +372,41 @@ fn a_state_json_is_read_like_a_plan() {
     // Other JSON is neither.
     assert!(load_plan(&json!({ "format_version": "1.0", "values": [] }), "x.json").is_none());
 }
+
+/// New bits beyond any address family (found by the fuzzer: the prefix length overflowed) are
+/// an error of the function, hence an unknown CIDR, never a panic.
+#[test]
+fn cidr_functions_with_absurd_new_bits_are_unknown() {
+    for call in [
+        "cidrsubnets(\"10.0.0.0/8\", 4294967295)",
+        "cidrsubnets(\"10.0.0.0/8\", -1)",
+        "cidrsubnets(\"10.0.0.0/8\", 1e300)",
+        "cidrsubnet(\"10.0.0.0/8\", 4294967295, 0)",
+        "cidrsubnet(\"10.0.0.0/8\", -3, 1)",
+        "cidrsubnet(\"10.0.0.0/8\", 8, -1)",
+    ] {
+        let m = load_quickly(&format!(
+            "resource \"aws_vpc\" \"v\" {{\n  cidr_block = {call}\n}}\n"
+        ));
+        let egressproof_model::Kind::Vpc(v) = &by_name(&m, "aws_vpc.v").kind else {
+            panic!("{call}: not a VPC")
+        };
+        assert!(
+            matches!(v.cidr_v4, Some(egressproof_model::Attr::Unknown(_))),
+            "{call}: {:?}",
+            v.cidr_v4
+        );
+    }
+    let m = load_quickly(
+        "resource \"aws_vpc\" \"v\" {\n  cidr_block = cidrsubnets(\"10.0.0.0/8\", 8, 8)[1]\n}\n",
+    );
+    let egressproof_model::Kind::Vpc(v) = &by_name(&m, "aws_vpc.v").kind else {
+        panic!("not a VPC")
+    };
+    assert_eq!(
+        v.cidr_v4,
+        Some(egressproof_model::Attr::Known(
+            "10.1.0.0/16".parse().expect("a CIDR")
+        ))
+    );
+}

@@ -33,21 +33,6 @@ pub struct Known {
 
 pub const KNOWN_CRASHES: &[Known] = &[
     Known {
-        id: "tf-cidrsubnets-newbits-overflow",
-        description: "cidrsubnets with a huge newbits argument: the prefix length is computed \
-                      as u32 prefix + (newbits as u32), which overflows (load-tf/src/funcs.rs, \
-                      cidrsubnets)",
-        files: &[(
-            "main.tf",
-            "resource \"aws_vpc\" \"a\" {\n  cidr_block = cidrsubnets(\"10.0.0.0/8\", \
-             4294967295)\n}\n",
-        )],
-        signature: Signature::Panic {
-            location: "crates/load-tf/src/funcs.rs",
-            message: "attempt to add with overflow",
-        },
-    },
-    Known {
         id: "junit-unknowns-per-workload",
         description: "the JUnit report repeats every unknown of the scan in each unproven \
                       workload's <error> (report/src/junit.rs, unknowns_body): W workloads and \
