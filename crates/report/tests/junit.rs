@@ -167,3 +167,30 @@ fn assumptions_are_suite_properties() {
         "presigned URLs: 203.0.113.0/24 taken as the corporate network (infra/iam.yaml:12)"
     )));
 }
+
+/// Every unknown is a test case of its own; an unproven workload's error repeats only a few of
+/// them, so W workloads and U unknowns never make W x U lines.
+#[test]
+fn unproven_workloads_do_not_repeat_every_unknown() {
+    let mut analysis = sealed();
+    analysis.verdict = egressproof_analysis::Verdict::Unproven;
+    for w in &mut analysis.workloads {
+        w.verdict = egressproof_analysis::Verdict::Unproven;
+    }
+    analysis.unknowns = (0..500)
+        .map(|i| egressproof_analysis::UnknownFinding {
+            rule: egressproof_analysis::Rule::UnresolvedValue,
+            message: format!("value {i} is not known"),
+            span: None,
+        })
+        .collect();
+    let xml = out(&analysis, Format::Junit);
+    let unknown_cases = cases(&xml)
+        .iter()
+        .filter(|c| c.0 == "egressproof.unknown")
+        .count();
+    assert_eq!(unknown_cases, 500, "each unknown is a case");
+    assert_eq!(xml.matches("value 499 is not known").count(), 1);
+    assert_eq!(xml.matches("value 0 is not known").count(), 3);
+    assert_eq!(xml.matches("480 more unknowns").count(), 2);
+}

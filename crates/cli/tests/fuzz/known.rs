@@ -31,21 +31,7 @@ pub struct Known {
     pub signature: Signature,
 }
 
-pub const KNOWN_CRASHES: &[Known] = &[Known {
-    id: "junit-unknowns-per-workload",
-    description: "the JUnit report repeats every unknown of the scan in each unproven \
-                      workload's <error> (report/src/junit.rs, unknowns_body): W workloads and \
-                      U unknowns give W*U lines; this 96-byte input gives a 123 MB report, 6 s \
-                      in a debug build",
-    files: &[(
-        "main.tf",
-        "resource \"aws_sagemaker_model\" \"a\" {\n  count = 1000\n  vpc_config {\n    \
-             subnets = [aws_subnet.missing[count.index].id]\n  }\n}\n",
-    )],
-    signature: Signature::Slow {
-        phase: "render junit",
-    },
-}];
+pub const KNOWN_CRASHES: &[Known] = &[];
 
 impl Known {
     fn matches(&self, failure: &Failure) -> bool {
