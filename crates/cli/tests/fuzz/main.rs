@@ -1,6 +1,7 @@
-//! Fuzzing on stable Rust: generated and mutated inputs of every format through the loading and
-//! analysis path of `egressproof scan`, asserting for each input that the scan does not panic,
-//! ends within a time bound, and gives a verdict.
+//! Fuzzing on stable Rust: generated and mutated inputs of every format through the loading,
+//! analysis and rendering path of `egressproof scan`, asserting for each input that the scan
+//! does not panic, ends within a time bound, and gives a verdict that does not contradict itself
+//! (a file that did not parse never leaves it sealed).
 //!
 //! Why a test target and not `cargo fuzz`: libFuzzer needs a nightly compiler and a second
 //! toolchain in CI, while the properties that matter here (no panic, bounded time, a verdict) are
@@ -14,9 +15,14 @@
 //! - `EGRESSPROOF_FUZZ_CASES=100000 cargo test --release -p egressproof --test fuzz` runs each
 //!   target that many cases; `EGRESSPROOF_FUZZ_SEED=<n>` explores other inputs, and
 //!   `EGRESSPROOF_FUZZ_TIME_LIMIT_MS` changes the per-input bound (2000 by default).
+//! - `EGRESSPROOF_FUZZ_MEMORY_MIB` is the ceiling on the process's live memory (2048 by
+//!   default): past it the run stops and says where the inputs being scanned were written.
+//! - `EGRESSPROOF_FUZZ_KEEP=1` keeps every input under `target/tmp`, to read what the
+//!   generators write.
 //!
-//! A failing input is shrunk (panics and slow inputs; a hang is reported as found) and printed
-//! with its files. Crashes that are known and not yet fixed are listed in `known.rs` with their
+//! A failing input is shrunk (panics and slow inputs, by proptest and then by removing lines;
+//! a hang is reported as found) and printed with its files; a slow one names the phase of the
+//! scan that took the time (`load terraform`, `analysis`, `render junit`, ...). Crashes that are known and not yet fixed are listed in `known.rs` with their
 //! signature: a generated input that fails that way is counted, not failed, and each recorded
 //! input is re-run to check that it still fails only as recorded.
 
