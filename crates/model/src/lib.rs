@@ -114,11 +114,53 @@ impl Model {
     }
 
     /// Reads a snapshot document; `None` when the JSON is not a snapshot at all.
+    ///
+    /// A snapshot of another schema version (written by a newer or older egressproof) is an
+    /// error, never "not a snapshot": read as something else, or skipped, its account would
+    /// silently vanish from the scan.
     pub fn from_snapshot(doc: &serde_json::Value) -> Option<Result<Model, serde_json::Error>> {
-        if doc.get("schema")?.as_str()? != SNAPSHOT_SCHEMA {
+        let schema = doc.get("schema")?.as_str()?;
+        if schema != SNAPSHOT_SCHEMA {
+            let family = SNAPSHOT_SCHEMA.split('/').next().unwrap_or(SNAPSHOT_SCHEMA);
+            if schema.split('/').next() == Some(family) {
+                return Some(Err(<serde_json::Error as serde::de::Error>::custom(
+                    format!(
+                        "snapshot schema {schema} is not one this egressproof reads \
+                     ({SNAPSHOT_SCHEMA}); write the snapshot again with this version"
+                    ),
+                )));
+            }
             return None;
         }
-        let model = doc.get("model")?.clone();
-        Some(serde_json::from_value(model))
+        match doc.get("model") {
+            Some(model) => Some(serde_json::from_value(model.clone())),
+            None => Some(Err(<serde_json::Error as serde::de::Error>::custom(
+                "snapshot has no model",
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod snapshot_schema_tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_of_another_schema_version_is_an_error() {
+        let doc = serde_json::json!({ "schema": "egressproof-snapshot/2", "model": {} });
+        let err = Model::from_snapshot(&doc)
+            .expect("recognised as a snapshot")
+            .expect_err("not read");
+        assert!(err.to_string().contains("egressproof-snapshot/2"), "{err}");
+        let no_model = serde_json::json!({ "schema": SNAPSHOT_SCHEMA });
+        assert!(matches!(Model::from_snapshot(&no_model), Some(Err(_))));
+    }
+
+    #[test]
+    fn other_json_is_not_a_snapshot_and_the_current_schema_reads() {
+        let other = serde_json::json!({ "schema": "https://json-schema.org/draft/2020-12" });
+        assert!(Model::from_snapshot(&other).is_none());
+        let doc = Model::default().to_snapshot();
+        assert!(matches!(Model::from_snapshot(&doc), Some(Ok(_))));
     }
 }
