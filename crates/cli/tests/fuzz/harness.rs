@@ -562,7 +562,12 @@ fn write_case(case: &Case) -> std::io::Result<PathBuf> {
 }
 
 /// One timed scan on a thread of its own.
-fn timed_scan(scanner: Scanner, dir: &Path, case: &Case) -> Result<Timed, Failure> {
+fn timed_scan(
+    scanner: Scanner,
+    dir: &Path,
+    case: &Case,
+    limit: Duration,
+) -> Result<Timed, Failure> {
     let (tx, rx) = mpsc::channel();
     let dir = dir.to_path_buf();
     let files = case.files.clone();
@@ -581,7 +586,6 @@ fn timed_scan(scanner: Scanner, dir: &Path, case: &Case) -> Result<Timed, Failur
     if let Err(e) = spawned {
         panic!("cannot start a scanning thread: {e}");
     }
-    let limit = settings().hang_limit;
     match rx.recv_timeout(limit) {
         Ok((result, took)) => Ok(Timed {
             result,
@@ -639,14 +643,14 @@ fn check_written(
         result,
         mut took,
         phase,
-    } = timed_scan(scanner, dir, case)?;
+    } = timed_scan(scanner, dir, case, settings().hang_limit)?;
     let outcome = result.map_err(|message| Failure::Panic {
         location: panic_location(&message),
         message,
     })?;
     if took > settings().time_limit {
         // Once more before calling it slow: the machine may have been busy.
-        took = took.min(timed_scan(scanner, dir, case)?.took);
+        took = took.min(timed_scan(scanner, dir, case, settings().hang_limit)?.took);
         if took > settings().time_limit {
             return Err(Failure::Slow {
                 millis: took.as_millis(),
@@ -914,6 +918,13 @@ fn slow(_: &Path, _: &[CaseFile], _: &Options, phases: &Phases) -> Outcome {
     Outcome::NothingToScan
 }
 
+fn stuck(_: &Path, _: &[CaseFile], _: &Options, phases: &Phases) -> Outcome {
+    phases.run("load terraform", || {
+        std::thread::sleep(Duration::from_secs(2))
+    });
+    Outcome::NothingToScan
+}
+
 fn nothing(_: &Path, _: &[CaseFile], _: &Options, _: &Phases) -> Outcome {
     Outcome::NothingToScan
 }
@@ -960,6 +971,19 @@ pub fn self_test() {
         "{too_slow:?}"
     );
     assert!(matches!(check(&case, nothing), Err(Failure::NoVerdict(_))));
+    // A scan past the hang bound is abandoned and reported with the phase it is stuck in.
+    let hung = timed_scan(stuck, Path::new("."), &case, Duration::from_millis(200));
+    assert!(
+        matches!(
+            hung,
+            Err(Failure::Hang {
+                phase: "load terraform",
+                ..
+            })
+        ),
+        "a hang was not reported: {:?}",
+        hung.map(|t| t.result)
+    );
     assert!(matches!(
         check(&case, sealed_despite_unknowns),
         Err(Failure::NoVerdict(_))
