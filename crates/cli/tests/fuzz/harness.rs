@@ -523,6 +523,10 @@ fn other_json(path: &Path, display: &str) -> Other {
         Ok(t) => t,
         Err(e) => return Other::Unreadable(format!("{display}: could not be read: {e}")),
     };
+    // An empty file declares nothing, in every format.
+    if text.trim().is_empty() {
+        return Other::Neither;
+    }
     let doc: serde_json::Value = match serde_json::from_str(&text) {
         Ok(d) => d,
         Err(e) => return Other::Unreadable(format!("{display}: not valid JSON: {e}")),

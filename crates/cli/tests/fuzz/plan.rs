@@ -422,9 +422,13 @@ pub fn case() -> impl Strategy<Value = Case> {
             let deviations = deviations.unwrap_or_default();
             let doc = plan(&instances, &deviations);
             let text = style::json(&doc, &mut Rng::new(seed));
-            // `scan` tells a plan by these two keys; without them the document is not one.
-            let readable =
-                doc.get("format_version").is_some() && doc.get("planned_values").is_some();
+            // How the plan loader tells a plan (or a state) from other JSON: `planned_values`, or
+            // both versions with the changes or the prior state.
+            let has = |k: &str| doc.get(k).is_some();
+            let readable = has("planned_values")
+                || (has("format_version")
+                    && has("terraform_version")
+                    && (has("resource_changes") || has("prior_state")));
             let mut case = Case::new(vec![CaseFile::new("plan.json", text)], readable);
             case.flags = flags;
             case
