@@ -126,6 +126,13 @@ const STRINGS: &[&str] = &[
     "quote ' and \" and \\",
     "a: b # c",
     "&anchor *alias !tag",
+    "X1",
+    "X2",
+    "{{resolve:ssm:/vpc/id}}",
+    "{{resolve:ssm:/vpc/id:2}}",
+    "{{resolve:ssm-secure:/db/pw}}",
+    "{{resolve:secretsmanager:s:SecretString:k}}",
+    "/vpc/id",
 ];
 
 /// IPv4 ranges, with the malformed and the edge ones (host bits set, /33, no prefix, /1).
@@ -577,6 +584,10 @@ const TYPES: &[(&str, Props)] = {
         ),
         ("AWS::Serverless::Function", &[("VpcConfig", Vpc)]),
         ("Custom::Thing", &[("ServiceToken", Str)]),
+        (
+            "AWS::SSM::Parameter",
+            &[("Name", Str), ("Type", Str), ("Value", Ref)],
+        ),
         ("AWS::Foo::Bar", &[("Anything", Any)]),
     ]
 };

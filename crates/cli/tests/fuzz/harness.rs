@@ -367,6 +367,28 @@ impl Phases {
         out
     }
 
+    /// How long `egressproof scan` would take: every phase but the renderings, plus the slowest
+    /// rendering (a scan renders one format; the harness renders all of them). `None` when no
+    /// phase was timed.
+    fn scan_time(&self) -> Option<Duration> {
+        let log = self.0.lock().ok()?;
+        let finished = || {
+            log.iter()
+                .filter_map(|(name, took)| took.map(|t| (*name, t)))
+        };
+        let rendering = |name: &str| name.starts_with("render ");
+        let work: Duration = finished()
+            .filter(|(name, _)| !rendering(name))
+            .map(|(_, t)| t)
+            .sum();
+        let render = finished()
+            .filter(|(name, _)| rendering(name))
+            .map(|(_, t)| t)
+            .max()
+            .unwrap_or_default();
+        (!log.is_empty()).then_some(work + render)
+    }
+
     /// The phase still running, else the one that took longest.
     fn main(&self) -> &'static str {
         let Ok(log) = self.0.lock() else {
@@ -591,9 +613,9 @@ fn timed_scan(
         panic!("cannot start a scanning thread: {e}");
     }
     match rx.recv_timeout(limit) {
-        Ok((result, took)) => Ok(Timed {
+        Ok((result, wall)) => Ok(Timed {
             result,
-            took,
+            took: phases.scan_time().unwrap_or(wall),
             phase: phases.main(),
         }),
         Err(_) => Err(Failure::Hang {
@@ -607,6 +629,7 @@ fn timed_scan(
 struct Timed {
     /// The outcome, or the message of the panic.
     result: Result<Outcome, String>,
+    /// What one `egressproof scan` of the input would take (see [`Phases::scan_time`]).
     took: Duration,
     /// The phase that took longest.
     phase: &'static str,

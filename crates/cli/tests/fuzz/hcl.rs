@@ -168,6 +168,8 @@ const REFS: &[&str] = &[
     "module.m[0].out",
     "module.remote.vpc_id",
     "data.aws_iam_policy_document.p.json",
+    "data.aws_ssm_parameter.p.value",
+    "data.aws_ssm_parameter.p.insecure_value",
     "data.aws_region.r.name",
     "data.aws_caller_identity.c.account_id",
     "data.aws_vpc.unknown.id",
@@ -281,6 +283,7 @@ const STRINGS: &[&str] = &[
     "${",
     "%{",
     "EOT",
+    "/vpc/id",
 ];
 
 fn leaf() -> BoxedStrategy<H> {
@@ -755,6 +758,11 @@ pub const TYPES: &[(&str, Args, Blocks)] = {
             &[],
         ),
         ("aws_unknown_thing", &[("anything", Any)], &[]),
+        (
+            "aws_ssm_parameter",
+            &[("name", Str), ("type", Str), ("value", Ref("aws_vpc"))],
+            &[],
+        ),
     ]
 };
 
@@ -1086,6 +1094,7 @@ fn other_block() -> impl Strategy<Value = Block> {
                 };
                 block("data", &[t, n], vec![])
             }),
+        1 => select(STRINGS).prop_map(|name| block("data", &["aws_ssm_parameter", "p"], vec![attr("name", lit(name))])),
         2 => (select(&["m", "n", "remote"][..]), select(&["./modules/m", "./modules/m/", "../", "./", "./missing", "terraform-aws-modules/vpc/aws", "git::https://example.com/m.git"][..]), meta(), vec((select(VARS), expr()), 0..3))
             .prop_map(|(name, source, meta, inputs)| {
                 let mut body = vec![attr("source", lit(source))];
