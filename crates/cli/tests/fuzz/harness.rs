@@ -576,7 +576,15 @@ fn other_json(path: &Path, display: &str) -> Other {
 fn write_case(case: &Case) -> std::io::Result<PathBuf> {
     let n = CASE_COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir = settings().work.join(format!("case-{n}"));
-    std::fs::create_dir_all(&dir)?;
+    // Another test may remove the (empty) work directory between the two levels created here.
+    let mut created = std::fs::create_dir_all(&dir);
+    for _ in 0..3 {
+        if created.is_ok() {
+            break;
+        }
+        created = std::fs::create_dir_all(&dir);
+    }
+    created?;
     for f in &case.files {
         let path = dir.join(&f.path);
         if let Some(parent) = path.parent() {
@@ -657,6 +665,8 @@ pub fn check_timed(
     // A hung scan may still be reading the directory: it is left behind with the input.
     if !settings().keep && !matches!(result, Err(Failure::Hang { .. })) {
         let _ = std::fs::remove_dir_all(&dir);
+        // Removed only once empty: the other tests of the run write there too.
+        let _ = std::fs::remove_dir(&settings().work);
     }
     result
 }
@@ -836,10 +846,7 @@ where
         );
     }
     match result {
-        Ok(()) => {
-            // Removed only once empty: other targets of the run write there too.
-            let _ = std::fs::remove_dir(&s.work);
-        }
+        Ok(()) => {}
         Err(TestError::Fail(reason, case)) => {
             let smaller = if hung.get() { case } else { minimize(case) };
             panic!(
