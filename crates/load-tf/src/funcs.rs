@@ -925,7 +925,11 @@ fn cidrsubnets(c: &str, newbits: &[Val]) -> Result<Val, &'static str> {
             .checked_add(bits)
             .filter(|p| *p <= host_bits)
             .ok_or("prefix too long")?;
-        let size: u128 = 1u128 << (host_bits - plen);
+        // The whole IPv6 space (2^128 addresses) has no u128 size: an unknown, never a shift
+        // overflow.
+        let size: u128 = 1u128
+            .checked_shl(host_bits - plen)
+            .ok_or("address space exhausted")?;
         let aligned = next
             .div_ceil(size)
             .checked_mul(size)

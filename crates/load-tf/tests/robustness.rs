@@ -384,6 +384,7 @@ fn cidr_functions_with_absurd_new_bits_are_unknown() {
         "cidrsubnet(\"10.0.0.0/8\", 4294967295, 0)",
         "cidrsubnet(\"10.0.0.0/8\", -3, 1)",
         "cidrsubnet(\"10.0.0.0/8\", 8, -1)",
+        "cidrsubnets(\"::/0\", 0)",
     ] {
         let m = load_quickly(&format!(
             "resource \"aws_vpc\" \"v\" {{\n  cidr_block = {call}\n}}\n"
