@@ -36,6 +36,10 @@ pub enum SharedName {
     /// An SSM parameter name (written by `AWS::SSM::Parameter` or `aws_ssm_parameter`, read by
     /// `{{resolve:ssm:...}}`, an `AWS::SSM::Parameter::Value<>` parameter or a data source).
     SsmParameter(String),
+    /// An AWS Organization (`o-...`): the snapshots of its accounts each publish and read it, so
+    /// that scanned together they form one environment, where a path crosses accounts (a
+    /// transit gateway of the network account, a subnet shared through AWS RAM).
+    Organization(String),
 }
 
 /// One input: which resources and diagnostics of the model came from it, and what it shares.
