@@ -49,6 +49,26 @@ pub const COVERAGE: &[L] = &[
         "AWS::EC2::TransitGatewayRouteTableAssociation",
         K::TransitGatewayRouteTableAssociation,
     ),
+    L::resource(
+        "AWS::EC2::TransitGatewayRouteTablePropagation",
+        K::TransitGatewayRouteTablePropagation,
+    ),
+    L::resource(
+        "AWS::EC2::TransitGatewayPeeringAttachment",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource(
+        "AWS::EC2::TransitGatewayConnect",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource("AWS::EC2::VPNConnection", K::TransitGatewayAttachment),
+    L::resource("AWS::RAM::ResourceShare", K::ResourceShare),
+    L::resource("AWS::Organizations::Organization", K::OrganizationalUnit),
+    L::resource(
+        "AWS::Organizations::OrganizationalUnit",
+        K::OrganizationalUnit,
+    ),
+    L::resource("AWS::Organizations::Account", K::Account),
     L::resource("AWS::EC2::VPCPeeringConnection", K::VpcPeeringConnection),
     L::resource("AWS::EC2::SecurityGroup", K::SecurityGroup),
     L::resource("AWS::EC2::SecurityGroupEgress", K::SecurityGroupRule),
@@ -140,6 +160,8 @@ mod tests {
         let json = match type_name {
             // Only service control policies are guardrails; other policy types are `Other`.
             "AWS::Organizations::Policy" => r#"{"Type": "SERVICE_CONTROL_POLICY"}"#,
+            // A VPN connection is a transit gateway's attachment only when it names one.
+            "AWS::EC2::VPNConnection" => r#"{"TransitGatewayId": "tgw-1"}"#,
             // A schedule without a job definition refers to one declared elsewhere.
             "AWS::SageMaker::MonitoringSchedule" => {
                 r#"{"MonitoringScheduleConfig": {"MonitoringJobDefinition": {}}}"#

@@ -63,6 +63,29 @@ pub const COVERAGE: &[L] = &[
         "aws_ec2_transit_gateway_route_table_association",
         K::TransitGatewayRouteTableAssociation,
     ),
+    L::resource(
+        "aws_ec2_transit_gateway_route_table_propagation",
+        K::TransitGatewayRouteTablePropagation,
+    ),
+    L::resource(
+        "aws_ec2_transit_gateway_peering_attachment",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource(
+        "aws_ec2_transit_gateway_connect",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource("aws_vpn_connection", K::TransitGatewayAttachment),
+    L::resource("aws_dx_gateway_association", K::TransitGatewayAttachment),
+    L::resource("aws_ram_resource_share", K::ResourceShare),
+    L::resource("aws_ram_resource_association", K::ResourceShare),
+    L::resource("aws_ram_principal_association", K::ResourceShare),
+    L::resource("aws_organizations_organization", K::OrganizationalUnit),
+    L::resource(
+        "aws_organizations_organizational_unit",
+        K::OrganizationalUnit,
+    ),
+    L::resource("aws_organizations_account", K::Account),
     L::resource("aws_vpc_peering_connection", K::VpcPeeringConnection),
     L::resource("aws_security_group", K::SecurityGroup),
     L::resource("aws_default_security_group", K::SecurityGroup),
@@ -177,6 +200,14 @@ mod tests {
                 "cidr_blocks".into(),
                 Val::List(vec![Val::Str("0.0.0.0/0".into())]),
             );
+        }
+        // A VPN connection or a Direct Connect association is a transit gateway's attachment
+        // only when it names one.
+        if type_name == "aws_vpn_connection" {
+            a.insert("transit_gateway_id".into(), Val::Str("tgw-1".into()));
+        }
+        if type_name == "aws_dx_gateway_association" {
+            a.insert("associated_gateway_id".into(), Val::Str("tgw-1".into()));
         }
         if type_name == "aws_iam_policy_attachment" {
             // Links are made per principal named.

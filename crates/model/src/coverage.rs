@@ -32,6 +32,8 @@ pub enum KindTag {
     TransitGatewayRouteTable,
     TransitGatewayRoute,
     TransitGatewayRouteTableAssociation,
+    TransitGatewayRouteTablePropagation,
+    ResourceShare,
     VpcPeeringConnection,
     SecurityGroup,
     SecurityGroupRule,
@@ -56,6 +58,8 @@ pub enum KindTag {
     Role,
     IamPolicy,
     Bucket,
+    OrganizationalUnit,
+    Account,
     /// Kept last: [`KindTag::ALL`] is checked against the discriminants up to this one.
     Other,
 }
@@ -83,6 +87,8 @@ impl KindTag {
         KindTag::TransitGatewayRouteTable,
         KindTag::TransitGatewayRoute,
         KindTag::TransitGatewayRouteTableAssociation,
+        KindTag::TransitGatewayRouteTablePropagation,
+        KindTag::ResourceShare,
         KindTag::VpcPeeringConnection,
         KindTag::SecurityGroup,
         KindTag::SecurityGroupRule,
@@ -107,6 +113,8 @@ impl KindTag {
         KindTag::Role,
         KindTag::IamPolicy,
         KindTag::Bucket,
+        KindTag::OrganizationalUnit,
+        KindTag::Account,
         KindTag::Other,
     ];
 
@@ -133,6 +141,8 @@ impl KindTag {
             KindTag::TransitGatewayRouteTable => "TransitGatewayRouteTable",
             KindTag::TransitGatewayRoute => "TransitGatewayRoute",
             KindTag::TransitGatewayRouteTableAssociation => "TransitGatewayRouteTableAssociation",
+            KindTag::TransitGatewayRouteTablePropagation => "TransitGatewayRouteTablePropagation",
+            KindTag::ResourceShare => "ResourceShare",
             KindTag::VpcPeeringConnection => "VpcPeeringConnection",
             KindTag::SecurityGroup => "SecurityGroup",
             KindTag::SecurityGroupRule => "SecurityGroupRule",
@@ -157,6 +167,8 @@ impl KindTag {
             KindTag::Role => "Role",
             KindTag::IamPolicy => "IamPolicy",
             KindTag::Bucket => "Bucket",
+            KindTag::OrganizationalUnit => "OrganizationalUnit",
+            KindTag::Account => "Account",
             KindTag::Other => "Other",
         }
     }
@@ -188,6 +200,10 @@ impl Kind {
             Kind::TransitGatewayRouteTableAssociation(_) => {
                 KindTag::TransitGatewayRouteTableAssociation
             }
+            Kind::TransitGatewayRouteTablePropagation(_) => {
+                KindTag::TransitGatewayRouteTablePropagation
+            }
+            Kind::ResourceShare(_) => KindTag::ResourceShare,
             Kind::VpcPeeringConnection(_) => KindTag::VpcPeeringConnection,
             Kind::SecurityGroup(_) => KindTag::SecurityGroup,
             Kind::SecurityGroupRule(_) => KindTag::SecurityGroupRule,
@@ -214,6 +230,8 @@ impl Kind {
             Kind::Role(_) => KindTag::Role,
             Kind::IamPolicy(_) => KindTag::IamPolicy,
             Kind::Bucket(_) => KindTag::Bucket,
+            Kind::OrganizationalUnit(_) => KindTag::OrganizationalUnit,
+            Kind::Account(_) => KindTag::Account,
             Kind::Other(_) => KindTag::Other,
         }
     }

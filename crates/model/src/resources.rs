@@ -56,6 +56,12 @@ impl Ident {
     pub fn default_network_acl_of(vpc: &Ident) -> Ident {
         Ident(format!("{}::default-network-acl", vpc.0))
     }
+
+    /// The default route table that AWS creates with a transit gateway whose default
+    /// association or propagation is enabled, when no other table is named as the default.
+    pub fn default_tgw_route_table_of(tgw: &Ident) -> Ident {
+        Ident(format!("{}::default-route-table", tgw.0))
+    }
 }
 
 impl std::fmt::Display for Ident {
@@ -116,6 +122,12 @@ pub struct Resource {
     pub kind: Kind,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<Suppression>,
+    /// The account that owns the resource, when the input says so (a snapshot of several
+    /// accounts). `None`: the account the input is deployed into, whose ID is not known (a
+    /// template's). A resource of one account may be used by another (a subnet shared through
+    /// AWS RAM, a transit gateway): paths cross accounts, and SCPs apply by account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl Resource {
@@ -133,6 +145,7 @@ impl Resource {
             span,
             kind,
             suppressions: Vec::new(),
+            account: None,
         }
     }
 }
@@ -165,6 +178,9 @@ pub enum Kind {
     TransitGatewayRouteTable(TransitGatewayRouteTable),
     TransitGatewayRoute(TransitGatewayRoute),
     TransitGatewayRouteTableAssociation(TransitGatewayRouteTableAssociation),
+    TransitGatewayRouteTablePropagation(TransitGatewayRouteTablePropagation),
+    /// An AWS RAM share: resources of one account (subnets, a transit gateway) used by others.
+    ResourceShare(ResourceShare),
     VpcPeeringConnection(VpcPeeringConnection),
     SecurityGroup(SecurityGroup),
     SecurityGroupRule(SecurityGroupRule),
@@ -193,6 +209,10 @@ pub enum Kind {
     Role(Role),
     IamPolicy(IamPolicy),
     Bucket(Bucket),
+    /// An organizational unit or the root of an AWS Organization (SCPs apply by this tree).
+    OrganizationalUnit(OrganizationalUnit),
+    /// A member account of an AWS Organization, placed in the tree.
+    Account(Account),
 
     /// A type the model does not represent. `custom` marks custom resources and other constructs
     /// whose behaviour cannot be known from the template.
@@ -336,13 +356,78 @@ pub struct TransitGateway {
     /// (`enable`, the default, or `disable`).
     pub default_route_table_association: Option<Attr<String>>,
     pub default_route_table_propagation: Option<Attr<String>>,
+    /// The default association route table when one is named (`AssociationDefaultRouteTableId`,
+    /// a live gateway's). `None`: the table AWS creates,
+    /// [`Ident::default_tgw_route_table_of`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association_default_route_table: Option<Attr<Ident>>,
+    /// The default propagation route table when one is named (`PropagationDefaultRouteTableId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagation_default_route_table: Option<Attr<Ident>>,
+}
+
+/// What a transit gateway attachment connects the gateway to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TgwAttachmentKind {
+    /// A VPC: traffic enters the VPC in the attachment's subnets.
+    #[default]
+    Vpc,
+    /// A site-to-site VPN connection (on-premises).
+    Vpn,
+    /// A Direct Connect gateway (on-premises).
+    DirectConnectGateway,
+    /// Another transit gateway (peering): `peer` names it.
+    Peering,
+    /// A Connect attachment (SD-WAN appliances, GRE over another attachment).
+    Connect,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransitGatewayAttachment {
     pub transit_gateway: Attr<Ident>,
+    /// The VPC of a VPC attachment (with its subnets). Other kinds have an empty subnet list
+    /// and this unresolved, never read for them.
     pub vpc: Attr<Ident>,
     pub subnets: Attr<Vec<Ident>>,
+    #[serde(default, skip_serializing_if = "is_vpc_attachment")]
+    pub attachment_kind: TgwAttachmentKind,
+    /// The far side of a non-VPC attachment: the peer transit gateway, the Direct Connect
+    /// gateway, the VPN connection, the transport attachment of a Connect attachment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<Attr<Ident>>,
+    /// Whether the attachment is associated with the gateway's default association route
+    /// table (Terraform's `transit_gateway_default_route_table_association`). `None`: as the
+    /// gateway's `DefaultRouteTableAssociation` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_association: Option<Attr<bool>>,
+    /// Whether it propagates its routes to the default propagation route table. `None`: as the
+    /// gateway says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_propagation: Option<Attr<bool>>,
+}
+
+fn is_vpc_attachment(k: &TgwAttachmentKind) -> bool {
+    *k == TgwAttachmentKind::Vpc
+}
+
+impl TransitGatewayAttachment {
+    /// An attachment of a kind other than a VPC, with the gateway's default settings.
+    pub fn other(
+        kind: TgwAttachmentKind,
+        transit_gateway: Attr<Ident>,
+        peer: Option<Attr<Ident>>,
+    ) -> Self {
+        TransitGatewayAttachment {
+            transit_gateway,
+            vpc: Attr::unknown("not a VPC attachment", None),
+            subnets: Attr::Known(Vec::new()),
+            attachment_kind: kind,
+            peer,
+            default_association: None,
+            default_propagation: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -362,6 +447,27 @@ pub struct TransitGatewayRoute {
 pub struct TransitGatewayRouteTableAssociation {
     pub route_table: Attr<Ident>,
     pub attachment: Attr<Ident>,
+}
+
+/// An attachment's routes propagated into a transit gateway route table: a VPC's CIDR blocks,
+/// the prefixes a VPN, Direct Connect gateway or Connect peer learns by BGP.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransitGatewayRouteTablePropagation {
+    pub route_table: Attr<Ident>,
+    pub attachment: Attr<Ident>,
+}
+
+/// An AWS RAM resource share, or one association of it (Terraform declares the share, its
+/// resources and its principals apart; `share` then names the share they belong to).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceShare {
+    /// The shared resources (subnets, transit gateways), as identifiers.
+    pub resources: Attr<Vec<Ident>>,
+    /// Who may use them: account IDs, organization or OU ARNs, as written.
+    pub principals: Attr<Vec<String>>,
+    /// For an association: the share it adds to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Attr<Ident>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -752,6 +858,22 @@ pub struct IamPolicy {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bucket {
     pub name: Option<Attr<String>>,
+}
+
+/// A node of an organization's tree above accounts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationalUnit {
+    /// The parent OU or root; `None` for the root itself (an organization's root, `r-...`).
+    pub parent: Option<Attr<Ident>>,
+}
+
+/// A member account of an organization.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// The 12-digit account ID; `None` when known only once created (a template's account).
+    pub account_id: Option<Attr<String>>,
+    /// The OUs or root it sits in (`ParentIds`, `parent_id`).
+    pub parents: Attr<Vec<Ident>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

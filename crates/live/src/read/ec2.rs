@@ -855,9 +855,13 @@ fn transit_gateway_attachments(c: &Ctx, atts: &[t::TransitGatewayVpcAttachment],
             "AWS::EC2::TransitGatewayVpcAttachment",
             arn.clone(),
             Kind::TransitGatewayAttachment(TransitGatewayAttachment {
-                transit_gateway: known(a.transit_gateway_id(), "transit gateway", &arn),
                 vpc: known(a.vpc_id(), "VPC", &arn),
                 subnets: ids(a.subnet_ids()),
+                ..TransitGatewayAttachment::other(
+                    egressproof_model::TgwAttachmentKind::Vpc,
+                    known(a.transit_gateway_id(), "transit gateway", &arn),
+                    None,
+                )
             }),
         ));
     }

@@ -130,6 +130,31 @@ fn gateway(cx: &Cx<'_>, props: &Value) -> Gateway {
     }
 }
 
+/// The resource an ARN names: `!Sub arn:...:subnet/${Subnet}` is the subnet of the scan, a
+/// literal ARN is kept whole (a live resource is matched by its ID after the last `/`).
+fn arn_ident(cx: &Cx<'_>, v: &Value) -> Attr<Ident> {
+    if let Value::Text(parts) = v {
+        if let [.., Part::Lit(before), Part::Sym(sym)] = parts.as_slice() {
+            if before.ends_with('/') {
+                return ident(cx, &Value::symbol(sym.clone()));
+            }
+        }
+    }
+    ident(cx, v)
+}
+
+/// Every item known, or the first unknown.
+fn all<T>(items: impl Iterator<Item = Attr<T>>) -> Attr<Vec<T>> {
+    let mut out = Vec::new();
+    for i in items {
+        match i {
+            Attr::Known(v) => out.push(v),
+            Attr::Unknown(u) => return Attr::Unknown(u),
+        }
+    }
+    Attr::Known(out)
+}
+
 /// Lowers the network family.
 pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Option<Kind> {
     Some(match cx.type_name {
@@ -207,14 +232,78 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, _extra: &mut Vec<Resource>) -> Optio
         "AWS::EC2::TransitGateway" => Kind::TransitGateway(TransitGateway {
             default_route_table_association: opt_string(cx, p, "DefaultRouteTableAssociation"),
             default_route_table_propagation: opt_string(cx, p, "DefaultRouteTablePropagation"),
+            association_default_route_table: opt_ident(cx, p, "AssociationDefaultRouteTableId"),
+            propagation_default_route_table: opt_ident(cx, p, "PropagationDefaultRouteTableId"),
         }),
         "AWS::EC2::TransitGatewayAttachment" | "AWS::EC2::TransitGatewayVpcAttachment" => {
             Kind::TransitGatewayAttachment(TransitGatewayAttachment {
-                transit_gateway: req_ident(cx, p, "TransitGatewayId"),
                 vpc: req_ident(cx, p, "VpcId"),
                 subnets: list_idents(cx, p, "SubnetIds"),
+                ..TransitGatewayAttachment::other(
+                    TgwAttachmentKind::Vpc,
+                    req_ident(cx, p, "TransitGatewayId"),
+                    None,
+                )
             })
         }
+        "AWS::EC2::TransitGatewayPeeringAttachment" => {
+            Kind::TransitGatewayAttachment(TransitGatewayAttachment::other(
+                TgwAttachmentKind::Peering,
+                req_ident(cx, p, "TransitGatewayId"),
+                Some(req_ident(cx, p, "PeerTransitGatewayId")),
+            ))
+        }
+        // A Connect attachment names no gateway: it is its transport attachment's.
+        "AWS::EC2::TransitGatewayConnect" => {
+            let transport = req_ident(cx, p, "TransportTransitGatewayAttachmentId");
+            Kind::TransitGatewayAttachment(TransitGatewayAttachment::other(
+                TgwAttachmentKind::Connect,
+                cx.unknown("the transit gateway of the transport attachment"),
+                Some(transport),
+            ))
+        }
+        // A VPN connection to a transit gateway is an attachment of it; one to a virtual
+        // private gateway is not (left to `Other`).
+        "AWS::EC2::VPNConnection" if get(p, "TransitGatewayId").is_some() => {
+            Kind::TransitGatewayAttachment(TransitGatewayAttachment::other(
+                TgwAttachmentKind::Vpn,
+                req_ident(cx, p, "TransitGatewayId"),
+                Some(Attr::Known(cx.id.clone())),
+            ))
+        }
+        "AWS::EC2::TransitGatewayRouteTablePropagation" => {
+            Kind::TransitGatewayRouteTablePropagation(TransitGatewayRouteTablePropagation {
+                route_table: req_ident(cx, p, "TransitGatewayRouteTableId"),
+                attachment: req_ident(cx, p, "TransitGatewayAttachmentId"),
+            })
+        }
+        "AWS::RAM::ResourceShare" => Kind::ResourceShare(ResourceShare {
+            resources: match get(p, "ResourceArns") {
+                Some(Value::List(items)) => all(items.iter().map(|v| arn_ident(cx, v))),
+                Some(Value::Unknown(u)) => Attr::Unknown(u.clone()),
+                Some(v) => cx.unknown(format!("ResourceArns is not a list: {}", v.render())),
+                None => Attr::Known(Vec::new()),
+            },
+            principals: match get(p, "Principals") {
+                // As written: whom a share reaches is reported, never decided on.
+                Some(Value::List(items)) => Attr::Known(items.iter().map(Value::render).collect()),
+                Some(Value::Unknown(u)) => Attr::Unknown(u.clone()),
+                Some(v) => cx.unknown(format!("Principals is not a list: {}", v.render())),
+                None => Attr::Known(Vec::new()),
+            },
+            share: None,
+        }),
+        "AWS::Organizations::Organization" => {
+            Kind::OrganizationalUnit(OrganizationalUnit { parent: None })
+        }
+        "AWS::Organizations::OrganizationalUnit" => Kind::OrganizationalUnit(OrganizationalUnit {
+            parent: Some(req_ident(cx, p, "ParentId")),
+        }),
+        // Without `ParentIds` the account sits in the root.
+        "AWS::Organizations::Account" => Kind::Account(Account {
+            account_id: None,
+            parents: list_idents(cx, p, "ParentIds"),
+        }),
         "AWS::EC2::TransitGatewayRouteTable" => {
             Kind::TransitGatewayRouteTable(TransitGatewayRouteTable {
                 transit_gateway: req_ident(cx, p, "TransitGatewayId"),

@@ -252,7 +252,51 @@ impl Ctx<'_> {
 
 /// Lowers the network family.
 pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, links: &mut Vec<Link>) -> bool {
-    routing(c, out, links) || gateways(c, out, links) || filters(c, out, links)
+    routing(c, out, links) || gateways(c, out, links) || filters(c, out, links) || sharing(c, out)
+}
+
+/// Resources of one account used by others: AWS RAM shares (the share, its resources and its
+/// principals are declared apart: each part is a share naming the one it adds to), and the
+/// organization's tree that SCPs apply by.
+fn sharing(c: &Ctx, out: &mut Vec<Resource>) -> bool {
+    let a = c.args;
+    let share = |resources, principals, share| {
+        Kind::ResourceShare(ResourceShare {
+            resources,
+            principals,
+            share,
+        })
+    };
+    out.push(c.res(match c.type_name.as_str() {
+        "aws_ram_resource_share" => share(Attr::Known(Vec::new()), Attr::Known(Vec::new()), None),
+        "aws_ram_resource_association" => share(
+            c.req_ident(a, "resource_arn").map(|r| vec![r]),
+            Attr::Known(Vec::new()),
+            Some(c.req_ident(a, "resource_share_arn")),
+        ),
+        "aws_ram_principal_association" => share(
+            Attr::Known(Vec::new()),
+            match get(a, "principal") {
+                // As written: whom a share reaches is reported, never decided on.
+                Some(v) => Attr::Known(vec![v.to_value().render()]),
+                None => c.unk("principal is not set"),
+            },
+            Some(c.req_ident(a, "resource_share_arn")),
+        ),
+        "aws_organizations_organization" => {
+            Kind::OrganizationalUnit(OrganizationalUnit { parent: None })
+        }
+        "aws_organizations_organizational_unit" => Kind::OrganizationalUnit(OrganizationalUnit {
+            parent: Some(c.req_ident(a, "parent_id")),
+        }),
+        // Without `parent_id` the account sits in the root.
+        "aws_organizations_account" => Kind::Account(Account {
+            account_id: None,
+            parents: c.idents_or_empty(a, "parent_id"),
+        }),
+        _ => return false,
+    }));
+    true
 }
 
 /// VPCs, their CIDR blocks, subnets, route tables, routes and their associations.
@@ -385,6 +429,62 @@ fn routing(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
     true
 }
 
+/// The attachments of a transit gateway, by what they connect it to. A VPN connection or a
+/// Direct Connect gateway association to a transit gateway creates an attachment (its
+/// `transit_gateway_attachment_id`); one to a virtual private gateway is not one, and is left
+/// to the other arms (`false`).
+fn tgw_attachment(c: &Ctx, out: &mut Vec<Resource>) -> bool {
+    let a = c.args;
+    let mut att = match c.type_name.as_str() {
+        "aws_ec2_transit_gateway_vpc_attachment" => TransitGatewayAttachment {
+            vpc: c.req_ident(a, "vpc_id"),
+            subnets: c.idents_or_empty(a, "subnet_ids"),
+            ..TransitGatewayAttachment::other(
+                TgwAttachmentKind::Vpc,
+                c.req_ident(a, "transit_gateway_id"),
+                None,
+            )
+        },
+        "aws_ec2_transit_gateway_peering_attachment" => TransitGatewayAttachment::other(
+            TgwAttachmentKind::Peering,
+            c.req_ident(a, "transit_gateway_id"),
+            Some(c.req_ident(a, "peer_transit_gateway_id")),
+        ),
+        "aws_ec2_transit_gateway_connect" => TransitGatewayAttachment::other(
+            TgwAttachmentKind::Connect,
+            c.req_ident(a, "transit_gateway_id"),
+            Some(c.req_ident(a, "transport_attachment_id")),
+        ),
+        "aws_vpn_connection" => match c.opt_ident(a, "transit_gateway_id") {
+            Some(tgw) => TransitGatewayAttachment::other(
+                TgwAttachmentKind::Vpn,
+                tgw,
+                Some(Attr::Known(c.id.clone())),
+            ),
+            None => return false,
+        },
+        // `associated_gateway_id` names a transit gateway or a virtual private gateway.
+        _ => match c.opt_ident(a, "associated_gateway_id") {
+            Some(Attr::Known(gw)) if names_transit_gateway(&gw) => TransitGatewayAttachment::other(
+                TgwAttachmentKind::DirectConnectGateway,
+                Attr::Known(gw),
+                Some(c.req_ident(a, "dx_gateway_id")),
+            ),
+            _ => return false,
+        },
+    };
+    att.default_association = c.opt_bool(a, "transit_gateway_default_route_table_association");
+    att.default_propagation = c.opt_bool(a, "transit_gateway_default_route_table_propagation");
+    out.push(c.res(Kind::TransitGatewayAttachment(att)));
+    true
+}
+
+/// Whether an identifier names a transit gateway: a resource of that type, or a literal ID.
+fn names_transit_gateway(id: &Ident) -> bool {
+    let s = id.as_str();
+    s.starts_with("tgw-") || s.contains("aws_ec2_transit_gateway.")
+}
+
 /// Gateways and their attachments, NAT, transit gateways, peering.
 fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
     let a = c.args;
@@ -457,21 +557,23 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
         "aws_ec2_transit_gateway" => out.push(c.res(Kind::TransitGateway(TransitGateway {
             default_route_table_association: c.opt_string(a, "default_route_table_association"),
             default_route_table_propagation: c.opt_string(a, "default_route_table_propagation"),
+            // Computed by AWS: the table it creates, unless a default is set by the
+            // `aws_ec2_transit_gateway_default_route_table_*` resources.
+            association_default_route_table: None,
+            propagation_default_route_table: None,
         }))),
-        "aws_ec2_transit_gateway_vpc_attachment" => out.push(c.res(
-            Kind::TransitGatewayAttachment(TransitGatewayAttachment {
-                transit_gateway: c.req_ident(a, "transit_gateway_id"),
-                vpc: c.req_ident(a, "vpc_id"),
-                subnets: c.idents_or_empty(a, "subnet_ids"),
-            }),
-        )),
+        "aws_ec2_transit_gateway_vpc_attachment"
+        | "aws_ec2_transit_gateway_peering_attachment"
+        | "aws_ec2_transit_gateway_connect"
+        | "aws_vpn_connection"
+        | "aws_dx_gateway_association" => return tgw_attachment(c, out),
         "aws_ec2_transit_gateway_route_table" => out.push(c.res(Kind::TransitGatewayRouteTable(
             TransitGatewayRouteTable {
                 transit_gateway: c.req_ident(a, "transit_gateway_id"),
             },
         ))),
         "aws_ec2_transit_gateway_route" => {
-            let blackhole = get(a, "blackhole").and_then(Val::as_bool) == Some(true);
+            let blackhole = c.opt_bool(a, "blackhole");
             out.push(c.res(Kind::TransitGatewayRoute(TransitGatewayRoute {
                 route_table: c.req_ident(a, "transit_gateway_route_table_id"),
                 destination: match get(a, "destination_cidr_block") {
@@ -482,13 +584,20 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
                     },
                     None => c.unk("destination_cidr_block is not set"),
                 },
-                attachment: if blackhole {
-                    None
-                } else {
-                    Some(c.req_ident(a, "transit_gateway_attachment_id"))
+                attachment: match blackhole {
+                    Some(Attr::Known(true)) => None,
+                    // A blackhole only maybe: where the route leads is not known.
+                    Some(Attr::Unknown(u)) => Some(Attr::Unknown(u)),
+                    _ => Some(c.req_ident(a, "transit_gateway_attachment_id")),
                 },
             })));
         }
+        "aws_ec2_transit_gateway_route_table_propagation" => out.push(c.res(
+            Kind::TransitGatewayRouteTablePropagation(TransitGatewayRouteTablePropagation {
+                route_table: c.req_ident(a, "transit_gateway_route_table_id"),
+                attachment: c.req_ident(a, "transit_gateway_attachment_id"),
+            }),
+        )),
         "aws_ec2_transit_gateway_route_table_association" => out.push(c.res(
             Kind::TransitGatewayRouteTableAssociation(TransitGatewayRouteTableAssociation {
                 route_table: c.req_ident(a, "transit_gateway_route_table_id"),
