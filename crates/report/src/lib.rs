@@ -25,6 +25,7 @@
 //! types without changing a published schema.
 
 mod environments;
+pub mod fingerprint;
 mod html;
 mod json;
 mod junit;
@@ -32,6 +33,7 @@ mod redact;
 mod sarif;
 mod text;
 
+pub use fingerprint::{Fingerprints, SourceRoot};
 pub use redact::redact;
 
 use egressproof_analysis::{Analysis, Family, Finding, Scan};
@@ -123,30 +125,59 @@ pub fn render(
 
 /// Renders a scan: every format shows each environment with its verdict (DESIGN.md §5), the
 /// environments out of scope as such, and the scan's verdict as the worst of those judged.
+///
+/// Files are named as the scan names them; [`render_scan_at`] names them from a repository
+/// root.
 pub fn render_scan(
     scan: &Scan,
     summary: &ScanSummary,
     format: Format,
     options: &RenderOptions,
 ) -> String {
-    match environments::redacted(scan) {
-        Ok(redacted) => render_redacted(&redacted, summary, format, options),
-        // The analysis always reads back from its own JSON (a test holds it to that); were it
-        // ever not to, the rendered text is redacted instead, never shown as it is.
-        Err(_) => redact(&render_redacted(scan, summary, format, options)).into_owned(),
-    }
+    render_scan_at(scan, summary, format, options, &SourceRoot::default())
 }
 
-fn render_redacted(
+/// [`render_scan`], naming files from `root`: SARIF URIs relative to `%SRCROOT%` (the
+/// repository root GitHub resolves them against) and fingerprints that do not depend on the
+/// working directory ([`fingerprint`]).
+pub fn render_scan_at(
     scan: &Scan,
     summary: &ScanSummary,
     format: Format,
     options: &RenderOptions,
+    root: &SourceRoot,
 ) -> String {
+    let view = View {
+        summary,
+        options,
+        root,
+    };
+    match environments::redacted(scan) {
+        Ok(redacted) => render_redacted(&redacted, format, &view),
+        // The analysis always reads back from its own JSON (a test holds it to that); were it
+        // ever not to, the rendered text is redacted instead, never shown as it is.
+        Err(_) => redact(&render_redacted(scan, format, &view)).into_owned(),
+    }
+}
+
+/// What a format is rendered with besides the scan.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    summary: &'a ScanSummary,
+    options: &'a RenderOptions,
+    root: &'a SourceRoot,
+}
+
+fn render_redacted(scan: &Scan, format: Format, view: &View<'_>) -> String {
+    let View {
+        summary,
+        options,
+        root,
+    } = *view;
     match format {
         Format::Text => text::render_scan(scan, summary, options),
         Format::Json => json::render_scan(scan, summary),
-        Format::Sarif => sarif::render_scan(scan),
+        Format::Sarif => sarif::render_scan(scan, root),
         Format::Junit => junit::render_scan(scan, summary),
         Format::Html => html::render_scan(scan, summary),
     }

@@ -4,9 +4,9 @@
 //! `help`, so a viewer shows the same text as `egressproof rule`). One result per finding,
 //! whose hops become one `codeFlow` with one `threadFlow`; unknowns are results of level
 //! `note` (they make the verdict `unproven` but point at no channel yet). Suppressed findings
-//! carry an `inSource` suppression with its reason. `partialFingerprints["egressproof/v1"]`
-//! hashes what identifies a finding but not where it sits (no line numbers), so an alert
-//! survives edits above it.
+//! carry an `inSource` suppression with its reason. `partialFingerprints["egressproof/v2"]`
+//! is the result's fingerprint ([`crate::fingerprint`]): unique in the scan, independent of
+//! line numbers and of the working directory, so an alert survives edits above it.
 //!
 //! The assumptions the verdict rests on are in `runs[].properties.assumptions` (kind, message,
 //! file, line) and, for viewers, as `toolExecutionNotifications` of the one invocation, each
@@ -18,6 +18,7 @@
 //! Hand-built structs rather than a SARIF crate: see Cargo.toml; `tests/sarif_schema.rs`
 //! validates the output against the OASIS schema.
 
+use crate::fingerprint::{self, Fingerprints, SourceRoot};
 use crate::json::to_pretty_json;
 use crate::{environments, INFORMATION_URI, TOOL_VERSION};
 use egressproof_analysis::rules::section;
@@ -30,8 +31,6 @@ use std::collections::BTreeMap;
 
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-/// The key of our fingerprint; bump the version if what it hashes ever changes.
-const FINGERPRINT_KEY: &str = "egressproof/v1";
 
 #[derive(Serialize)]
 struct Log {
@@ -377,21 +376,10 @@ fn hop_location(h: &Hop) -> ThreadFlowLocation {
     ThreadFlowLocation { location }
 }
 
-/// 64-bit FNV-1a: tiny, fixed by its definition (unlike `DefaultHasher`, which may change
-/// between Rust releases), and enough to tell findings apart; not a security boundary.
-fn fnv1a(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
-fn fingerprint(parts: &[&str]) -> BTreeMap<&'static str, String> {
-    BTreeMap::from([(FINGERPRINT_KEY, fnv1a(parts))])
+fn fingerprint(print: Option<&str>) -> BTreeMap<&'static str, String> {
+    print
+        .map(|p| BTreeMap::from([(fingerprint::KEY, p.to_string())]))
+        .unwrap_or_default()
 }
 
 /// The rule's place among `tool.driver.rules` (every rule of the registry, in its order).
@@ -399,7 +387,7 @@ fn rule_index(rule: Rule) -> Option<usize> {
     registry().iter().position(|r| r.code == rule)
 }
 
-fn finding_result(f: &Finding) -> ResultOut {
+fn finding_result(f: &Finding, print: Option<&str>) -> ResultOut {
     let flow: Vec<ThreadFlowLocation> = f.path.iter().map(hop_location).collect();
     ResultOut {
         rule_id: f.rule.as_str(),
@@ -414,12 +402,7 @@ fn finding_result(f: &Finding) -> ResultOut {
                 thread_flows: vec![ThreadFlow { locations: flow }],
             }]
         },
-        partial_fingerprints: fingerprint(&[
-            f.rule.as_str(),
-            &f.resource.type_name,
-            &f.resource.name,
-            &f.resource.span.file,
-        ]),
+        partial_fingerprints: fingerprint(print),
         suppressions: if f.suppressed {
             vec![Suppression {
                 kind: "inSource",
@@ -540,17 +523,28 @@ fn notifications(analysis: &Analysis) -> Vec<Notification> {
         .collect()
 }
 
+/// The fingerprints of one environment's results.
+#[derive(Clone, Copy)]
+struct Prints<'a> {
+    all: &'a Fingerprints,
+    env: usize,
+}
+
 /// The log of one analysis, as a JSON value.
-fn value(analysis: &Analysis) -> serde_json::Value {
-    let mut results: Vec<ResultOut> = analysis.findings.iter().map(finding_result).collect();
-    for u in &analysis.unknowns {
+fn value(analysis: &Analysis, prints: Option<Prints<'_>>) -> serde_json::Value {
+    let mut results: Vec<ResultOut> = analysis
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| finding_result(f, prints.and_then(|p| p.all.finding(p.env, i))))
+        .collect();
+    for (i, u) in analysis.unknowns.iter().enumerate() {
         let locations: Vec<Location> = u
             .span
             .as_ref()
             .and_then(span_location)
             .into_iter()
             .collect();
-        let file = u.span.as_ref().map(|s| s.file.as_str()).unwrap_or_default();
         results.push(ResultOut {
             rule_id: u.rule.as_str(),
             rule_index: rule_index(u.rule),
@@ -558,7 +552,7 @@ fn value(analysis: &Analysis) -> serde_json::Value {
             message: message(u.message.clone()),
             locations,
             code_flows: Vec::new(),
-            partial_fingerprints: fingerprint(&[u.rule.as_str(), file, &u.message]),
+            partial_fingerprints: fingerprint(prints.and_then(|p| p.all.unknown(p.env, i))),
             suppressions: Vec::new(),
             properties: ResultProperties {
                 severity: "info",
@@ -635,14 +629,24 @@ struct EnvironmentOut<'a> {
 /// assumption, as a notification and in the run's properties) naming its environment in
 /// `properties.environment`; the run's properties carry the scan's verdict and the
 /// environments, those out of scope included.
-pub(crate) fn render_scan(scan: &Scan) -> String {
+pub(crate) fn render_scan(scan: &Scan, root: &SourceRoot) -> String {
     let empty = egressproof_analysis::analyze(
         &egressproof_model::Model::default(),
         &egressproof_analysis::Options::default(),
     );
-    let mut log = value(&empty);
-    for env in scan.in_scope() {
-        let mut one = value(&env.analysis);
+    let all = Fingerprints::of(scan, root);
+    let mut log = value(&empty, None);
+    for (index, env) in scan.environments.iter().enumerate() {
+        if !env.in_scope {
+            continue;
+        }
+        let mut one = value(
+            &env.analysis,
+            Some(Prints {
+                all: &all,
+                env: index,
+            }),
+        );
         let tag = |item: &mut serde_json::Value, bag: Option<&str>| {
             let target = match bag {
                 Some(key) => item
@@ -708,13 +712,6 @@ mod tests {
         assert_eq!(file_uri("my dir/a#b.yaml"), "my%20dir/a%23b.yaml");
         assert_eq!(file_uri("C:\\x\\n.yaml"), "file:///C:/x/n.yaml");
         assert_eq!(file_uri("é.tf"), "%C3%A9.tf");
-    }
-
-    #[test]
-    fn fingerprint_ignores_nothing_it_hashes_and_is_fixed() {
-        // Fixed value: changing the hash would re-open every alert on GitHub.
-        assert_eq!(fnv1a(&[]), "cbf29ce484222325");
-        assert_ne!(fnv1a(&["a", "bc"]), fnv1a(&["ab", "c"]));
     }
 
     #[test]

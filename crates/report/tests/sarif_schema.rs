@@ -199,7 +199,7 @@ fn suppressed_findings_carry_the_justification() {
 fn fingerprints_ignore_line_numbers_but_not_identity() {
     let base = sarif(&leaky());
     let fp = |doc: &Value, rule: &str| {
-        result(doc, rule)["partialFingerprints"]["egressproof/v1"].clone()
+        result(doc, rule)["partialFingerprints"][egressproof_report::fingerprint::KEY].clone()
     };
     let mut moved = leaky();
     moved.findings[0].resource.span.line += 10;
