@@ -139,8 +139,9 @@ impl<'m> Iam<'m> {
 }
 
 /// The document of a managed policy a role attaches: one of the scan (`!Ref Policy`), an AWS
-/// managed policy we know, or an unknown policy that may allow or deny anything (never "allows
-/// nothing", and never "denies nothing": it could hold the Deny that restricts the role).
+/// managed policy (its bundled or user-supplied document), or an unknown policy that may allow
+/// or deny anything (never "allows nothing", and never "denies nothing": it could hold the Deny
+/// that restricts the role).
 fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) -> Option<Policy> {
     if let Some(Symbol::Ref(id)) = arn.as_symbol() {
         if ctx.get(id).is_some() {
@@ -160,8 +161,16 @@ fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) 
         ));
     }
     let rendered = arn.render();
-    if let Some(p) = managed::aws_managed(&rendered) {
-        return Some(p);
+    match managed::aws_managed(&rendered) {
+        Some(Ok(p)) => return Some(p),
+        Some(Err(e)) => {
+            return Some(unknown_policy(
+                e.code(),
+                format!("the document of AWS managed policy {rendered} could not be read: {e}"),
+                None,
+            ))
+        }
+        None => {}
     }
     Some(unknown_policy(
         UnknownCode::EP902,
