@@ -339,9 +339,13 @@ fn transit_gateway_in_the_scan_is_followed_to_the_egress_vpc() {
             name,
             "AWS::EC2::TransitGatewayAttachment",
             Kind::TransitGatewayAttachment(TransitGatewayAttachment {
-                transit_gateway: Attr::Known(tgw.clone()),
                 vpc: Attr::Known(vpc.clone()),
                 subnets: Attr::Known(vec![subnet.clone()]),
+                ..TransitGatewayAttachment::other(
+                    TgwAttachmentKind::Vpc,
+                    Attr::Known(tgw.clone()),
+                    None,
+                )
             }),
         )
     };

@@ -13,6 +13,7 @@ pub mod relay;
 pub mod service;
 pub mod space;
 pub mod topology;
+mod transit;
 
 pub use reach::{describe, Exit, ExitKind, Home, Leak, Reach};
 pub use space::Space;

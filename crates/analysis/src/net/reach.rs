@@ -10,6 +10,7 @@
 
 use crate::net::space::{internet, Space};
 use crate::net::topology::{Candidate, Network, SubnetNacl};
+use crate::net::transit::TgwIndex;
 use crate::{unresolved, Context, Hop, Rule, UnknownFinding};
 use egressproof_model::{Attr, EndpointType, Ident, Kind, Resource, RouteTarget, TargetKind};
 use ipnet::IpNet;
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 /// How far a walk may go before it is cut (NAT behind NAT behind firewall ...).
-const MAX_DEPTH: usize = 24;
+pub(super) const MAX_DEPTH: usize = 24;
 
 /// Where traffic ends up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -336,7 +337,7 @@ fn vpc_placement<'m>(
 
 /// Whether a walk followed everything it led to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Completeness {
+pub(super) enum Completeness {
     /// Nothing was cut: the result holds whichever path reached the table, so it is memoised.
     Complete,
     /// A routing loop or the depth limit cut the walk: what it found depends on the path taken
@@ -346,7 +347,7 @@ enum Completeness {
 
 impl Completeness {
     /// A walk made of parts is cut when any part is.
-    fn absorb(&mut self, part: Completeness) {
+    pub(super) fn absorb(&mut self, part: Completeness) {
         if part == Completeness::Cut {
             *self = Completeness::Cut;
         }
@@ -354,20 +355,20 @@ impl Completeness {
 }
 
 /// What a walk found: its exits, and whether it followed everything.
-struct Walk<E = Vec<Exit>> {
-    exits: E,
-    completeness: Completeness,
+pub(super) struct Walk<E = Vec<Exit>> {
+    pub(super) exits: E,
+    pub(super) completeness: Completeness,
 }
 
 impl<E> Walk<E> {
-    fn complete(exits: E) -> Self {
+    pub(super) fn complete(exits: E) -> Self {
         Walk {
             exits,
             completeness: Completeness::Complete,
         }
     }
 
-    fn cut(exits: E) -> Self {
+    pub(super) fn cut(exits: E) -> Self {
         Walk {
             exits,
             completeness: Completeness::Cut,
@@ -378,7 +379,7 @@ impl<E> Walk<E> {
 impl Walk {
     /// No exit: the traffic stays (a local route, a peering inside the scan, IPv4 to an
     /// egress-only gateway).
-    fn nowhere() -> Self {
+    pub(super) fn nowhere() -> Self {
         Walk::complete(Vec::new())
     }
 }
@@ -403,68 +404,32 @@ struct DoubtfulRoute<'m> {
     text: String,
 }
 
-/// A transit gateway route whose destination is known; no attachment is a blackhole.
-struct TgwPrefixRoute<'m> {
-    prefix_len: u8,
-    destination: Space,
-    route: &'m Resource,
-    attachment: Option<&'m Attr<Ident>>,
-}
-
-struct TgwIndex<'m> {
-    attachments: HashMap<&'m str, Vec<&'m Resource>>,
-    associations: HashMap<&'m str, Vec<&'m Ident>>,
-    routes: HashMap<&'m str, Vec<&'m Resource>>,
-}
-
 pub(crate) struct Walker<'n, 'c, 'm> {
     pub(crate) net: &'n Network<'c, 'm>,
     internet: Space,
-    trusted: Space,
+    pub(super) trusted: Space,
     memo: HashMap<Ident, Rc<Vec<Exit>>>,
-    unknowns: Vec<UnknownFinding>,
-    tgw: TgwIndex<'m>,
+    /// Transit gateway route tables' exits, for the whole space (see `transit`).
+    pub(super) tgw_memo: HashMap<Ident, Rc<Vec<Exit>>>,
+    pub(super) unknowns: Vec<UnknownFinding>,
+    pub(super) tgw: TgwIndex<'m>,
 }
 
 impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
     fn new(net: &'n Network<'c, 'm>) -> Self {
         let ctx = net.ctx;
-        let mut tgw = TgwIndex {
-            attachments: HashMap::new(),
-            associations: HashMap::new(),
-            routes: HashMap::new(),
-        };
-        for r in ctx.resources() {
-            match &r.kind {
-                Kind::TransitGatewayAttachment(a) => {
-                    if let Attr::Known(t) = &a.transit_gateway {
-                        tgw.attachments.entry(t.as_str()).or_default().push(r);
-                    }
-                }
-                Kind::TransitGatewayRouteTableAssociation(a) => {
-                    if let (Attr::Known(att), Attr::Known(rt)) = (&a.attachment, &a.route_table) {
-                        tgw.associations.entry(att.as_str()).or_default().push(rt);
-                    }
-                }
-                Kind::TransitGatewayRoute(tr) => {
-                    if let Attr::Known(rt) = &tr.route_table {
-                        tgw.routes.entry(rt.as_str()).or_default().push(r);
-                    }
-                }
-                _ => {}
-            }
-        }
         Walker {
             net,
             internet: internet(),
             trusted: Space::nets(&ctx.options.trusted_cidrs),
             memo: HashMap::new(),
+            tgw_memo: HashMap::new(),
             unknowns: Vec::new(),
-            tgw,
+            tgw: TgwIndex::new(ctx.resources()),
         }
     }
 
-    fn ctx(&self) -> &'c Context<'m> {
+    pub(super) fn ctx(&self) -> &'c Context<'m> {
         self.net.ctx
     }
 
@@ -1244,7 +1209,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
     }
 
     /// Continues through a set of subnets (a NAT's, a firewall's): their NACL and route tables.
-    fn through_subnets(
+    pub(super) fn through_subnets(
         &mut self,
         subnets: &Attr<Vec<Ident>>,
         part: &Space,
@@ -1429,167 +1394,6 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             "no domain allow-list (rules other than domain lists)".into()
         } else {
             domains.join(", ")
-        }
-    }
-
-    /// Follows a transit gateway in the scan: the VPC's attachment, its TGW route table, the
-    /// route's attachment into another VPC and that VPC's subnets' route tables. Whatever cannot
-    /// be followed ends "beyond" (EP203).
-    fn transit(
-        &mut self,
-        r: &'m Resource,
-        vpc: Option<&Ident>,
-        part: &Space,
-        stack: &mut Vec<Ident>,
-        depth: usize,
-    ) -> Walk {
-        let ctx = self.ctx();
-        let beyond = |why: &str| Exit {
-            kind: ExitKind::Beyond(format!("transit gateway {}", r.name)),
-            space: part.clone(),
-            hops: vec![Hop::new(r, format!("transit gateway: {why}"))],
-            via: vec![format!("transit gateway {}", r.name)],
-            uncertain: None,
-            translated: false,
-        };
-        let atts: Vec<&'m Resource> = self
-            .tgw
-            .attachments
-            .get(r.id.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let own = atts.iter().find(|a| matches!(&a.kind, Kind::TransitGatewayAttachment(t) if matches!((&t.vpc, vpc), (Attr::Known(v), Some(w)) if v == w)));
-        let Some(own) = own else {
-            return Walk::complete(vec![beyond("this VPC's attachment is not in the scan")]);
-        };
-        let tables: Vec<&'m Ident> = self
-            .tgw
-            .associations
-            .get(own.id.as_str())
-            .cloned()
-            .unwrap_or_default();
-        if tables.is_empty() {
-            return Walk::complete(vec![beyond(
-                "the attachment's route table (the default one?) is not in the scan",
-            )]);
-        }
-        let mut out = Vec::new();
-        let mut completeness = Completeness::Complete;
-        for rt in tables {
-            let routes: Vec<&'m Resource> = self
-                .tgw
-                .routes
-                .get(rt.as_str())
-                .cloned()
-                .unwrap_or_default();
-            let mut known: Vec<TgwPrefixRoute<'m>> = Vec::new();
-            for res in &routes {
-                if let Kind::TransitGatewayRoute(tr) = &res.kind {
-                    match &tr.destination {
-                        Attr::Known(egressproof_model::Destination::V4(n)) => {
-                            known.push(TgwPrefixRoute {
-                                prefix_len: n.prefix_len(),
-                                destination: Space::v4_net(n),
-                                route: res,
-                                attachment: tr.attachment.as_ref(),
-                            })
-                        }
-                        Attr::Known(egressproof_model::Destination::V6(n)) => {
-                            known.push(TgwPrefixRoute {
-                                prefix_len: n.prefix_len(),
-                                destination: Space::v6_net(n),
-                                route: res,
-                                attachment: tr.attachment.as_ref(),
-                            })
-                        }
-                        _ => {
-                            let mut e = beyond("a route with an unresolved destination");
-                            e.uncertain = Some(UnknownFinding {
-                                rule: Rule::UnresolvedValue,
-                                message: format!(
-                                    "transit gateway route {}: destination not resolved",
-                                    res.name
-                                ),
-                                span: Some(res.span.clone()),
-                            });
-                            out.push(e);
-                        }
-                    }
-                }
-            }
-            known.sort_by_key(|k| std::cmp::Reverse(k.prefix_len));
-            let mut remaining = part.clone();
-            for TgwPrefixRoute {
-                destination: dest,
-                route: res,
-                attachment,
-                ..
-            } in known
-            {
-                let p = remaining.intersect(&dest);
-                remaining = remaining.difference(&dest);
-                if p.is_empty() {
-                    continue;
-                }
-                let Some(att) = attachment else { continue }; // blackhole
-                let hop_route = Hop::new(res, "transit gateway route");
-                let Attr::Known(att_id) = att else {
-                    let mut e = beyond("a route with an unresolved attachment");
-                    e.space = p;
-                    e.uncertain = Some(UnknownFinding {
-                        rule: Rule::UnresolvedValue,
-                        message: format!(
-                            "transit gateway route {}: attachment not resolved",
-                            res.name
-                        ),
-                        span: Some(res.span.clone()),
-                    });
-                    out.push(e);
-                    continue;
-                };
-                let target = ctx.get(att_id);
-                let Some((att_res, Kind::TransitGatewayAttachment(a))) =
-                    target.map(|t| (t, &t.kind))
-                else {
-                    let mut e = beyond(&format!("route to attachment {att_id} outside the scan (VPN, Direct Connect or another VPC)"));
-                    e.space = p;
-                    out.push(e);
-                    continue;
-                };
-                let walk = self.through_subnets(&a.subnets, &p, stack, depth, &att_res.name);
-                completeness.absorb(walk.completeness);
-                for mut e in walk.exits {
-                    e.hops.splice(
-                        0..0,
-                        [
-                            Hop::new(r, "transit gateway"),
-                            hop_route.clone(),
-                            Hop::new(att_res, "attachment into another VPC"),
-                        ],
-                    );
-                    e.via.insert(0, format!("transit gateway {}", r.name));
-                    out.push(e);
-                }
-            }
-            if !remaining.is_empty() {
-                let mut e = beyond(
-                    "addresses without a static route may match routes propagated at run time",
-                );
-                e.space = remaining;
-                e.uncertain = Some(UnknownFinding {
-                    rule: Rule::UnresolvedValue,
-                    message: format!(
-                        "transit gateway {}: routes propagated into its route table are learned at run time",
-                        r.name
-                    ),
-                    span: Some(r.span.clone()),
-                });
-                out.push(e);
-            }
-        }
-        Walk {
-            exits: out,
-            completeness,
         }
     }
 }
