@@ -535,6 +535,20 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 doubt: p.uncertain.clone(),
             });
             let group_names: Vec<String> = groups.iter().map(|g| self.net.name_of(g)).collect();
+            // A subnet shared through AWS RAM: whichever account runs the workload, the
+            // owner's route table and network ACL decide where its traffic goes.
+            let shared = match self.tgw.share_of(&subnet.id) {
+                Some(share) => format!(
+                    " (subnet shared through AWS RAM by {}{}: its owner's route table and network ACL apply)",
+                    share.name,
+                    subnet
+                        .account
+                        .as_deref()
+                        .map(|a| format!(", owned by account {a}"))
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
+            };
             let mut head = Vec::new();
             if p.workload {
                 head.push(Hop::new(
@@ -561,7 +575,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         path.push(Hop::new(
                             subnet,
                             format!(
-                                "security groups {} allow {}; network ACL {} allows it; route table: {how}",
+                                "security groups {} allow {}; network ACL {} allows it; route table: {how}{shared}",
                                 group_names.join(", "),
                                 sure.describe(),
                                 if nacl_name.is_empty() { "(default)".to_string() } else { nacl_name.clone() },

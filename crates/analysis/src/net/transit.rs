@@ -38,9 +38,10 @@ pub(crate) struct TgwIndex<'m> {
     routes: HashMap<&'m str, Vec<&'m Resource>>,
     /// The gateway of each route table of the scan.
     table_tgw: HashMap<&'m str, &'m Attr<Ident>>,
-    /// Gateways shared through AWS RAM: attachments of other accounts, outside the scan, may
-    /// propagate into their default table.
-    shared: Vec<Ident>,
+    /// Resources shared through AWS RAM (a gateway: attachments of other accounts, outside the
+    /// scan, may propagate into its default table; a subnet: another account's workloads use
+    /// it), by identifier and by the ID an ARN ends with, with the share naming them.
+    shared: HashMap<Ident, &'m Resource>,
     /// The CIDR blocks of each VPC (a propagating VPC attachment's routes); `None` when one of
     /// them is unresolved.
     vpc_nets: HashMap<&'m str, Option<Vec<IpNet>>>,
@@ -81,7 +82,16 @@ impl<'m> TgwIndex<'m> {
                 }
                 Kind::ResourceShare(s) => {
                     if let Attr::Known(ids) = &s.resources {
-                        ix.shared.extend(ids.iter().cloned());
+                        for id in ids {
+                            ix.shared.insert(id.clone(), r);
+                            // A literal ARN (`arn:aws:ec2:...:subnet/subnet-0abc`) names the
+                            // resource a snapshot knows by its ID.
+                            if let Some((_, tail)) = id.as_str().rsplit_once('/') {
+                                if id.as_str().starts_with("arn:") {
+                                    ix.shared.insert(Ident::new(tail), r);
+                                }
+                            }
+                        }
                     }
                 }
                 Kind::Vpc(v) => {
@@ -119,6 +129,11 @@ impl<'m> TgwIndex<'m> {
             }
         }
         ix
+    }
+
+    /// The AWS RAM share that shares a resource of the scan with other accounts.
+    pub(crate) fn share_of(&self, id: &Ident) -> Option<&'m Resource> {
+        self.shared.get(id).copied()
     }
 
     fn attachments_of(&self, tgw: &Ident) -> &[&'m Resource] {
@@ -252,7 +267,10 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             completeness.absorb(walk.completeness);
             for mut e in walk.exits {
                 e.hops.splice(0..0, head.iter().cloned());
-                e.via.insert(0, format!("transit gateway {}", r.name));
+                let via = format!("transit gateway {}", r.name);
+                if e.via.first() != Some(&via) {
+                    e.via.insert(0, via);
+                }
                 out.push(e);
             }
         }
@@ -524,13 +542,18 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                         continue;
                     }
                 };
+                let target = match &tr.attachment {
+                    None => "blackhole".to_string(),
+                    Some(Attr::Known(a)) => self.net.name_of(a),
+                    Some(Attr::Unknown(_)) => "<unresolved>".to_string(),
+                };
                 known.push(TgwRoute {
                     prefix_len,
                     destination,
                     propagated: false,
                     source: Some(res),
                     attachment: tr.attachment.clone(),
-                    text,
+                    text: format!("{text} -> {target}"),
                 });
             }
         }
@@ -558,7 +581,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     _ => propagators.push((Some(att), Attr::Known(att.id.clone()))),
                 }
             }
-            if default_propagation != Attr::Known(false) && ix.shared.contains(&tgw.id) {
+            if default_propagation != Attr::Known(false) && ix.shared.contains_key(&tgw.id) {
                 let message = format!(
                     "transit gateway {} is shared through AWS RAM: attachments of other accounts, outside the scan, propagate their routes into its default route table",
                     tgw.name
@@ -692,6 +715,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         };
         let onward = |what: String, note: &str| {
             let mut e = beyond(tgw, part, note, None);
+            e.via = vec![what.clone()];
             e.kind = ExitKind::Beyond(what);
             e.hops = vec![
                 Hop::new(res, note.to_string()),
