@@ -74,7 +74,10 @@ impl SourceRoot {
         if file.starts_with("arn:") {
             return Located::Arn(file.to_string());
         }
-        let path = Path::new(file);
+        // Windows separators as `/`, on any host: a report names a file the same way
+        // wherever it is rendered (a `\\` in a Unix file name is not worth a second name).
+        let file = file.replace('\\', "/");
+        let path = Path::new(&file);
         let absolute = match (&self.base, path.is_absolute()) {
             (_, true) => normalize(path),
             (Some(base), false) => normalize(&base.join(path)),
@@ -196,7 +199,7 @@ impl Fingerprints {
 
 /// An environment's name: its first input's path names it unless the configuration did, and
 /// that path is named from the root like any file.
-fn environment_name(env: &Environment, root: &SourceRoot) -> String {
+pub(crate) fn environment_name(env: &Environment, root: &SourceRoot) -> String {
     if env.inputs.first() == Some(&env.name) {
         root.name(&env.name)
     } else {

@@ -18,7 +18,7 @@
 //! Hand-built structs rather than a SARIF crate: see Cargo.toml; `tests/sarif_schema.rs`
 //! validates the output against the OASIS schema.
 
-use crate::fingerprint::{self, Fingerprints, SourceRoot};
+use crate::fingerprint::{self, Fingerprints, Located, SourceRoot};
 use crate::json::to_pretty_json;
 use crate::{environments, INFORMATION_URI, TOOL_VERSION};
 use egressproof_analysis::rules::section;
@@ -45,6 +45,7 @@ struct Log {
 struct Run {
     tool: Tool,
     invocations: Vec<Invocation>,
+    original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
     results: Vec<ResultOut>,
     properties: RunProperties,
 }
@@ -127,6 +128,8 @@ struct ReportingDescriptor {
     name: &'static str,
     short_description: Message,
     full_description: Message,
+    /// The rule's section of docs/rules.md on the repository's site.
+    help_uri: String,
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -204,8 +207,21 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    /// `%SRCROOT%` for a file under the repository root (its `uri` is relative to the root);
+    /// absent for a `file://` URI outside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+/// The base of relative URIs (§3.14.14): described, not located. Its absolute path would be
+/// the checkout's place on the machine that ran the scan, which is nobody's business in a
+/// shared report, and GitHub resolves `%SRCROOT%` against the repository itself.
+#[derive(Serialize)]
+struct BaseLocation {
+    description: Message,
 }
 
 #[derive(Serialize)]
@@ -266,23 +282,47 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// A file path as a SARIF `uri-reference`: forward slashes, no leading `./`, and the few
-/// characters a URI cannot hold percent-encoded. Paths stay relative so GitHub resolves them
-/// against the repository root.
-pub(crate) fn file_uri(path: &str) -> String {
-    let mut p = path.replace('\\', "/");
-    while let Some(rest) = p.strip_prefix("./") {
-        p = rest.to_string();
+/// The token of the repository root in `uriBaseId` (the name GitHub code scanning and most
+/// SARIF producers use).
+const SRCROOT: &str = "%SRCROOT%";
+
+/// A span's file as a SARIF artifact location: relative to `%SRCROOT%` when it is under the
+/// repository root, else an absolute `file://` URI; `None` for an ARN or nowhere. The path was
+/// redacted with the rest of the scan before it got here.
+fn artifact(file: &str, root: &SourceRoot) -> Option<ArtifactLocation> {
+    match root.locate(file) {
+        Located::Nowhere | Located::Arn(_) => None,
+        Located::InRoot(rel) => Some(ArtifactLocation {
+            uri: uri_path(&rel),
+            uri_base_id: Some(SRCROOT),
+        }),
+        Located::Outside(abs) => Some(ArtifactLocation {
+            uri: absolute_file_uri(&abs),
+            uri_base_id: None,
+        }),
     }
+}
+
+/// `/abs/x.yaml` as `file:///abs/x.yaml`, `C:/x/n.yaml` as `file:///C:/x/n.yaml`; a relative
+/// path (outside the root only when there is no root) stays a relative reference.
+fn absolute_file_uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
     let bytes = p.as_bytes();
-    // `C:/x` would read as a URI with scheme `C`.
-    let prefix = if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
-        "file:///"
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if drive {
+        format!("file:///{}", uri_path(&p))
+    } else if p.starts_with('/') {
+        format!("file://{}", uri_path(&p))
     } else {
-        ""
-    };
-    let mut out = String::from(prefix);
-    for b in p.bytes() {
+        uri_path(&p)
+    }
+}
+
+/// A path as the path of a URI: forward slashes, and the characters a URI path cannot hold
+/// percent-encoded (`:` too, so `C:x` never reads as a scheme).
+pub(crate) fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
         let keep = b.is_ascii_alphanumeric()
             || matches!(
                 b,
@@ -290,7 +330,6 @@ pub(crate) fn file_uri(path: &str) -> String {
                     | b'_'
                     | b'.'
                     | b'~'
-                    | b':'
                     | b'@'
                     | b'!'
                     | b'$'
@@ -304,13 +343,26 @@ pub(crate) fn file_uri(path: &str) -> String {
                     | b';'
                     | b'='
             );
-        if keep {
+        if b == b'\\' {
+            out.push('/');
+        } else if keep {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
     out
+}
+
+/// Where `egressproof rule` text lives on the web: the rule's section of docs/rules.md in the
+/// repository (the crate's `repository`, one value for the workspace). GitHub's anchor of
+/// `## EP201` is `#ep201`; `HEAD` is the default branch, whatever its name.
+pub(crate) fn help_uri(rule: Rule) -> String {
+    format!(
+        "{}/blob/HEAD/docs/rules.md#{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        rule.as_str().to_ascii_lowercase()
+    )
 }
 
 fn is_arn(s: &str) -> bool {
@@ -329,14 +381,9 @@ fn logical(r: &ResourceRef) -> LogicalLocation {
     }
 }
 
-fn physical(span: &Span) -> Option<PhysicalLocation> {
-    if span.file.is_empty() || is_arn(&span.file) {
-        return None;
-    }
+fn physical(span: &Span, root: &SourceRoot) -> Option<PhysicalLocation> {
     Some(PhysicalLocation {
-        artifact_location: ArtifactLocation {
-            uri: file_uri(&span.file),
-        },
+        artifact_location: artifact(&span.file, root)?,
         region: (span.line > 0).then(|| Region {
             start_line: span.line,
             start_column: (span.column > 0).then_some(span.column),
@@ -345,8 +392,8 @@ fn physical(span: &Span) -> Option<PhysicalLocation> {
 }
 
 /// A resource's location: its file and line, else (an ARN, or nowhere) a logical location.
-fn resource_location(r: &ResourceRef, msg: Option<Message>) -> Location {
-    let physical_location = physical(&r.span);
+fn resource_location(r: &ResourceRef, msg: Option<Message>, root: &SourceRoot) -> Location {
+    let physical_location = physical(&r.span, root);
     let region_known = physical_location
         .as_ref()
         .is_some_and(|p| p.region.is_some());
@@ -361,13 +408,13 @@ fn resource_location(r: &ResourceRef, msg: Option<Message>) -> Location {
     }
 }
 
-fn hop_location(h: &Hop) -> ThreadFlowLocation {
+fn hop_location(h: &Hop, root: &SourceRoot) -> ThreadFlowLocation {
     let text = if h.note.is_empty() {
         format!("{} ({})", h.resource.name, h.resource.type_name)
     } else {
         format!("{} ({}): {}", h.resource.name, h.resource.type_name, h.note)
     };
-    let mut location = resource_location(&h.resource, Some(message(text)));
+    let mut location = resource_location(&h.resource, Some(message(text)), root);
     // Every hop names its resource, also when the file and line are known: a flow reads
     // "Notebook -> PrivateSubnet -> NatGw -> internet".
     if location.logical_locations.is_empty() {
@@ -387,14 +434,14 @@ fn rule_index(rule: Rule) -> Option<usize> {
     registry().iter().position(|r| r.code == rule)
 }
 
-fn finding_result(f: &Finding, print: Option<&str>) -> ResultOut {
-    let flow: Vec<ThreadFlowLocation> = f.path.iter().map(hop_location).collect();
+fn finding_result(f: &Finding, print: Option<&str>, root: &SourceRoot) -> ResultOut {
+    let flow: Vec<ThreadFlowLocation> = f.path.iter().map(|h| hop_location(h, root)).collect();
     ResultOut {
         rule_id: f.rule.as_str(),
         rule_index: rule_index(f.rule),
         level: level(f.severity),
         message: message(f.message.clone()),
-        locations: vec![resource_location(&f.resource, None)],
+        locations: vec![resource_location(&f.resource, None, root)],
         code_flows: if flow.is_empty() {
             Vec::new()
         } else {
@@ -438,6 +485,7 @@ fn rules() -> Vec<ReportingDescriptor> {
                 } else {
                     what
                 }),
+                help_uri: help_uri(meta.code),
                 help: Help {
                     text: doc.clone(),
                     markdown: doc,
@@ -477,11 +525,11 @@ fn notification_descriptors() -> Vec<NotificationDescriptor> {
 
 /// Where an unknown or an assumption points: its file (and line), or its ARN as a logical
 /// location; `None` for nowhere.
-fn span_location(span: &Span) -> Option<Location> {
+fn span_location(span: &Span, root: &SourceRoot) -> Option<Location> {
     if span.file.is_empty() {
         return None;
     }
-    let physical_location = physical(span);
+    let physical_location = physical(span, root);
     let logical_locations = if physical_location.is_none() {
         vec![LogicalLocation {
             name: span.file.clone(),
@@ -499,7 +547,7 @@ fn span_location(span: &Span) -> Option<Location> {
 }
 
 /// Each assumption as a notification of the invocation.
-fn notifications(analysis: &Analysis) -> Vec<Notification> {
+fn notifications(analysis: &Analysis, root: &SourceRoot) -> Vec<Notification> {
     analysis
         .assumptions
         .iter()
@@ -516,7 +564,7 @@ fn notifications(analysis: &Analysis) -> Vec<Notification> {
             locations: a
                 .span
                 .as_ref()
-                .and_then(span_location)
+                .and_then(|s| span_location(s, root))
                 .into_iter()
                 .collect(),
         })
@@ -531,18 +579,18 @@ struct Prints<'a> {
 }
 
 /// The log of one analysis, as a JSON value.
-fn value(analysis: &Analysis, prints: Option<Prints<'_>>) -> serde_json::Value {
+fn value(analysis: &Analysis, prints: Option<Prints<'_>>, root: &SourceRoot) -> serde_json::Value {
     let mut results: Vec<ResultOut> = analysis
         .findings
         .iter()
         .enumerate()
-        .map(|(i, f)| finding_result(f, prints.and_then(|p| p.all.finding(p.env, i))))
+        .map(|(i, f)| finding_result(f, prints.and_then(|p| p.all.finding(p.env, i)), root))
         .collect();
     for (i, u) in analysis.unknowns.iter().enumerate() {
         let locations: Vec<Location> = u
             .span
             .as_ref()
-            .and_then(span_location)
+            .and_then(|s| span_location(s, root))
             .into_iter()
             .collect();
         results.push(ResultOut {
@@ -576,8 +624,17 @@ fn value(analysis: &Analysis, prints: Option<Prints<'_>>) -> serde_json::Value {
             },
             invocations: vec![Invocation {
                 execution_successful: true,
-                tool_execution_notifications: notifications(analysis),
+                tool_execution_notifications: notifications(analysis, root),
             }],
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                BaseLocation {
+                    description: message(
+                        "The root of the repository scanned (--repo-root; by default the git \
+                         repository holding the working directory)",
+                    ),
+                },
+            )]),
             results,
             properties: RunProperties {
                 verdict: analysis.verdict.as_str(),
@@ -591,7 +648,7 @@ fn value(analysis: &Analysis, prints: Option<Prints<'_>>) -> serde_json::Value {
                             .span
                             .as_ref()
                             .filter(|s| !s.file.is_empty())
-                            .map(|s| s.file.clone()),
+                            .map(|s| root.name(&s.file)),
                         line: a.span.as_ref().filter(|s| s.line > 0).map(|s| s.line),
                     })
                     .collect(),
@@ -618,11 +675,11 @@ fn array_at<'v>(
 /// One environment in the run's properties.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct EnvironmentOut<'a> {
-    name: &'a str,
+struct EnvironmentOut {
+    name: String,
     verdict: &'static str,
     in_scope: bool,
-    inputs: &'a [String],
+    inputs: Vec<String>,
 }
 
 /// A scan: one run holding the results of every environment judged, each result (and each
@@ -635,7 +692,7 @@ pub(crate) fn render_scan(scan: &Scan, root: &SourceRoot) -> String {
         &egressproof_analysis::Options::default(),
     );
     let all = Fingerprints::of(scan, root);
-    let mut log = value(&empty, None);
+    let mut log = value(&empty, None, root);
     for (index, env) in scan.environments.iter().enumerate() {
         if !env.in_scope {
             continue;
@@ -646,7 +703,9 @@ pub(crate) fn render_scan(scan: &Scan, root: &SourceRoot) -> String {
                 all: &all,
                 env: index,
             }),
+            root,
         );
+        let env_name = fingerprint::environment_name(env, root);
         let tag = |item: &mut serde_json::Value, bag: Option<&str>| {
             let target = match bag {
                 Some(key) => item
@@ -655,7 +714,7 @@ pub(crate) fn render_scan(scan: &Scan, root: &SourceRoot) -> String {
                 None => Some(item),
             };
             if let Some(o) = target.and_then(serde_json::Value::as_object_mut) {
-                o.insert("environment".into(), env.name.as_str().into());
+                o.insert("environment".into(), env_name.as_str().into());
             }
         };
         for (path, bag) in [
@@ -678,14 +737,14 @@ pub(crate) fn render_scan(scan: &Scan, root: &SourceRoot) -> String {
             }
         }
     }
-    let environments: Vec<EnvironmentOut<'_>> = scan
+    let environments: Vec<EnvironmentOut> = scan
         .environments
         .iter()
         .map(|e| EnvironmentOut {
-            name: &e.name,
+            name: fingerprint::environment_name(e, root),
             verdict: environments::verdict(e),
             in_scope: e.in_scope,
-            inputs: &e.inputs,
+            inputs: e.inputs.iter().map(|i| root.name(i)).collect(),
         })
         .collect();
     if let Some(props) = log
@@ -706,12 +765,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uris_are_relative_with_forward_slashes() {
-        assert_eq!(file_uri("infra\\net.yaml"), "infra/net.yaml");
-        assert_eq!(file_uri("./infra/net.yaml"), "infra/net.yaml");
-        assert_eq!(file_uri("my dir/a#b.yaml"), "my%20dir/a%23b.yaml");
-        assert_eq!(file_uri("C:\\x\\n.yaml"), "file:///C:/x/n.yaml");
-        assert_eq!(file_uri("é.tf"), "%C3%A9.tf");
+    fn files_under_the_root_are_relative_to_srcroot_and_others_absolute() {
+        let root = SourceRoot::new("/repo", "/repo/infra");
+        let at = |f: &str| {
+            artifact(f, &root).map(|a| (a.uri, a.uri_base_id.unwrap_or_default().to_string()))
+        };
+        let rel = |u: &str| Some((u.to_string(), SRCROOT.to_string()));
+        let abs = |u: &str| Some((u.to_string(), String::new()));
+        assert_eq!(at("net.yaml"), rel("infra/net.yaml"));
+        assert_eq!(at(".\\sub\\net.yaml"), rel("infra/sub/net.yaml"));
+        assert_eq!(at("../my dir/a#b.yaml"), rel("my%20dir/a%23b.yaml"));
+        assert_eq!(at("é.tf"), rel("infra/%C3%A9.tf"));
+        assert_eq!(at("/etc/x:y.yaml"), abs("file:///etc/x%3Ay.yaml"));
+        assert_eq!(at("arn:aws:s3:::b"), None);
+        assert_eq!(at(""), None);
+        assert_eq!(absolute_file_uri("C:\\x\\n.yaml"), "file:///C%3A/x/n.yaml");
+        // Without a root, files are named as the scan names them, relative to %SRCROOT%.
+        let none = SourceRoot::default();
+        assert_eq!(
+            artifact("./infra/net.yaml", &none).map(|a| a.uri),
+            Some("infra/net.yaml".to_string())
+        );
+    }
+
+    #[test]
+    fn help_points_at_the_rules_section() {
+        assert_eq!(
+            help_uri(Rule::RouteToInternet),
+            "https://github.com/egressproof/egressproof/blob/HEAD/docs/rules.md#ep201"
+        );
     }
 
     #[test]

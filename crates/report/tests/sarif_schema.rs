@@ -5,7 +5,7 @@
 mod common;
 
 use common::{leaky, out, sealed};
-use egressproof_report::Format;
+use egressproof_report::{Format, SourceRoot};
 use serde_json::{json, Value};
 
 fn schema() -> jsonschema::Validator {
@@ -152,7 +152,7 @@ fn finding_location_and_code_flow() {
     assert_eq!(r["level"], "error");
     assert_eq!(
         r["locations"][0]["physicalLocation"],
-        json!({"artifactLocation": {"uri": "infra/net.yaml"}, "region": {"startLine": 42, "startColumn": 3}})
+        json!({"artifactLocation": {"uri": "infra/net.yaml", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 42, "startColumn": 3}})
     );
     let hops = r["codeFlows"][0]["threadFlows"][0]["locations"]
         .as_array()
@@ -240,4 +240,135 @@ fn assumptions_are_run_properties_and_invocation_notifications() {
     assert!(sealed["runs"][0]["invocations"][0]
         .get("toolExecutionNotifications")
         .is_none());
+}
+
+/// Every artifact location of a log, wherever it is (results, code flows, notifications).
+fn artifact_locations(v: &Value, out: &mut Vec<Value>) {
+    match v {
+        Value::Object(map) => {
+            for (k, item) in map {
+                if k == "artifactLocation" {
+                    out.push(item.clone());
+                }
+                artifact_locations(item, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| artifact_locations(i, out)),
+        _ => {}
+    }
+}
+
+/// The leaky analysis with its files where a scan from `/work/repo/infra` names them: one
+/// file relative to the working directory, one absolute under the root, one outside it.
+fn scan_from_a_subdirectory() -> egressproof_analysis::Scan {
+    let mut a = leaky();
+    a.findings[0].resource.span.file = "net.yaml".into();
+    for h in &mut a.findings[0].path {
+        if h.resource.span.file == "infra/net.yaml" {
+            h.resource.span.file = "/work/repo/infra/net.yaml".into();
+        }
+    }
+    a.findings[1].resource.span.file = "../../../shared/modules/x y.tf".into();
+    egressproof_analysis::Scan::single("infra", a)
+}
+
+fn render_at(scan: &egressproof_analysis::Scan, root: &SourceRoot) -> Value {
+    let text = egressproof_report::render_scan_at(
+        scan,
+        &common::summary(),
+        Format::Sarif,
+        &Default::default(),
+        root,
+    );
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn files_are_relative_to_the_repository_root_or_absolute_file_uris() {
+    let root = SourceRoot::new("/work/repo", "/work/repo/infra");
+    let doc = render_at(&scan_from_a_subdirectory(), &root);
+    let errors: Vec<String> = schema()
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
+    assert!(doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"].is_string());
+    // The root's own place on the machine is not in the report.
+    assert!(!doc.to_string().contains("/work/repo"), "{doc:#}");
+
+    let mut all = Vec::new();
+    artifact_locations(&doc, &mut all);
+    assert!(all.len() > 5, "{all:?}");
+    for a in &all {
+        let uri = a["uri"].as_str().unwrap();
+        match a.get("uriBaseId") {
+            Some(base) => {
+                assert_eq!(base, "%SRCROOT%");
+                assert!(!uri.starts_with('/') && !uri.contains(".."), "{uri}");
+            }
+            None => assert!(uri.starts_with("file:///"), "{uri}"),
+        }
+    }
+    let uris: Vec<&str> = all.iter().map(|a| a["uri"].as_str().unwrap()).collect();
+    assert!(uris.contains(&"infra/net.yaml"), "{uris:?}");
+    assert!(
+        uris.contains(&"file:///shared/modules/x%20y.tf"),
+        "{uris:?}"
+    );
+    assert!(!uris.contains(&"net.yaml"), "{uris:?}");
+}
+
+#[test]
+fn a_path_holding_a_secret_is_redacted_in_its_uri() {
+    let mut scan = scan_from_a_subdirectory();
+    scan.environments[0].analysis.findings[1].resource.span.file =
+        "/tmp/AKIAABCDEFGHIJKLMNOP/x.tf".into();
+    let doc = render_at(&scan, &SourceRoot::new("/work/repo", "/work/repo"));
+    let text = doc.to_string();
+    assert!(!text.contains("AKIAABCDEFGHIJKLMNOP"), "{text}");
+    assert!(
+        text.contains("file:///tmp/%5Bredacted%20access%20key%20id%5D/x.tf"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_rule_has_a_help_uri_to_its_section_of_the_rules_page() {
+    let doc = sarif(&leaky());
+    let rules_md = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md"),
+    )
+    .unwrap();
+    let headings: Vec<&str> = rules_md
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .collect();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.len() > 20);
+    for r in rules {
+        let id = r["id"].as_str().unwrap();
+        let uri = r["helpUri"].as_str().unwrap();
+        let (page, anchor) = uri.split_once('#').unwrap();
+        assert_eq!(
+            page,
+            "https://github.com/egressproof/egressproof/blob/HEAD/docs/rules.md"
+        );
+        // GitHub's anchor of a heading: lower case, spaces as `-`, punctuation dropped.
+        let heading = headings
+            .iter()
+            .find(|h| h.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("docs/rules.md has no section for {id}"));
+        let github_anchor: String = heading
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(anchor, github_anchor, "{id}");
+    }
 }
