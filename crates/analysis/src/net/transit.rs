@@ -777,10 +777,13 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         depth: usize,
     ) -> Walk {
         let ctx = self.ctx();
-        let peer = match &a.peer {
-            Some(Attr::Known(p)) => ctx.get(p),
+        // The far side from this gateway: the accepter seen from the requester, and back.
+        let far = match (&a.peer, &a.transit_gateway) {
+            (Some(Attr::Known(p)), Attr::Known(t)) if p == &tgw.id => Some(t),
+            (Some(Attr::Known(p)), _) => Some(p),
             _ => None,
         };
+        let peer = far.and_then(|p| ctx.get(p));
         let (peer, pgw) = match peer.map(|p| (p, &p.kind)) {
             Some((p, Kind::TransitGateway(g))) if p.id != tgw.id => (p, g),
             _ => {
