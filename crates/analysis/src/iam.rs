@@ -6,7 +6,7 @@ use crate::{Rule, Sink};
 use egressproof_model::{Attr, Ident, Kind, PolicyKind, Resource, Symbol, UnknownCode, Value};
 use egressproof_policy::cond::{parse_net, Cond, Family, Opaque};
 use egressproof_policy::symbolic::SOURCE_IP;
-use egressproof_policy::{managed, parse, Actions, Effect, Policy, PolicySet, Statement};
+use egressproof_policy::{parse, Actions, Effect, Policy, PolicySet, Statement};
 use ipnet::IpNet;
 
 /// A policy document of the scan, parsed.
@@ -143,7 +143,13 @@ impl<'m> Iam<'m> {
 /// or deny anything (never "allows nothing", and never "denies nothing": it could hold the Deny
 /// that restricts the role).
 fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) -> Option<Policy> {
-    if let Some(Symbol::Ref(id)) = arn.as_symbol() {
+    // A snapshot names a role's managed policies by ARN, and holds the account's own version of
+    // each one that matters (its resource ID is the ARN): that document, not the bundled one.
+    let id = match arn.as_symbol() {
+        Some(Symbol::Ref(id)) => Some(id.clone()),
+        _ => arn.as_str().map(Ident::new),
+    };
+    if let Some(id) = &id {
         if ctx.get(id).is_some() {
             // Its document is in the scan; `attached_to` links it already when the loader knows
             // the attachment, otherwise link it here.
@@ -161,7 +167,7 @@ fn managed_policy(ctx: &crate::Context<'_>, parsed: &[Parsed<'_>], arn: &Value) 
         ));
     }
     let rendered = arn.render();
-    match managed::aws_managed(&rendered) {
+    match ctx.options.managed_policies.resolve(&rendered) {
         Some(Ok(p)) => return Some(p),
         Some(Err(e)) => {
             return Some(unknown_policy(

@@ -19,6 +19,8 @@ pub mod rules;
 mod verdict;
 
 pub use context::{known_or_report, unresolved, Context};
+/// The AWS managed policy documents of [`Options::managed_policies`] (bundled, and the user's).
+pub use egressproof_policy::managed;
 pub use environment::{analyze_scan, Environment, NamedEnvironment, Scan};
 pub use finding::{
     Assumption, AssumptionKind, Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding,
@@ -47,6 +49,9 @@ pub struct Options {
     pub principals: Principals,
     /// How wide a trusted network may be before EP403 says it is not a corporate network.
     pub trust_limit: TrustLimit,
+    /// The AWS managed policy documents roles are judged by: the bundled ones, and the user's
+    /// (`--managed-policies`) over them.
+    pub managed_policies: managed::ManagedPolicies,
 }
 
 impl Default for Options {
@@ -58,6 +63,7 @@ impl Default for Options {
             sagemaker_vpcs: Vec::new(),
             principals: Principals::default(),
             trust_limit: TrustLimit::default(),
+            managed_policies: Default::default(),
         }
     }
 }

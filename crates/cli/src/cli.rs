@@ -10,7 +10,13 @@ use std::path::PathBuf;
 ///
 /// Exit codes: 0 sealed, 1 leaks, 3 unproven, 2 usage error or nothing could be read.
 #[derive(Debug, Parser)]
-#[command(name = "egressproof", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "egressproof",
+    version = crate::managed_policies::version(),
+    about,
+    long_about,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -89,6 +95,13 @@ pub struct ScanArgs {
     /// unknown (EP902). Replaces the config file's `allow_read`.
     #[arg(long = "allow-read", value_name = "DIR")]
     pub allow_read: Vec<PathBuf>,
+
+    /// AWS managed policy documents to judge roles by, over the bundled ones (dated: see
+    /// --version): a directory of GetPolicyVersion outputs, one file per policy named after it
+    /// (as the public tracker MAMIP keeps them), or a file of `aws iam
+    /// get-account-authorization-details` output (its AWS managed policies' default versions).
+    #[arg(long = "managed-policies", value_name = "PATH")]
+    pub managed_policies: Option<PathBuf>,
 
     /// The configuration file; by default `.egressproof.toml` is looked for upward from the
     /// first scanned path.

@@ -10,6 +10,7 @@ mod commands;
 mod config;
 mod discover;
 mod loaders;
+mod managed_policies;
 
 use clap::Parser;
 use std::io::Write;

@@ -217,6 +217,10 @@ fn settings(args: &ScanArgs, loaded: config::Loaded) -> Result<Settings> {
             principals: config.principals.unwrap_or_default(),
             trust_limit,
             sagemaker_vpcs: config.sagemaker_vpcs.clone(),
+            managed_policies: match &args.managed_policies {
+                Some(path) => crate::managed_policies::read(path)?,
+                None => Default::default(),
+            },
         },
         params,
         terraform: loaders::TfOptions {

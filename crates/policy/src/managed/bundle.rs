@@ -6,7 +6,7 @@ use super::parse_json;
 use crate::parse::{ParseError, Policy};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -44,7 +44,6 @@ struct Entry {
 
 pub(super) struct Bundle {
     text: String,
-    source: Source,
     index: HashMap<String, Entry>,
 }
 
@@ -58,6 +57,37 @@ pub(super) fn get() -> Result<&'static Bundle, &'static str> {
         .map_err(String::as_str)
 }
 
+/// The bundle's source alone, from its first line: `--version` prints it, and decompressing the
+/// first few hundred bytes costs nothing where the whole bundle would.
+pub(super) fn source() -> Result<&'static Source, &'static str> {
+    static SOURCE: OnceLock<Result<Source, String>> = OnceLock::new();
+    SOURCE
+        .get_or_init(|| {
+            let mut head = String::new();
+            std::io::BufReader::new(flate2::read::GzDecoder::new(DATA))
+                .take(64 * 1024)
+                .read_line(&mut head)
+                .map_err(|e| {
+                    format!("the bundled AWS managed policies cannot be decompressed: {e}")
+                })?;
+            header(&head)
+        })
+        .as_ref()
+        .map_err(String::as_str)
+}
+
+fn header(line: &str) -> Result<Source, String> {
+    let source: Source = serde_json::from_str(line)
+        .map_err(|e| format!("the bundled AWS managed policies have a bad header: {e}"))?;
+    if source.format != FORMAT {
+        return Err(format!(
+            "the bundled AWS managed policies are of format {}, this build reads {FORMAT}",
+            source.format
+        ));
+    }
+    Ok(source)
+}
+
 fn read(data: &[u8]) -> Result<Bundle, String> {
     let mut text = String::new();
     flate2::read::GzDecoder::new(data)
@@ -66,14 +96,7 @@ fn read(data: &[u8]) -> Result<Bundle, String> {
     let (head, _) = text
         .split_once('\n')
         .ok_or("the bundled AWS managed policies have no header")?;
-    let source: Source = serde_json::from_str(head)
-        .map_err(|e| format!("the bundled AWS managed policies have a bad header: {e}"))?;
-    if source.format != FORMAT {
-        return Err(format!(
-            "the bundled AWS managed policies are of format {}, this build reads {FORMAT}",
-            source.format
-        ));
-    }
+    let source = header(head)?;
     let mut index = HashMap::with_capacity(source.count);
     let mut at = head.len() + 1;
     for line in text[at..].split_inclusive('\n') {
@@ -102,18 +125,17 @@ fn read(data: &[u8]) -> Result<Bundle, String> {
             },
         );
     }
-    Ok(Bundle {
-        text,
-        source,
-        index,
-    })
+    if index.len() != source.count {
+        return Err(format!(
+            "the bundled AWS managed policies hold {} policies, their header says {}",
+            index.len(),
+            source.count
+        ));
+    }
+    Ok(Bundle { text, index })
 }
 
 impl Bundle {
-    pub(super) fn source(&self) -> &Source {
-        &self.source
-    }
-
     pub(super) fn names(&self) -> impl Iterator<Item = &str> {
         self.index.keys().map(String::as_str)
     }
@@ -132,6 +154,14 @@ impl Bundle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_header_alone_is_the_whole_bundles_header() {
+        let whole = get().unwrap();
+        let head = whole.text.split_once('\n').unwrap().0;
+        assert_eq!(source().unwrap(), &header(head).unwrap());
+        assert_eq!(source().unwrap().count, whole.index.len());
+    }
 
     #[test]
     fn corrupt_data_is_an_error_not_a_panic() {

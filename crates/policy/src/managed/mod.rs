@@ -41,9 +41,7 @@ pub fn aws_managed(arn: &str) -> Option<Result<Policy, ParseError>> {
 /// Where the bundled documents come from (their date and the pinned commit), or why the
 /// bundle cannot be read.
 pub fn bundled_source() -> Result<&'static Source, String> {
-    bundle::get()
-        .map(bundle::Bundle::source)
-        .map_err(str::to_string)
+    bundle::source().map_err(str::to_string)
 }
 
 /// The names of the bundled policies, in no particular order.
