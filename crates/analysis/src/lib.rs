@@ -15,6 +15,7 @@ mod environment;
 mod finding;
 mod iam;
 pub mod net;
+pub mod network_map;
 pub mod rules;
 mod verdict;
 
@@ -25,6 +26,7 @@ pub use environment::{analyze_scan, Environment, NamedEnvironment, Scan};
 pub use finding::{
     Assumption, AssumptionKind, Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding,
 };
+pub use network_map::NetworkMap;
 pub use rules::{registry, rule, Family, ParseRuleError, Rule, RuleMeta};
 pub use verdict::{Analysis, Verdict, WorkloadVerdict};
 

@@ -46,6 +46,10 @@ pub struct Analysis {
     /// What the analysis took as given (buckets counted as ours, the corporate network), by
     /// kind: the verdict holds only if they are true.
     pub assumptions: Vec<Assumption>,
+    /// The network the analysis judged (VPCs, subnets by route table, gateways, endpoints), for
+    /// reports that draw the leak paths over it.
+    #[serde(default)]
+    pub network: crate::NetworkMap,
 }
 
 /// Applies suppressions, orders the output and derives the verdicts of DESIGN.md §2.
@@ -128,6 +132,7 @@ pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
         unknowns,
         workloads,
         assumptions,
+        network: crate::network_map::of(ctx),
     }
 }
 

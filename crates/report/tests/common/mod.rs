@@ -2,6 +2,10 @@
 //! fixtures are analyses, not templates.
 #![allow(dead_code)]
 
+use egressproof_analysis::network_map::{
+    EndpointMap, GatewayKind, GatewayMap, RouteMap, RouteTableMap, VpcMap,
+};
+use egressproof_analysis::NetworkMap;
 use egressproof_analysis::{
     Analysis, Assumption, AssumptionKind, Finding, Hop, ResourceRef, Rule, Severity,
     UnknownFinding, Verdict, WorkloadVerdict,
@@ -187,6 +191,57 @@ pub fn leaky() -> Analysis {
                 Some(Span::new("infra/iam.yaml", 12, 3)),
             ),
         ],
+        network: leaky_network(),
+    }
+}
+
+/// The network of the NAT path: a VPC whose private subnet's table routes to a NAT gateway
+/// in the public subnet, whose table routes to the internet gateway; an STS endpoint.
+pub fn leaky_network() -> NetworkMap {
+    let net =
+        |name: &str, type_name: &str, line: u32| resource(name, type_name, "infra/net.yaml", line);
+    let route = |name: &str, line: u32, target: &str| RouteMap {
+        route: net(name, "AWS::EC2::Route", line),
+        destination: "0.0.0.0/0".into(),
+        target: Some(net(target, "", 0).id),
+    };
+    NetworkMap {
+        vpcs: vec![VpcMap {
+            vpc: net("Vpc", "AWS::EC2::VPC", 5),
+            cidrs: vec!["10.0.0.0/16".into()],
+            route_tables: vec![
+                RouteTableMap {
+                    table: Some(net("PrivateRoutes", "AWS::EC2::RouteTable", 20)),
+                    main: false,
+                    subnets: vec![net("PrivateA", "AWS::EC2::Subnet", 10)],
+                    routes: vec![route("PrivateDefault", 22, "NatGw")],
+                },
+                RouteTableMap {
+                    table: Some(net("PublicRoutes", "AWS::EC2::RouteTable", 24)),
+                    main: true,
+                    subnets: vec![net("PublicA", "AWS::EC2::Subnet", 12)],
+                    routes: vec![route("PublicDefault", 26, "Igw")],
+                },
+            ],
+            gateways: vec![
+                GatewayMap {
+                    gateway: net("NatGw", "AWS::EC2::NatGateway", 30),
+                    kind: GatewayKind::Nat,
+                    subnet: Some(net("PublicA", "", 0).id),
+                },
+                GatewayMap {
+                    gateway: net("Igw", "AWS::EC2::InternetGateway", 35),
+                    kind: GatewayKind::Internet,
+                    subnet: None,
+                },
+            ],
+            endpoints: vec![EndpointMap {
+                endpoint: sts_endpoint(),
+                service: "com.amazonaws.eu-west-1.sts".into(),
+                gateway: false,
+            }],
+            firewalls: vec![],
+        }],
     }
 }
 
@@ -217,6 +272,7 @@ pub fn sealed() -> Analysis {
             },
         ],
         assumptions: vec![],
+        network: NetworkMap::default(),
     }
 }
 
