@@ -17,6 +17,8 @@ pub struct Documents {
     /// Files that do not parse and show no sign of being templates (a Helm chart's templates):
     /// someone else's, skipped with a warning, as (display, why).
     pub not_ours: Vec<(String, String)>,
+    /// The parameters each top-level template declares, as (display, names).
+    pub declared_params: Vec<(String, Vec<String>)>,
 }
 
 /// Loads the documents as CloudFormation templates. Never fails: a file that does not parse is
@@ -53,6 +55,7 @@ pub fn cloudformation(
             .into_iter()
             .map(|(i, why)| (i.display, why))
             .collect(),
+        declared_params: loaded.declared_params,
     }
 }
 
@@ -60,6 +63,8 @@ pub fn cloudformation(
 pub struct Terraform {
     pub model: Model,
     pub files: usize,
+    /// The variables each root module declares, as (display, names).
+    pub declared_vars: Vec<(String, Vec<String>)>,
 }
 
 /// Loads directories of `.tf` files (each with its display path). The loader tells root
@@ -69,12 +74,14 @@ pub fn terraform(dirs: &[(PathBuf, String)], options: &TfOptions) -> Terraform {
         return Terraform {
             model: Model::default(),
             files: 0,
+            declared_vars: Vec::new(),
         };
     }
     let loaded = egressproof_load_tf::load_dirs(dirs, options);
     Terraform {
         model: loaded.model,
         files: loaded.files,
+        declared_vars: loaded.declared_vars,
     }
 }
 

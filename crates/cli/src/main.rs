@@ -1,6 +1,7 @@
 //! The `egressproof` binary: the command line and glue, nothing else. It parses arguments,
 //! calls the library crates (loaders, analysis, report) and maps the outcome to an exit code:
-//! 0 sealed, 1 leaks, 3 unproven, 2 usage error or nothing could be read (DESIGN.md §2).
+//! 0 sealed, 1 leaks, 3 unproven, 2 usage error or no input could be read at all (DESIGN.md §2;
+//! `scan --exit-zero` and `--unproven-exit N` change the verdicts' codes).
 //!
 //! Each subcommand is one module under `commands/`; adding one is a new module, a variant of
 //! [`cli::Command`] and one arm in [`run`].
@@ -46,10 +47,10 @@ fn main() -> ExitCode {
 fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         cli::Command::Scan(args) => commands::scan::run(&args),
-        cli::Command::Rules => commands::rules::run(),
+        cli::Command::Rules(args) => commands::rules::run(&args),
         cli::Command::Rule { code } => commands::rule::run(&code),
         cli::Command::Completions { shell } => commands::completions::run(shell),
-        cli::Command::Man => commands::man::run(),
+        cli::Command::Man(args) => commands::man::run(&args),
         cli::Command::Snapshot(args) => commands::snapshot::run(&args),
         cli::Command::Blueprint(args) => commands::blueprint::run(&args),
     }

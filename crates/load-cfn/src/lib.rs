@@ -85,6 +85,9 @@ pub struct Loaded {
     /// Files that do not parse and show no sign of being a template (a Helm chart's templates,
     /// a workflow with `${{ }}`): not ours to read, each with why it did not parse.
     pub not_ours: Vec<(Input, String)>,
+    /// The parameters each top-level template declares, as (display, names in file order):
+    /// `--param` values apply to these, so the caller can tell a name that none declares.
+    pub declared_params: Vec<(String, Vec<String>)>,
 }
 
 /// A parsed template file.
@@ -303,6 +306,15 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
     let scope = options.read.clone().or_dirs(inputs.iter().map(|i| &i.path));
 
     let tops = top_level(&templates, &files);
+    loaded.declared_params = tops
+        .iter()
+        .map(|t| {
+            let names = t.root.get("Parameters").map_or_else(Vec::new, |p| {
+                p.entries().iter().map(|(k, _)| k.name.clone()).collect()
+            });
+            (t.display.clone(), names)
+        })
+        .collect();
     let top_params: HashMap<String, Value> = options
         .params
         .iter()

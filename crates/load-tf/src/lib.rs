@@ -59,6 +59,9 @@ pub struct TfOptions {
 pub struct Loaded {
     pub model: Model,
     pub files: usize,
+    /// The variables each root module declares, as (display, names in file order): `--var`
+    /// values apply to these, so the caller can tell a name that none declares.
+    pub declared_vars: Vec<(String, Vec<String>)>,
 }
 
 /// Loads directories of `.tf` files. `dirs`: each directory with the display prefix for it (the
@@ -106,6 +109,7 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
         }
     }
     let mut links = Vec::new();
+    let mut declared_vars = Vec::new();
     for (c, display) in &loaded {
         if called.contains(c) {
             continue;
@@ -113,6 +117,14 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
         let Some(def) = ev.defs.get(c).cloned() else {
             continue;
         };
+        declared_vars.push((
+            if display.is_empty() {
+                ".".to_string()
+            } else {
+                display.clone()
+            },
+            def.variables.keys().cloned().collect(),
+        ));
         ev.insts.push(Inst {
             def,
             prefix: String::new(),
@@ -155,6 +167,7 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
     Loaded {
         model,
         files: ev.files,
+        declared_vars,
     }
 }
 

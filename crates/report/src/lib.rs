@@ -101,6 +101,8 @@ pub struct RenderOptions {
     pub color: bool,
     /// Text output: the verdict line only.
     pub quiet: bool,
+    /// Text output: one line per finding and unknown, no paths or fixes (`--compact`).
+    pub compact: bool,
 }
 
 /// Renders the analysis in the given format. Rendering cannot fail: every format is built

@@ -1,17 +1,21 @@
-//! The text report, for a person at a terminal: the verdict first (so `--quiet` is one line
-//! and a long report still answers the question at the top), then each finding with its path
-//! hop by hop, the unknowns, what was suppressed, the assumptions, hardening apart, and a
-//! summary line.
+//! The text report, for a person at a terminal or a CI log: the verdict first (so `--quiet` is
+//! one line and a long report still answers the question at the top), then a summary of counts
+//! (by environment, by severity, by rule, unknowns), so a scan of hundreds of files can be
+//! judged without scrolling; then each finding with its path hop by hop, the unknowns, what was
+//! suppressed, the assumptions, hardening apart, and a closing line of what was read.
+//! `compact` replaces the findings' paths and fixes with one line per finding and unknown.
 //!
 //! Text from the input (resource names, messages built from property values) is printed with
 //! control characters escaped: a template must not be able to drive the reader's terminal.
 
 use crate::{environments, headline_counts, location, plural, Parts, RenderOptions, ScanSummary};
 use anstyle::{AnsiColor, Style};
+use egressproof_analysis::Rule;
 use egressproof_analysis::{
     Analysis, Environment, Finding, Hop, ResourceRef, Scan, Severity, Verdict,
 };
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 struct Painter {
@@ -92,14 +96,49 @@ pub(crate) fn render(
         out,
         "egressproof: {} ({})",
         p.verdict(analysis.verdict),
-        headline_counts(analysis, &parts)
+        headline(analysis, &parts)
     );
     if options.quiet {
         return out;
     }
-    sections(&mut out, &p, analysis, &parts);
+    overview(&mut out, &p, &[analysis], &[]);
+    body(&mut out, &p, analysis, &parts, options);
     summary_line(&mut out, summary, &[analysis]);
     out
+}
+
+/// The headline's counts. Findings under a verdict that is not `leaks` are below the fail
+/// threshold (they would have made it `leaks` otherwise): said, so that `SEALED (4 findings)`
+/// never reads as a contradiction.
+fn headline(analysis: &Analysis, parts: &Parts<'_>) -> String {
+    let counts = headline_counts(analysis, parts);
+    below_threshold(analysis.verdict, parts.egress.len(), counts)
+}
+
+fn below_threshold(verdict: Verdict, findings: usize, counts: String) -> String {
+    if verdict == Verdict::Leaks || findings == 0 {
+        return counts;
+    }
+    let lead = plural(findings, "finding");
+    match counts.strip_prefix(&lead) {
+        Some(rest) => format!("{lead} below the fail threshold{rest}"),
+        None => counts,
+    }
+}
+
+/// The findings of an analysis: in full (paths, fixes), or one line each.
+fn body(
+    out: &mut String,
+    p: &Painter,
+    analysis: &Analysis,
+    parts: &Parts<'_>,
+    options: &RenderOptions,
+) {
+    if options.compact {
+        compact(out, p, analysis, parts);
+    } else {
+        sections(out, p, analysis, parts);
+    }
 }
 
 /// A scan: one judged environment renders as its analysis; several render a headline for the
@@ -133,17 +172,27 @@ pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary, options: &RenderOp
             scan.in_scope().map(|e| e.analysis.unknowns.len()).sum(),
             "unknown",
         ));
+        let findings: usize = scan
+            .in_scope()
+            .map(|e| Parts::of(&e.analysis).egress.len())
+            .sum();
         let _ = writeln!(
             out,
             "egressproof: {} ({}; {})",
             p.verdict(scan.verdict),
             environments::counts(scan).unwrap_or_default(),
-            counts.join(", ")
+            below_threshold(scan.verdict, findings, counts.join(", "))
         );
     }
     if options.quiet {
         return out;
     }
+    let judged: Vec<&Analysis> = scan.in_scope().map(|e| &e.analysis).collect();
+    let named: Vec<(&str, &Analysis)> = scan
+        .in_scope()
+        .map(|e| (e.name.as_str(), &e.analysis))
+        .collect();
+    overview(&mut out, &p, &judged, &named);
     for e in scan.in_scope() {
         let parts = Parts::of(&e.analysis);
         let _ = writeln!(
@@ -152,7 +201,7 @@ pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary, options: &RenderOp
             p.bold("environment"),
             clean(&e.name),
             p.verdict(e.analysis.verdict),
-            headline_counts(&e.analysis, &parts)
+            headline(&e.analysis, &parts)
         );
         if e.inputs.len() > 1 || e.inputs.first().is_some_and(|i| i != &e.name) {
             let inputs: Vec<Cow<'_, str>> = e.inputs.iter().map(|i| clean(i)).collect();
@@ -162,7 +211,7 @@ pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary, options: &RenderOp
                 p.dim(&format!("inputs: {}", inputs.join(", ")))
             );
         }
-        sections(&mut out, &p, &e.analysis, &parts);
+        body(&mut out, &p, &e.analysis, &parts, options);
     }
     let out_of_scope: Vec<&Environment> =
         scan.environments.iter().filter(|e| !e.in_scope).collect();
@@ -193,9 +242,156 @@ pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary, options: &RenderOp
             );
         }
     }
-    let judged: Vec<&Analysis> = scan.in_scope().map(|e| &e.analysis).collect();
     summary_line(&mut out, summary, &judged);
     out
+}
+
+/// The counts a reader (or a CI log) needs before the details: each environment's verdict
+/// (when there are several), open findings by severity and by rule, unknowns by rule, and what
+/// was suppressed or is hardening. Nothing when there is nothing to count.
+fn overview(out: &mut String, p: &Painter, analyses: &[&Analysis], named: &[(&str, &Analysis)]) {
+    let all: Vec<Parts<'_>> = analyses.iter().map(|a| Parts::of(a)).collect();
+    let egress: Vec<&Finding> = all.iter().flat_map(|x| x.egress.iter().copied()).collect();
+    let hardening: Vec<&Finding> = all
+        .iter()
+        .flat_map(|x| x.hardening.iter().copied())
+        .collect();
+    let suppressed: usize = all.iter().map(|x| x.suppressed.len()).sum();
+    let unknowns: Vec<Rule> = analyses
+        .iter()
+        .flat_map(|a| a.unknowns.iter().map(|u| u.rule))
+        .collect();
+    if egress.is_empty() && hardening.is_empty() && suppressed == 0 && unknowns.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}:", p.bold("summary"));
+    if named.len() > 1 {
+        let width = named
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (name, a) in named {
+            let parts = Parts::of(a);
+            let pad = " ".repeat(8usize.saturating_sub(a.verdict.as_str().len()));
+            let _ = writeln!(
+                out,
+                "  {:<width$}  {}{pad} {}",
+                clean(name),
+                p.verdict(a.verdict),
+                headline(a, &parts)
+            );
+        }
+    }
+    if !egress.is_empty() {
+        let mut by_severity: BTreeMap<std::cmp::Reverse<Severity>, usize> = BTreeMap::new();
+        for f in &egress {
+            *by_severity
+                .entry(std::cmp::Reverse(f.severity))
+                .or_default() += 1;
+        }
+        let severities: Vec<String> = by_severity
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.0.as_str()))
+            .collect();
+        let _ = writeln!(out, "  findings:   {}", severities.join(", "));
+        let _ = writeln!(out, "  by rule:    {}", by_rule(&egress));
+    }
+    if !unknowns.is_empty() {
+        let mut by_code: BTreeMap<Rule, usize> = BTreeMap::new();
+        for r in &unknowns {
+            *by_code.entry(*r).or_default() += 1;
+        }
+        let codes: Vec<String> = by_code.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let _ = writeln!(
+            out,
+            "  unknowns:   {} ({})",
+            unknowns.len(),
+            codes.join(", ")
+        );
+    }
+    if suppressed > 0 {
+        let _ = writeln!(out, "  suppressed: {suppressed}");
+    }
+    if !hardening.is_empty() {
+        let _ = writeln!(
+            out,
+            "  hardening:  {} ({}; never changes the verdict)",
+            hardening.len(),
+            by_rule(&hardening)
+        );
+    }
+}
+
+/// `EP201 high 2, EP302 medium 1`: by severity, then code.
+fn by_rule(findings: &[&Finding]) -> String {
+    let mut counts: BTreeMap<(std::cmp::Reverse<Severity>, Rule), usize> = BTreeMap::new();
+    for f in findings {
+        *counts
+            .entry((std::cmp::Reverse(f.severity), f.rule))
+            .or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|((s, r), n)| format!("{r} {} {n}", s.0.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One line per finding, unknown, suppression and hardening finding: for logs that are read
+/// by grep, or by a person who wants the list rather than the paths.
+fn compact(out: &mut String, p: &Painter, analysis: &Analysis, parts: &Parts<'_>) {
+    if !(parts.egress.is_empty() && analysis.unknowns.is_empty()) {
+        out.push('\n');
+    }
+    for f in &parts.egress {
+        let _ = writeln!(
+            out,
+            "{} {} {}: {}",
+            p.bold(f.rule.as_str()),
+            p.severity(f.severity),
+            resource(p, &f.resource),
+            clean(&f.message)
+        );
+    }
+    for u in &analysis.unknowns {
+        let at = u
+            .span
+            .as_ref()
+            .and_then(location)
+            .map(|l| format!("{}: ", p.dim(&clean(&l))))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{} unknown {at}{}",
+            p.bold(u.rule.as_str()),
+            clean(&u.message)
+        );
+    }
+    for f in &parts.suppressed {
+        let reason = f
+            .suppression_reason
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .map_or_else(|| "no reason given".to_string(), |r| clean(r).into_owned());
+        let _ = writeln!(
+            out,
+            "{} {} {}: suppressed: {reason}",
+            p.bold(f.rule.as_str()),
+            p.severity(f.severity),
+            resource(p, &f.resource)
+        );
+    }
+    for f in &parts.hardening {
+        let _ = writeln!(
+            out,
+            "{} {} {}: hardening: {}",
+            p.bold(f.rule.as_str()),
+            p.severity(f.severity),
+            resource(p, &f.resource),
+            clean(&f.message)
+        );
+    }
 }
 
 /// Everything an analysis shows below its headline: each finding with its path, the unknowns,
@@ -302,10 +498,25 @@ fn summary_line(out: &mut String, summary: &ScanSummary, analyses: &[&Analysis])
     let leaks = count(Verdict::Leaks);
     let unproven = count(Verdict::Unproven);
     let sealed = count(Verdict::Sealed);
-    let skipped = if summary.skipped > 0 {
-        format!(" ({} skipped)", summary.skipped)
-    } else {
+    // Files that could not be read or parsed are not among the files scanned: said, so that
+    // "scanned 0 files" is never the whole story of an unproven verdict.
+    let unreadable: std::collections::BTreeSet<&str> = analyses
+        .iter()
+        .flat_map(|a| a.unknowns.iter())
+        .filter(|u| u.rule == Rule::UnparsableFile)
+        .filter_map(|u| u.span.as_ref().map(|s| s.file.as_str()))
+        .collect();
+    let mut aside = Vec::new();
+    if summary.skipped > 0 {
+        aside.push(format!("{} skipped", summary.skipped));
+    }
+    if !unreadable.is_empty() {
+        aside.push(format!("{} unreadable, EP901", unreadable.len()));
+    }
+    let skipped = if aside.is_empty() {
         String::new()
+    } else {
+        format!(" ({})", aside.join(", "))
     };
     let _ = writeln!(
         out,

@@ -2,17 +2,22 @@
 //! a starting training-job request and a README) into a directory. The generator is the
 //! `egressproof-blueprint` library; this module only maps flags and writes files.
 
-use anyhow::Context as _;
+use anyhow::{bail, Context as _};
 use clap::Args;
 use egressproof_blueprint::{generate, parse_cidr, BlueprintOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct BlueprintArgs {
-    /// Directory to write into (created when missing).
+    /// Directory to write into (created when missing). One that holds anything already is
+    /// refused unless --force.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
+
+    /// Write into a directory that is not empty, replacing the blueprint's files there.
+    #[arg(long)]
+    pub force: bool,
 
     /// cloudformation (default) or terraform.
     #[arg(long, value_name = "FORMAT", default_value = "cloudformation")]
@@ -55,6 +60,29 @@ pub struct BlueprintArgs {
     pub package_mirror: bool,
 }
 
+/// A directory that holds anything already may hold a team's edited blueprint (or anything
+/// else): writing over it silently would lose their work, so it takes `--force`.
+fn refuse_to_overwrite(dir: &Path, force: bool) -> anyhow::Result<()> {
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
+    };
+    if !meta.is_dir() {
+        bail!("{} exists and is not a directory", dir.display());
+    }
+    let mut entries =
+        std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    if entries.next().is_some() && !force {
+        bail!(
+            "{} is not empty; choose another directory, or pass --force to write the \
+             blueprint's files over what is there",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: &BlueprintArgs) -> anyhow::Result<ExitCode> {
     let mut options = BlueprintOptions {
         format: args.format.parse()?,
@@ -83,6 +111,7 @@ pub fn run(args: &BlueprintArgs) -> anyhow::Result<ExitCode> {
     }
 
     let files = generate(&options)?;
+    refuse_to_overwrite(&args.output, args.force)?;
     for file in &files {
         let path = args.output.join(&file.path);
         if let Some(parent) = path.parent() {

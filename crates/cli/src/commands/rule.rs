@@ -1,13 +1,11 @@
-//! `egressproof rule EP201`: the rule's own documentation (its doc comment is the only copy).
+//! `egressproof rule EP201` (or `rule route-to-internet`): the rule's own documentation (its doc
+//! comment is the only copy).
 
 use anyhow::anyhow;
-use egressproof_analysis::Rule;
 use std::process::ExitCode;
 
 pub fn run(code: &str) -> anyhow::Result<ExitCode> {
-    let meta = code
-        .trim()
-        .parse::<Rule>()
+    let meta = crate::cli::parse_rule(code)
         .map_err(|e| anyhow!("{e}; run `egressproof rules` to see the catalog"))?
         .meta();
     let mut text = format!(
