@@ -90,7 +90,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
 
     let resources = model.resources.len();
     let mut scan = analyze_scan(model, &settings.options, &settings.environments);
-    let root = baseline::source_root(&paths);
+    let root = repo_root(args, &paths)?;
     if let Some(file) = &args.write_baseline {
         baseline::Baseline::of(&scan, &root).write(file)?;
     }
@@ -125,7 +125,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         workloads: scan.in_scope().map(|e| e.analysis.workloads.len()).sum(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    output::write_all(&targets, &scan, &summary, args)?;
+    output::write_all(&targets, &scan, &summary, args, &root)?;
     Ok(ExitCode::from(exit::code(&scan, args)))
 }
 
@@ -221,4 +221,18 @@ fn shown(paths: &[PathBuf]) -> String {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The repository root `--repo-root` names (resolved, so that paths below it are named from
+/// it whatever links lead there), else the default of [`baseline::source_root`].
+fn repo_root(args: &ScanArgs, paths: &[PathBuf]) -> Result<egressproof_report::SourceRoot> {
+    let Some(dir) = &args.repo_root else {
+        return Ok(baseline::source_root(paths));
+    };
+    let root = std::fs::canonicalize(dir)
+        .ok()
+        .filter(|d| d.is_dir())
+        .ok_or_else(|| anyhow::anyhow!("--repo-root {}: not a directory", dir.display()))?;
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize)?;
+    Ok(egressproof_report::SourceRoot::new(root, cwd))
 }

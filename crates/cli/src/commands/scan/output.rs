@@ -76,6 +76,7 @@ pub(super) fn write_all(
     scan: &Scan,
     summary: &ScanSummary,
     args: &ScanArgs,
+    root: &egressproof_report::SourceRoot,
 ) -> Result<()> {
     for t in targets {
         let render = RenderOptions {
@@ -84,7 +85,7 @@ pub(super) fn write_all(
             quiet: args.quiet && t.file.is_none(),
             compact: args.compact,
         };
-        let report = egressproof_report::render_scan(scan, summary, t.format, &render);
+        let report = egressproof_report::render_scan_at(scan, summary, t.format, &render, root);
         match &t.file {
             Some(file) => std::fs::write(file, report)
                 .with_context(|| format!("could not write the report to {}", file.display()))?,
