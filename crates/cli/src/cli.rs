@@ -66,11 +66,6 @@ pub struct ScanArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// The repository root that SARIF locations (`%SRCROOT%`) and fingerprints name files from
-    /// [default: the git repository holding the scanned path, else the working directory].
-    #[arg(long = "repo-root", value_name = "DIR")]
-    pub repo_root: Option<PathBuf>,
-
     /// Also write a report in FORMAT to FILE (repeatable), e.g. --report sarif=out.sarif
     /// --report html=out.html; the main report still goes to standard output or -o.
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
@@ -158,7 +153,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, ignore_case = true)]
     pub color: ColorArg,
 
-    /// Print the verdict only.
+    /// Print the verdict only, and no warnings (a report written to a file is whole).
     #[arg(short, long)]
     pub quiet: bool,
 }

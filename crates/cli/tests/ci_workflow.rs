@@ -335,6 +335,29 @@ fn the_text_report_puts_the_summary_before_the_findings() {
 }
 
 #[test]
+fn the_summary_lists_the_worst_environments_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..25 {
+        write(dir.path(), &format!("m{i:02}/model.yaml"), SEALED_MODEL);
+    }
+    write(dir.path(), "z/nb.yaml", LEAKY_NOTEBOOK);
+    let (code, stdout, _) = run(dir.path(), &["scan", "--color", "never", "."]);
+    assert_eq!(code, 1);
+    let summary = &stdout[stdout.find("\nsummary:\n").expect("a summary")..];
+    let listed: Vec<&str> = summary
+        .lines()
+        .skip(2)
+        .take_while(|l| l.contains(" LEAKS ") || l.contains(" SEALED "))
+        .collect();
+    assert_eq!(listed.len(), 20, "{summary}");
+    assert!(listed[0].trim_start().starts_with("z/nb.yaml"), "{summary}");
+    assert!(
+        summary.contains("  and 6 more environments (0 leaks, 0 unproven, 6 sealed)\n"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn compact_prints_one_line_per_finding() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a/nb.yaml", LEAKY_NOTEBOOK);

@@ -18,6 +18,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// How many environments the summary lists by name before it counts the rest.
+const SUMMARY_ENVIRONMENTS: usize = 20;
+
 struct Painter {
     color: bool,
 }
@@ -266,12 +269,17 @@ fn overview(out: &mut String, p: &Painter, analyses: &[&Analysis], named: &[(&st
     }
     let _ = writeln!(out, "\n{}:", p.bold("summary"));
     if named.len() > 1 {
-        let width = named
+        // The worst first; a scan of hundreds of environments lists the first few and counts
+        // the rest by verdict.
+        let mut named = named.to_vec();
+        named.sort_by_key(|(_, a)| std::cmp::Reverse(a.verdict));
+        let shown = &named[..named.len().min(SUMMARY_ENVIRONMENTS)];
+        let width = shown
             .iter()
             .map(|(n, _)| n.chars().count())
             .max()
             .unwrap_or(0);
-        for (name, a) in named {
+        for (name, a) in shown {
             let parts = Parts::of(a);
             let pad = " ".repeat(8usize.saturating_sub(a.verdict.as_str().len()));
             let _ = writeln!(
@@ -280,6 +288,18 @@ fn overview(out: &mut String, p: &Painter, analyses: &[&Analysis], named: &[(&st
                 clean(name),
                 p.verdict(a.verdict),
                 headline(a, &parts)
+            );
+        }
+        let rest = &named[shown.len()..];
+        if !rest.is_empty() {
+            let by = |v: Verdict| rest.iter().filter(|(_, a)| a.verdict == v).count();
+            let _ = writeln!(
+                out,
+                "  and {} ({} leaks, {} unproven, {} sealed)",
+                plural(rest.len(), "more environment"),
+                by(Verdict::Leaks),
+                by(Verdict::Unproven),
+                by(Verdict::Sealed)
             );
         }
     }
