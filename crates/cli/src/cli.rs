@@ -66,6 +66,11 @@ pub struct ScanArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// The repository root that SARIF locations (`%SRCROOT%`) and fingerprints name files from
+    /// [default: the git repository holding the scanned path, else the working directory].
+    #[arg(long = "repo-root", value_name = "DIR")]
+    pub repo_root: Option<PathBuf>,
+
     /// Also write a report in FORMAT to FILE (repeatable), e.g. --report sarif=out.sarif
     /// --report html=out.html; the main report still goes to standard output or -o.
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
