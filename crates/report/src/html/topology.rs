@@ -4,7 +4,7 @@
 //! path starts from; each VPC (its route tables, each a dashed group holding its routes and the
 //! subnets it applies to; its endpoints, firewalls and gateways); then what lies outside the
 //! scan (the internet, SageMaker's service network, other accounts). Each leak path is a red
-//! line through the hops it passes, numbered like its finding, and the hop to fix carries a red
+//! curve through the hops it passes, numbered like its finding, and the hop to fix carries a red
 //! frame and a `fix N` tag.
 //!
 //! The drawing is plain SVG in the page: no script, no external asset, no `style` attribute
@@ -442,7 +442,7 @@ fn vpc_box(c: &mut Canvas, vpc: &VpcMap, on_path: &std::collections::HashSet<&st
     c.y += GAP;
 }
 
-/// One leak: a red line through its hops' nodes (slightly offset per leak, so that paths
+/// One leak: a red curve through its hops' nodes (slightly offset per leak, so that paths
 /// sharing nodes stay apart), its number at the start, and the hop to fix framed.
 fn leak_path(out: &mut String, c: &Canvas, env: usize, k: usize, l: &Leak<'_>) {
     let offset = (k % 5) as i64 * 4 - 8;
@@ -464,12 +464,18 @@ fn leak_path(out: &mut String, c: &Canvas, env: usize, k: usize, l: &Leak<'_>) {
         title = escape(&format!("{} {}: {}", l.finding.rule, l.finding.title, l.finding.message)),
     );
     if points.len() > 1 {
-        let list: Vec<String> = points.iter().map(|(x, y)| format!("{x},{y}")).collect();
+        // Each step a curve that leaves and enters vertically, as data flows down the page:
+        // straight lines between far-apart nodes read as a tangle.
+        let mut d = format!("M{},{}", points[0].0, points[0].1);
+        for w in points.windows(2) {
+            let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+            let mid = (y1 + y2) / 2;
+            let _ = write!(d, " C{x1},{mid} {x2},{mid} {x2},{y2}");
+        }
         let _ = write!(
             out,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{RED}\" stroke-width=\"3\" stroke-opacity=\"0.8\" \
-             stroke-linejoin=\"round\" marker-end=\"url(#arrow-{env})\"/>",
-            list.join(" ")
+            "<path d=\"{d}\" fill=\"none\" stroke=\"{RED}\" stroke-width=\"2.5\" stroke-opacity=\"0.75\" \
+             stroke-linecap=\"round\" marker-end=\"url(#arrow-{env})\"/>"
         );
     }
     if let Some(&(x, y)) = points.first() {
