@@ -31,6 +31,8 @@ pub(crate) struct Principal<'m> {
 pub(crate) struct Iam<'m> {
     pub policies: Vec<Parsed<'m>>,
     pub principals: Vec<Principal<'m>>,
+    /// The SCPs that reach the workloads' account (see [`Iam::scps`]).
+    scp_docs: Vec<Policy>,
 }
 
 impl<'m> Iam<'m> {
@@ -100,26 +102,21 @@ impl<'m> Iam<'m> {
                 boundaries,
             });
         }
+        let scp_docs = scps_in_scope(ctx, &policies);
         Iam {
             policies,
             principals,
+            scp_docs,
         }
     }
 
     /// The SCPs in scope, each distinct document once: SCPs intersect, so a repeated document
     /// (the same guardrail deployed to many OUs) changes nothing but the cost of evaluating it.
+    /// An SCP whose targets do not cover the workloads' account (by the organization's tree,
+    /// when the scan holds it) is left out; one that reaches it only maybe (unresolved targets)
+    /// counts as maybe applying, so its Deny is never relied on.
     pub fn scps(&self) -> Vec<&Policy> {
-        let mut out: Vec<&Policy> = Vec::new();
-        for p in self
-            .policies
-            .iter()
-            .filter(|p| p.kind == PolicyKind::ServiceControl)
-        {
-            if !out.contains(&&p.policy) {
-                out.push(&p.policy);
-            }
-        }
-        out
+        self.scp_docs.iter().collect()
     }
 
     /// Whether the scan holds IAM policies or SCPs (EP501–EP503 report only then).
@@ -208,13 +205,45 @@ pub(crate) fn unknown_policy(
     }
 }
 
+/// The SCPs that reach the workloads' account, each distinct document once.
+fn scps_in_scope(ctx: &crate::Context<'_>, policies: &[Parsed<'_>]) -> Vec<Policy> {
+    use crate::net::org::{Coverage, Org};
+    let org = Org::of(ctx);
+    let account = Org::workloads_account(ctx);
+    let mut out: Vec<Policy> = Vec::new();
+    for p in policies
+        .iter()
+        .filter(|p| p.kind == PolicyKind::ServiceControl)
+    {
+        let doc = match org.covers(p.attached, account) {
+            Coverage::Applies => p.policy.clone(),
+            Coverage::DoesNot => continue,
+            Coverage::Maybe(why) => guarded(
+                &p.policy,
+                format!(
+                    "service control policy {} may not apply: {why}",
+                    p.resource.name
+                ),
+            ),
+        };
+        if !out.contains(&doc) {
+            out.push(doc);
+        }
+    }
+    out
+}
+
 /// A policy that applies only maybe: every statement guarded by one opaque condition.
 fn may_apply(p: &Policy, name: &str) -> Policy {
-    let o = Opaque::new(
-        UnknownCode::EP902,
+    guarded(
+        p,
         format!("the principals policy {name} is attached to are unresolved"),
-        None,
-    );
+    )
+}
+
+/// Every statement of a policy guarded by one opaque condition, for `why`.
+fn guarded(p: &Policy, why: String) -> Policy {
+    let o = Opaque::new(UnknownCode::EP902, why, None);
     Policy {
         statements: p
             .statements

@@ -325,3 +325,273 @@ fn a_notebook_in_a_shared_subnet_follows_the_owners_route_table() {
         scan.unknowns()
     );
 }
+
+mod snapshot {
+    //! The network account read live (a snapshot), the workload stacks as templates naming its
+    //! gateway and its shared subnet by their physical IDs.
+
+    use super::*;
+    use egressproof_model::*;
+
+    const NETWORK_ACCOUNT: &str = "111111111111";
+
+    fn add(m: &mut Model, id: &str, type_name: &str, kind: Kind) {
+        let arn = format!("arn:aws:ec2:eu-west-1:{NETWORK_ACCOUNT}:{id}");
+        let mut r = Resource::new(Ident::new(id), id, type_name, Span::arn(arn), kind);
+        r.account = Some(NETWORK_ACCOUNT.into());
+        m.resources.push(r);
+    }
+
+    fn known(id: &str) -> Attr<Ident> {
+        Attr::Known(Ident::new(id))
+    }
+
+    fn route(m: &mut Model, table: &str, dest: &str, kind: TargetKind, target: &str) {
+        add(
+            m,
+            &format!("{table}::{dest}"),
+            "AWS::EC2::Route",
+            Kind::Route(Route {
+                route_table: known(table),
+                destination: Attr::Known(Destination::V4(dest.parse().unwrap())),
+                target: Attr::Known(RouteTarget {
+                    kind,
+                    id: known(target),
+                }),
+            }),
+        );
+    }
+
+    fn subnet(m: &mut Model, id: &str, cidr: &str, table: &str) {
+        add(
+            m,
+            id,
+            "AWS::EC2::Subnet",
+            Kind::Subnet(Subnet {
+                vpc: known("vpc-0egress"),
+                cidr_v4: Some(Attr::Known(cidr.parse().unwrap())),
+                cidr_v6: None,
+                map_public_ip_on_launch: None,
+            }),
+        );
+        add(
+            m,
+            &format!("{id}::association"),
+            "AWS::EC2::SubnetRouteTableAssociation",
+            Kind::SubnetRouteTableAssociation(SubnetRouteTableAssociation {
+                subnet: known(id),
+                route_table: known(table),
+            }),
+        );
+    }
+
+    /// The network account: its gateway's default association table sends 0.0.0.0/0 to the
+    /// egress VPC; a subnet of the egress VPC routed to its NAT gateway is shared through RAM.
+    fn network_account() -> Model {
+        let mut m = Model::default();
+        add(
+            &mut m,
+            "tgw-0net",
+            "AWS::EC2::TransitGateway",
+            Kind::TransitGateway(TransitGateway {
+                association_default_route_table: Some(known("tgw-rtb-0main")),
+                propagation_default_route_table: Some(known("tgw-rtb-0main")),
+                ..TransitGateway::default()
+            }),
+        );
+        add(
+            &mut m,
+            "tgw-rtb-0main",
+            "AWS::EC2::TransitGatewayRouteTable",
+            Kind::TransitGatewayRouteTable(TransitGatewayRouteTable {
+                transit_gateway: known("tgw-0net"),
+            }),
+        );
+        add(
+            &mut m,
+            "tgw-rtb-0main::0.0.0.0/0",
+            "AWS::EC2::TransitGatewayRoute",
+            Kind::TransitGatewayRoute(TransitGatewayRoute {
+                route_table: known("tgw-rtb-0main"),
+                destination: Attr::Known(Destination::V4("0.0.0.0/0".parse().unwrap())),
+                attachment: Some(known("tgw-attach-0egress")),
+            }),
+        );
+        add(
+            &mut m,
+            "tgw-attach-0egress",
+            "AWS::EC2::TransitGatewayVpcAttachment",
+            Kind::TransitGatewayAttachment(TransitGatewayAttachment {
+                vpc: known("vpc-0egress"),
+                subnets: Attr::Known(vec![Ident::new("subnet-0tgw")]),
+                ..TransitGatewayAttachment::other(TgwAttachmentKind::Vpc, known("tgw-0net"), None)
+            }),
+        );
+        add(
+            &mut m,
+            "vpc-0egress",
+            "AWS::EC2::VPC",
+            Kind::Vpc(Vpc {
+                cidr_v4: Some(Attr::Known("10.99.0.0/16".parse().unwrap())),
+            }),
+        );
+        for table in ["rtb-0tgw", "rtb-0pub"] {
+            add(
+                &mut m,
+                table,
+                "AWS::EC2::RouteTable",
+                Kind::RouteTable(RouteTable {
+                    vpc: known("vpc-0egress"),
+                    main: false,
+                }),
+            );
+        }
+        subnet(&mut m, "subnet-0tgw", "10.99.1.0/24", "rtb-0tgw");
+        subnet(&mut m, "subnet-0pub", "10.99.2.0/24", "rtb-0pub");
+        subnet(&mut m, "subnet-0shared", "10.99.3.0/24", "rtb-0tgw");
+        add(
+            &mut m,
+            "igw-0",
+            "AWS::EC2::InternetGateway",
+            Kind::InternetGateway(Gateway {
+                vpc: Some(known("vpc-0egress")),
+            }),
+        );
+        add(
+            &mut m,
+            "nat-0",
+            "AWS::EC2::NatGateway",
+            Kind::NatGateway(NatGateway {
+                subnet: known("subnet-0pub"),
+                connectivity: None,
+            }),
+        );
+        route(
+            &mut m,
+            "rtb-0tgw",
+            "0.0.0.0/0",
+            TargetKind::NatGateway,
+            "nat-0",
+        );
+        route(
+            &mut m,
+            "rtb-0pub",
+            "0.0.0.0/0",
+            TargetKind::Gateway,
+            "igw-0",
+        );
+        add(
+            &mut m,
+            "rs-0subnets",
+            "AWS::RAM::ResourceShare",
+            Kind::ResourceShare(ResourceShare {
+                resources: Attr::Known(vec![Ident::new(format!(
+                    "arn:aws:ec2:eu-west-1:{NETWORK_ACCOUNT}:subnet/subnet-0shared"
+                ))]),
+                principals: Attr::Known(vec!["444455556666".into()]),
+                share: None,
+            }),
+        );
+        m.notes.push(format!("account {NETWORK_ACCOUNT}"));
+        m
+    }
+
+    /// The workload stack, naming the gateway by its ID (a parameter's value in practice).
+    const WORKLOAD_BY_ID: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.20.0.0/16
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.20.1.0/24
+  RouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+  Association:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref Subnet
+      RouteTableId: !Ref RouteTable
+  Attachment:
+    Type: AWS::EC2::TransitGatewayVpcAttachment
+    Properties:
+      TransitGatewayId: tgw-0net
+      VpcId: !Ref Vpc
+      SubnetIds: [!Ref Subnet]
+  DefaultRoute:
+    Type: AWS::EC2::Route
+    DependsOn: Attachment
+    Properties:
+      RouteTableId: !Ref RouteTable
+      DestinationCidrBlock: 0.0.0.0/0
+      TransitGatewayId: tgw-0net
+  Notebook:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::444455556666:role/sagemaker
+      SubnetId: !Ref Subnet
+      DirectInternetAccess: Disabled
+  Participant:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::444455556666:role/sagemaker
+      SubnetId: subnet-0shared
+      DirectInternetAccess: Disabled
+"#;
+
+    #[test]
+    fn templates_naming_a_snapshots_gateway_and_shared_subnet_by_id_are_followed_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "network-account.json",
+            serde_json::to_string_pretty(&network_account().to_snapshot()).unwrap(),
+        );
+        write(dir.path(), "workload.yaml", WORKLOAD_BY_ID);
+        let scan = scan_json(dir.path(), &["."]);
+        assert_eq!(scan.code, 1, "{}", scan.stdout);
+        assert_eq!(
+            environment_names(&scan).len(),
+            1,
+            "the template names the snapshot's resources: {}",
+            scan.stdout
+        );
+        let ep201: Vec<&serde_json::Value> = scan.report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "EP201")
+            .collect();
+        let by_name = |n: &str| {
+            ep201
+                .iter()
+                .find(|f| f["resource"]["name"] == n)
+                .unwrap_or_else(|| panic!("no EP201 for {n}: {}", scan.stdout))
+                .to_string()
+        };
+        let notebook = by_name("Notebook");
+        for hop in [
+            "tgw-0net",
+            "tgw-rtb-0main",
+            "tgw-attach-0egress",
+            "nat-0",
+            "igw-0",
+        ] {
+            assert!(notebook.contains(hop), "{hop}: {notebook}");
+        }
+        assert!(notebook.contains("account 111111111111"), "{notebook}");
+        let participant = by_name("Participant");
+        assert!(
+            participant
+                .contains("shared through AWS RAM by rs-0subnets, owned by account 111111111111"),
+            "{participant}"
+        );
+    }
+}

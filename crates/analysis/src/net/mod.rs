@@ -8,6 +8,7 @@
 //! by the EP2xx and EP3xx rules.
 
 pub mod endpoints;
+pub(crate) mod org;
 pub mod reach;
 pub mod relay;
 pub mod service;
