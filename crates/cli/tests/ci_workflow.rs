@@ -530,6 +530,30 @@ fn a_baseline_round_trip_reports_only_what_is_new() {
 }
 
 #[test]
+fn one_file_as_baseline_and_new_baseline_is_compared_then_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a/nb.yaml", LEAKY_NOTEBOOK);
+    let first = scan_json(d, &["--write-baseline", "base.json", "a"]);
+    assert_eq!(first.code, 1);
+    write(d, "b/nb.yaml", LEAKY_NOTEBOOK);
+    let args = [
+        "--baseline",
+        "base.json",
+        "--write-baseline",
+        "base.json",
+        "a",
+        "b",
+    ];
+    let grown = scan_json(d, &args);
+    assert_eq!(grown.code, 1, "{}", grown.stdout);
+    assert!(grown.rules().contains(&"EP101".to_string()));
+    let again = scan_json(d, &args);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert!(again.rules().is_empty(), "{:?}", again.rules());
+}
+
+#[test]
 fn an_empty_baseline_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

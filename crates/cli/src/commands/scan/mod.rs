@@ -50,6 +50,13 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let config = config::load(args.config.as_deref(), first)?;
     let mut settings = settings::settings(args, &paths, config)?;
     let targets = output::targets(args);
+    // Read before anything is written: `--baseline F --write-baseline F` compares with the old
+    // file and then replaces it; a file that is not a baseline stops the scan before it runs.
+    let base = args
+        .baseline
+        .as_deref()
+        .map(baseline::Baseline::read)
+        .transpose()?;
 
     let mut found = discover::discover(&paths, &settings.exclude, &settings.read)?;
     // Kept alive until the loaders have read it; removed when dropped.
@@ -94,9 +101,8 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     if let Some(file) = &args.write_baseline {
         baseline::Baseline::of(&scan, &root).write(file)?;
     }
-    if let Some(file) = &args.baseline {
-        let base = baseline::Baseline::read(file)?;
-        let applied = baseline::apply(&mut scan, &base, settings.options.fail_on, &root);
+    if let (Some(file), Some(base)) = (&args.baseline, &base) {
+        let applied = baseline::apply(&mut scan, base, settings.options.fail_on, &root);
         if !args.quiet {
             eprintln!(
                 "baseline {}: {} of the scan's findings and unknowns are in it and not reported; \
