@@ -25,8 +25,9 @@ pub struct Config {
     /// create presigned URLs (EP401). Listed as an assumption in every report.
     pub principals: Option<egressproof_analysis::Principals>,
     pub fail_on: Option<String>,
-    /// Rules not to run; an unknown code is an error that names the closest rule.
-    #[serde(default)]
+    /// Rules not to run, by code or name in any case (as `--skip`); an unknown one is an error
+    /// that names the closest rule.
+    #[serde(default, deserialize_with = "rules")]
     pub skip: Vec<egressproof_analysis::Rule>,
     /// Globs of paths not to scan, relative to the directory that holds the file.
     #[serde(default)]
@@ -67,6 +68,17 @@ pub struct Loaded {
     pub config: Config,
     pub dir: Option<PathBuf>,
     pub path: Option<PathBuf>,
+}
+
+/// Rules by code or name, as the command line takes them ([`crate::cli::parse_rule`]).
+fn rules<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<egressproof_analysis::Rule>, D::Error> {
+    let names = Vec::<String>::deserialize(deserializer)?;
+    names
+        .iter()
+        .map(|n| crate::cli::parse_rule(n).map_err(serde::de::Error::custom))
+        .collect()
 }
 
 /// Reads `explicit` when given, else the nearest `.egressproof.toml` at or above `start`.
@@ -326,6 +338,15 @@ paths = ["net.yaml"]
         assert!(text.contains("did you mean EP303"), "{text}");
         assert_eq!(
             parse("skip = [\"ep303\"]\n").unwrap().skip,
+            [egressproof_analysis::Rule::MissingSagemakerEndpoints]
+        );
+        let name = egressproof_analysis::Rule::MissingSagemakerEndpoints
+            .meta()
+            .name;
+        assert_eq!(
+            parse(&format!("skip = [\"{}\"]\n", name.to_ascii_uppercase()))
+                .unwrap()
+                .skip,
             [egressproof_analysis::Rule::MissingSagemakerEndpoints]
         );
     }
