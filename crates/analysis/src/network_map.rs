@@ -10,7 +10,9 @@
 
 use crate::net::Network;
 use crate::{Context, ResourceRef};
-use egressproof_model::{Attr, Destination, EndpointType, Ident, Kind, Resource, TargetKind};
+use egressproof_model::{
+    Attr, Destination, EndpointType, Ident, Kind, Resource, Route, TargetKind,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -183,13 +185,7 @@ fn tables(
             routes: net
                 .routes_of(r.id.as_str())
                 .iter()
-                .map(|(res, route)| RouteMap {
-                    route: (*res).into(),
-                    destination: destination(&route.destination),
-                    target: route.target.known().and_then(|t| {
-                        (t.kind != TargetKind::Local).then(|| t.id.known().cloned())?
-                    }),
-                })
+                .map(|(res, route)| route_map(res, route))
                 .collect(),
         });
     }
@@ -207,10 +203,63 @@ fn tables(
             .first()
             .and_then(|c| table_at.get(c.table.as_str()))
             .filter(|(tv, _)| *tv == v);
+        let implicit = Ident::main_route_table_of(&vpc_id);
         match placed {
             Some(&(_, t)) => vpcs[v].route_tables[t].subnets.push(r.into()),
+            None if chosen.certain.first().map(|c| &c.table) == Some(&implicit) => {
+                implicit_main(net, &mut vpcs[v], implicit)
+                    .subnets
+                    .push(r.into());
+            }
             None => unplaced(&mut vpcs[v]).subnets.push(r.into()),
         }
+    }
+}
+
+/// The main route table AWS creates with a VPC, when the scan declares none (created on first
+/// use): only the local route, unless the scan adds routes to it.
+fn implicit_main<'v>(
+    net: &Network<'_, '_>,
+    vpc: &'v mut VpcMap,
+    id: Ident,
+) -> &'v mut RouteTableMap {
+    let at = match vpc
+        .route_tables
+        .iter()
+        .position(|t| t.table.as_ref().is_some_and(|r| r.id == id))
+    {
+        Some(i) => i,
+        None => {
+            let routes = net
+                .routes_of(id.as_str())
+                .iter()
+                .map(|(res, route)| route_map(res, route))
+                .collect();
+            vpc.route_tables.push(RouteTableMap {
+                table: Some(ResourceRef {
+                    id,
+                    type_name: "AWS::EC2::RouteTable".to_string(),
+                    name: format!("{} main route table (created by AWS)", vpc.vpc.name),
+                    span: Default::default(),
+                }),
+                main: true,
+                subnets: Vec::new(),
+                routes,
+            });
+            vpc.route_tables.len() - 1
+        }
+    };
+    &mut vpc.route_tables[at]
+}
+
+fn route_map(res: &Resource, route: &Route) -> RouteMap {
+    RouteMap {
+        route: res.into(),
+        destination: destination(&route.destination),
+        target: route
+            .target
+            .known()
+            .and_then(|t| (t.kind != TargetKind::Local).then(|| t.id.known().cloned())?),
     }
 }
 
