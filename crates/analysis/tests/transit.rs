@@ -215,3 +215,35 @@ fn peering_continues_in_the_peer_gateways_table_and_loops_end() {
         "{hops:?}"
     );
 }
+
+/// A hub of many spoke VPCs, each routing everything to the gateway, all in its default table
+/// (their ranges propagated into it) with 0.0.0.0/0 to the egress VPC: every spoke leaks, and
+/// the hub's table is walked once, not once per spoke (the spokes' own ranges end in their VPCs
+/// instead of looping back to the hub).
+#[test]
+fn a_hub_of_many_spokes_is_walked_once() {
+    const SPOKES: usize = 1500;
+    let mut h = hub(None, None);
+    let table = Ident::attribute_of(&h.tgw, "association_default_route_table_id");
+    let egress = h.egress_att.clone();
+    tgw_route(&mut h.e.b, "TgwDefault", &table, "0.0.0.0/0", Some(&egress));
+    let b = &mut h.e.b;
+    for i in 0..SPOKES {
+        let cidr = format!("10.{}.{}.0/24", 100 + i / 256, i % 256);
+        let vpc = b.vpc(&format!("Spoke{i}"), &cidr);
+        let subnet = b.subnet(&format!("SpokeSubnet{i}"), &vpc, &cidr);
+        let rt = b.table(&format!("SpokeRt{i}"), &vpc);
+        b.assoc(&subnet, &rt);
+        b.route(&rt, "0.0.0.0/0", TargetKind::TransitGateway, &h.tgw);
+        attachment(b, &format!("SpokeAttachment{i}"), &h.tgw, &vpc, &subnet);
+        let sg = b.sg(&format!("SpokeSg{i}"), &vpc, &["0.0.0.0/0"]);
+        b.notebook(&format!("SpokeNotebook{i}"), &subnet, &[&sg]);
+    }
+    let started = std::time::Instant::now();
+    let a = h.e.b.run();
+    let took = started.elapsed();
+    let leaking = a.findings.iter().filter(|f| f.rule == "EP201").count();
+    assert_eq!(leaking, SPOKES + 1, "{:?}", a.unknowns);
+    assert!(took.as_secs() < 30, "{SPOKES} spokes took {took:?}");
+    eprintln!("{SPOKES} spokes: {took:?}");
+}

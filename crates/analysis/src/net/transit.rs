@@ -729,7 +729,18 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         };
         match a.attachment_kind {
             TgwAttachmentKind::Vpc => {
-                let walk = self.through_subnets(&a.subnets, part, stack, depth, &res.name);
+                // Addresses of the VPC itself are delivered there (its local route): only the
+                // rest goes on. This also keeps a hub's walk from entering every spoke VPC for
+                // its own range, whose default route leads back to the hub (a loop that would
+                // keep the hub's table from being memoised).
+                let onward = match &a.vpc {
+                    Attr::Known(v) => part.difference(&self.net.vpc_space(v.as_str())),
+                    Attr::Unknown(_) => part.clone(),
+                };
+                if onward.is_empty() {
+                    return Walk::nowhere();
+                }
+                let walk = self.through_subnets(&a.subnets, &onward, stack, depth, &res.name);
                 let hop = Hop::new(
                     res,
                     format!("attachment into its VPC's subnets{}", account_note(res)),
