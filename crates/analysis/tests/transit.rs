@@ -76,6 +76,8 @@ fn hub(association: Option<&str>, propagation: Option<&str>) -> Hub {
     let egress_att = attachment(&mut e.b, "EgressAttachment", &tgw, &egress_vpc, &tgw_subnet);
     let private_rt = e.private_rt.clone();
     e.b.route(&private_rt, "0.0.0.0/0", TargetKind::TransitGateway, &tgw);
+    e.b.route(&tgw_rt, "10.0.0.0/8", TargetKind::TransitGateway, &tgw);
+    e.b.route(&public_rt, "10.0.0.0/8", TargetKind::TransitGateway, &tgw);
     Hub {
         e,
         tgw,

@@ -336,20 +336,53 @@ fn vpc_placement<'m>(
 }
 
 /// Whether a walk followed everything it led to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Routing is decided by the table and the destination alone, so an address that comes back
+/// to a table it already went through circles until its TTL runs out: nothing leaves for it.
+/// A walk cut only by loops back to its own starting table is therefore exact for every
+/// address, and is memoised; one cut by a loop to a table above it on the stack, or by the
+/// depth limit, depends on the path taken to get there, and is not.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Completeness {
     /// Nothing was cut: the result holds whichever path reached the table, so it is memoised.
     Complete,
-    /// A routing loop or the depth limit cut the walk: what it found depends on the path taken
-    /// to get there, so it must not be memoised.
-    Cut,
+    Cut {
+        /// The tables on the stack that loops came back to.
+        at: Vec<Ident>,
+        /// The depth limit cut the walk.
+        deep: bool,
+    },
 }
 
 impl Completeness {
-    /// A walk made of parts is cut when any part is.
+    /// A walk made of parts is cut where any part is.
     pub(super) fn absorb(&mut self, part: Completeness) {
-        if part == Completeness::Cut {
-            *self = Completeness::Cut;
+        let Completeness::Cut { at, deep } = part else {
+            return;
+        };
+        match self {
+            Completeness::Complete => *self = Completeness::Cut { at, deep },
+            Completeness::Cut {
+                at: mine,
+                deep: my_deep,
+            } => {
+                *my_deep |= deep;
+                for t in at {
+                    if !mine.contains(&t) {
+                        mine.push(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The walk of `table` is done: loops back to it are exact (see above).
+    pub(super) fn settle(&mut self, table: &Ident) {
+        if let Completeness::Cut { at, deep } = self {
+            at.retain(|t| t != table);
+            if at.is_empty() && !*deep {
+                *self = Completeness::Complete;
+            }
         }
     }
 }
@@ -368,10 +401,25 @@ impl<E> Walk<E> {
         }
     }
 
-    pub(super) fn cut(exits: E) -> Self {
+    /// A loop back to `table`, on the stack.
+    pub(super) fn looped(exits: E, table: &Ident) -> Self {
         Walk {
             exits,
-            completeness: Completeness::Cut,
+            completeness: Completeness::Cut {
+                at: vec![table.clone()],
+                deep: false,
+            },
+        }
+    }
+
+    /// The depth limit.
+    pub(super) fn too_deep(exits: E) -> Self {
+        Walk {
+            exits,
+            completeness: Completeness::Cut {
+                at: Vec::new(),
+                deep: true,
+            },
         }
     }
 }
@@ -629,7 +677,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
         if stack.contains(table) {
             // A routing loop: packets circle until their TTL runs out; nothing leaves here.
-            return Walk::cut(Rc::new(Vec::new()));
+            return Walk::looped(Rc::new(Vec::new()), table);
         }
         if depth > MAX_DEPTH {
             self.unknowns.push(UnknownFinding {
@@ -639,18 +687,20 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 ),
                 span: None,
             });
-            return Walk::cut(Rc::new(Vec::new()));
+            return Walk::too_deep(Rc::new(Vec::new()));
         }
         stack.push(table.clone());
         let walk = self.table_uncached(table, stack, depth);
         stack.pop();
         let exits = Rc::new(walk.exits);
-        if walk.completeness == Completeness::Complete {
+        let mut completeness = walk.completeness;
+        completeness.settle(table);
+        if completeness == Completeness::Complete {
             self.memo.insert(table.clone(), exits.clone());
         }
         Walk {
             exits,
-            completeness: walk.completeness,
+            completeness,
         }
     }
 

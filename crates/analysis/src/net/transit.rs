@@ -386,7 +386,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             return Walk::complete(m.clone());
         }
         if stack.contains(table) {
-            return Walk::cut(Rc::new(Vec::new()));
+            return Walk::looped(Rc::new(Vec::new()), table);
         }
         if depth > super::reach::MAX_DEPTH {
             self.unknowns.push(UnknownFinding {
@@ -397,18 +397,20 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 ),
                 span: None,
             });
-            return Walk::cut(Rc::new(Vec::new()));
+            return Walk::too_deep(Rc::new(Vec::new()));
         }
         stack.push(table.clone());
         let walk = self.tgw_table_routes(tgw, gw, table, stack, depth + 1);
         stack.pop();
         let exits = Rc::new(walk.exits);
-        if walk.completeness == Completeness::Complete {
+        let mut completeness = walk.completeness;
+        completeness.settle(table);
+        if completeness == Completeness::Complete {
             self.tgw_memo.insert(table.clone(), exits.clone());
         }
         Walk {
             exits,
-            completeness: walk.completeness,
+            completeness,
         }
     }
 
