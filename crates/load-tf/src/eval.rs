@@ -4,6 +4,7 @@
 //! expansions, referenced resource arguments), so that declaration order never matters and a
 //! reference cycle is detected (it becomes an unknown) instead of looping.
 
+use crate::installed::{self, Installed, Missing};
 use crate::parse::{self, ModuleDef, ResDef};
 use crate::val::{InstKey, ResObj, Val};
 use egressproof_aws::json_text;
@@ -179,6 +180,8 @@ pub(crate) struct Eval {
     memo: HashMap<(usize, String), Slot>,
     expansions: HashMap<(usize, BlockKind, String, String), Option<Expansion>>,
     pub children: HashMap<(usize, String), Rc<Children>>,
+    /// The modules `terraform init` installed, by root module directory (read once).
+    installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
     pub diags: Vec<Diagnostic>,
     /// The diagnostics reported so far, so that each is reported once.
     diag_seen: HashSet<Diagnostic>,
@@ -237,6 +240,7 @@ impl Eval {
             memo: HashMap::new(),
             expansions: HashMap::new(),
             children: HashMap::new(),
+            installed: HashMap::new(),
             diags: Vec::new(),
             diag_seen: HashSet::new(),
             depth: 0,
@@ -1687,30 +1691,31 @@ impl Eval {
             self.diag(UnknownCode::EP902, msg.clone(), span.clone());
             return Children::Unresolved(Val::unknown(msg, span));
         };
-        if !(source.starts_with("./")
+        let local = source.starts_with("./")
             || source.starts_with("../")
             || source == "."
-            || source == "..")
-        {
-            let msg = format!(
-                "module {name} comes from {source}, which is not read (registry or remote module): its resources are not in the scan and its outputs are unknown"
-            );
-            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
-            return Children::Unresolved(Val::unknown(
-                format!("output of remote module {name} ({source})"),
-                span,
-            ));
-        }
-        let dir = def.dir.join(&source);
+            || source == "..";
+        // A remote module is read from the copy `terraform init` installed, if any.
+        let (dir, display, what) = if local {
+            let display = parse::normalize_display(&parse::join_display(&def.display, &source));
+            (
+                def.dir.join(&source),
+                display,
+                format!("local source {source}"),
+            )
+        } else {
+            match self.installed_copy(inst, name, &source, span.clone()) {
+                Ok(found) => found,
+                Err(unresolved) => return unresolved,
+            }
+        };
         // A module is read only inside the read scope, like every file the code names.
         let canonical = match self.read.dir(&dir) {
             Ok(c) => c,
             Err(e) => {
                 let msg = match e {
-                    ReadError::NotFound => {
-                        format!("module {name}: local source {source} not found")
-                    }
-                    e => format!("module {name}: local source {source}: {e}"),
+                    ReadError::NotFound => format!("module {name}: {what} not found"),
+                    e => format!("module {name}: {what}: {e}"),
                 };
                 self.diag(UnknownCode::EP902, msg.clone(), span.clone());
                 return Children::Unresolved(Val::unknown(msg, span));
@@ -1722,7 +1727,6 @@ impl Eval {
             self.diag(UnknownCode::EP902, msg.clone(), span.clone());
             return Children::Unresolved(Val::unknown(msg, span));
         }
-        let display = parse::normalize_display(&parse::join_display(&def.display, &source));
         let child_def = self.module_def(&canonical, &display);
         let exp = self.expand(inst, BlockKind::Module, "module", name);
         // Every instance of the module visits every block of it.
@@ -1760,6 +1764,66 @@ impl Eval {
             kids.push((key.clone(), self.insts.len() - 1));
         }
         Children::Local(kids)
+    }
+
+    /// The copy of remote module call `name` that `terraform init` installed (directory, display
+    /// path, what it is for messages), read from the root module's manifest; or the unknown that
+    /// stands for the module when there is none, naming how to get one.
+    fn installed_copy(
+        &mut self,
+        inst: usize,
+        name: &str,
+        source: &str,
+        span: Option<Span>,
+    ) -> Result<(PathBuf, String, String), Children> {
+        // The manifest's key: the call names from the root down (`vpc.subnets`).
+        let mut key = vec![name.to_string()];
+        let mut root = inst;
+        while let Some(call) = &self.insts[root].call {
+            key.push(call.name.clone());
+            root = call.caller;
+        }
+        key.reverse();
+        let key = key.join(".");
+        let root_def = self.insts[root].def.clone();
+        let installed = match self.installed.get(&root_def.dir) {
+            Some(i) => i.clone(),
+            None => {
+                let i = Rc::new(Installed::read(&root_def.dir, &self.read));
+                self.installed.insert(root_def.dir.clone(), i.clone());
+                i
+            }
+        };
+        let manifest = parse::join_display(&root_def.display, installed::MANIFEST);
+        let why = match installed.as_ref() {
+            Ok(i) => match i.get(&key) {
+                Some(e) if installed::same_source(source, &e.source) => {
+                    let version = e.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+                    let display =
+                        parse::normalize_display(&parse::join_display(&root_def.display, &e.dir));
+                    let what = format!("installed copy {display} of {source}{version} (from {manifest})");
+                    return Ok((root_def.dir.join(&e.dir), display, what));
+                }
+                Some(e) => format!(
+                    "{manifest} records {} for it, not {source}: run `terraform init` again so the copy is its source's",
+                    e.source
+                ),
+                None => format!("{manifest} has no module {key}: run `terraform init` again to install it"),
+            },
+            Err(Missing::NotInitialised) => format!(
+                "no {manifest}: run `terraform init` in {} so that the scan reads the installed copy",
+                if root_def.display.is_empty() { "." } else { &root_def.display }
+            ),
+            Err(Missing::Unreadable(e)) => parse::join_display(&root_def.display, e),
+        };
+        let msg = format!(
+            "module {name} comes from {source}, which is not read (registry or remote module; {why}): its resources are not in the scan and its outputs are unknown"
+        );
+        self.diag(UnknownCode::EP902, msg, span.clone());
+        Err(Children::Unresolved(Val::unknown(
+            format!("output of remote module {name} ({source})"),
+            span,
+        )))
     }
 
     // ------------------------------------------------------------------------------------------

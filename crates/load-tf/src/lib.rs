@@ -24,6 +24,7 @@
 mod coverage;
 mod eval;
 mod funcs;
+mod installed;
 mod lower;
 mod parse;
 mod plan;
