@@ -1363,24 +1363,22 @@ impl Eval {
         if let Some(fe) = rd.block.body.get_attribute("for_each") {
             let v = self.eval(&fe.value, &sc);
             let span = self.span(&sc, sp(&fe.value));
-            let items: Option<Vec<(String, Val)>> = match &v {
-                Val::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-                Val::List(l) => l
-                    .iter()
-                    .map(|x| x.as_plain_str().map(|s| (s.clone(), Val::Str(s))))
-                    .collect(),
+            // (instance key, each.key, each.value)
+            let items: Option<Vec<(String, Val, Val)>> = match &v {
+                Val::Map(m) => Some(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), Val::Str(k.clone()), v.clone()))
+                        .collect(),
+                ),
+                Val::List(l) => set_instances(l)
+                    .map(|items| items.into_iter().map(|(k, x)| (k, x.clone(), x)).collect()),
                 Val::Null => Some(Vec::new()),
                 _ => None,
             };
             return match items {
                 Some(items) if items.len() <= MAX_INSTANCES => items
                     .into_iter()
-                    .map(|(k, v)| {
-                        (
-                            InstKey::Key(k.clone()),
-                            vec![("each".into(), each_kv(Val::Str(k), v))],
-                        )
-                    })
+                    .map(|(k, key, v)| (InstKey::Key(k), vec![("each".into(), each_kv(key, v))]))
                     .collect(),
                 Some(items) => {
                     let why = format!(
@@ -1969,6 +1967,46 @@ fn map1(k: &str, v: Val) -> Val {
     let mut m = IndexMap::new();
     m.insert(k.to_string(), v);
     Val::Map(m)
+}
+
+/// The instances of `for_each` over a set of strings: one per distinct element, keyed by it.
+/// A string with symbols (`"com.amazonaws.${data.aws_region.current.name}.sts"`) is still one
+/// known element: only the collection's shape decides how many instances there are, so its
+/// instance is keyed by its rendering and `each.key`/`each.value` are that symbolic string (an
+/// endpoint's `.sts` stays known). `None` when the shape is not known: an element that is not a
+/// string or holds an unknown, or two different elements that render alike (which instance is
+/// which could not be told).
+fn set_instances(items: &[Val]) -> Option<Vec<(String, Val)>> {
+    let mut out: IndexMap<String, Val> = IndexMap::new();
+    for x in items {
+        let (key, v) = match x.as_plain_str() {
+            Some(s) => (s.clone(), Val::Str(s)),
+            None => {
+                let parts = match x {
+                    Val::Text(_) | Val::Json(_) if x.first_unknown().is_none() => {
+                        x.string_parts()?
+                    }
+                    _ => return None,
+                };
+                let key = parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Lit(s) => s.clone(),
+                        Part::Sym(sym) => sym.to_string(),
+                    })
+                    .collect();
+                (key, Val::text(parts))
+            }
+        };
+        match out.get(&key) {
+            Some(prev) if *prev != v => return None,
+            Some(_) => {}
+            None => {
+                out.insert(key, v);
+            }
+        }
+    }
+    Some(out.into_iter().collect())
 }
 
 fn each(v: Val) -> Val {

@@ -1,0 +1,116 @@
+//! `for_each` over a set of strings that hold symbols (the region, an account ID) expands to
+//! one instance per element, keyed by the symbolic string, as Terraform does once the symbols
+//! are known: the number of instances depends only on the collection's shape. Only a shape
+//! that is not known (an unset variable, an unknown element) leaves one instance for all.
+
+use egressproof_load_tf::load_str;
+use egressproof_model::*;
+
+const ENDPOINTS: &str = r#"data "aws_region" "current" {}
+
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+
+locals {
+  services = ["sts", "logs", "sagemaker.api"]
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each          = toset([for s in local.services : "com.amazonaws.${data.aws_region.current.name}.${s}"])
+  vpc_id            = aws_vpc.v.id
+  service_name      = each.value
+  vpc_endpoint_type = "Interface"
+  tags = {
+    Name = each.key
+  }
+}
+
+resource "aws_vpc_endpoint" "gateway" {
+  for_each     = toset(["com.amazonaws.${data.aws_region.current.name}.s3", "com.amazonaws.${data.aws_region.current.name}.s3"])
+  vpc_id       = aws_vpc.v.id
+  service_name = each.key
+}
+"#;
+
+fn endpoints(m: &Model) -> Vec<(String, String)> {
+    m.resources
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::VpcEndpoint(e) => Some((r.name.clone(), e.service_name.render())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn for_each_unknowns(m: &Model) -> Vec<&str> {
+    m.diagnostics
+        .iter()
+        .filter(|d| d.message.contains("for_each"))
+        .map(|d| d.message.as_str())
+        .collect()
+}
+
+#[test]
+fn a_set_of_symbolic_strings_gives_one_instance_per_element() {
+    let m = load_str(ENDPOINTS, "t");
+    assert!(for_each_unknowns(&m).is_empty(), "{:?}", m.diagnostics);
+    let eps = endpoints(&m);
+    let names: Vec<&str> = eps.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            r#"aws_vpc_endpoint.interface["com.amazonaws.${AWS::Region}.sts"]"#,
+            r#"aws_vpc_endpoint.interface["com.amazonaws.${AWS::Region}.logs"]"#,
+            r#"aws_vpc_endpoint.interface["com.amazonaws.${AWS::Region}.sagemaker.api"]"#,
+            // The set holds the S3 name once.
+            r#"aws_vpc_endpoint.gateway["com.amazonaws.${AWS::Region}.s3"]"#,
+        ],
+        "{eps:?}"
+    );
+    // Each endpoint keeps its service, symbols and suffix: each.value and each.key are it.
+    let services: Vec<&str> = eps.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        services,
+        vec![
+            "com.amazonaws.${AWS::Region}.sts",
+            "com.amazonaws.${AWS::Region}.logs",
+            "com.amazonaws.${AWS::Region}.sagemaker.api",
+            "com.amazonaws.${AWS::Region}.s3",
+        ]
+    );
+}
+
+#[test]
+fn a_set_whose_shape_is_not_known_still_has_one_instance_for_all() {
+    let m = load_str(
+        r#"variable "services" {}
+data "aws_region" "current" {}
+
+resource "aws_vpc_endpoint" "unset" {
+  for_each     = toset(var.services)
+  vpc_id       = "vpc-1"
+  service_name = each.value
+}
+
+resource "aws_vpc_endpoint" "unknown_element" {
+  for_each     = toset(["com.amazonaws.${data.aws_region.current.name}.sts", var.services])
+  vpc_id       = "vpc-1"
+  service_name = each.value
+}
+"#,
+        "t",
+    );
+    let unknowns = for_each_unknowns(&m);
+    for addr in ["aws_vpc_endpoint.unset", "aws_vpc_endpoint.unknown_element"] {
+        assert!(
+            unknowns
+                .iter()
+                .any(|u| u.contains(addr) && u.contains("one instance stands for all")),
+            "{addr}: {unknowns:?}"
+        );
+    }
+    let eps = endpoints(&m);
+    assert_eq!(eps.len(), 2, "{eps:?}");
+    assert!(eps.iter().all(|(n, _)| !n.contains('[')), "{eps:?}");
+}
