@@ -1581,6 +1581,20 @@ impl Eval {
                 };
                 self.memo_put(r.inst, &key, v)
             }
+            ("template_file", "rendered") => {
+                let key = format!("rendered:{}", r.id);
+                if let Some(v) = self.memo_get(r.inst, &key) {
+                    return v;
+                }
+                let v = match self.res_scope(r) {
+                    Some((sc, def)) => {
+                        let body = &def.data[&(r.rtype.clone(), r.name.clone())].block.body;
+                        self.template_file(body, &sc, &r.name, span)
+                    }
+                    None => Val::unknown(reason, span),
+                };
+                self.memo_put(r.inst, &key, v)
+            }
             ("aws_vpc_endpoint_service", "service_name") => {
                 let svc = self.res_scope(r).and_then(|(sc, def)| {
                     let body = &def.data[&(r.rtype.clone(), r.name.clone())].block.body;
@@ -1605,6 +1619,37 @@ impl Eval {
             }
             _ => Val::unknown(reason, span),
         }
+    }
+
+    /// `data "template_file"` (the template provider): its `template` rendered with its `vars`,
+    /// as `templatefile` renders a file. A template that is not a known string (it holds a
+    /// symbol or an unknown) cannot be parsed, so the result is an unknown naming the source.
+    fn template_file(&mut self, body: &Body, sc: &Scope, name: &str, span: Option<Span>) -> Val {
+        let what = format!("data.template_file.{name}");
+        let template = match body.get_attribute("template") {
+            Some(a) => self.eval(&a.value, sc),
+            None => return Val::unknown(format!("{what}: template is not set"), span),
+        };
+        let Some(text) = template.as_plain_str() else {
+            return match template.first_unknown() {
+                Some(u) => Val::Unknown(u.clone()),
+                None => Val::unknown(
+                    format!("{what}: the template holds values known only at deployment"),
+                    span,
+                ),
+            };
+        };
+        let vars = match body.get_attribute("vars").map(|a| self.eval(&a.value, sc)) {
+            Some(Val::Map(m)) => m,
+            None | Some(Val::Null) => IndexMap::new(),
+            Some(other) => {
+                return match other.first_unknown() {
+                    Some(u) => Val::Unknown(u.clone()),
+                    None => Val::unknown(format!("{what}: vars is not a map"), span),
+                }
+            }
+        };
+        self.render_template(&what, &text, vars, sc, &span)
     }
 
     fn module_ref(&mut self, inst: usize, name: &str, span: Option<Span>) -> Val {

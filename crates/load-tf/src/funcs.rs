@@ -318,9 +318,30 @@ impl Eval {
             Ok(t) => t,
             Err(e) => return bad(&e),
         };
-        let tpl = match hcl_edit::parser::parse_template(&text) {
+        self.render_template("templatefile", &text, vars, sc, span)
+    }
+
+    /// `text` rendered as a Terraform template (interpolations, `%{ for }` and `%{ if }`
+    /// directives) with `vars` as its only names, bounded like every other value: what cannot
+    /// be rendered is an unknown that says so under `name` (`templatefile`,
+    /// `data.template_file.x`).
+    pub(crate) fn render_template(
+        &mut self,
+        name: &str,
+        text: &str,
+        vars: IndexMap<String, Val>,
+        sc: &Scope,
+        span: &MaybeSpan,
+    ) -> Val {
+        let tpl = match hcl_edit::parser::parse_template(text) {
             Ok(t) => t,
-            Err(e) => return bad(&format!("template does not parse: {}", e.message())),
+            Err(e) => {
+                return bad(
+                    name,
+                    span,
+                    &format!("template does not parse: {}", e.message()),
+                )
+            }
         };
         let inner = Scope {
             inst: sc.inst,
