@@ -164,6 +164,7 @@ pub fn estate_of(vpcs: u32) -> Model {
                             subnets: Attr::Known(vec![subnet]),
                             security_groups: Attr::Known(vec![sg.clone()]),
                         }),
+                        role: None,
                     }),
                 );
             }

@@ -16,6 +16,8 @@ pub(crate) struct Parsed<'m> {
     /// `None` when the attachment is unresolved.
     pub attached: Option<&'m [Ident]>,
     pub policy: Policy,
+    /// The document as written, for questions that decide resources with unresolved parts.
+    pub document: &'m Value,
 }
 
 /// A principal of the scan and the policies that apply to it.
@@ -24,6 +26,9 @@ pub(crate) struct Principal<'m> {
     pub resource: Option<&'m Resource>,
     pub name: String,
     pub identity: Vec<Policy>,
+    /// For each of `identity`, the document of the scan it was read from when it applies for
+    /// certain (`None` for AWS managed, unknown and maybe-attached policies).
+    pub documents: Vec<Option<&'m Value>>,
     pub boundaries: Vec<Policy>,
 }
 
@@ -48,6 +53,7 @@ impl<'m> Iam<'m> {
                     kind: p.policy_kind,
                     attached: p.attached_to.known().map(Vec::as_slice),
                     policy,
+                    document: &p.document,
                 }),
                 Err(e) => sink.unknown(
                     e.code(),
@@ -62,6 +68,7 @@ impl<'m> Iam<'m> {
             _ => None,
         }) {
             let mut identity = Vec::new();
+            let mut documents = Vec::new();
             let mut boundaries = Vec::new();
             for p in &policies {
                 // A policy whose attachment is unresolved may apply to this role: its allows
@@ -76,7 +83,10 @@ impl<'m> Iam<'m> {
                     p.policy.clone()
                 };
                 match p.kind {
-                    PolicyKind::Identity => identity.push(doc),
+                    PolicyKind::Identity => {
+                        documents.push(p.attached.is_some().then_some(p.document));
+                        identity.push(doc)
+                    }
                     PolicyKind::Boundary => boundaries.push(doc),
                     PolicyKind::ServiceControl | PolicyKind::Resource => {}
                 }
@@ -86,19 +96,24 @@ impl<'m> Iam<'m> {
                     for arn in arns {
                         if let Some(p) = managed_policy(ctx, &policies, arn) {
                             identity.push(p);
+                            documents.push(None);
                         }
                     }
                 }
-                Attr::Unknown(u) => identity.push(unknown_policy(
-                    UnknownCode::EP902,
-                    format!("managed policies of role {}: {}", res.name, u.reason),
-                    u.span.clone(),
-                )),
+                Attr::Unknown(u) => {
+                    identity.push(unknown_policy(
+                        UnknownCode::EP902,
+                        format!("managed policies of role {}: {}", res.name, u.reason),
+                        u.span.clone(),
+                    ));
+                    documents.push(None);
+                }
             }
             principals.push(Principal {
                 resource: Some(res),
                 name: res.name.clone(),
                 identity,
+                documents,
                 boundaries,
             });
         }

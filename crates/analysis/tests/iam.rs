@@ -183,7 +183,11 @@ fn ep401_an_unresolved_attached_policy_is_unknown_not_a_finding() {
     let u: Vec<_> = a
         .unknowns
         .iter()
-        .filter(|u| u.rule == "EP902" && u.message.contains("role AnalystRole"))
+        .filter(|u| {
+            u.rule == "EP902"
+                && u.message.starts_with("EP401")
+                && u.message.contains("role AnalystRole")
+        })
         .collect();
     assert_eq!(u.len(), 1, "{:?}", a.unknowns);
     assert!(u[0].message.contains("TeamPolicyArn"), "{}", u[0].message);

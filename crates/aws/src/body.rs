@@ -184,6 +184,15 @@ impl<'s> Reader<'s> {
         }
     }
 
+    /// The value as written (`None` when absent; an expression set at run time is an unknown).
+    pub fn value(&self, n: &Node<'_>) -> Option<Value> {
+        match &n.state {
+            State::Absent => None,
+            State::Unknown(u) => Some(Value::Unknown(u.clone())),
+            State::Value(v) => Some((*v).clone()),
+        }
+    }
+
     /// An optional boolean: absent is `None` (AWS's default applies), `"true"`/`"false"` read.
     pub fn bool(&self, n: &Node<'_>) -> Option<Attr<bool>> {
         Some(match &n.state {

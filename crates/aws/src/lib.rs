@@ -47,3 +47,4 @@ pub mod sagemaker;
 pub mod sagemaker_keys;
 pub mod stepfunctions;
 pub mod workflow;
+pub mod writes;

@@ -188,12 +188,14 @@ pub(crate) fn created_at(
     step: Option<&str>,
     models: &Models,
 ) -> Vec<Created> {
+    // Every request that starts a job names its execution role at the top (`RoleArn`).
     let job = |job_kind, n: &Node<'_>| Job {
         job_kind,
         network_isolation: r.bool(&r.get(n, "EnableNetworkIsolation")),
         vpc_config: r.vpc_config(&r.get(n, "VpcConfig")),
         inter_container_encryption: r.bool(&r.get(n, "EnableInterContainerTrafficEncryption")),
         step: step.map(str::to_string),
+        role: r.value(&r.get(root, "RoleArn")),
     };
     let one = |kind| vec![Created { suffix: None, kind }];
     match request {
@@ -207,6 +209,7 @@ pub(crate) fn created_at(
         Request::CreateModel => one(Kind::Model(SageMakerModel {
             network_isolation: r.bool(&r.get(root, "EnableNetworkIsolation")),
             vpc_config: r.vpc_config(&r.get(root, "VpcConfig")),
+            role: r.value(&r.get(root, "ExecutionRoleArn")),
         })),
         Request::CreateAutoMlJob | Request::CreateAutoMlJobV2 => {
             let security = if request == Request::CreateAutoMlJob {
@@ -257,6 +260,7 @@ fn tuning(r: &Reader<'_>, root: &Node<'_>, step: Option<&str>) -> Vec<Created> {
         vpc_config: r.vpc_config(&r.get(n, "VpcConfig")),
         inter_container_encryption: r.bool(&r.get(n, "EnableInterContainerTrafficEncryption")),
         step: step.map(str::to_string),
+        role: r.value(&r.get(n, "RoleArn")),
     };
     match defs.len() {
         0 => vec![Created {
@@ -288,8 +292,13 @@ fn tuning(r: &Reader<'_>, root: &Node<'_>, step: Option<&str>) -> Vec<Created> {
 /// named at run time).
 fn transform(r: &Reader<'_>, root: &Node<'_>, step: Option<&str>, models: &Models) -> Job {
     let name = r.raw(root, "ModelName");
-    let (network_isolation, vpc_config) = match models.find(name) {
-        Some(m) => (m.network_isolation.clone(), m.vpc_config.clone()),
+    // Its containers run as the model's execution role too.
+    let (network_isolation, vpc_config, role) = match models.find(name) {
+        Some(m) => (
+            m.network_isolation.clone(),
+            m.vpc_config.clone(),
+            m.role.clone(),
+        ),
         None => {
             let which = match r.get(root, "ModelName").state {
                 State::Value(v) => format!("model {}", v.render()),
@@ -305,6 +314,7 @@ fn transform(r: &Reader<'_>, root: &Node<'_>, step: Option<&str>, models: &Model
                     Some(r.site.span().clone()),
                 ))),
                 None,
+                None,
             )
         }
     };
@@ -314,6 +324,7 @@ fn transform(r: &Reader<'_>, root: &Node<'_>, step: Option<&str>, models: &Model
         vpc_config,
         inter_container_encryption: None,
         step: step.map(str::to_string),
+        role,
     }
 }
 
@@ -475,6 +486,7 @@ mod tests {
             SageMakerModel {
                 network_isolation: Some(Attr::Known(true)),
                 vpc_config: None,
+                role: None,
             },
         );
         let body = json(r#"{"ModelName": {"Get": "Steps.M.ModelName"}}"#);

@@ -38,6 +38,7 @@ pub fn unknown_step(name: &str, reason: impl Into<String>, span: &Span) -> Step 
             vpc_config: None,
             inter_container_encryption: None,
             step: Some(name.to_string()),
+            role: None,
         }),
     }
 }

@@ -497,7 +497,7 @@ fn a_baseline_round_trip_reports_only_what_is_new() {
         d,
         "a/nb.yaml",
         format!(
-            "# a comment above\n{LEAKY_NOTEBOOK}  Second:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      RoleArn: arn:aws:iam::123456789012:role/exec\n"
+            "# a comment above\n{LEAKY_NOTEBOOK}  Second:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      RoleArn: !GetAtt ExecutionRole.Arn\n"
         ),
     );
     let changed = scan_json(d, &["--baseline", "base.json", "a", "b"]);

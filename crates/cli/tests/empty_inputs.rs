@@ -71,7 +71,7 @@ fn empty_files_beside_an_input_are_skipped_without_unknowns() {
     let mut files = EMPTY.to_vec();
     files.push((
         "nb.yaml",
-        "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      RoleArn: arn:aws:iam::111122223333:role/nb\n      DirectInternetAccess: Enabled\n",
+        "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      RoleArn: !GetAtt Role.Arn\n      DirectInternetAccess: Enabled\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: { Statement: [] }\n",
     ));
     let dir = dir_with(&files);
     let s = scan(dir.path());

@@ -29,7 +29,7 @@ fn nothing_open_exits_0() {
     let scan = scan_json(dir.path(), &["."]);
     assert_eq!(scan.code, 0, "{}", scan.stdout);
     assert_eq!(scan.report["verdict"], "sealed");
-    assert_eq!(scan.report["summary"]["resources"], 1);
+    assert_eq!(scan.report["summary"]["resources"], 2);
 }
 
 #[test]
@@ -129,7 +129,8 @@ fn several_paths_are_one_scan() {
     let scan = scan_json(dir.path(), &["a", "b/nb.yaml"]);
     assert_eq!(scan.code, 1);
     assert_eq!(scan.report["summary"]["files"], 2);
-    assert_eq!(scan.report["summary"]["resources"], 2);
+    // The model and the notebook, each with its execution role.
+    assert_eq!(scan.report["summary"]["resources"], 4);
 }
 
 #[test]

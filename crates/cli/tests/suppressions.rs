@@ -12,7 +12,14 @@ Resources:
     Type: AWS::SageMaker::NotebookInstance
     Properties:
       InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::111122223333:role/nb
+      RoleArn: !GetAtt Role.Arn
+  # No permissions: the notebook's role writes nowhere (EP306).
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: sagemaker.amazonaws.com }, Action: sts:AssumeRole }
 ";
 
 fn scan(dir: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
@@ -104,8 +111,8 @@ fn a_suppression_without_reason_is_reported_low() {
 #[test]
 fn a_suppression_that_matches_nothing_is_reported() {
     let text = NOTEBOOK.replace("REASON101", "sandbox").replace("REASON401", "lab account").replace(
-        "      RoleArn: arn:aws:iam::111122223333:role/nb\n",
-        "      RoleArn: arn:aws:iam::111122223333:role/nb\n      DirectInternetAccess: Disabled\n      SubnetId: subnet-0123456789abcdef0\n",
+        "      RoleArn: !GetAtt Role.Arn\n",
+        "      RoleArn: !GetAtt Role.Arn\n      DirectInternetAccess: Disabled\n      SubnetId: subnet-0123456789abcdef0\n",
     );
     let dir = write(&text);
     let (report, _) = scan(dir.path(), &[]);

@@ -34,7 +34,10 @@ pub(crate) fn lower_pipeline(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) 
     };
     let (definition, steps) = pipeline::read(definition, cx);
     push_steps(cx, steps, extra);
-    Kind::Pipeline(Pipeline { definition })
+    Kind::Pipeline(Pipeline {
+        definition,
+        role: get(p, "RoleArn").cloned(),
+    })
 }
 
 /// `AWS::StepFunctions::StateMachine`: one resource per SageMaker workload its tasks start

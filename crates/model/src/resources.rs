@@ -756,12 +756,22 @@ pub struct Domain {
     pub default_space_security_groups: Option<Attr<Vec<Ident>>>,
     pub kms_key: Option<Attr<String>>,
     pub auth_mode: Option<Attr<String>>,
+    /// The default execution roles of the domain's users and spaces
+    /// (`DefaultUserSettings.ExecutionRole`, `DefaultSpaceSettings.ExecutionRole`): the roles
+    /// its apps run as unless a profile names its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub execution_roles: Vec<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UserProfile {
     pub domain: Attr<Ident>,
     pub security_groups: Option<Attr<Vec<Ident>>>,
+    /// The execution role (`RoleArn`, `ExecutionRoleArn`): whose permissions SageMaker uses for
+    /// what it does on the workload's behalf (uploading output, reading data). `None` when
+    /// absent; may be unresolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -776,6 +786,11 @@ pub struct SageMakerModel {
     /// Absent means false.
     pub network_isolation: Option<Attr<bool>>,
     pub vpc_config: Option<VpcConfig>,
+    /// The execution role (`RoleArn`, `ExecutionRoleArn`): whose permissions SageMaker uses for
+    /// what it does on the workload's behalf (uploading output, reading data). `None` when
+    /// absent; may be unresolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -815,12 +830,21 @@ pub struct Job {
     pub inter_container_encryption: Option<Attr<bool>>,
     /// For jobs found inside a pipeline or state machine: the step's name.
     pub step: Option<String>,
+    /// The execution role (`RoleArn`, `ExecutionRoleArn`): whose permissions SageMaker uses for
+    /// what it does on the workload's behalf (uploading output, reading data). `None` when
+    /// absent; may be unresolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pipeline {
     /// The definition body could not be read (a definition in S3, an unresolved string).
     pub definition: Attr<()>,
+    /// The pipeline's role (`RoleArn`): SageMaker runs the pipeline, and steps that name no
+    /// role of their own, with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Value>,
 }
 
 // ----------------------------------------------------------------------------------------------

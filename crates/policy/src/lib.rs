@@ -28,6 +28,7 @@
 
 pub mod concrete;
 pub mod cond;
+pub mod foreign;
 pub mod glob;
 mod holes;
 pub mod managed;
@@ -35,14 +36,14 @@ pub mod parse;
 pub mod sagemaker_keys;
 pub mod symbolic;
 
+pub use foreign::exact_buckets;
 pub use parse::{
     parse, Actions, Coverage, Effect, ParseError, Policy, Statement, PRINCIPAL_KEY, RESOURCE_KEY,
 };
 pub use symbolic::{Answer, PolicySet, Space, Witness};
 
-use cond::{Cond, Condition, Op, Opaque, SetOp};
+use cond::{Cond, Condition, Op, SetOp};
 use egressproof_model::{Pseudo, Symbol, UnknownCode, Value};
-use holes::Holes;
 
 /// What the scan counts as "ours": the deploying account (always, as the `AWS::AccountId`
 /// symbol), account IDs and organization IDs the user or the templates name, and the buckets
@@ -60,7 +61,7 @@ pub struct Ours {
 
 impl Ours {
     /// Our accounts as rendered values, the deploying account's symbol included.
-    fn account_values(&self) -> Vec<String> {
+    pub(crate) fn account_values(&self) -> Vec<String> {
         let mut v = vec![Value::symbol(Symbol::Pseudo(Pseudo::AccountId)).render()];
         v.extend(self.accounts.iter().cloned());
         v
@@ -95,272 +96,26 @@ fn through_endpoint() -> Cond {
 }
 
 /// EP301: through an S3 endpoint with this policy (`None`: AWS's default full-access policy),
-/// can a write reach a bucket outside our account or organization?
-///
-/// A bucket is ours when its account is ours (`aws:ResourceAccount`), its organization is ours
-/// (`aws:ResourceOrgID`: `ours.orgs`, and any organization ID the policy itself names, which
-/// the policy's author evidently counts as theirs), it is a bucket of the scan (by name or by
-/// reference), or the policy names it exactly ([`exact_buckets`]: one bucket, taken as ours; the
-/// caller states the assumption). A bucket-name wildcard (`arn:aws:s3:::*sagemaker*`) names
-/// buckets anyone can create.
-///
-/// Names with unresolved parts are decided where the parts do not matter: an exact name is one
-/// bucket whatever its parts are, and `arn:aws:s3:::ds-data-${Env}-*` admits a bucket of
-/// another account whatever `Env` is (the trailing `*` is free, and bucket names are global).
+/// can a write reach a bucket outside our account or organization? The question of
+/// [`foreign::foreign_write`], asked of one endpoint policy for `s3:PutObject`.
 pub fn s3_foreign_write(policy: Option<&Value>, ours: &Ours) -> Exposure {
     let Some(doc) = policy else {
         return Exposure::Open {
             context: "default endpoint policy: any principal, any bucket".into(),
         };
     };
-    let doc = match parse::as_document(doc) {
-        Ok(d) => d,
-        Err(e) => return undecided_from_parse(&e),
+    let writer = foreign::Writer {
+        identity: vec![foreign::Doc::Document(doc)],
+        scps: Vec::new(),
+        boundaries: Vec::new(),
+        origin: foreign::Origin::Endpoint,
     };
-    let p = match parse(&doc) {
-        Ok(p) => p,
-        Err(e) => return undecided_from_parse(&e),
-    };
-    let orgs = our_orgs(&p, ours);
-    let mut holes = Holes::default();
-    let mut our_arns: Vec<String> = Vec::new();
-    for b in &ours.buckets {
-        if let Some(name) = holes.text(b) {
-            our_arns.push(format!("arn:aws:s3:::{name}"));
-            our_arns.push(format!("arn:aws:s3:::{name}/*"));
-        }
-    }
-    for a in &ours.arns {
-        if let Some(arn) = holes.text(a) {
-            our_arns.push(format!("{arn}/*"));
-            our_arns.push(arn);
-        }
-    }
-    for (prefix, name) in exact_bucket_arns(&doc, &mut holes) {
-        our_arns.push(format!("{prefix}{name}"));
-        our_arns.push(format!("{prefix}{name}/*"));
-    }
-    // Statements that allow only our buckets say nothing about foreign ones, whatever their
-    // unresolved parts are: the question excludes those buckets anyway.
-    let doc = without_ours(&doc, &our_arns, &mut holes);
-    let p = match parse(&doc) {
-        Ok(p) => p,
-        Err(e) => return undecided_from_parse(&e),
-    };
-    let question = |generic: bool| {
-        let ours_known: Vec<String> = our_arns
-            .iter()
-            .filter(|a| generic || !a.chars().any(holes::is_token))
-            .cloned()
-            .collect();
-        let mut block = vec![
-            through_endpoint(),
-            test(Op::Null, "aws:resourceaccount", vec!["false".into()]),
-            test(
-                Op::StringNotEquals,
-                "aws:resourceaccount",
-                ours.account_values(),
-            ),
-            test(Op::StringNotEquals, "aws:resourceorgid", orgs.clone()),
-            test(Op::StringNotLike, RESOURCE_KEY, ours_known.clone()),
-        ];
-        if ours_known.len() < our_arns.len() {
-            // Not one of our buckets whose names have unresolved parts: unknown here.
-            block.push(Cond::Opaque(Opaque::new(
-                UnknownCode::EP902,
-                "a bucket of the scan has a name with parts known only at deploy time",
-                None,
-            )));
-        }
-        vec![block]
-    };
-    let set = PolicySet {
-        identity: vec![&p],
-        ..Default::default()
-    };
-    let action = "s3:PutObject";
-    let answer = set.evaluate(action, &question(false));
-    if let Answer::Undecided { .. } = answer {
-        if let Some(open) = open_whatever_the_holes(&doc, &question(true), &mut holes, action) {
-            return open;
-        }
-    }
-    exposure(answer, action)
-}
-
-/// The bucket names a policy's Allow statements write exactly (no wildcard in the name;
-/// unresolved parts shown as `${Name}`): one bucket each, which [`s3_foreign_write`] takes as
-/// ours. A caller states that as an assumption for those the scan does not create.
-pub fn exact_buckets(policy: &Value) -> Vec<String> {
-    let Ok(doc) = parse::as_document(policy) else {
-        return Vec::new();
-    };
-    let mut holes = Holes::default();
-    let mut out: Vec<String> = exact_bucket_arns(&doc, &mut holes)
-        .into_iter()
-        .map(|(_, name)| holes.show(&name))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The Allow statements of a document (a map, or a list of them).
-fn statements_of(doc: &Value) -> Vec<&Value> {
-    match doc.get("Statement") {
-        Some(Value::List(items)) => items.iter().collect(),
-        Some(one @ Value::Map(_)) => vec![one],
-        _ => Vec::new(),
-    }
-}
-
-/// `(arn:aws:s3:::, name)` for each `Resource` element of an Allow statement that names one
-/// bucket exactly (its objects may be a pattern); unresolved parts of the name are tokens.
-fn exact_bucket_arns(doc: &Value, holes: &mut Holes) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for s in statements_of(doc) {
-        if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
-            continue;
-        }
-        let Some(resources) = s.get("Resource") else {
-            continue;
-        };
-        for r in resources.as_list() {
-            let Some(text) = holes.text(r) else { continue };
-            let Some(i) = text.find(":s3:::") else {
-                continue;
-            };
-            let (prefix, rest) = text.split_at(i + ":s3:::".len());
-            let name = bucket_part(rest);
-            let exact = |s: &str| !s.is_empty() && !glob::is_pattern(s);
-            if prefix.starts_with("arn:") && exact(prefix) && exact(name) {
-                let pair = (prefix.to_string(), name.to_string());
-                if !out.contains(&pair) {
-                    out.push(pair);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The bucket name at the start of an S3 resource (up to the first `/` outside a symbol's
-/// `${...}`, whose rendering may hold one).
-fn bucket_part(rest: &str) -> &str {
-    let mut depth = 0usize;
-    let mut prev = '\0';
-    for (i, c) in rest.char_indices() {
-        match c {
-            '{' if prev == '$' => depth += 1,
-            '}' if depth > 0 => depth -= 1,
-            '/' if depth == 0 => return &rest[..i],
-            _ => {}
-        }
-        prev = c;
-    }
-    rest
-}
-
-/// The document with each Allow statement's `Resource` elements that name only our buckets
-/// (for every value of their unresolved parts) taken out.
-fn without_ours(doc: &Value, our_arns: &[String], holes: &mut Holes) -> Value {
-    let mut doc = doc.clone();
-    let mut edit = |s: &mut Value| {
-        let Value::Map(m) = s else { return };
-        if m.get("Effect").and_then(Value::as_str) != Some("Allow") {
-            return;
-        }
-        let Some(resources) = m.get("Resource") else {
-            return;
-        };
-        let kept: Vec<Value> = resources
-            .as_list()
-            .into_iter()
-            .filter(|r| {
-                !holes
-                    .text(r)
-                    .is_some_and(|t| our_arns.iter().any(|q| holes::covers(q, true, &t, true)))
-            })
-            .cloned()
-            .collect();
-        m.insert("Resource".into(), Value::List(kept));
-    };
-    if let Value::Map(d) = &mut doc {
-        match d.get_mut("Statement") {
-            Some(Value::List(items)) => items.iter_mut().for_each(&mut edit),
-            Some(one @ Value::Map(_)) => edit(one),
-            _ => {}
-        }
-    }
-    doc
-}
-
-/// The document with each `Resource`/`NotResource` element that has unresolved parts written
-/// with its holes as tokens: the policy for one generic value of each hole.
-fn with_tokens(doc: &Value, holes: &mut Holes) -> Value {
-    let mut doc = doc.clone();
-    let mut edit = |s: &mut Value| {
-        let Value::Map(m) = s else { return };
-        for key in ["Resource", "NotResource"] {
-            let Some(v) = m.get(key) else { continue };
-            let items: Vec<Value> = v
-                .as_list()
-                .into_iter()
-                .map(|r| match r {
-                    Value::Unknown(_) => holes.text(r).map(Value::Str).unwrap_or(r.clone()),
-                    other => other.clone(),
-                })
-                .collect();
-            m.insert(key.into(), Value::List(items));
-        }
-    };
-    if let Value::Map(d) = &mut doc {
-        match d.get_mut("Statement") {
-            Some(Value::List(items)) => items.iter_mut().for_each(&mut edit),
-            Some(one @ Value::Map(_)) => edit(one),
-            _ => {}
-        }
-    }
-    doc
-}
-
-/// Whether `action` is allowed through the policy whatever values the unresolved parts of its
-/// resources have. The policy is evaluated for one generic value of each hole (its token); the
-/// request that gets through is then checked against every resource test, with the holes
-/// standing for any value: when each test is decided whatever the values, the same request
-/// (with the real values in it) gets through for every value.
-fn open_whatever_the_holes(
-    doc: &Value,
-    question: &[Vec<Cond>],
-    holes: &mut Holes,
-    action: &str,
-) -> Option<Exposure> {
-    let generic = with_tokens(doc, holes);
-    let p = parse(&generic).ok()?;
-    let set = PolicySet {
-        identity: vec![&p],
-        ..Default::default()
-    };
-    let Answer::Allowed(w) = set.evaluate(action, question) else {
-        return None;
-    };
-    let resource = w.get(RESOURCE_KEY).unwrap_or(Some(symbolic::OTHER));
-    let decided = set
-        .conds_for(action)
-        .chain(question.iter().flatten())
-        .flat_map(Cond::leaves)
-        .all(|c| match c {
-            Cond::Test(t) if t.key == RESOURCE_KEY => holes::holds_whatever(t, resource).is_some(),
-            _ => true,
-        });
-    if !decided {
-        return None;
-    }
-    match exposure(Answer::Allowed(w), action) {
-        Exposure::Open { context } => Some(Exposure::Open {
-            context: holes.show(&context),
-        }),
-        _ => None,
+    match foreign::foreign_write(&writer, &["s3:PutObject"], ours) {
+        foreign::Outcome::Closed => Exposure::Closed,
+        foreign::Outcome::Open { action, keys, .. } => Exposure::Open {
+            context: format!("{action} with {keys}"),
+        },
+        foreign::Outcome::Undecided { code, reason } => Exposure::Undecided { code, reason },
     }
 }
 
@@ -373,7 +128,7 @@ fn our_orgs(p: &Policy, ours: &Ours) -> Vec<String> {
 }
 
 /// The organization IDs a policy names in its own org-keyed conditions (`aws:ResourceOrgID`,
-/// `aws:PrincipalOrgID`), which [`s3_foreign_write`] and [`foreign_use`] count as ours: callers
+/// `aws:PrincipalOrgID`), which [`foreign::foreign_write`] and [`foreign_use`] count as ours: callers
 /// report them as an assumption.
 pub fn named_orgs(p: &Policy) -> Vec<String> {
     let mut orgs: Vec<String> = Vec::new();

@@ -149,9 +149,16 @@ fn shown(pieces: &[Piece]) -> String {
         .collect()
 }
 
-/// The buckets an endpoint policy names exactly that the scan does not create: each is one
-/// bucket, taken as ours (a write there stays in the account only if it is), and so stated.
-fn assume_exact_buckets(ctx: &Context<'_>, endpoint: &Resource, policy: &Value, sink: &mut Sink) {
+/// The buckets a policy names exactly that the scan does not create: each is one bucket, taken
+/// as ours (a write there stays in the account only if it is), and so stated. `owner` says
+/// whose policy it is (`endpoint S3Endpoint`, `role ExecutionRole`).
+pub(crate) fn assume_exact_buckets(
+    ctx: &Context<'_>,
+    owner: (&str, &Resource),
+    policy: &Value,
+    sink: &mut Sink,
+) {
+    let (what, owner) = owner;
     let scan: Vec<String> = ctx
         .of(|k| match k {
             Kind::Bucket(b) => Some(b),
@@ -184,12 +191,12 @@ fn assume_exact_buckets(ctx: &Context<'_>, endpoint: &Resource, policy: &Value, 
         sink.assume(
             AssumptionKind::BucketNames,
             format!(
-                "S3 bucket{} {} (named exactly by the policy of endpoint {}, not created by the scan) taken as ours",
+                "S3 bucket{} {} (named exactly by the policy of {what} {}, not created by the scan) taken as ours",
                 if outside.len() == 1 { "" } else { "s" },
                 outside.join(", "),
-                endpoint.name
+                owner.name
             ),
-            Some(endpoint.span.clone()),
+            Some(owner.span.clone()),
         );
     }
 }
@@ -222,7 +229,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             Exposure::Closed => {
                 assume_ours(u.resource, u.endpoint.policy.as_ref(), sink);
                 if let Some(policy) = &u.endpoint.policy {
-                    assume_exact_buckets(ctx, u.resource, policy, sink);
+                    assume_exact_buckets(ctx, ("endpoint", u.resource), policy, sink);
                 }
             }
             Exposure::Open { context } => {

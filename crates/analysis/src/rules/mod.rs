@@ -45,6 +45,7 @@ pub mod ep302_interface_endpoint_foreign_use;
 pub mod ep303_missing_sagemaker_endpoints;
 pub mod ep304_third_party_endpoint;
 pub mod ep305_no_dns_firewall;
+pub mod ep306_execution_role_foreign_write;
 pub mod ep401_presigned_url_from_anywhere;
 pub mod ep402_remote_ide_access;
 pub mod ep403_trusted_network_too_wide;
@@ -182,6 +183,7 @@ rule_table! {
         "EP303" MissingSagemakerEndpoints => ep303_missing_sagemaker_endpoints::RULE,
         "EP304" ThirdPartyEndpoint => ep304_third_party_endpoint::RULE,
         "EP305" NoDnsFirewall => ep305_no_dns_firewall::RULE,
+        "EP306" ExecutionRoleForeignWrite => ep306_execution_role_foreign_write::RULE,
     }
     People {
         "EP401" PresignedUrlFromAnywhere => ep401_presigned_url_from_anywhere::RULE,

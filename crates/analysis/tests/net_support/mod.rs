@@ -242,6 +242,7 @@ impl B {
                     subnets: Attr::Known(subnets.iter().map(|s| (*s).clone()).collect()),
                     security_groups: Attr::Known(sgs.iter().map(|s| (*s).clone()).collect()),
                 }),
+                role: None,
             }),
         )
     }

@@ -6,6 +6,7 @@ use super::network::presign_endpoints;
 use super::Names;
 use crate::expr::{account, arn, list, lit, map, rf, s, strs, sub, E, P};
 use crate::options::Checked;
+use egressproof_aws::writes::DATA_WRITES;
 
 /// A policy statement, written in the order IAM documents conventionally use (`Sid`, `Effect`,
 /// `Principal`, `Action`, `Resource`, `Condition`) whatever order it is built in.
@@ -160,6 +161,26 @@ fn ours(o: &Checked, principal: bool, resource: bool) -> E {
         }
     }
     map(vec![("StringEquals", map(c))])
+}
+
+/// The Deny that keeps the data-carrying writes (the aws layer's list: objects, messages,
+/// records, log events) on resources whose account (or organization) is `owner`. SageMaker
+/// uploads a job's output and checkpoints as the execution role from its own network, where
+/// no endpoint policy applies: only the role's permissions keep that data in (EP306). Absent
+/// `aws:ResourceAccount` is denied too (`IfExists`), so the Deny fails closed.
+pub(super) fn writes_stay_with(key: &str, owner: E) -> Statement {
+    deny("DataWritesStayInTheAccount")
+        .actions(DATA_WRITES)
+        .anything()
+        .condition(cond("StringNotEqualsIfExists", key, owner))
+}
+
+/// [`writes_stay_with`] this account, or this organization when it is given.
+pub(super) fn writes_stay_in_ours(o: &Checked) -> Statement {
+    match &o.org_id {
+        Some(org) => writes_stay_with("aws:ResourceOrgID", s(org)),
+        None => writes_stay_with("aws:ResourceAccount", account()),
+    }
 }
 
 /// Interface endpoint policy: any action, but only by our principals on our resources, so
@@ -364,6 +385,7 @@ pub fn execution_policy(o: &Checked, n: &Names) -> E {
                 "iam:PassedToService",
                 s("sagemaker.amazonaws.com"),
             )),
+        writes_stay_in_ours(o),
     ];
     if o.package_mirror {
         statements.extend([

@@ -5,7 +5,9 @@
 //! checks guardrails against (EP501-EP504), so what is written here and what is checked cannot
 //! disagree.
 
-use super::documents::{cond, deny, policy, presigned_url_restriction, Statement};
+use super::documents::{
+    cond, deny, policy, presigned_url_restriction, writes_stay_with, Statement,
+};
 use super::Names;
 use crate::expr::{list, rf, s, E};
 use crate::options::Checked;
@@ -138,12 +140,18 @@ pub fn guardrail_policy(n: Option<&Names>) -> E {
     policy(guardrail_statements(n))
 }
 
-/// The organization's service control policy (`guardrails/scp.json`): the guardrails, and the
-/// presigned-URL restriction for every principal of the account. A role's own Deny restricts
-/// that role only; people with administrator access and the roles of other stacks are held by
-/// the SCP or by nothing (EP401).
+/// The organization's service control policy (`guardrails/scp.json`): the guardrails, the
+/// presigned-URL restriction for every principal of the account, and the Deny that keeps
+/// data-carrying writes in the organization (or, without one, in the caller's own account:
+/// `${aws:PrincipalAccount}`, as one SCP serves every account). A role's own Deny restricts
+/// that role only; people with administrator access and the roles of other stacks, and any
+/// execution role created later, are held by the SCP or by nothing (EP401, EP306).
 pub fn organization_policy(o: &Checked) -> E {
     let mut statements = guardrail_statements(None);
     statements.push(presigned_url_restriction(o));
+    statements.push(match &o.org_id {
+        Some(org) => writes_stay_with("aws:ResourceOrgID", s(org)),
+        None => writes_stay_with("aws:ResourceAccount", s("${aws:PrincipalAccount}")),
+    });
     policy(statements)
 }

@@ -9,20 +9,40 @@ use std::time::Duration;
 /// A notebook instance without `DirectInternetAccess`: AWS's default is Enabled, so EP101.
 pub const LEAKY_NOTEBOOK: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
+  # The execution role, with no permissions: it can write nowhere (EP306).
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sagemaker.amazonaws.com }
+            Action: sts:AssumeRole
   Notebook:
     Type: AWS::SageMaker::NotebookInstance
     Properties:
       InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::123456789012:role/exec
+      RoleArn: !GetAtt ExecutionRole.Arn
 "#;
 
 /// A network-isolated model: no channel at all.
 pub const SEALED_MODEL: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
+  # The execution role, with no permissions: it can write nowhere (EP306).
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sagemaker.amazonaws.com }
+            Action: sts:AssumeRole
   Model:
     Type: AWS::SageMaker::Model
     Properties:
-      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
+      ExecutionRoleArn: !GetAtt ExecutionRole.Arn
       EnableNetworkIsolation: true
       PrimaryContainer:
         Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/model:latest
@@ -34,11 +54,21 @@ Parameters:
   Access:
     Type: String
 Resources:
+  # The execution role, with no permissions: it can write nowhere (EP306).
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sagemaker.amazonaws.com }
+            Action: sts:AssumeRole
   Notebook:
     Type: AWS::SageMaker::NotebookInstance
     Properties:
       InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::123456789012:role/exec
+      RoleArn: !GetAtt ExecutionRole.Arn
       DirectInternetAccess: !Ref Access
 "#;
 
@@ -74,10 +104,20 @@ Resources:
       PrivateDnsEnabled: true
       SubnetIds: [!Ref Subnet]
       SecurityGroupIds: [!Ref Sg]
+  # The execution role, with no permissions: it can write nowhere (EP306).
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sagemaker.amazonaws.com }
+            Action: sts:AssumeRole
   Model:
     Type: AWS::SageMaker::Model
     Properties:
-      ExecutionRoleArn: arn:aws:iam::123456789012:role/exec
+      ExecutionRoleArn: !GetAtt ExecutionRole.Arn
       PrimaryContainer:
         Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/model:latest
       VpcConfig:

@@ -205,6 +205,14 @@ async fn studio(c: &Ctx, sm: &Client) -> Model {
                             .and_then(|s| groups(s.security_groups())),
                         kms_key: text(d.kms_key_id()),
                         auth_mode: text(d.auth_mode().map(|a| a.as_str())),
+                        execution_roles: [
+                            d.default_user_settings().and_then(|u| u.execution_role()),
+                            d.default_space_settings().and_then(|s| s.execution_role()),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .map(|r| Value::Str(r.to_string()))
+                        .collect(),
                     };
                     let name = match d.domain_name() {
                         Some(n) => format!("{n} ({id})"),
@@ -257,6 +265,10 @@ async fn studio(c: &Ctx, sm: &Client) -> Model {
                         security_groups: p
                             .user_settings()
                             .and_then(|u| groups(u.security_groups())),
+                        role: p
+                            .user_settings()
+                            .and_then(|u| u.execution_role())
+                            .map(|r| Value::Str(r.to_string())),
                     };
                     out.resources.push(resource(
                         arn.clone(),
@@ -363,6 +375,7 @@ async fn models_and_endpoint_configs(c: &Ctx, sm: &Client) -> Model {
                         let model = SageMakerModel {
                             network_isolation: d.enable_network_isolation().map(Attr::Known),
                             vpc_config: vpc_config(d.vpc_config()),
+                            role: d.execution_role_arn().map(|r| Value::Str(r.to_string())),
                         };
                         out.resources.push(resource(
                             arn.clone(),
@@ -499,6 +512,7 @@ async fn training_jobs(c: &Ctx, sm: &Client) -> Model {
                                 .enable_inter_container_traffic_encryption()
                                 .map(Attr::Known),
                             step: None,
+                            role: d.role_arn().map(|r| Value::Str(r.to_string())),
                         };
                         out.resources.push(resource(
                             arn.clone(),
@@ -564,6 +578,7 @@ async fn processing_jobs(c: &Ctx, sm: &Client) -> Model {
                                 .and_then(|n| n.enable_inter_container_traffic_encryption())
                                 .map(Attr::Known),
                             step: None,
+                            role: d.role_arn().map(|r| Value::Str(r.to_string())),
                         };
                         out.resources.push(resource(
                             arn.clone(),
@@ -732,6 +747,7 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                         vpc_config: n.vpc,
                         inter_container_encryption: n.encryption.map(Attr::Known),
                         step: None,
+                        role: None,
                     },
                     Err(why) => Job {
                         job_kind: kind,
@@ -742,6 +758,7 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                         vpc_config: None,
                         inter_container_encryption: None,
                         step: None,
+                        role: None,
                     },
                 };
                 out.resources.push(resource(

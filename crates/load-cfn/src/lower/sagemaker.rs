@@ -37,6 +37,7 @@ fn network_config_job(cx: &Cx<'_>, props: &Value, job_kind: JobKind) -> Job {
             }),
             inter_container_encryption: None,
             step: None,
+            role: get(props, "RoleArn").cloned(),
         };
     }
     Job {
@@ -46,6 +47,7 @@ fn network_config_job(cx: &Cx<'_>, props: &Value, job_kind: JobKind) -> Job {
         inter_container_encryption: nc
             .and_then(|n| opt_bool(cx, n, "EnableInterContainerTrafficEncryption")),
         step: None,
+        role: get(props, "RoleArn").cloned(),
     }
 }
 
@@ -70,10 +72,15 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
                 .map(|v| idents(cx, v)),
             kms_key: opt_string(cx, p, "KmsKeyId"),
             auth_mode: opt_string(cx, p, "AuthMode"),
+            execution_roles: ["DefaultUserSettings", "DefaultSpaceSettings"]
+                .into_iter()
+                .filter_map(|s| path(p, &[s, "ExecutionRole"]).cloned())
+                .collect(),
         }),
         "AWS::SageMaker::UserProfile" => Kind::UserProfile(UserProfile {
             domain: req_ident(cx, p, "DomainId"),
             security_groups: path(p, &["UserSettings", "SecurityGroups"]).map(|v| idents(cx, v)),
+            role: path(p, &["UserSettings", "ExecutionRole"]).cloned(),
         }),
         "AWS::SageMaker::Space" => Kind::Space(Space {
             domain: req_ident(cx, p, "DomainId"),
@@ -82,6 +89,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
         "AWS::SageMaker::Model" => Kind::Model(SageMakerModel {
             network_isolation: opt_bool(cx, p, "EnableNetworkIsolation"),
             vpc_config: vpc_config(cx, get(p, "VpcConfig")),
+            role: get(p, "ExecutionRoleArn").cloned(),
         }),
         "AWS::SageMaker::EndpointConfig" => {
             let mut ec = EndpointConfig {

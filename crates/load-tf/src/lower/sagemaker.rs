@@ -43,21 +43,38 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 Some(Err(u)) => Some(Attr::Unknown(u)),
                 None => None,
             };
-            out.push(c.res(Kind::Domain(Domain {
-                app_network_access_type: c.opt_string(a, "app_network_access_type"),
-                vpc: c.opt_ident(a, "vpc_id"),
-                subnets: c.opt_idents(a, "subnet_ids"),
-                default_user_security_groups: sgs("default_user_settings"),
-                default_space_security_groups: sgs("default_space_settings"),
-                kms_key: get(a, "kms_key_id").map(|v| c.ident(v).map(|i| i.0)),
-                auth_mode: c.opt_string(a, "auth_mode"),
-            })));
+            // The default execution role of users and of spaces, each in its settings block.
+            let role = |k: &str| match c.block(a, k) {
+                Some(Ok(b)) => get(b, "execution_role").map(Val::to_value),
+                Some(Err(u)) => Some(Value::Unknown(u)),
+                None => None,
+            };
+            out.push(
+                c.res(Kind::Domain(Domain {
+                    app_network_access_type: c.opt_string(a, "app_network_access_type"),
+                    vpc: c.opt_ident(a, "vpc_id"),
+                    subnets: c.opt_idents(a, "subnet_ids"),
+                    default_user_security_groups: sgs("default_user_settings"),
+                    default_space_security_groups: sgs("default_space_settings"),
+                    kms_key: get(a, "kms_key_id").map(|v| c.ident(v).map(|i| i.0)),
+                    auth_mode: c.opt_string(a, "auth_mode"),
+                    execution_roles: ["default_user_settings", "default_space_settings"]
+                        .into_iter()
+                        .filter_map(role)
+                        .collect(),
+                })),
+            );
         }
         "aws_sagemaker_user_profile" => out.push(c.res(Kind::UserProfile(UserProfile {
             domain: c.req_ident(a, "domain_id"),
             security_groups: match c.block(a, "user_settings") {
                 Some(Ok(b)) => c.opt_idents(b, "security_groups"),
                 Some(Err(u)) => Some(Attr::Unknown(u)),
+                None => None,
+            },
+            role: match c.block(a, "user_settings") {
+                Some(Ok(b)) => get(b, "execution_role").map(Val::to_value),
+                Some(Err(u)) => Some(Value::Unknown(u)),
                 None => None,
             },
         }))),
@@ -72,6 +89,7 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
         "aws_sagemaker_model" => out.push(c.res(Kind::Model(SageMakerModel {
             network_isolation: c.opt_bool(a, "enable_network_isolation"),
             vpc_config: c.vpc_config(a, "vpc_config", "subnets", "security_group_ids"),
+            role: get(a, "execution_role_arn").map(Val::to_value),
         }))),
         "aws_sagemaker_endpoint_configuration" => {
             let mut models = Vec::new();
@@ -134,6 +152,7 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 vpc_config: vpc,
                 inter_container_encryption: ict,
                 step: None,
+                role: get(a, "role_arn").map(Val::to_value),
             })));
         }
         _ => return false,

@@ -57,7 +57,10 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 }
                 other => other,
             };
-            out.push(c.res(Kind::Pipeline(Pipeline { definition })));
+            out.push(c.res(Kind::Pipeline(Pipeline {
+                definition,
+                role: get(a, "role_arn").map(Val::to_value),
+            })));
             push_steps(c, steps, out);
         }
         "aws_sfn_state_machine" => {
