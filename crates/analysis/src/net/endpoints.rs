@@ -258,12 +258,17 @@ fn acls_admit(net: &Network<'_, '_>, home: &Home<'_>, to: &Interfaces<'_, '_>) -
 }
 
 /// The VPCs that host workloads (or candidate subnets), each with its homes, in model order.
+/// Linear in the homes (an index by VPC): an estate has as many VPCs as it has workloads.
 pub fn home_vpcs<'a, 'm>(ctx: &'a Context<'m>) -> Vec<(Ident, Vec<&'a Home<'m>>)> {
     let mut out: Vec<(Ident, Vec<&'a Home<'m>>)> = Vec::new();
+    let mut at: std::collections::HashMap<&Ident, usize> = std::collections::HashMap::new();
     for h in &ctx.net().homes {
-        match out.iter_mut().find(|(v, _)| v == &h.vpc) {
-            Some((_, hs)) => hs.push(h),
-            None => out.push((h.vpc.clone(), vec![h])),
+        match at.get(&h.vpc) {
+            Some(&i) => out[i].1.push(h),
+            None => {
+                at.insert(&h.vpc, out.len());
+                out.push((h.vpc.clone(), vec![h]));
+            }
         }
     }
     out

@@ -3,7 +3,8 @@ use crate::net::service::{classify, Service};
 use crate::net::ExitKind;
 use crate::rules::util::finding_with_severity;
 use crate::{Context, Hop, Sink};
-use egressproof_model::{Attr, Kind};
+use egressproof_model::{Attr, Ident, Kind, VpcEndpoint};
+use std::collections::{HashMap, HashSet};
 
 declare_rule! {
     /// ## What it does
@@ -42,23 +43,29 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let reach = ctx.net();
+    // Indexed once, so that the rule stays linear when an estate has many VPCs.
+    let routed_out: HashSet<&Ident> = reach
+        .leaks
+        .iter()
+        .filter(|l| matches!(l.kind, ExitKind::Internet | ExitKind::Filtered { .. }))
+        .map(|l| &l.subnet.id)
+        .collect();
+    let mut endpoints: HashMap<&Ident, Vec<&VpcEndpoint>> = HashMap::new();
+    for (_, ep) in ctx.of(|k| match k {
+        Kind::VpcEndpoint(e) => Some(e),
+        _ => None,
+    }) {
+        if let Attr::Known(v) = &ep.vpc {
+            endpoints.entry(v).or_default().push(ep);
+        }
+    }
     for (vpc, homes) in home_vpcs(ctx) {
-        let routes_out = reach.leaks.iter().any(|l| {
-            matches!(l.kind, ExitKind::Internet | ExitKind::Filtered { .. })
-                && homes.iter().any(|h| h.subnet.id == l.subnet.id)
-        });
-        if routes_out {
+        if homes.iter().any(|h| routed_out.contains(&h.subnet.id)) {
             continue;
         }
         let mut present: Vec<String> = Vec::new();
         let mut unresolved = false;
-        for (_, ep) in ctx.of(|k| match k {
-            Kind::VpcEndpoint(e) => Some(e),
-            _ => None,
-        }) {
-            if !matches!(&ep.vpc, Attr::Known(v) if *v == vpc) {
-                continue;
-            }
+        for ep in endpoints.get(&vpc).into_iter().flatten() {
             match classify(&ep.service_name, |i| ctx.get(i).is_some()) {
                 Service::Aws(s) => present.push(s),
                 Service::Unknown(_) => unresolved = true,
