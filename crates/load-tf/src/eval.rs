@@ -419,8 +419,13 @@ impl Eval {
             self.last_cells = 1;
             return Val::unknown("expression nested too deeply", self.span(sc, sp(e)));
         }
-        if let Some(u) = self.out_of_work(self.span(sc, sp(e))) {
-            return u;
+        // The span (a copy of the file's name) only once the budget is spent: this runs for
+        // every expression of every resource.
+        if self.work > self.work_limit {
+            let span = self.span(sc, sp(e));
+            if let Some(u) = self.out_of_work(span) {
+                return u;
+            }
         }
         self.charge(1);
         self.depth += 1;

@@ -7,6 +7,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::visit::{self, Visit};
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -288,53 +289,78 @@ pub(crate) fn load_module(dir: &Path, display: &str, read: &ReadScope) -> Module
         }
     };
     paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let shown = join_display(display, &name);
-        let text = match read
-            .read_to_string(&path, MAX_FILE_BYTES)
-            .map_err(|e| e.to_string())
-        {
-            Ok(t) => t,
-            Err(e) => {
-                def.diagnostics.push(Diagnostic::new(
+    // Files are read and parsed in parallel (the parse is most of the loading time), then added
+    // in path order, so that the module is the same whatever the scheduling.
+    let parsed: Vec<Parsed> = paths
+        .par_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let shown = join_display(display, &name);
+            match read
+                .read_to_string(path, MAX_FILE_BYTES)
+                .map_err(|e| e.to_string())
+            {
+                Ok(text) => parse_file(shown, text),
+                Err(e) => Parsed::Failed(Diagnostic::new(
                     UnknownCode::EP901,
                     format!("cannot read Terraform file: {e}"),
                     Some(Span::new(shown, 0, 0)),
-                ));
-                continue;
+                )),
             }
-        };
-        add_file(&mut def, shown, text);
+        })
+        .collect();
+    for p in parsed {
+        insert_file(&mut def, p);
     }
     def
+}
+
+/// One file read and parsed, not yet part of its module.
+pub(crate) enum Parsed {
+    File(SourceFile, Body),
+    /// Nothing but blanks and comments: declares nothing and is not counted as read.
+    Empty,
+    /// Not read or not parsed (EP901).
+    Failed(Diagnostic),
+}
+
+/// Parses one file's text and finds its line comments (no module state: runs on any thread).
+pub(crate) fn parse_file(shown: String, text: String) -> Parsed {
+    match hcl_edit::parser::parse_body(&text) {
+        Ok(body) if body.is_empty() => Parsed::Empty,
+        Ok(body) => Parsed::File(SourceFile::parsed(shown, text, &body), body),
+        Err(e) => {
+            let loc = e.location();
+            Parsed::Failed(Diagnostic::new(
+                UnknownCode::EP901,
+                format!("Terraform file does not parse: {}", e.message()),
+                Some(Span::new(shown, loc.line() as u32, loc.column() as u32)),
+            ))
+        }
+    }
+}
+
+/// Adds a parsed file to its module definition (a file that failed is its EP901).
+pub(crate) fn insert_file(def: &mut ModuleDef, parsed: Parsed) {
+    match parsed {
+        Parsed::File(source, body) => {
+            let file = def.files.len();
+            def.files.push(source);
+            collect(def, file, body);
+        }
+        Parsed::Empty => {}
+        Parsed::Failed(d) => def.diagnostics.push(d),
+    }
 }
 
 /// Adds one file's text to a module definition (parse errors become EP901). A file with no
 /// content (empty, blanks or comments only) declares nothing and is not counted as read, as in
 /// every other format.
 pub(crate) fn add_file(def: &mut ModuleDef, shown: String, text: String) {
-    let body = match hcl_edit::parser::parse_body(&text) {
-        Ok(b) => b,
-        Err(e) => {
-            let loc = e.location();
-            def.diagnostics.push(Diagnostic::new(
-                UnknownCode::EP901,
-                format!("Terraform file does not parse: {}", e.message()),
-                Some(Span::new(shown, loc.line() as u32, loc.column() as u32)),
-            ));
-            return;
-        }
-    };
-    if body.is_empty() {
-        return;
-    }
-    let file = def.files.len();
-    def.files.push(SourceFile::parsed(shown, text, &body));
-    collect(def, file, body);
+    insert_file(def, parse_file(shown, text));
 }
 
 fn label(block: &Block, i: usize) -> Option<String> {
