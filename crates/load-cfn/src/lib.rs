@@ -26,6 +26,7 @@
 //! - values that exist only at deploy time (`AWS::AccountId`, `!Ref Vpc`) stay symbolic.
 
 mod coverage;
+mod foreach;
 mod lower;
 mod nested;
 mod pipeline;
@@ -269,13 +270,16 @@ fn ep901_ignore(source: &str, display: &str) -> Option<egressproof_model::Suppre
     })
 }
 
-/// A template has `AWSTemplateFormatVersion`, or `Resources` whose entries have a `Type`.
+/// A template has `AWSTemplateFormatVersion`, or `Resources` whose entries have a `Type` or are
+/// `Fn::ForEach` loops (which make resources).
 fn is_template(root: &tree::Node) -> bool {
     if root.get("AWSTemplateFormatVersion").is_some() {
         return true;
     }
     root.get("Resources").is_some_and(|r| {
-        !r.entries().is_empty() && r.entries().iter().any(|(_, v)| v.get("Type").is_some())
+        r.entries()
+            .iter()
+            .any(|(k, v)| v.get("Type").is_some() || k.name.starts_with("Fn::ForEach::"))
     })
 }
 
@@ -321,18 +325,21 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
         .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
         .collect();
 
-    // Exports, in two rounds so that an export computed from an import of another template is
-    // found too.
+    // Exports and the SSM parameters the scan writes, in two rounds so that an export computed
+    // from an import of another template (or a parameter from another parameter) is found too.
     let mut exports: HashMap<String, Value> = HashMap::new();
+    let mut ssm: HashMap<String, Value> = HashMap::new();
     for _ in 0..2 {
         let ctx = Ctx {
             files: &files,
             exports: &exports,
+            ssm: &ssm,
             scope: &scope,
         };
-        let found: Vec<(String, Value)> = tops
+        type Named = Vec<(String, Value)>;
+        let found: Vec<(Named, Named)> = tops
             .par_iter()
-            .flat_map_iter(|t| {
+            .map(|t| {
                 let stack = Stack::new(
                     &ctx,
                     t.clone(),
@@ -340,15 +347,18 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
                     top_params.clone(),
                     Vec::new(),
                 );
-                lower::exports(&stack)
+                (lower::exports(&stack), lower::ssm_writes(&stack))
             })
             .collect();
-        exports = found.into_iter().collect();
+        let (e, s): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+        exports = e.into_iter().flatten().collect();
+        ssm = ssm_by_name(s.into_iter().flatten());
     }
 
     let ctx = Ctx {
         files: &files,
         exports: &exports,
+        ssm: &ssm,
         scope: &scope,
     };
     let models: Vec<Model> = tops
@@ -383,6 +393,28 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
         loaded.model.extend(m);
     }
     loaded
+}
+
+/// SSM parameters by name. A name written twice with different values has no one value: it is
+/// an unknown (the stack deployed last wins, which the scan cannot tell).
+fn ssm_by_name(writes: impl Iterator<Item = (String, Value)>) -> HashMap<String, Value> {
+    let mut out: HashMap<String, Value> = HashMap::new();
+    for (name, value) in writes {
+        match out.get(&name) {
+            Some(v) if *v != value => {
+                let u = Value::unknown(
+                    format!("SSM parameter {name} is written with different values in the scan"),
+                    None,
+                );
+                out.insert(name, u);
+            }
+            Some(_) => {}
+            None => {
+                out.insert(name, value);
+            }
+        }
+    }
+    out
 }
 
 /// Templates loaded as stacks of their own: all but those that another template of the scan

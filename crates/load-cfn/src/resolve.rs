@@ -66,6 +66,9 @@ pub(crate) struct Ctx<'a> {
     pub files: &'a HashMap<PathBuf, Arc<Template>>,
     /// `Export.Name` (rendered) → exported value, from every template of the scan.
     pub exports: &'a HashMap<String, Value>,
+    /// SSM parameter name → the `Value` an `AWS::SSM::Parameter` of the scan writes, for
+    /// `AWS::SSM::Parameter::Value<>` parameters and `{{resolve:ssm:name}}` references.
+    pub ssm: &'a HashMap<String, Value>,
     /// Where nested templates may be read.
     pub scope: &'a egressproof_fs::ReadScope,
 }
@@ -80,6 +83,8 @@ pub(crate) struct StackResult {
     pub writes: Vec<egressproof_model::SharedName>,
     /// Names it and the stacks it nests read from other inputs (imports, SSM parameters).
     pub uses: Vec<egressproof_model::SharedName>,
+    /// SSM parameters it and the stacks it nests write: (name, value).
+    pub ssm: Vec<(String, Value)>,
 }
 
 /// One template instance being resolved: a top-level template or a nested stack.
@@ -117,6 +122,15 @@ fn pseudo(name: &str) -> Option<Pseudo> {
         "AWS::NotificationARNs" => Pseudo::NotificationArns,
         _ => return None,
     })
+}
+
+/// A list parameter's value given as one string, split as CloudFormation splits it.
+fn split_list(s: &str) -> Value {
+    Value::List(
+        s.split(',')
+            .map(|p| Value::Str(p.trim().to_string()))
+            .collect(),
+    )
 }
 
 /// Attributes that name the resource itself: `!GetAtt Vpc.VpcId` is the same identifier as
@@ -291,35 +305,56 @@ impl<'a> Stack<'a> {
                         Some(span),
                     ),
                     Some(v) if ptype.starts_with("AWS::SSM::Parameter::Value") => {
-                        // The value names a parameter that another stack may write.
-                        if let Value::Str(name) = &v {
-                            stack
-                                .uses
-                                .borrow_mut()
-                                .push(egressproof_model::SharedName::SsmParameter(name.clone()));
-                        }
-                        Value::unknown(
-                            format!(
-                                "parameter {} is read from SSM Parameter Store at deploy time",
-                                key.name
+                        // The value names a parameter that another stack may write: its value
+                        // when a template of the scan writes it, else known only at deploy time.
+                        let is_list =
+                            ptype.contains("<List<") || ptype.contains("<CommaDelimitedList>");
+                        match &v {
+                            Value::Str(name) => {
+                                stack.uses.borrow_mut().push(
+                                    egressproof_model::SharedName::SsmParameter(name.clone()),
+                                );
+                                match ctx.ssm.get(name) {
+                                    Some(Value::Str(s)) if is_list => split_list(s),
+                                    Some(v) => v.clone(),
+                                    None => Value::unknown(
+                                        format!(
+                                            "parameter {} is read from SSM parameter {name} at \
+                                             deploy time, and no template of the scan writes it",
+                                            key.name
+                                        ),
+                                        Some(span),
+                                    ),
+                                }
+                            }
+                            _ => Value::unknown(
+                                format!(
+                                    "parameter {} is read from SSM Parameter Store at deploy time",
+                                    key.name
+                                ),
+                                Some(span),
                             ),
-                            Some(span),
-                        )
+                        }
                     }
                     Some(v) => {
                         let is_list = ptype == "CommaDelimitedList" || ptype.starts_with("List<");
                         match (&v, is_list) {
-                            (Value::Str(s), true) => Value::List(
-                                s.split(',')
-                                    .map(|p| Value::Str(p.trim().to_string()))
-                                    .collect(),
-                            ),
+                            (Value::Str(s), true) => split_list(s),
                             _ => v,
                         }
                     }
                 };
                 stack.params.insert(key.name.clone(), value);
             }
+        }
+        if let Some(root) = crate::foreach::expand(&stack) {
+            stack.tpl = Arc::new(Template {
+                display: tpl.display.clone(),
+                path: tpl.path.clone(),
+                canonical: tpl.canonical.clone(),
+                comments: tpl.comments.clone(),
+                root,
+            });
         }
         stack
     }
@@ -368,7 +403,10 @@ impl<'a> Stack<'a> {
 
     fn resolve_inner(&self, n: &Node) -> Option<Value> {
         match &n.kind {
-            NodeKind::Scalar { text, plain } => Some(scalar_value(text, *plain)),
+            NodeKind::Scalar { text, plain } => Some(match self.dynamic_refs(text, n) {
+                Some(pieces) => pieces_value(pieces),
+                None => scalar_value(text, *plain),
+            }),
             NodeKind::Seq(items) => Some(Value::List(
                 items.iter().filter_map(|i| self.resolve(i)).collect(),
             )),
@@ -413,6 +451,16 @@ impl<'a> Stack<'a> {
             diag(self, UnknownCode::EP902, msg.clone(), at);
         }
         Some(self.unknown(msg, at))
+    }
+
+    /// One node copied by `Fn::ForEach` expansion: true when the work bound is passed.
+    pub(crate) fn charge_copy(&self, at: &Node) -> bool {
+        self.charge(1, at).is_some()
+    }
+
+    /// Whether resolution ran out of work (every value still to resolve is an unknown).
+    pub(crate) fn out_of_work(&self) -> bool {
+        self.out_of_work.get()
     }
 
     /// A whole value copied (a parameter, an output): its size is work too.
@@ -624,9 +672,13 @@ impl<'a> Stack<'a> {
         };
         let mut pieces: Vec<Piece> = Vec::new();
         let lit = |s: String| Piece::Part(Part::Lit(s));
+        let text = |pieces: &mut Vec<Piece>, s: &str| match self.dynamic_refs(s, at) {
+            Some(p) => pieces.extend(p),
+            None => pieces.push(lit(s.to_string())),
+        };
         let mut rest = template;
         while let Some(start) = rest.find("${") {
-            pieces.push(lit(rest[..start].to_string()));
+            text(&mut pieces, &rest[..start]);
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
                 pieces.push(lit(rest[start..].to_string()));
@@ -658,7 +710,7 @@ impl<'a> Stack<'a> {
                 },
             }
         }
-        pieces.push(lit(rest.to_string()));
+        text(&mut pieces, rest);
         let bytes = pieces
             .iter()
             .map(|p| match p {
@@ -689,6 +741,77 @@ impl<'a> Stack<'a> {
             Some(u) => json_text::parse(&pieces)
                 .unwrap_or_else(|_| Value::Unknown(json_text::unknown_string(u, &pieces))),
         }
+    }
+
+    /// Dynamic references (`{{resolve:ssm:name}}`) in `text`, as pieces; `None` when it has
+    /// none. CloudFormation reads them at deploy time: an SSM parameter that a template of the
+    /// scan writes has that template's value, anything else (another parameter, a pinned
+    /// version, a SecureString, a secret) is an unknown naming what is read.
+    fn dynamic_refs(&self, text: &str, at: &Node) -> Option<Vec<Piece>> {
+        const OPEN: &str = "{{resolve:";
+        if !has_dynamic_ref(text) {
+            return None;
+        }
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(OPEN) {
+            pieces.push(Piece::Part(Part::Lit(rest[..start].to_string())));
+            let after = &rest[start + OPEN.len()..];
+            let Some(end) = after.find("}}") else {
+                pieces.push(Piece::Part(Part::Lit(rest[start..].to_string())));
+                return Some(pieces);
+            };
+            rest = &after[end + 2..];
+            let reference = &after[..end];
+            let value = self.dynamic_ref(reference, at);
+            match string_parts(&value) {
+                Some(parts) => pieces.extend(parts.into_iter().map(Piece::Part)),
+                None => pieces.push(Piece::Unknown(match value {
+                    Value::Unknown(u) => u,
+                    other => Unknown::new(
+                        format!(
+                            "{{{{resolve:{reference}}}}} is not a string: {}",
+                            other.render()
+                        ),
+                        Some(self.span(at)),
+                    ),
+                })),
+            }
+        }
+        pieces.push(Piece::Part(Part::Lit(rest.to_string())));
+        Some(pieces)
+    }
+
+    /// One dynamic reference: `service:rest` of `{{resolve:service:rest}}`.
+    fn dynamic_ref(&self, reference: &str, at: &Node) -> Value {
+        let (service, rest) = reference.split_once(':').unwrap_or((reference, ""));
+        let name = match rest.strip_prefix("arn:") {
+            Some(_) => rest.split_once(":parameter").map_or(rest, |(_, n)| n),
+            None => rest,
+        };
+        let (name, version) = match name.rsplit_once(':') {
+            Some((n, v)) if rest.starts_with("arn:") || !n.is_empty() => (n, Some(v)),
+            _ => (name, None),
+        };
+        let why = match (service, version) {
+            ("ssm", None) => match self.ctx.ssm.get(name) {
+                Some(v) => return v.clone(),
+                None => format!(
+                    "SSM parameter {name} is read at deploy time ({{{{resolve:{reference}}}}}), \
+                     and no template of the scan writes it"
+                ),
+            },
+            ("ssm", Some(v)) => format!(
+                "version {v} of SSM parameter {name} is read at deploy time \
+                 ({{{{resolve:{reference}}}}})"
+            ),
+            ("ssm-secure", _) => format!(
+                "SecureString SSM parameter {name} is read at deploy time \
+                 ({{{{resolve:{reference}}}}})"
+            ),
+            _ => format!("{{{{resolve:{reference}}}}} is read at deploy time"),
+        };
+        self.unknown(why, at)
     }
 
     fn join(&self, arg: &Node, at: &Node) -> Value {
@@ -853,19 +976,45 @@ impl<'a> Stack<'a> {
             return self.unknown("Fn::FindInMap without Mappings", at);
         };
         let keys: Vec<Value> = args[..3].iter().map(|a| self.resolve_or_null(a)).collect();
+        // AWS::LanguageExtensions: `[map, key, key, {DefaultValue: v}]` gives v when the keys
+        // are not in the mapping.
+        let default = args.get(3).and_then(|d| d.get("DefaultValue"));
         let map = match literal_string(&keys[0]).and_then(|k| mappings.get(&k).map(|m| (k, m))) {
             Some((_, m)) => m,
-            None => return self.unknown("Fn::FindInMap names a mapping that is not there", at),
+            None => match default {
+                Some(d) => return self.resolve_or_null(d),
+                None => return self.unknown("Fn::FindInMap names a mapping that is not there", at),
+            },
         };
         let second = literal_string(&keys[2]);
         match literal_string(&keys[1]) {
-            Some(top) => match map
-                .get(&top)
-                .and_then(|t| second.as_ref().and_then(|s| t.get(s)))
-            {
-                Some(n) => self.resolve_or_null(n),
-                None => self.unknown(format!("Fn::FindInMap key {top} is not in the mapping"), at),
-            },
+            Some(top) => {
+                let missing = match (map.get(&top), &second) {
+                    (Some(t), Some(s)) => match t.get(s) {
+                        Some(n) => return self.resolve_or_null(n),
+                        None => format!("Fn::FindInMap key {s} is not in the mapping"),
+                    },
+                    (None, _) => format!("Fn::FindInMap key {top} is not in the mapping"),
+                    (Some(_), None) => {
+                        return self.unknown("Fn::FindInMap key known only at deploy time", at)
+                    }
+                };
+                match default {
+                    Some(d) => self.resolve_or_null(d),
+                    None => self.unknown(missing, at),
+                }
+            }
+            None if default.is_some() => {
+                // Either an entry's value or the default (a key not in the mapping): known only
+                // when they are all the same.
+                self.unknown(
+                    format!(
+                        "Fn::FindInMap key {} is known only at deploy time",
+                        keys[1].render()
+                    ),
+                    at,
+                )
+            }
             None => {
                 // The top key is known only at deploy time (usually AWS::Region): the value is
                 // still known when every entry gives the same one.
@@ -1119,6 +1268,40 @@ fn value_size(v: &Value) -> usize {
 
 fn self_str(s: &str) -> String {
     s.to_string()
+}
+
+/// Whether `text` holds `{{resolve:`. Every scalar resolved is checked, and references fan out
+/// (a long string read again at each reference), so the check runs at memory speed: a search
+/// for one byte (`str::find` of a char is a `memchr`), then a look at what follows each `{`.
+fn has_dynamic_ref(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find('{') {
+        rest = &rest[at + 1..];
+        if rest.starts_with("{resolve:") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Pieces of text as a value: the text, or the first unknown with what is known around it.
+fn pieces_value(pieces: Vec<Piece>) -> Value {
+    let first_unknown = pieces.iter().find_map(|p| match p {
+        Piece::Unknown(u) => Some(u.clone()),
+        Piece::Part(_) => None,
+    });
+    match first_unknown {
+        Some(u) => Value::Unknown(json_text::unknown_string(u, &pieces)),
+        None => Value::text(
+            pieces
+                .into_iter()
+                .filter_map(|p| match p {
+                    Piece::Part(p) => Some(p),
+                    Piece::Unknown(_) => None,
+                })
+                .collect(),
+        ),
+    }
 }
 
 /// A fully literal value as JSON (for `Fn::ToJsonString`).

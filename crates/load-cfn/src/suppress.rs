@@ -14,7 +14,7 @@ use egressproof_model::Suppression;
 use std::collections::HashMap;
 
 /// One comment: its text from the `#` to the end of the line.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Comment {
     text: String,
     /// Nothing but blanks before the `#` on its line.
@@ -32,7 +32,7 @@ enum Inside {
 
 /// The comments of a template, by 1-based line, found once per file (a lookup per resource
 /// then costs nothing, however long the line).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Comments {
     by_line: HashMap<u32, Comment>,
 }

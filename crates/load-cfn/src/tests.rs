@@ -57,9 +57,11 @@ fn eval_with(template: &str, expr: &str, params: &[(&str, &str)]) -> Option<Valu
     let files = HashMap::new();
     let exports = HashMap::new();
     let scope = ReadScope::default();
+    let ssm = HashMap::new();
     let ctx = Ctx {
         files: &files,
         exports: &exports,
+        ssm: &ssm,
         scope: &scope,
     };
     let overrides = params

@@ -86,24 +86,36 @@ fn outputs(stack: &Stack<'_>) -> HashMap<String, Value> {
         .collect()
 }
 
+/// The transform whose functions the resolver implements itself.
+const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
+
 /// Lowers every resource of a stack (and of its nested stacks).
 pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
     let mut model = Model::default();
     let root = &stack.tpl.root;
     if let Some(t) = root.get("Transform") {
-        let names = match stack.resolve(t) {
-            Some(v) => v.render(),
-            None => String::new(),
-        };
-        diag(
-            stack,
-            UnknownCode::EP903,
-            format!(
+        // AWS::LanguageExtensions is read here (Fn::ForEach, Fn::Length, Fn::ToJsonString,
+        // Fn::FindInMap's DefaultValue); any other transform is a macro we do not run.
+        let others: Vec<String> = match stack.resolve(t) {
+            Some(Value::List(items)) => items.iter().map(Value::render).collect(),
+            Some(v) => vec![v.render()],
+            None => Vec::new(),
+        }
+        .into_iter()
+        .filter(|n| n != LANGUAGE_EXTENSIONS)
+        .collect();
+        let names = others.join(", ");
+        if !others.is_empty() {
+            diag(
+                stack,
+                UnknownCode::EP903,
+                format!(
                 "template uses Transform {names}: a macro can add or change resources at deploy \
                  time; scan the processed template"
             ),
-            t,
-        );
+                t,
+            );
+        }
     }
     let empty = Value::Map(Default::default());
     let mut writes = Vec::new();
@@ -187,6 +199,7 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
     }
     let outputs = outputs(stack);
     let exports = exports(stack);
+    let ssm = ssm_writes(stack);
     model.diagnostics.extend(stack.diags.take());
     uses.extend(stack.uses.take());
     StackResult {
@@ -195,7 +208,59 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
         exports,
         writes,
         uses,
+        ssm,
     }
+}
+
+/// The SSM parameters a stack and its nested stacks write (`AWS::SSM::Parameter` with a known
+/// `Name`), with the `Value` each writes, so that a reader in the scan gets it.
+pub(crate) fn ssm_writes(stack: &Stack<'_>) -> Vec<(String, Value)> {
+    let Some(resources) = stack.tpl.root.get("Resources") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, node) in resources.entries() {
+        let type_name = node.get("Type").and_then(Node::as_str);
+        if !matches!(
+            type_name,
+            Some("AWS::SSM::Parameter" | "AWS::CloudFormation::Stack")
+        ) {
+            continue;
+        }
+        let condition = node
+            .get("Condition")
+            .and_then(|c| c.as_str().map(|n| stack.condition(n, c)));
+        if condition == Some(Cond::False) {
+            continue;
+        }
+        if type_name == Some("AWS::CloudFormation::Stack") {
+            if let Some(child) = stack.nested_stack(&key.name) {
+                out.extend(child.ssm.iter().cloned());
+            }
+            continue;
+        }
+        let Some(props) = node.get("Properties") else {
+            continue;
+        };
+        let name = props.get("Name").and_then(|n| stack.resolve(n));
+        let Some(Value::Str(name)) = name else {
+            continue;
+        };
+        let value = match (props.get("Value").and_then(|v| stack.resolve(v)), &condition) {
+            // A parameter that may not exist has no one value.
+            (_, Some(Cond::Unknown(_))) => Value::unknown(
+                format!("SSM parameter {name} may not be written (its Condition is not known)"),
+                Some(stack.span(node)),
+            ),
+            (Some(v), _) => v,
+            (None, _) => Value::unknown(
+                format!("SSM parameter {name} is written without a Value"),
+                Some(stack.span(node)),
+            ),
+        };
+        out.push((name, value));
+    }
+    out
 }
 
 /// The SSM parameters that dynamic references (`{{resolve:ssm:name}}`,
