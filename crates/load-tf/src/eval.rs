@@ -1130,7 +1130,11 @@ impl Eval {
                         }
                     }
                 }
-                match idx.as_plain_str() {
+                // A symbolic key finds the instance that `for_each` keyed by it.
+                match idx.as_plain_str().or_else(|| match &idx {
+                    Val::Text(parts) => Some(render_key(parts)),
+                    _ => None,
+                }) {
                     Some(k) => m.swap_remove(&k).unwrap_or(Val::Null),
                     None => Val::unknown("map key is not a string", self.span(sc, range)),
                 }
@@ -2038,14 +2042,7 @@ fn set_instances(items: &[Val]) -> Option<Vec<(String, Val)>> {
                     }
                     _ => return None,
                 };
-                let key = parts
-                    .iter()
-                    .map(|p| match p {
-                        Part::Lit(s) => s.clone(),
-                        Part::Sym(sym) => sym.to_string(),
-                    })
-                    .collect();
-                (key, Val::text(parts))
+                (render_key(&parts), Val::text(parts))
             }
         };
         match out.get(&key) {
@@ -2057,6 +2054,17 @@ fn set_instances(items: &[Val]) -> Option<Vec<(String, Val)>> {
         }
     }
     Some(out.into_iter().collect())
+}
+
+/// The instance key of a symbolic string: its literal parts, its symbols as `${...}`.
+fn render_key(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(s) => s.clone(),
+            Part::Sym(sym) => sym.to_string(),
+        })
+        .collect()
 }
 
 fn each(v: Val) -> Val {

@@ -26,6 +26,14 @@ resource "aws_vpc_endpoint" "interface" {
   }
 }
 
+resource "aws_vpc_endpoint_policy" "interface" {
+  for_each        = toset([for s in local.services : "com.amazonaws.${data.aws_region.current.name}.${s}"])
+  vpc_endpoint_id = aws_vpc_endpoint.interface[each.key].id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "sts:*", Resource = "*" }]
+  })
+}
+
 resource "aws_vpc_endpoint" "gateway" {
   for_each     = toset(["com.amazonaws.${data.aws_region.current.name}.s3", "com.amazonaws.${data.aws_region.current.name}.s3"])
   vpc_id       = aws_vpc.v.id
@@ -78,6 +86,30 @@ fn a_set_of_symbolic_strings_gives_one_instance_per_element() {
             "com.amazonaws.${AWS::Region}.sagemaker.api",
             "com.amazonaws.${AWS::Region}.s3",
         ]
+    );
+}
+
+#[test]
+fn an_instance_keyed_by_a_symbolic_string_is_found_by_it() {
+    let m = load_str(ENDPOINTS, "t");
+    // Each policy found its endpoint through `[each.key]`, a symbolic string.
+    let with_policy: Vec<&str> = m
+        .resources
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::VpcEndpoint(e) if e.policy.is_some() => Some(r.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        with_policy,
+        vec![
+            r#"aws_vpc_endpoint.interface["com.amazonaws.${AWS::Region}.sts"]"#,
+            r#"aws_vpc_endpoint.interface["com.amazonaws.${AWS::Region}.logs"]"#,
+            r#"aws_vpc_endpoint.interface["com.amazonaws.${AWS::Region}.sagemaker.api"]"#,
+        ],
+        "{:?}",
+        m.diagnostics
     );
 }
 
