@@ -153,7 +153,19 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         .and_then(|p| p.get("Parameters"))
         .and_then(|p| parent.resolve(p))
     {
+        let declared = tpl.root.get("Parameters");
         for (k, v) in m {
+            let ptype = declared
+                .and_then(|d| d.get(&k))
+                .and_then(|d| d.get("Type"))
+                .and_then(Node::as_str)
+                .unwrap_or("String");
+            let is_list = ptype == "CommaDelimitedList" || ptype.starts_with("List<");
+            let v = if is_list {
+                parent.split_joined(v, props.unwrap_or(node))
+            } else {
+                v
+            };
             params.insert(k, v);
         }
     }

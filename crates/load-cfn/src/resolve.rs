@@ -133,6 +133,17 @@ fn split_list(s: &str) -> Value {
     )
 }
 
+/// One item of a split list, with the blanks around it trimmed.
+fn trimmed(mut parts: Vec<Part>) -> Value {
+    if let Some(Part::Lit(s)) = parts.first_mut() {
+        *s = s.trim_start().to_string();
+    }
+    if let Some(Part::Lit(s)) = parts.last_mut() {
+        *s = s.trim_end().to_string();
+    }
+    Value::text(parts)
+}
+
 /// Attributes that name the resource itself: `!GetAtt Vpc.VpcId` is the same identifier as
 /// `!Ref Vpc`, so the analysis can follow it.
 fn is_self_id(type_name: &str, attr: &str) -> bool {
@@ -1227,6 +1238,91 @@ impl<'a> Stack<'a> {
             .borrow_mut()
             .insert(logical.to_string(), result.clone());
         result
+    }
+
+    /// A value given to a `List<>` or `CommaDelimitedList` parameter of a nested stack as one
+    /// string (`!Join [',', [!Ref A, !Ref B]]`, a child's output): CloudFormation splits it at
+    /// the commas and trims each item. Deploy-time parts stay whole inside their item when their
+    /// value cannot hold a comma (an EC2 resource's ID, a pseudo parameter); otherwise the list
+    /// is an unknown.
+    pub(crate) fn split_joined(&self, v: Value, at: &Node) -> Value {
+        let parts = match v {
+            Value::Str(s) => return split_list(&s),
+            Value::Text(parts) => parts,
+            other => return other,
+        };
+        let mut items: Vec<Vec<Part>> = vec![Vec::new()];
+        for part in parts {
+            match part {
+                Part::Lit(s) => {
+                    for (i, piece) in s.split(',').enumerate() {
+                        if i > 0 {
+                            items.push(Vec::new());
+                        }
+                        if let Some(item) = items.last_mut() {
+                            item.push(Part::Lit(piece.to_string()));
+                        }
+                    }
+                }
+                Part::Sym(sym) => {
+                    if !self.comma_free(&sym) {
+                        return self.unknown(
+                            format!(
+                                "a list parameter is given one string holding {sym}, whose value \
+                                 may hold commas: its items are not known"
+                            ),
+                            at,
+                        );
+                    }
+                    if let Some(item) = items.last_mut() {
+                        item.push(Part::Sym(sym));
+                    }
+                }
+            }
+        }
+        Value::List(items.into_iter().map(trimmed).collect())
+    }
+
+    /// Whether a deploy-time value cannot hold a comma.
+    fn comma_free(&self, sym: &Symbol) -> bool {
+        let (id, attr) = match sym {
+            Symbol::Pseudo(p) => return *p != Pseudo::NotificationArns,
+            Symbol::Ref(id) => (id, None),
+            Symbol::Attr {
+                resource,
+                attribute,
+            } => (resource, Some(attribute.as_str())),
+        };
+        let Some(type_name) = self.type_of(id) else {
+            return false;
+        };
+        match attr {
+            None => type_name.starts_with("AWS::EC2::"),
+            Some(a) => is_self_id(&type_name, a),
+        }
+    }
+
+    /// The type of a resource of this stack or of a stack it nests, by model ID.
+    fn type_of(&self, id: &Ident) -> Option<String> {
+        let rest = id.as_str().strip_prefix(self.prefix.as_str())?;
+        match rest.split_once('/') {
+            None => self.resource_type(rest).map(str::to_string),
+            Some((stack, _)) => {
+                let child = self.nested_stack(stack)?;
+                if self
+                    .charge(child.model.resources.len(), &self.tpl.root)
+                    .is_some()
+                {
+                    return None;
+                }
+                child
+                    .model
+                    .resources
+                    .iter()
+                    .find(|r| r.id == *id)
+                    .map(|r| r.type_name.clone())
+            }
+        }
     }
 
     pub fn at_nesting_limit(&self) -> bool {
