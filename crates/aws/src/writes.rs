@@ -10,7 +10,8 @@ pub const DATA_WRITES: &[&str] = &[
     "s3:PutObject",
     "s3:PutObjectAcl",
     "s3:ReplicateObject",
-    "s3:PutBucketReplication",
+    // The IAM action of the PutBucketReplication API: where a bucket's objects are copied.
+    "s3:PutReplicationConfiguration",
     "sns:Publish",
     "sqs:SendMessage",
     "firehose:PutRecord",

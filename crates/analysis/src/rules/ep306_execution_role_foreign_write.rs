@@ -13,7 +13,7 @@ declare_rule! {
     /// monitoring jobs, pipelines and the jobs of their steps and of Step Functions tasks) when
     /// its policies, after its permissions boundary and the service control policies of the
     /// scan, let it write to a resource of another account: `s3:PutObject`,
-    /// `s3:PutObjectAcl`, `s3:ReplicateObject`, `s3:PutBucketReplication`, `sns:Publish`,
+    /// `s3:PutObjectAcl`, `s3:ReplicateObject`, `s3:PutReplicationConfiguration`, `sns:Publish`,
     /// `sqs:SendMessage`, `firehose:PutRecord(Batch)`, `kinesis:PutRecord(s)` or
     /// `logs:PutLogEvents` on a bucket-name wildcard, on `*`, or on an ARN of another (or any)
     /// account, with no `aws:ResourceAccount`, `aws:ResourceOrgID` or `s3:ResourceAccount`
@@ -58,7 +58,7 @@ declare_rule! {
     /// organization), which holds whatever its other policies allow:
     /// ```yaml
     /// - Effect: Deny
-    ///   Action: [s3:PutObject, s3:PutObjectAcl, s3:ReplicateObject, s3:PutBucketReplication,
+    ///   Action: [s3:PutObject, s3:PutObjectAcl, s3:ReplicateObject, s3:PutReplicationConfiguration,
     ///            sns:Publish, sqs:SendMessage, firehose:PutRecord, firehose:PutRecordBatch,
     ///            kinesis:PutRecord, kinesis:PutRecords, logs:PutLogEvents]
     ///   Resource: '*'
