@@ -356,3 +356,41 @@ Outputs:
     let provides = &l.model.inputs[0].provides;
     assert_eq!(provides.len(), 2, "{provides:?}");
 }
+
+#[test]
+fn sam_resources_are_named_as_not_read_and_the_rest_is_read() {
+    let l = load_with(
+        r#"
+Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: { Handler: index.handler, Runtime: python3.12 }
+  Api:
+    Type: AWS::Serverless::Api
+    Properties: { StageName: prod }
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.0.0.0/16 }
+  Fn::ForEach::Subnets:
+    - Z
+    - ["1"]
+    - Subnet${Z}:
+        Type: AWS::EC2::Subnet
+        Properties: { VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24 }
+"#,
+        &[],
+    );
+    assert_eq!(subnet_cidr(&l, "Subnet1"), "10.0.1.0/24");
+    let found = codes(&l);
+    let ep903: Vec<&str> = found
+        .iter()
+        .filter(|(c, _)| *c == UnknownCode::EP903)
+        .map(|(_, m)| *m)
+        .collect();
+    assert_eq!(ep903.len(), 3, "{ep903:?}");
+    assert!(ep903[0].contains("AWS::Serverless-2016-10-31"));
+    assert!(!ep903[0].contains("LanguageExtensions"), "{}", ep903[0]);
+    assert!(ep903[1].contains("resource Fn: AWS::Serverless::Function"));
+    assert!(ep903[2].contains("resource Api: AWS::Serverless::Api"));
+}

@@ -179,6 +179,20 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
                     writes.push(SharedName::SsmParameter(name.clone()));
                 }
             }
+            if type_name.starts_with("AWS::Serverless::") {
+                // SAM expands it at deploy time into resources of other types (a function, its
+                // role, an API, permissions) that the scan does not see.
+                diag(
+                    stack,
+                    UnknownCode::EP903,
+                    format!(
+                        "resource {}: {type_name} is made by the AWS::Serverless transform into \
+                         other resources at deploy time; not read (scan the processed template)",
+                        key.name
+                    ),
+                    node,
+                );
+            }
             let kind = lower_kind(&cx, &props, &mut extra);
             let suppressions = suppress::collect(stack, key, node);
             let mut r = Resource::new(id.clone(), key.name.clone(), type_name, span.clone(), kind);
