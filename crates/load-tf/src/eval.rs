@@ -1756,7 +1756,14 @@ impl Eval {
                 format!("local source {source}"),
             )
         } else {
-            match self.installed_copy(inst, name, &source, span.clone()) {
+            let constraint = mb
+                .block
+                .body
+                .get_attribute("version")
+                .map(|a| self.eval(&a.value, &sc))
+                .and_then(|v| v.as_plain_str());
+            let call = (name, source.as_str(), constraint.as_deref());
+            match self.installed_copy(inst, call, span.clone()) {
                 Ok(found) => found,
                 Err(unresolved) => return unresolved,
             }
@@ -1824,8 +1831,7 @@ impl Eval {
     fn installed_copy(
         &mut self,
         inst: usize,
-        name: &str,
-        source: &str,
+        (name, source, constraint): (&str, &str, Option<&str>),
         span: Option<Span>,
     ) -> Result<(PathBuf, String, String), Children> {
         // The manifest's key: the call names from the root down (`vpc.subnets`).
@@ -1849,17 +1855,22 @@ impl Eval {
         let manifest = parse::join_display(&root_def.display, installed::MANIFEST);
         let why = match installed.as_ref() {
             Ok(i) => match i.get(&key) {
-                Some(e) if installed::same_source(source, &e.source) => {
+                Some(e) if !installed::same_source(source, &e.source) => format!(
+                    "{manifest} records {} for it, not {source}: run `terraform init` again so the copy is its source's",
+                    e.source
+                ),
+                Some(e) if !Self::version_holds(e.version.as_deref(), constraint) => format!(
+                    "{manifest} records version {} of it, which does not meet the call's version {}: run `terraform init -upgrade` so the copy is the one Terraform would use",
+                    e.version.as_deref().unwrap_or("(none)"),
+                    constraint.unwrap_or_default()
+                ),
+                Some(e) => {
                     let version = e.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
                     let display =
                         parse::normalize_display(&parse::join_display(&root_def.display, &e.dir));
                     let what = format!("installed copy {display} of {source}{version} (from {manifest})");
                     return Ok((root_def.dir.join(&e.dir), display, what));
                 }
-                Some(e) => format!(
-                    "{manifest} records {} for it, not {source}: run `terraform init` again so the copy is its source's",
-                    e.source
-                ),
                 None => format!("{manifest} has no module {key}: run `terraform init` again to install it"),
             },
             Err(Missing::NotInitialised) => format!(
@@ -1876,6 +1887,17 @@ impl Eval {
             format!("output of remote module {name} ({source})"),
             span,
         )))
+    }
+
+    /// Whether an installed version meets the call's constraint. One that cannot be checked (no
+    /// version recorded, a pre-release, a constraint not read) does not: Terraform would check
+    /// it, and a copy that fails its check is not the module's code.
+    fn version_holds(version: Option<&str>, constraint: Option<&str>) -> bool {
+        match (version, constraint) {
+            (_, None) => true,
+            (Some(v), Some(c)) => installed::satisfies(v, c) == Some(true),
+            (None, Some(_)) => false,
+        }
     }
 
     // ------------------------------------------------------------------------------------------

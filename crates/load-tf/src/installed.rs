@@ -86,15 +86,91 @@ impl Installed {
 }
 
 /// Whether the source recorded at install time is the one the call names now: Terraform
-/// records registry sources with their host (`registry.terraform.io/ns/name/provider`) and
-/// refuses to plan with a copy of another source, so a stale copy is not the module's code.
+/// refuses to plan with a copy of another source ("Module source has changed"), so a stale copy
+/// is not the module's code. Both are compared in Terraform's normal form: registry sources
+/// with their host, GitHub shorthands as `git::` addresses, the subdirectory and the query
+/// (`?ref=`) apart, as the manifest may write them in either order.
 pub(crate) fn same_source(called: &str, recorded: &str) -> bool {
-    let strip = |s: &str| {
-        s.strip_prefix("registry.terraform.io/")
-            .unwrap_or(s)
-            .to_string()
+    normal_source(called) == normal_source(recorded)
+}
+
+/// (address, subdirectory, query) of a module source, shorthands expanded.
+fn normal_source(s: &str) -> (String, String, String) {
+    let s = s.strip_prefix("registry.terraform.io/").unwrap_or(s);
+    let expanded = if let Some(rest) = s.strip_prefix("github.com/") {
+        format!("git::https://github.com/{rest}")
+    } else if let Some(rest) = s.strip_prefix("git@github.com:") {
+        format!("git::ssh://git@github.com/{rest}")
+    } else {
+        s.to_string()
     };
-    strip(called) == strip(recorded)
+    // The query may come before or after the subdirectory.
+    let (mut rest, mut query) = match expanded.split_once('?') {
+        Some((a, q)) => (a.to_string(), q.to_string()),
+        None => (expanded.clone(), String::new()),
+    };
+    let mut subdir = String::new();
+    if let Some((q, sub)) = query.clone().split_once("//") {
+        query = q.to_string();
+        subdir = sub.to_string();
+    }
+    let scheme_end = rest.find("://").map(|i| i + 3).unwrap_or(0);
+    if let Some(i) = rest[scheme_end..].find("//") {
+        subdir = rest[scheme_end + i + 2..].to_string();
+        rest.truncate(scheme_end + i);
+    }
+    if rest.starts_with("git::https://github.com/") && !rest.ends_with(".git") {
+        rest.push_str(".git");
+    }
+    (rest, subdir.trim_matches('/').to_string(), query)
+}
+
+/// Whether `version` satisfies a module call's `version` constraint (`"5.1.0"`, `"~> 5.0"`,
+/// `">= 4.0, < 6.0"`), as Terraform checks it before it plans with an installed copy
+/// ("Module version requirements have changed"). `None` when either cannot be read.
+pub(crate) fn satisfies(version: &str, constraint: &str) -> Option<bool> {
+    let (v, _) = parse_version(version)?;
+    let mut all = true;
+    for part in constraint.split(',') {
+        let part = part.trim();
+        let (op, rest) = ["~>", ">=", "<=", "!=", ">", "<", "="]
+            .iter()
+            .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
+            .unwrap_or(("=", part));
+        let want = parse_version(rest)?;
+        let ok = match op {
+            "=" => v == want.0,
+            "!=" => v != want.0,
+            ">" => v > want.0,
+            ">=" => v >= want.0,
+            "<" => v < want.0,
+            "<=" => v <= want.0,
+            // `~> 5.1` allows 5.x from 5.1; `~> 5.1.2` allows 5.1.x from 5.1.2.
+            _ => {
+                let (w, given) = want;
+                let keep = given.saturating_sub(1).max(1);
+                v >= w && v[..keep] == w[..keep]
+            }
+        };
+        all &= ok;
+    }
+    Some(all)
+}
+
+/// `major.minor.patch` (missing parts 0) and how many parts were written; a pre-release or
+/// build suffix is not read (`None`), as it changes how Terraform compares.
+fn parse_version(s: &str) -> Option<([u64; 3], usize)> {
+    let s = s.trim().trim_start_matches('v');
+    let mut out = [0u64; 3];
+    let mut n = 0;
+    for (i, p) in s.split('.').enumerate() {
+        if i >= 3 {
+            return None;
+        }
+        out[i] = p.parse().ok()?;
+        n = i + 1;
+    }
+    Some((out, n))
 }
 
 #[cfg(test)]
@@ -112,5 +188,34 @@ mod tests {
             "terraform-aws-modules/vpc/aws",
             "registry.terraform.io/terraform-aws-modules/eks/aws"
         ));
+        assert!(same_source(
+            "github.com/org/net",
+            "git::https://github.com/org/net.git"
+        ));
+        assert!(same_source(
+            "git::https://x/y.git//modules/vpc?ref=v1",
+            "git::https://x/y.git?ref=v1//modules/vpc"
+        ));
+        assert!(same_source(
+            "terraform-aws-modules/iam/aws//modules/iam-role",
+            "registry.terraform.io/terraform-aws-modules/iam/aws//modules/iam-role"
+        ));
+        assert!(!same_source(
+            "git::https://x/y.git?ref=v1",
+            "git::https://x/y.git?ref=v2"
+        ));
+    }
+
+    #[test]
+    fn version_constraints_as_terraform_checks_them() {
+        assert_eq!(satisfies("5.1.0", "5.1.0"), Some(true));
+        assert_eq!(satisfies("5.1.0", "= 5.2.0"), Some(false));
+        assert_eq!(satisfies("5.4.1", "~> 5.1"), Some(true));
+        assert_eq!(satisfies("6.0.0", "~> 5.1"), Some(false));
+        assert_eq!(satisfies("5.1.9", "~> 5.1.2"), Some(true));
+        assert_eq!(satisfies("5.2.0", "~> 5.1.2"), Some(false));
+        assert_eq!(satisfies("5.0.0", ">= 4.0, < 6.0"), Some(true));
+        assert_eq!(satisfies("6.0.0", ">= 4.0, < 6.0"), Some(false));
+        assert_eq!(satisfies("5.0.0-beta", "5.0.0"), None);
     }
 }

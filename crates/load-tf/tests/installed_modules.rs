@@ -251,3 +251,60 @@ fn an_installed_copy_through_a_symlink_out_of_the_scan_is_not_read() {
         .iter()
         .all(|r| !r.name.starts_with("module.vpc.")));
 }
+
+#[test]
+fn an_installed_version_that_the_call_no_longer_accepts_is_not_read() {
+    let d = initialised();
+    write(
+        d.path(),
+        "infra/main.tf",
+        &ROOT.replace(r#"version = "5.1.0""#, r#"version = "~> 5.0""#),
+    );
+    let m = load(d.path());
+    assert!(ep902(&m).is_empty(), "{:?}", ep902(&m));
+    by_name(&m, "module.vpc.aws_vpc.this");
+
+    write(
+        d.path(),
+        "infra/main.tf",
+        &ROOT.replace(r#"version = "5.1.0""#, r#"version = ">= 4.0, < 5.0""#),
+    );
+    let m = load(d.path());
+    assert!(
+        ep902(&m).iter().any(|m| m.contains("version 5.1.0")
+            && m.contains(">= 4.0, < 5.0")
+            && m.contains("terraform init -upgrade")),
+        "{:?}",
+        ep902(&m)
+    );
+    assert!(m
+        .resources
+        .iter()
+        .all(|r| !r.name.starts_with("module.vpc.")));
+}
+
+#[test]
+fn a_git_shorthand_matches_the_address_terraform_records() {
+    let d = initialised();
+    write(
+        d.path(),
+        "infra/main.tf",
+        &ROOT
+            .replace(
+                "terraform-aws-modules/vpc/aws",
+                "github.com/example/vpc//modules/vpc?ref=v5.1.0",
+            )
+            .replace("  version = \"5.1.0\"\n", ""),
+    );
+    write(
+        d.path(),
+        "infra/.terraform/modules/modules.json",
+        &manifest(".terraform/modules/vpc").replace(
+            "registry.terraform.io/terraform-aws-modules/vpc/aws",
+            "git::https://github.com/example/vpc.git?ref=v5.1.0//modules/vpc",
+        ),
+    );
+    let m = load(d.path());
+    assert!(ep902(&m).is_empty(), "{:?}", ep902(&m));
+    by_name(&m, "module.vpc.aws_vpc.this");
+}
