@@ -461,6 +461,9 @@ pub(crate) struct Walker<'n, 'c, 'm> {
     pub(super) tgw_memo: HashMap<Ident, Rc<Vec<Exit>>>,
     pub(super) unknowns: Vec<UnknownFinding>,
     pub(super) tgw: TgwIndex<'m>,
+    /// Whether the scan holds any transit gateway (a route to one given at deploy time may
+    /// then lead into the scan).
+    any_tgw: bool,
 }
 
 impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
@@ -474,6 +477,9 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
             tgw_memo: HashMap::new(),
             unknowns: Vec::new(),
             tgw: TgwIndex::new(ctx.resources()),
+            any_tgw: ctx
+                .resources()
+                .any(|r| matches!(r.kind, Kind::TransitGateway(_))),
         }
     }
 
@@ -890,6 +896,22 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
         }
         let id = match &t.id {
             Attr::Known(id) => id,
+            Attr::Unknown(u) if t.kind == TargetKind::TransitGateway && !self.any_tgw => {
+                // Whatever the ID turns out to be, no gateway of the scan can be the one: the
+                // far side is outside the scan (EP203), not an unknown.
+                let note = format!(
+                    "transit gateway given at deploy time ({}); the scan holds no transit \
+                     gateway, so it is outside the scan",
+                    u.reason
+                );
+                let name = "a transit gateway outside the scan";
+                return Walk::complete(vec![ended(
+                    ExitKind::Beyond(name.to_string()),
+                    part,
+                    vec![Hop::external("TransitGateway", name, &note)],
+                    name.to_string(),
+                )]);
+            }
             Attr::Unknown(u) => {
                 let kind = match t.kind {
                     TargetKind::VpcPeeringConnection => ExitKind::PeerVpc {
