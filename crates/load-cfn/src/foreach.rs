@@ -206,7 +206,10 @@ fn expand_loop(
             return not_read(
                 stack,
                 name,
-                &format!("its collection is not a list: {}", other.render()),
+                &format!(
+                    "its collection is not a list known at scan time: {}",
+                    other.render()
+                ),
                 &collection,
             )
         }
