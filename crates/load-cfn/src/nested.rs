@@ -19,14 +19,33 @@ pub(crate) fn local_children(t: &Template) -> Vec<PathBuf> {
     let Some(resources) = t.root.get("Resources") else {
         return Vec::new();
     };
-    resources
-        .entries()
-        .iter()
-        .filter(|(_, r)| r.get("Type").and_then(Node::as_str) == Some("AWS::CloudFormation::Stack"))
-        .filter_map(|(_, r)| r.get("Properties")?.get("TemplateURL")?.as_str())
+    let mut stacks = Vec::new();
+    stack_resources(resources, &mut stacks);
+    stacks
+        .into_iter()
+        .filter_map(|r| r.get("Properties")?.get("TemplateURL")?.as_str())
         .filter(|u| !is_remote(u))
         .filter_map(|u| std::fs::canonicalize(child_path(&t.path, u)).ok())
         .collect()
+}
+
+/// The nested stack resources of a `Resources` mapping, those that `Fn::ForEach` loops make
+/// included (a loop's template URL is the same for every item unless it names the identifier).
+fn stack_resources<'n>(resources: &'n Node, out: &mut Vec<&'n Node>) {
+    let mut todo = vec![resources];
+    while let Some(map) = todo.pop() {
+        for (key, r) in map.entries() {
+            if key.name.starts_with("Fn::ForEach::") {
+                if let crate::tree::NodeKind::Seq(args) = &r.kind {
+                    if let Some(fragment) = args.get(2) {
+                        todo.push(fragment);
+                    }
+                }
+            } else if r.get("Type").and_then(Node::as_str) == Some("AWS::CloudFormation::Stack") {
+                out.push(r);
+            }
+        }
+    }
 }
 
 fn child_path(parent: &Path, url: &str) -> PathBuf {

@@ -134,3 +134,43 @@ Resources:
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn nested_stacks_made_by_a_loop_are_the_childs_only_instances() {
+    let l = load_files(&[
+        (
+            "child.yaml",
+            "Parameters:\n  Cidr: { Type: String }\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: { CidrBlock: !Ref Cidr }\n",
+        ),
+        (
+            "parent.yaml",
+            r#"
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Envs:
+    - Env
+    - [dev, prod]
+    - Net${Env}:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+          TemplateURL: child.yaml
+          Parameters: { Cidr: !FindInMap [Cidrs, !Ref Env, Cidr] }
+Mappings:
+  Cidrs:
+    dev: { Cidr: 10.1.0.0/16 }
+    prod: { Cidr: 10.2.0.0/16 }
+"#,
+        ),
+    ]);
+    let ids: Vec<&str> = l.model.resources.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "parent.yaml#Netdev",
+            "parent.yaml#Netdev/Vpc",
+            "parent.yaml#Netprod",
+            "parent.yaml#Netprod/Vpc"
+        ]
+    );
+    assert!(l.model.diagnostics.is_empty(), "{:?}", l.model.diagnostics);
+}
