@@ -37,6 +37,10 @@ const MAX_RESOLVE_FRAMES: usize = 384;
 const MAX_RESOLVE_WORK_BASE: usize = 1 << 16;
 const MAX_RESOLVE_WORK_PER_NODE: usize = 16;
 
+/// Bytes of text `Fn::ForEach` may copy per step of work: the copies of a loop are bounded by
+/// `64 * MAX_RESOLVE_WORK` bytes, linear in the template like the rest of the work.
+const COPY_BYTES_PER_STEP: usize = 64;
+
 /// Longest text `Fn::Join` or `Fn::Sub` may build: 4 MiB, four times CloudFormation's own limit
 /// on a whole template. Measured before the text is built, so that a join repeating a long
 /// delimiter (or text doubled through references) never takes the memory.
@@ -464,9 +468,15 @@ impl<'a> Stack<'a> {
         Some(self.unknown(msg, at))
     }
 
-    /// One node copied by `Fn::ForEach` expansion: true when the work bound is passed.
+    /// One node copied by `Fn::ForEach` expansion: true when the work bound is passed. A
+    /// scalar costs a step per [`COPY_BYTES_PER_STEP`] bytes too, so that loops copying one long
+    /// string many times stay bounded in memory, not only in nodes.
     pub(crate) fn charge_copy(&self, at: &Node) -> bool {
-        self.charge(1, at).is_some()
+        let bytes = match &at.kind {
+            NodeKind::Scalar { text, .. } => text.len(),
+            _ => 0,
+        };
+        self.charge(1 + bytes / COPY_BYTES_PER_STEP, at).is_some()
     }
 
     /// Whether resolution ran out of work (every value still to resolve is an unknown).

@@ -394,3 +394,25 @@ Resources:
     assert!(ep903[1].contains("resource Fn: AWS::Serverless::Function"));
     assert!(ep903[2].contains("resource Api: AWS::Serverless::Api"));
 }
+
+#[test]
+fn loops_copying_a_long_string_stop_at_the_work_bound() {
+    // One 1 MiB string copied by three nested loops of 40 items (64,000 copies) would take
+    // 64 GiB: the copies are charged by their bytes and stop with an unknown.
+    let long = "x".repeat(1 << 20);
+    let text = format!(
+        "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::A:\n    - A\n    - [{items}]\n    - Fn::ForEach::B:\n        - B\n        - [{items}]\n        - Fn::ForEach::C:\n            - C\n            - [{items}]\n            - 'Topic${{A}}${{B}}${{C}}':\n                Type: AWS::SNS::Topic\n                Properties: {{ DisplayName: '{long}' }}\n",
+        items = (0..40).map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    );
+    let start = std::time::Instant::now();
+    let l = load_with(&text, &[]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    assert!(
+        codes(&l)
+            .iter()
+            .any(|(c, m)| *c == UnknownCode::EP902 && m.contains("limit")),
+        "{:?}",
+        &codes(&l)[..codes(&l).len().min(3)]
+    );
+    assert!(l.model.resources.len() < 100, "{}", l.model.resources.len());
+}
