@@ -180,6 +180,9 @@ pub(crate) struct Eval {
     memo: HashMap<(usize, String), Slot>,
     expansions: HashMap<(usize, BlockKind, String, String), Option<Expansion>>,
     pub children: HashMap<(usize, String), Rc<Children>>,
+    /// Templates being rendered (`templatefile`, `template_file`): a template may not call
+    /// `templatefile`, so a template that renders itself cannot recurse.
+    pub(crate) rendering: usize,
     /// The modules `terraform init` installed, by root module directory (read once).
     installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
     pub diags: Vec<Diagnostic>,
@@ -241,6 +244,7 @@ impl Eval {
             expansions: HashMap::new(),
             children: HashMap::new(),
             installed: HashMap::new(),
+            rendering: 0,
             diags: Vec::new(),
             diag_seen: HashSet::new(),
             depth: 0,

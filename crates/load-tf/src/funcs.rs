@@ -13,6 +13,10 @@ use indexmap::IndexMap;
 use ipnet::IpNet;
 use std::collections::HashSet;
 
+/// Units of [`crate::eval::MAX_EVAL_WORK`] one file read costs besides its bytes: about 65,000
+/// reads per scan.
+const READ_WORK: usize = 1024;
+
 /// `file`/`templatefile` read at most this much.
 const MAX_READ: u64 = 4 * 1024 * 1024;
 
@@ -306,6 +310,10 @@ impl Eval {
     /// `templatefile(path, vars)`: the file rendered as a template.
     fn templatefile(&mut self, args: &[Val], sc: &Scope, span: &MaybeSpan) -> Val {
         let bad = |what: &str| bad("templatefile", span, what);
+        // Terraform's own rule; it also keeps a template that renders itself from recursing.
+        if self.rendering > 0 {
+            return bad("cannot be called from within a template");
+        }
         let Some(path) = args.first().and_then(Val::as_plain_str) else {
             return self.unknown_or_args(args, &bad("path is not known"));
         };
@@ -348,7 +356,10 @@ impl Eval {
             file: sc.file,
             vars: vars.into_iter().collect(),
         };
-        self.eval_template(&tpl, &inner, None)
+        self.rendering += 1;
+        let v = self.eval_template(&tpl, &inner, None);
+        self.rendering -= 1;
+        v
     }
 
     /// String functions.
@@ -795,9 +806,15 @@ impl Eval {
         span: &MaybeSpan,
     ) -> Result<String, String> {
         let path = self.resolve_path(p, sc);
-        self.read
+        // A read costs far more than an expression: bounded by the work limit like one, so
+        // that a file read in every iteration of a large loop stops within seconds.
+        self.charge(READ_WORK);
+        let text = self
+            .read
             .read_to_string(&path, MAX_READ.min(parse::MAX_FILE_BYTES))
-            .map_err(|e| self.refused(name, p, e, span))
+            .map_err(|e| self.refused(name, p, e, span))?;
+        self.charge(text.len() / CELL_BYTES);
+        Ok(text)
     }
 
     /// Why `name(p)` read nothing. A refusal (outside the read scope, a special file) is also

@@ -168,3 +168,55 @@ resource "aws_s3_bucket_policy" "b" {
         "{b}"
     );
 }
+
+#[test]
+fn a_template_that_renders_itself_is_an_unknown_quickly() {
+    let start = std::time::Instant::now();
+    let m = load(&[
+        (
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = templatefile(\"t.tpl\", {})\n}\n",
+        ),
+        (
+            "t.tpl",
+            r#"${templatefile("t.tpl", {})}${templatefile("t.tpl", {})}"#,
+        ),
+    ]);
+    assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+    let b = m
+        .resources
+        .iter()
+        .find(|r| r.name == "aws_s3_bucket.b")
+        .expect("the bucket");
+    let all = format!("{:?}", b.kind);
+    assert!(
+        all.contains("templatefile: cannot be called from within a template"),
+        "{all}"
+    );
+}
+
+#[test]
+fn reading_files_without_end_stops_at_the_work_limit() {
+    let start = std::time::Instant::now();
+    let m = load(&[
+        (
+            "main.tf",
+            r#"locals {
+  all = [for i in range(1000) : [for j in range(1000) : j if file("name.txt") == "x"]]
+}
+resource "aws_s3_bucket" "b" {
+  bucket = length(local.all)
+}
+"#,
+        ),
+        ("name.txt", "data"),
+    ]);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    assert!(
+        m.diagnostics
+            .iter()
+            .any(|d| d.code == UnknownCode::EP902 && d.message.contains("MAX_EVAL_WORK")),
+        "{:?}",
+        m.diagnostics
+    );
+}
