@@ -243,6 +243,9 @@ fn malformed_loops_are_ep902_never_a_crash() {
         "Fn::ForEach::L: [a, x, {B: {Type: AWS::S3::Bucket}}]",
         "Fn::ForEach::L: [a, [x], notamap]",
         "Fn::ForEach::L: [a, [[x]], {'B${a}': {Type: AWS::S3::Bucket}}]",
+        // The Availability Zones are known only at deploy time.
+        "Fn::ForEach::L: [a, !GetAZs '', {'B&{a}': {Type: AWS::S3::Bucket}}]",
+        "Fn::ForEach::L: [a, !Split [',', !Ref AWS::Region], {'B&{a}': {Type: AWS::S3::Bucket}}]",
     ] {
         let l = load_with(
             &format!("Transform: AWS::LanguageExtensions\nResources:\n  {body}\n"),
