@@ -22,6 +22,7 @@
 //! - [`json_text`]: JSON documents written as text whose parts are symbols or unresolved holes
 //!   (policies, pipeline and state machine definitions);
 //! - [`body`]: reading values in API shape, where a value may be set when a workflow runs;
+//! - [`destination`]: the S3 locations and SNS topics SageMaker delivers a workload's data to;
 //! - [`sagemaker`]: what a SageMaker `Create*` request body creates (jobs, models, endpoint
 //!   configurations) and what each SageMaker action does for the network;
 //! - [`pipeline`]: the workloads of a SageMaker pipeline definition, every step type accounted for;
@@ -38,6 +39,7 @@
 //! that names why, never a default.
 
 pub mod body;
+pub mod destination;
 pub mod firewall;
 pub mod json_text;
 pub mod peering;

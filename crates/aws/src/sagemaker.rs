@@ -15,6 +15,7 @@
 //! | CreateEndpointConfig | its models' (`ProductionVariants[].ModelName`) | | |
 
 use crate::body::{Node, Reader, Site, State};
+use crate::destination::{self, Holder};
 use egressproof_model::{Attr, EndpointConfig, Job, JobKind, Kind, SageMakerModel, Unknown, Value};
 use std::collections::HashMap;
 
@@ -196,6 +197,7 @@ pub(crate) fn created_at(
         inter_container_encryption: r.bool(&r.get(n, "EnableInterContainerTrafficEncryption")),
         step: step.map(str::to_string),
         role: r.value(&r.get(root, "RoleArn")),
+        destinations: destination::read_at(r, Holder::Request(request), root),
     };
     let one = |kind| vec![Created { suffix: None, kind }];
     match request {
@@ -261,6 +263,7 @@ fn tuning(r: &Reader<'_>, root: &Node<'_>, step: Option<&str>) -> Vec<Created> {
         inter_container_encryption: r.bool(&r.get(n, "EnableInterContainerTrafficEncryption")),
         step: step.map(str::to_string),
         role: r.value(&r.get(n, "RoleArn")),
+        destinations: destination::read_at(r, Holder::TuningDefinition, n),
     };
     match defs.len() {
         0 => vec![Created {
@@ -325,12 +328,14 @@ fn transform(r: &Reader<'_>, root: &Node<'_>, step: Option<&str>, models: &Model
         inter_container_encryption: None,
         step: step.map(str::to_string),
         role,
+        destinations: destination::read_at(r, Holder::Request(Request::CreateTransformJob), root),
     }
 }
 
 fn endpoint_config(r: &Reader<'_>, root: &Node<'_>) -> EndpointConfig {
     let mut ec = EndpointConfig {
         kms_key: r.string(&r.get(root, "KmsKeyId")),
+        destinations: destination::read_at(r, Holder::Request(Request::CreateEndpointConfig), root),
         ..EndpointConfig::default()
     };
     for key in ["ProductionVariants", "ShadowProductionVariants"] {

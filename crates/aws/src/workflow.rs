@@ -39,6 +39,7 @@ pub fn unknown_step(name: &str, reason: impl Into<String>, span: &Span) -> Step 
             inter_container_encryption: None,
             step: Some(name.to_string()),
             role: None,
+            destinations: Vec::new(),
         }),
     }
 }

@@ -24,6 +24,7 @@
 
 mod attr;
 mod coverage;
+mod destination;
 mod diagnostic;
 mod input;
 mod resources;
@@ -32,6 +33,7 @@ mod value;
 
 pub use attr::{Attr, Piece, Unknown};
 pub use coverage::{KindTag, Lowering, Origin};
+pub use destination::{DataDestination, Delivery, Target};
 pub use diagnostic::{Diagnostic, UnknownCode};
 pub use input::{InputKind, ScanInput, SharedName};
 pub use resources::*;

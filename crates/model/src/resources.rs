@@ -11,7 +11,7 @@
 //!   allow-all security group egress, Terraform's none) so that the analysis never needs to know
 //!   which format a resource came from.
 
-use crate::{Attr, Span, Value};
+use crate::{Attr, DataDestination, Span, Value};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 
@@ -761,6 +761,9 @@ pub struct Domain {
     /// its apps run as unless a profile names its own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub execution_roles: Vec<Value>,
+    /// Where SageMaker delivers its data (see [`DataDestination`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<DataDestination>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -772,6 +775,9 @@ pub struct UserProfile {
     /// absent; may be unresolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Value>,
+    /// Where SageMaker delivers its data (see [`DataDestination`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<DataDestination>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -800,6 +806,9 @@ pub struct EndpointConfig {
     /// Variants with `EnableSSMAccess` true.
     pub ssm_access: Vec<Attr<bool>>,
     pub kms_key: Option<Attr<String>>,
+    /// Where SageMaker delivers its data (see [`DataDestination`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<DataDestination>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -830,6 +839,9 @@ pub struct Job {
     pub inter_container_encryption: Option<Attr<bool>>,
     /// For jobs found inside a pipeline or state machine: the step's name.
     pub step: Option<String>,
+    /// Where SageMaker delivers its data (see [`DataDestination`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<DataDestination>,
     /// The execution role (`RoleArn`, `ExecutionRoleArn`): whose permissions SageMaker uses for
     /// what it does on the workload's behalf (uploading output, reading data). `None` when
     /// absent; may be unresolved.

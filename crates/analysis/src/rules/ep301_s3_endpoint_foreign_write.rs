@@ -137,7 +137,7 @@ pub(crate) fn ours(ctx: &Context<'_>, sink: &mut Sink) -> Ours {
 }
 
 /// A partly known string for people: symbols as `${...}`, unresolved parts as `${Name}`.
-fn shown(pieces: &[Piece]) -> String {
+pub(crate) fn shown(pieces: &[Piece]) -> String {
     pieces
         .iter()
         .map(|p| match p {

@@ -46,6 +46,7 @@ pub mod ep303_missing_sagemaker_endpoints;
 pub mod ep304_third_party_endpoint;
 pub mod ep305_no_dns_firewall;
 pub mod ep306_execution_role_foreign_write;
+pub mod ep307_foreign_destination;
 pub mod ep401_presigned_url_from_anywhere;
 pub mod ep402_remote_ide_access;
 pub mod ep403_trusted_network_too_wide;
@@ -184,6 +185,7 @@ rule_table! {
         "EP304" ThirdPartyEndpoint => ep304_third_party_endpoint::RULE,
         "EP305" NoDnsFirewall => ep305_no_dns_firewall::RULE,
         "EP306" ExecutionRoleForeignWrite => ep306_execution_role_foreign_write::RULE,
+        "EP307" ForeignDestination => ep307_foreign_destination::RULE,
     }
     People {
         "EP401" PresignedUrlFromAnywhere => ep401_presigned_url_from_anywhere::RULE,

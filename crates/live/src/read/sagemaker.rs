@@ -5,9 +5,11 @@ use super::{call, each, resource, Ctx};
 use aws_sdk_sagemaker::primitives::DateTime;
 use aws_sdk_sagemaker::types as t;
 use aws_sdk_sagemaker::Client;
+use egressproof_aws::destination::{self, Holder};
+use egressproof_aws::sagemaker::Request;
 use egressproof_model::{
-    Attr, Domain, EndpointConfig, Ident, Job, JobKind, Kind, Model, NotebookInstance,
-    SageMakerModel, Space, UserProfile, Value, VpcConfig,
+    Attr, DataDestination, Domain, EndpointConfig, Ident, Job, JobKind, Kind, Model,
+    NotebookInstance, SageMakerModel, Space, Span, UserProfile, Value, VpcConfig,
 };
 use std::collections::HashMap;
 
@@ -213,6 +215,12 @@ async fn studio(c: &Ctx, sm: &Client) -> Model {
                         .flatten()
                         .map(|r| Value::Str(r.to_string()))
                         .collect(),
+                        destinations: user_settings(
+                            Holder::Domain,
+                            "DefaultUserSettings",
+                            d.default_user_settings(),
+                            &arn,
+                        ),
                     };
                     let name = match d.domain_name() {
                         Some(n) => format!("{n} ({id})"),
@@ -269,6 +277,12 @@ async fn studio(c: &Ctx, sm: &Client) -> Model {
                             .user_settings()
                             .and_then(|u| u.execution_role())
                             .map(|r| Value::Str(r.to_string())),
+                        destinations: user_settings(
+                            Holder::UserProfile,
+                            "UserSettings",
+                            p.user_settings(),
+                            &arn,
+                        ),
                     };
                     out.resources.push(resource(
                         arn.clone(),
@@ -448,6 +462,7 @@ async fn models_and_endpoint_configs(c: &Ctx, sm: &Client) -> Model {
                                 .map(Attr::Known)
                                 .collect(),
                             kms_key: text(d.kms_key_id()),
+                            destinations: endpoint_config_destinations(&d, &arn),
                         };
                         out.resources.push(resource(
                             arn.clone(),
@@ -513,6 +528,7 @@ async fn training_jobs(c: &Ctx, sm: &Client) -> Model {
                                 .map(Attr::Known),
                             step: None,
                             role: d.role_arn().map(|r| Value::Str(r.to_string())),
+                            destinations: training_destinations(&d, &arn),
                         };
                         out.resources.push(resource(
                             arn.clone(),
@@ -579,6 +595,7 @@ async fn processing_jobs(c: &Ctx, sm: &Client) -> Model {
                                 .map(Attr::Known),
                             step: None,
                             role: d.role_arn().map(|r| Value::Str(r.to_string())),
+                            destinations: processing_destinations(&d, &arn),
                         };
                         out.resources.push(resource(
                             arn.clone(),
@@ -748,6 +765,8 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                         inter_container_encryption: n.encryption.map(Attr::Known),
                         step: None,
                         role: None,
+                        // The schedule's outputs are not read: its definition is described apart.
+                        destinations: Vec::new(),
                     },
                     Err(why) => Job {
                         job_kind: kind,
@@ -759,6 +778,8 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                         inter_container_encryption: None,
                         step: None,
                         role: None,
+                        // The schedule's outputs are not read: its definition is described apart.
+                        destinations: Vec::new(),
                     },
                 };
                 out.resources.push(resource(
@@ -774,4 +795,191 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
         .await,
     );
     m
+}
+
+/// A destination a Describe answer names: the field at `path` of `holder` in the aws layer's
+/// table (`shown`: the field with its list index), with the value of the setting that turns it
+/// on when the table names one. `None` when the answer has no value there, or the setting is off.
+fn found(
+    holder: Holder,
+    path: &str,
+    shown: String,
+    value: Option<&str>,
+    when: Option<&str>,
+    arn: &str,
+) -> Option<DataDestination> {
+    let f = destination::fields(holder)
+        .iter()
+        .find(|f| f.path.join(".") == path)?;
+    let enabled = f
+        .when
+        .map(|w| destination::enabled(&w, when.map(|v| Value::Str(v.to_string())).as_ref()));
+    if enabled == Some(Attr::Known(false)) {
+        return None;
+    }
+    Some(destination::at(
+        f,
+        shown,
+        &Value::Str(value?.to_string()),
+        &Span::arn(arn),
+        enabled,
+    ))
+}
+
+/// The destinations of Studio user settings (a domain's defaults, a user profile's own).
+fn user_settings(
+    holder: Holder,
+    key: &str,
+    u: Option<&t::UserSettings>,
+    arn: &str,
+) -> Vec<DataDestination> {
+    let Some(u) = u else {
+        return Vec::new();
+    };
+    let sharing = u.sharing_settings();
+    let path = format!("{key}.SharingSettings.S3OutputPath");
+    let canvas = format!("{key}.CanvasAppSettings.WorkspaceSettings.S3ArtifactPath");
+    [
+        found(
+            holder,
+            &path,
+            path.clone(),
+            sharing.and_then(|s| s.s3_output_path()),
+            sharing
+                .and_then(|s| s.notebook_output_option())
+                .map(|o| o.as_str()),
+            arn,
+        ),
+        found(
+            holder,
+            &canvas,
+            canvas.clone(),
+            u.canvas_app_settings()
+                .and_then(|c| c.workspace_settings())
+                .and_then(|w| w.s3_artifact_path()),
+            None,
+            arn,
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn endpoint_config_destinations(
+    d: &aws_sdk_sagemaker::operation::describe_endpoint_config::DescribeEndpointConfigOutput,
+    arn: &str,
+) -> Vec<DataDestination> {
+    let holder = Holder::Request(Request::CreateEndpointConfig);
+    let one =
+        |path: &str, value: Option<&str>| found(holder, path, path.to_string(), value, None, arn);
+    let output = d.async_inference_config().and_then(|a| a.output_config());
+    let topics = output.and_then(|o| o.notification_config());
+    let mut out: Vec<DataDestination> = [
+        one(
+            "DataCaptureConfig.DestinationS3Uri",
+            d.data_capture_config().and_then(|c| c.destination_s3_uri()),
+        ),
+        one(
+            "AsyncInferenceConfig.OutputConfig.S3OutputPath",
+            output.and_then(|o| o.s3_output_path()),
+        ),
+        one(
+            "AsyncInferenceConfig.OutputConfig.S3FailurePath",
+            output.and_then(|o| o.s3_failure_path()),
+        ),
+        one(
+            "AsyncInferenceConfig.OutputConfig.NotificationConfig.SuccessTopic",
+            topics.and_then(|n| n.success_topic()),
+        ),
+        one(
+            "AsyncInferenceConfig.OutputConfig.NotificationConfig.ErrorTopic",
+            topics.and_then(|n| n.error_topic()),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for (key, variants) in [
+        ("ProductionVariants", d.production_variants()),
+        ("ShadowProductionVariants", d.shadow_production_variants()),
+    ] {
+        for (i, v) in variants.iter().enumerate() {
+            out.extend(found(
+                holder,
+                &format!("{key}[].CoreDumpConfig.DestinationS3Uri"),
+                format!("{key}[{i}].CoreDumpConfig.DestinationS3Uri"),
+                v.core_dump_config().and_then(|c| c.destination_s3_uri()),
+                None,
+                arn,
+            ));
+        }
+    }
+    out
+}
+
+fn training_destinations(
+    d: &aws_sdk_sagemaker::operation::describe_training_job::DescribeTrainingJobOutput,
+    arn: &str,
+) -> Vec<DataDestination> {
+    let one = |path: &str, value: Option<&str>| {
+        found(
+            Holder::Request(Request::CreateTrainingJob),
+            path,
+            path.to_string(),
+            value,
+            None,
+            arn,
+        )
+    };
+    [
+        one(
+            "OutputDataConfig.S3OutputPath",
+            d.output_data_config().and_then(|o| o.s3_output_path()),
+        ),
+        one(
+            "CheckpointConfig.S3Uri",
+            d.checkpoint_config().and_then(|c| c.s3_uri()),
+        ),
+        one(
+            "DebugHookConfig.S3OutputPath",
+            d.debug_hook_config().and_then(|c| c.s3_output_path()),
+        ),
+        one(
+            "TensorBoardOutputConfig.S3OutputPath",
+            d.tensor_board_output_config()
+                .and_then(|c| c.s3_output_path()),
+        ),
+        one(
+            "ProfilerConfig.S3OutputPath",
+            d.profiler_config().and_then(|c| c.s3_output_path()),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn processing_destinations(
+    d: &aws_sdk_sagemaker::operation::describe_processing_job::DescribeProcessingJobOutput,
+    arn: &str,
+) -> Vec<DataDestination> {
+    let outputs = d
+        .processing_output_config()
+        .map(|c| c.outputs())
+        .unwrap_or_default();
+    outputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            found(
+                Holder::Request(Request::CreateProcessingJob),
+                "ProcessingOutputConfig.Outputs[].S3Output.S3Uri",
+                format!("ProcessingOutputConfig.Outputs[{i}].S3Output.S3Uri"),
+                o.s3_output().and_then(|s| s.s3_uri()),
+                None,
+                arn,
+            )
+        })
+        .collect()
 }

@@ -2,6 +2,8 @@
 //! configurations, processing jobs, monitoring job definitions and schedules, pipelines.
 
 use super::*;
+use egressproof_aws::destination::{self, Holder};
+use egressproof_aws::sagemaker::Request;
 
 fn vpc_config(cx: &Cx<'_>, v: Option<&Value>) -> Option<VpcConfig> {
     let v = v?;
@@ -38,6 +40,7 @@ fn network_config_job(cx: &Cx<'_>, props: &Value, job_kind: JobKind) -> Job {
             inter_container_encryption: None,
             step: None,
             role: get(props, "RoleArn").cloned(),
+            destinations: Vec::new(),
         };
     }
     Job {
@@ -48,7 +51,23 @@ fn network_config_job(cx: &Cx<'_>, props: &Value, job_kind: JobKind) -> Job {
             .and_then(|n| opt_bool(cx, n, "EnableInterContainerTrafficEncryption")),
         step: None,
         role: get(props, "RoleArn").cloned(),
+        destinations: Vec::new(),
     }
+}
+
+/// A job whose network settings are in `NetworkConfig` of `def`, and whose destinations are
+/// those of `holder` in the resource's properties `p`.
+fn job_with_destinations(
+    cx: &Cx<'_>,
+    p: &Value,
+    def: &Value,
+    job_kind: JobKind,
+    holder: Holder,
+) -> Kind {
+    Kind::Job(Job {
+        destinations: destination::read(holder, p, cx),
+        ..network_config_job(cx, def, job_kind)
+    })
 }
 
 /// Lowers the SageMaker family.
@@ -76,11 +95,13 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
                 .into_iter()
                 .filter_map(|s| path(p, &[s, "ExecutionRole"]).cloned())
                 .collect(),
+            destinations: destination::read(Holder::Domain, p, cx),
         }),
         "AWS::SageMaker::UserProfile" => Kind::UserProfile(UserProfile {
             domain: req_ident(cx, p, "DomainId"),
             security_groups: path(p, &["UserSettings", "SecurityGroups"]).map(|v| idents(cx, v)),
             role: path(p, &["UserSettings", "ExecutionRole"]).cloned(),
+            destinations: destination::read(Holder::UserProfile, p, cx),
         }),
         "AWS::SageMaker::Space" => Kind::Space(Space {
             domain: req_ident(cx, p, "DomainId"),
@@ -94,6 +115,11 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
         "AWS::SageMaker::EndpointConfig" => {
             let mut ec = EndpointConfig {
                 kms_key: opt_string(cx, p, "KmsKeyId"),
+                destinations: destination::read(
+                    Holder::Request(Request::CreateEndpointConfig),
+                    p,
+                    cx,
+                ),
                 ..EndpointConfig::default()
             };
             for key in ["ProductionVariants", "ShadowProductionVariants"] {
@@ -113,26 +139,50 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
             }
             Kind::EndpointConfig(ec)
         }
-        "AWS::SageMaker::ProcessingJob" => {
-            Kind::Job(network_config_job(cx, p, JobKind::Processing))
-        }
-        "AWS::SageMaker::DataQualityJobDefinition" => {
-            Kind::Job(network_config_job(cx, p, JobKind::DataQualityMonitoring))
-        }
-        "AWS::SageMaker::ModelQualityJobDefinition" => {
-            Kind::Job(network_config_job(cx, p, JobKind::ModelQualityMonitoring))
-        }
-        "AWS::SageMaker::ModelBiasJobDefinition" => {
-            Kind::Job(network_config_job(cx, p, JobKind::ModelBiasMonitoring))
-        }
-        "AWS::SageMaker::ModelExplainabilityJobDefinition" => Kind::Job(network_config_job(
+        "AWS::SageMaker::ProcessingJob" => job_with_destinations(
             cx,
             p,
+            p,
+            JobKind::Processing,
+            Holder::Request(Request::CreateProcessingJob),
+        ),
+        "AWS::SageMaker::DataQualityJobDefinition" => job_with_destinations(
+            cx,
+            p,
+            p,
+            JobKind::DataQualityMonitoring,
+            Holder::DataQualityJobDefinition,
+        ),
+        "AWS::SageMaker::ModelQualityJobDefinition" => job_with_destinations(
+            cx,
+            p,
+            p,
+            JobKind::ModelQualityMonitoring,
+            Holder::ModelQualityJobDefinition,
+        ),
+        "AWS::SageMaker::ModelBiasJobDefinition" => job_with_destinations(
+            cx,
+            p,
+            p,
+            JobKind::ModelBiasMonitoring,
+            Holder::ModelBiasJobDefinition,
+        ),
+        "AWS::SageMaker::ModelExplainabilityJobDefinition" => job_with_destinations(
+            cx,
+            p,
+            p,
             JobKind::ModelExplainabilityMonitoring,
-        )),
+            Holder::ModelExplainabilityJobDefinition,
+        ),
         "AWS::SageMaker::MonitoringSchedule" => {
             match path(p, &["MonitoringScheduleConfig", "MonitoringJobDefinition"]) {
-                Some(def) => Kind::Job(network_config_job(cx, def, JobKind::MonitoringSchedule)),
+                Some(def) => job_with_destinations(
+                    cx,
+                    p,
+                    def,
+                    JobKind::MonitoringSchedule,
+                    Holder::MonitoringSchedule,
+                ),
                 None => Kind::Other(Other { custom: false }),
             }
         }

@@ -3,6 +3,8 @@
 
 use super::{get, Args, Ctx, Link};
 use crate::val::Val;
+use egressproof_aws::destination::{self, Field, Holder};
+use egressproof_aws::sagemaker::Request;
 use egressproof_model::*;
 
 impl Ctx<'_> {
@@ -18,6 +20,114 @@ impl Ctx<'_> {
             }),
         }
     }
+}
+
+impl Ctx<'_> {
+    /// The destinations of `holder`, from the aws layer's one table of destination fields, read
+    /// with the provider's names: each API key in snake case (`DataCaptureConfig.DestinationS3Uri`
+    /// is `data_capture_config.destination_s3_uri`), each nested block a list of blocks.
+    fn destinations(&self, holder: Holder) -> Vec<DataDestination> {
+        let mut out = Vec::new();
+        for f in destination::fields(holder) {
+            let on = f
+                .when
+                .map(|w| destination::enabled(&w, self.value_at(self.args, w.path).as_ref()));
+            if on == Some(Attr::Known(false)) {
+                continue;
+            }
+            self.walk_destination(self.args, f, f.path, String::new(), &on, &mut out);
+        }
+        out
+    }
+
+    /// The value at an API path, through the first block of each nested block list.
+    fn value_at(&self, m: &Args, keys: &[&str]) -> Option<Value> {
+        let (key, rest) = keys.split_first()?;
+        let name = snake(key);
+        if rest.is_empty() {
+            return get(m, &name).map(Val::to_value);
+        }
+        match self.block(m, &name)? {
+            Ok(b) => self.value_at(b, rest),
+            Err(u) => Some(Value::Unknown(u)),
+        }
+    }
+
+    fn walk_destination(
+        &self,
+        m: &Args,
+        f: &Field,
+        keys: &[&str],
+        at: String,
+        on: &Option<Attr<bool>>,
+        out: &mut Vec<DataDestination>,
+    ) {
+        let Some((key, rest)) = keys.split_first() else {
+            return;
+        };
+        let (api, list) = match key.strip_suffix("[]") {
+            Some(k) => (k, true),
+            None => (*key, false),
+        };
+        let name = snake(api);
+        let here = if at.is_empty() {
+            name.clone()
+        } else {
+            format!("{at}.{name}")
+        };
+        let Some(v) = get(m, &name) else {
+            return;
+        };
+        if rest.is_empty() {
+            out.push(destination::at(
+                f,
+                here,
+                &v.to_value(),
+                &self.span,
+                on.clone(),
+            ));
+            return;
+        }
+        let items: Vec<&Val> = match v {
+            Val::List(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let path = if list {
+                format!("{here}[{i}]")
+            } else {
+                here.clone()
+            };
+            match item {
+                Val::Map(b) => self.walk_destination(b, f, rest, path, on, out),
+                other => {
+                    let u = match other.to_value() {
+                        Value::Unknown(u) => u,
+                        v => Unknown::new(
+                            format!("{path} is not a block: {}", v.render()),
+                            Some(self.span.clone()),
+                        ),
+                    };
+                    out.push(DataDestination {
+                        enabled: on.clone(),
+                        ..destination::unreadable(f, path, u, &self.span)
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The provider's name for an API key: `DestinationS3Uri` is `destination_s3_uri`.
+fn snake(api: &str) -> String {
+    let mut out = String::with_capacity(api.len() + 4);
+    for (i, ch) in api.chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Lowers the SageMaker family.
@@ -62,6 +172,7 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                         .into_iter()
                         .filter_map(role)
                         .collect(),
+                    destinations: c.destinations(Holder::Domain),
                 })),
             );
         }
@@ -77,6 +188,7 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 Some(Err(u)) => Some(Value::Unknown(u)),
                 None => None,
             },
+            destinations: c.destinations(Holder::UserProfile),
         }))),
         "aws_sagemaker_space" => out.push(c.res(Kind::Space(Space {
             domain: c.req_ident(a, "domain_id"),
@@ -117,18 +229,29 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
             out.push(c.res(Kind::EndpointConfig(EndpointConfig {
                 models,
                 ssm_access: ssm,
+                destinations: c.destinations(Holder::Request(Request::CreateEndpointConfig)),
                 kms_key: get(a, "kms_key_arn").map(|v| c.ident(v).map(|i| i.0)),
             })));
         }
         t if t.starts_with("aws_sagemaker_") && t.ends_with("_job_definition") => {
-            let job_kind = match t {
-                "aws_sagemaker_data_quality_job_definition" => JobKind::DataQualityMonitoring,
-                "aws_sagemaker_model_quality_job_definition" => JobKind::ModelQualityMonitoring,
-                "aws_sagemaker_model_bias_job_definition" => JobKind::ModelBiasMonitoring,
-                "aws_sagemaker_model_explainability_job_definition" => {
-                    JobKind::ModelExplainabilityMonitoring
-                }
-                _ => JobKind::Other,
+            let (job_kind, holder) = match t {
+                "aws_sagemaker_data_quality_job_definition" => (
+                    JobKind::DataQualityMonitoring,
+                    Some(Holder::DataQualityJobDefinition),
+                ),
+                "aws_sagemaker_model_quality_job_definition" => (
+                    JobKind::ModelQualityMonitoring,
+                    Some(Holder::ModelQualityJobDefinition),
+                ),
+                "aws_sagemaker_model_bias_job_definition" => (
+                    JobKind::ModelBiasMonitoring,
+                    Some(Holder::ModelBiasJobDefinition),
+                ),
+                "aws_sagemaker_model_explainability_job_definition" => (
+                    JobKind::ModelExplainabilityMonitoring,
+                    Some(Holder::ModelExplainabilityJobDefinition),
+                ),
+                _ => (JobKind::Other, None),
             };
             let (iso, vpc, ict) = match c.block(a, "network_config") {
                 Some(Ok(n)) => (
@@ -153,6 +276,7 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 inter_container_encryption: ict,
                 step: None,
                 role: get(a, "role_arn").map(Val::to_value),
+                destinations: holder.map(|h| c.destinations(h)).unwrap_or_default(),
             })));
         }
         _ => return false,
