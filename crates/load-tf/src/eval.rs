@@ -183,6 +183,14 @@ pub(crate) struct Eval {
     /// Templates being rendered (`templatefile`, `template_file`): a template may not call
     /// `templatefile`, so a template that renders itself cannot recurse.
     pub(crate) rendering: usize,
+    /// Inside the arguments of `try`/`can`: there a missing attribute or key is the error
+    /// Terraform makes of it (so `try(v.create, true)` falls back), elsewhere it reads as
+    /// null (an optional attribute). Lexical: saved and cleared while a named value, a
+    /// resource's argument or an expansion is evaluated, as those are memoised for every use.
+    in_try: usize,
+    try_saved: Vec<usize>,
+    /// Missing attributes and keys met inside `try`/`can` so far: `can` of one is false.
+    try_errors: usize,
     /// The modules `terraform init` installed, by root module directory (read once).
     installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
     pub diags: Vec<Diagnostic>,
@@ -245,6 +253,9 @@ impl Eval {
             children: HashMap::new(),
             installed: HashMap::new(),
             rendering: 0,
+            in_try: 0,
+            try_saved: Vec::new(),
+            try_errors: 0,
             diags: Vec::new(),
             diag_seen: HashSet::new(),
             depth: 0,
@@ -403,12 +414,16 @@ impl Eval {
             }
             None => {
                 self.memo.insert((inst, key.to_string()), Slot::InProgress);
+                self.try_saved.push(std::mem::take(&mut self.in_try));
                 None
             }
         }
     }
 
     fn memo_put(&mut self, inst: usize, key: &str, v: Val) -> Val {
+        if let Some(saved) = self.try_saved.pop() {
+            self.in_try = saved;
+        }
         self.memo
             .insert((inst, key.to_string()), Slot::Done(v.clone()));
         v
@@ -542,7 +557,20 @@ impl Eval {
                         span,
                     );
                 }
-                let mut args = match self.eval_all(f.args.iter(), sc, sp(e)) {
+                let guarded = name == "try" || name == "can";
+                let errors = self.try_errors;
+                self.in_try += usize::from(guarded);
+                let args = self.eval_all(f.args.iter(), sc, sp(e));
+                self.in_try -= usize::from(guarded);
+                if guarded {
+                    // The errors of its arguments are this call's to handle.
+                    let errored = self.try_errors > errors;
+                    self.try_errors = errors;
+                    if errored && name == "can" {
+                        return Val::Bool(false);
+                    }
+                }
+                let mut args = match args {
                     Ok(args) => args,
                     Err(u) => return u,
                 };
@@ -1055,7 +1083,17 @@ impl Eval {
         range: Option<std::ops::Range<usize>>,
     ) -> Val {
         match v {
-            Val::Map(mut m) => m.swap_remove(name).unwrap_or(Val::Null),
+            Val::Map(mut m) => match m.swap_remove(name) {
+                Some(v) => v,
+                None if self.in_try > 0 => {
+                    self.try_errors += 1;
+                    Val::unknown(
+                        format!("the object has no attribute {name}"),
+                        self.span(sc, range),
+                    )
+                }
+                None => Val::Null,
+            },
             Val::Res(r) => self.res_attr(&r, name, self.span(sc, range)),
             Val::Module(i) => self.module_output(i, name, self.span(sc, range)),
             Val::Text(parts) => match parts.as_slice() {
@@ -1139,7 +1177,17 @@ impl Eval {
                     Val::Text(parts) => Some(render_key(parts)),
                     _ => None,
                 }) {
-                    Some(k) => m.swap_remove(&k).unwrap_or(Val::Null),
+                    Some(k) => match m.swap_remove(&k) {
+                        Some(v) => v,
+                        None if self.in_try > 0 => {
+                            self.try_errors += 1;
+                            Val::unknown(
+                                format!("the map has no element {k}"),
+                                self.span(sc, range),
+                            )
+                        }
+                        None => Val::Null,
+                    },
                     None => Val::unknown("map key is not a string", self.span(sc, range)),
                 }
             }
@@ -1297,10 +1345,12 @@ impl Eval {
             BlockKind::Data => def.data.get(&(t.to_string(), n.to_string())),
             BlockKind::Module => def.modules.get(n),
         };
+        let in_try = std::mem::take(&mut self.in_try);
         let mut out = match rd {
             None => Vec::new(),
             Some(rd) => self.expand_block(inst, rd, &format!("{t}.{n}")),
         };
+        self.in_try = in_try;
         // Copies beyond the first of each block (the first is counted with its module).
         let extra = out.len().saturating_sub(1);
         if let (Some(rd), true) = (rd, kind != BlockKind::Module && extra > 0) {
