@@ -3,7 +3,7 @@
 use egressproof_fs::ReadScope;
 use egressproof_load_cfn::{Input, LoadOptions};
 pub use egressproof_load_tf::{TfOptions, MAX_PLAN_BYTES};
-use egressproof_model::{InputKind, Model};
+use egressproof_model::{InputKind, Model, SharedName};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -94,7 +94,10 @@ pub fn other_json(doc: &serde_json::Value, display: &str) -> Option<Result<Model
         return Some(
             snapshot
                 .map(|mut m| {
-                    m.as_input(display, InputKind::Snapshot, Vec::new(), Vec::new());
+                    // The names it declares are kept: the snapshot of an organization's account
+                    // names the organization, so that its accounts form one environment.
+                    let (provides, uses) = declared_names(&m);
+                    m.as_input(display, InputKind::Snapshot, provides, uses);
                     m
                 })
                 .map_err(|e| format!("{display}: not a valid snapshot: {e}")),
@@ -104,4 +107,15 @@ pub fn other_json(doc: &serde_json::Value, display: &str) -> Option<Result<Model
         m.as_input(display, InputKind::Plan, Vec::new(), Vec::new());
         Ok(m)
     })
+}
+
+/// The shared names a model's declared inputs publish and read, each once.
+fn declared_names(m: &Model) -> (Vec<SharedName>, Vec<SharedName>) {
+    let mut provides: Vec<SharedName> = m.inputs.iter().flat_map(|i| i.provides.clone()).collect();
+    let mut uses: Vec<SharedName> = m.inputs.iter().flat_map(|i| i.uses.clone()).collect();
+    provides.sort();
+    provides.dedup();
+    uses.sort();
+    uses.dedup();
+    (provides, uses)
 }

@@ -71,40 +71,10 @@ const REASONS: &[(KindTag, Origin, Source, &str)] = &[
         "not read yet (no `ec2:DescribeAddresses` call)",
     ),
     (
-        KindTag::TransitGateway,
-        Origin::Resource,
-        Source::Live,
-        "not read yet (no `ec2:DescribeTransitGateways` call)",
-    ),
-    (
-        KindTag::TransitGatewayRoute,
-        Origin::Resource,
-        Source::Live,
-        "not read yet (no `ec2:SearchTransitGatewayRoutes` call)",
-    ),
-    (
-        KindTag::TransitGatewayRouteTablePropagation,
-        Origin::Resource,
-        Source::Live,
-        "not read yet (no `ec2:GetTransitGatewayRouteTablePropagations` call)",
-    ),
-    (
         KindTag::ResourceShare,
         Origin::Resource,
         Source::Live,
         "not read yet (no AWS RAM API call)",
-    ),
-    (
-        KindTag::OrganizationalUnit,
-        Origin::Resource,
-        Source::Live,
-        "not read yet (no `organizations:ListOrganizationalUnitsForParent` call)",
-    ),
-    (
-        KindTag::Account,
-        Origin::Resource,
-        Source::Live,
-        "not read yet (no `organizations:ListAccounts` call)",
     ),
     (
         KindTag::NetworkFirewall,

@@ -42,6 +42,16 @@ pub const COVERAGE: &[L] = &[
         "ec2:GetTransitGatewayRouteTableAssociations",
         K::TransitGatewayRouteTableAssociation,
     ),
+    L::resource("ec2:DescribeTransitGateways", K::TransitGateway),
+    L::resource(
+        "ec2:DescribeTransitGatewayAttachments",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource("ec2:SearchTransitGatewayRoutes", K::TransitGatewayRoute),
+    L::resource(
+        "ec2:GetTransitGatewayRouteTablePropagations",
+        K::TransitGatewayRouteTablePropagation,
+    ),
     // --- SageMaker (sagemaker.rs) ---
     L::resource("sagemaker:ListNotebookInstances", K::NotebookInstance),
     L::resource("sagemaker:DescribeNotebookInstance", K::NotebookInstance),
@@ -85,6 +95,12 @@ pub const COVERAGE: &[L] = &[
     L::resource("organizations:ListPolicies", K::IamPolicy),
     L::resource("organizations:DescribePolicy", K::IamPolicy),
     L::via("organizations:ListTargetsForPolicy", K::IamPolicy, O::Link),
+    L::resource("organizations:ListRoots", K::OrganizationalUnit),
+    L::resource(
+        "organizations:ListOrganizationalUnitsForParent",
+        K::OrganizationalUnit,
+    ),
+    L::resource("organizations:ListAccountsForParent", K::Account),
 ];
 
 #[cfg(test)]

@@ -22,11 +22,15 @@
 
 mod coverage;
 mod doc;
+mod org;
 #[cfg(feature = "live")]
 mod read;
 
 pub use coverage::COVERAGE;
 pub use doc::{decode_policy_document, symbolise_account, touches_sagemaker};
+pub use org::{merge, OrgOptions, OrgSnapshot, Shard};
+#[cfg(feature = "live")]
+pub use read::org::{probe_write_in_member, snapshot_org};
 #[cfg(feature = "live")]
 pub use read::snapshot;
 
@@ -120,6 +124,8 @@ pub enum Error {
     Runtime(#[from] std::io::Error),
     #[error("invalid duration {0:?}: expected a number and a unit (s, m, h, d, w), e.g. 7d")]
     Duration(String),
+    #[error("the organization cannot be read: {0}")]
+    Organization(String),
     /// The URL is not echoed: it may carry a password.
     #[error("--endpoint-url: {0}")]
     EndpointUrl(&'static str),
@@ -192,13 +198,17 @@ pub const OPERATIONS: &[&str] = &[
     "ec2:DescribeRouteTables",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
+    "ec2:DescribeTransitGatewayAttachments",
     "ec2:DescribeTransitGatewayRouteTables",
     "ec2:DescribeTransitGatewayVpcAttachments",
+    "ec2:DescribeTransitGateways",
     "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVpcPeeringConnections",
     "ec2:DescribeVpcs",
     "ec2:DescribeVpnGateways",
     "ec2:GetTransitGatewayRouteTableAssociations",
+    "ec2:GetTransitGatewayRouteTablePropagations",
+    "ec2:SearchTransitGatewayRoutes",
     "iam:GetGroupPolicy",
     "iam:GetPolicyVersion",
     "iam:GetRolePolicy",
@@ -241,13 +251,48 @@ pub const OPERATIONS: &[&str] = &[
     "sts:GetCallerIdentity",
 ];
 
-/// True for operation names that only read: `Describe*`, `List*`, `Get*`.
+/// Operations that only read but whose verb is not Describe/List/Get, named one by one: a verb
+/// is not trusted, only these exact operations.
+pub const READ_ONLY_SEARCHES: &[&str] = &["ec2:SearchTransitGatewayRoutes"];
+
+/// What the caller of an organization's snapshot calls besides [`OPERATIONS`] in its own
+/// account: the organization's accounts and tree, and `sts:AssumeRole` into each member
+/// account (whose role needs [`OPERATIONS`]).
+pub const ORG_OPERATIONS: &[&str] = &[
+    "organizations:DescribeOrganization",
+    "organizations:DescribePolicy",
+    "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListPolicies",
+    "organizations:ListRoots",
+    "organizations:ListTargetsForPolicy",
+    "sts:AssumeRole",
+    "sts:GetCallerIdentity",
+];
+
+/// The one operation besides reads that an organization's snapshot sends, from the caller's
+/// session only: it writes nothing and hands out the member accounts' sessions.
+pub(crate) const ASSUME_ROLE: &[&str] = &["sts:AssumeRole"];
+
+/// True for operation names that only read: `Describe*`, `List*`, `Get*`, and the few
+/// [`READ_ONLY_SEARCHES`].
 pub fn is_read_only(operation: &str) -> bool {
+    if READ_ONLY_SEARCHES.contains(&operation) {
+        return true;
+    }
     let name = operation.rsplit(':').next().unwrap_or(operation);
     ["Describe", "List", "Get"].iter().any(|verb| {
         name.strip_prefix(verb)
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
     })
+}
+
+/// The 12-digit account an ARN names (`arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-1`).
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let rest = arn.strip_prefix("arn:")?;
+    let account = rest.split(':').nth(3)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
 /// Parses `--since` durations: `7d`, `36h`, `90m`, `2w`, `3600s` (a bare number is seconds).
@@ -285,7 +330,25 @@ mod tests {
         assert!(!is_read_only(
             "sagemaker:CreatePresignedNotebookInstanceUrl"
         ));
-        assert!(!is_read_only("ec2:SearchTransitGatewayRoutes"));
+        assert!(is_read_only("ec2:SearchTransitGatewayRoutes"));
+        assert!(!is_read_only("SearchTransitGatewayRoutes"));
+        assert!(!is_read_only("ec2:SearchLocalGatewayRoutes"));
+        assert!(!is_read_only("sts:AssumeRole"));
+    }
+
+    #[test]
+    fn arn_accounts() {
+        assert_eq!(
+            arn_account("arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-1"),
+            Some("111122223333")
+        );
+        assert_eq!(
+            arn_account("arn:aws:iam::111122223333:role/x"),
+            Some("111122223333")
+        );
+        assert_eq!(arn_account("arn:aws:s3:::bucket"), None);
+        assert_eq!(arn_account("subnet-1"), None);
+        assert_eq!(arn_account("arn:aws:ec2:eu-west-1:12345:vpc/x"), None);
     }
 
     #[test]

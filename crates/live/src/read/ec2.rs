@@ -8,9 +8,10 @@ use egressproof_model::{
     Attr, Destination, Diagnostic, EndpointType, Gateway, GatewayAttachment, Ident, Kind,
     MainRouteTableAssociation, Model, NatGateway, NetworkAcl, NetworkAclEntry, Peer, Route,
     RouteTable, RouteTarget, SecurityGroup, SgRule, Span, Subnet, SubnetNetworkAclAssociation,
-    SubnetRouteTableAssociation, TargetKind, TransitGatewayAttachment, TransitGatewayRouteTable,
-    TransitGatewayRouteTableAssociation, Value, Vpc, VpcCidrBlock, VpcEndpoint,
-    VpcPeeringConnection,
+    SubnetRouteTableAssociation, TargetKind, TgwAttachmentKind, TransitGateway,
+    TransitGatewayAttachment, TransitGatewayRoute, TransitGatewayRouteTable,
+    TransitGatewayRouteTableAssociation, TransitGatewayRouteTablePropagation, Value, Vpc,
+    VpcCidrBlock, VpcEndpoint, VpcPeeringConnection,
 };
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::collections::HashSet;
@@ -72,6 +73,8 @@ struct Answers {
     peerings: Vec<t::VpcPeeringConnection>,
     atts: Vec<t::TransitGatewayVpcAttachment>,
     tgw_tables: Vec<t::TransitGatewayRouteTable>,
+    tgws: Vec<t::TransitGateway>,
+    other_atts: Vec<t::TransitGatewayAttachment>,
 }
 
 /// Sends every Describe of the region at once and collects the answers.
@@ -91,6 +94,8 @@ async fn fetch(c: &Ctx, ec2: &Client) -> (Answers, Vec<Diagnostic>) {
         peerings,
         atts,
         tgw_tables,
+        tgws,
+        other_atts,
     ) = tokio::join!(
         call(
             "ec2:DescribeVpcs",
@@ -218,6 +223,26 @@ async fn fetch(c: &Ctx, ec2: &Client) -> (Answers, Vec<Diagnostic>) {
                 .send()
                 .try_collect()
         ),
+        call(
+            "ec2:DescribeTransitGateways",
+            "transit gateways",
+            scope("transit-gateway"),
+            ec2.describe_transit_gateways()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
+        call(
+            "ec2:DescribeTransitGatewayAttachments",
+            "transit gateway attachments to VPNs, Direct Connect and peer gateways",
+            scope("transit-gateway-attachment"),
+            ec2.describe_transit_gateway_attachments()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+        ),
     );
     let mut diagnostics = Vec::new();
     macro_rules! take {
@@ -244,6 +269,8 @@ async fn fetch(c: &Ctx, ec2: &Client) -> (Answers, Vec<Diagnostic>) {
     let peerings: Vec<t::VpcPeeringConnection> = take!(peerings);
     let atts: Vec<t::TransitGatewayVpcAttachment> = take!(atts);
     let tgw_tables: Vec<t::TransitGatewayRouteTable> = take!(tgw_tables);
+    let tgws: Vec<t::TransitGateway> = take!(tgws);
+    let other_atts: Vec<t::TransitGatewayAttachment> = take!(other_atts);
     let answers = Answers {
         vpcs,
         subnets,
@@ -258,6 +285,8 @@ async fn fetch(c: &Ctx, ec2: &Client) -> (Answers, Vec<Diagnostic>) {
         peerings,
         atts,
         tgw_tables,
+        tgws,
+        other_atts,
     };
     (answers, diagnostics)
 }
@@ -276,7 +305,9 @@ fn lower(c: &Ctx, a: &Answers, m: &mut Model) -> Vec<String> {
     network_acls(c, &a.acls, m);
     vpc_endpoints(c, &a.endpoints, m);
     peerings(c, &a.peerings, m);
+    transit_gateways(c, &a.tgws, m);
     transit_gateway_attachments(c, &a.atts, m);
+    other_transit_gateway_attachments(c, &a.other_atts, m);
     transit_gateway_route_tables(c, &a.tgw_tables, m)
 }
 
@@ -848,7 +879,8 @@ fn transit_gateway_attachments(c: &Ctx, atts: &[t::TransitGatewayVpcAttachment],
         ) {
             continue;
         }
-        let arn = arn_in(c, None, "transit-gateway-attachment", id);
+        // The attachment is its VPC owner's, also when the gateway is another account's.
+        let arn = arn_in(c, a.vpc_owner_id(), "transit-gateway-attachment", id);
         m.resources.push(resource(
             id,
             display_name(id, name_tag(a.tags())),
@@ -857,8 +889,12 @@ fn transit_gateway_attachments(c: &Ctx, atts: &[t::TransitGatewayVpcAttachment],
             Kind::TransitGatewayAttachment(TransitGatewayAttachment {
                 vpc: known(a.vpc_id(), "VPC", &arn),
                 subnets: ids(a.subnet_ids()),
+                // Its associations and propagations are read as they are, never inferred from
+                // the gateway's defaults.
+                default_association: Some(Attr::Known(false)),
+                default_propagation: Some(Attr::Known(false)),
                 ..TransitGatewayAttachment::other(
-                    egressproof_model::TgwAttachmentKind::Vpc,
+                    TgwAttachmentKind::Vpc,
                     known(a.transit_gateway_id(), "transit gateway", &arn),
                     None,
                 )
@@ -896,6 +932,83 @@ fn transit_gateway_route_tables(
     table_ids
 }
 
+/// Transit gateways that are not gone, with their default route table settings.
+fn transit_gateways(c: &Ctx, tgws: &[t::TransitGateway], m: &mut Model) {
+    for g in tgws {
+        let Some(id) = g.transit_gateway_id() else {
+            continue;
+        };
+        if matches!(g.state().map(|s| s.as_str()), Some("deleted" | "deleting")) {
+            continue;
+        }
+        let arn = arn_in(c, g.owner_id(), "transit-gateway", id);
+        let o = g.options();
+        let setting = |v: Option<&str>| v.map(|v| Attr::Known(v.to_string()));
+        let table = |v: Option<&str>| v.map(|v| Attr::Known(Ident::new(v)));
+        m.resources.push(resource(
+            id,
+            display_name(id, name_tag(g.tags())),
+            "AWS::EC2::TransitGateway",
+            arn,
+            Kind::TransitGateway(TransitGateway {
+                default_route_table_association: setting(
+                    o.and_then(|o| o.default_route_table_association())
+                        .map(|v| v.as_str()),
+                ),
+                default_route_table_propagation: setting(
+                    o.and_then(|o| o.default_route_table_propagation())
+                        .map(|v| v.as_str()),
+                ),
+                association_default_route_table: table(
+                    o.and_then(|o| o.association_default_route_table_id()),
+                ),
+                propagation_default_route_table: table(
+                    o.and_then(|o| o.propagation_default_route_table_id()),
+                ),
+            }),
+        ));
+    }
+}
+
+/// Attachments to VPNs, Direct Connect gateways, peer gateways and Connect (VPC attachments,
+/// with their subnets, come from their own call).
+fn other_transit_gateway_attachments(c: &Ctx, atts: &[t::TransitGatewayAttachment], m: &mut Model) {
+    for a in atts {
+        let Some(id) = a.transit_gateway_attachment_id() else {
+            continue;
+        };
+        let kind = match a.resource_type().map(|r| r.as_str()) {
+            Some("vpc") => continue,
+            Some("direct-connect-gateway") => TgwAttachmentKind::DirectConnectGateway,
+            Some("peering") => TgwAttachmentKind::Peering,
+            Some("connect") => TgwAttachmentKind::Connect,
+            // A VPN, and anything newer: outside the scan, traffic leaves through it.
+            _ => TgwAttachmentKind::Vpn,
+        };
+        if matches!(
+            a.state().map(|s| s.as_str()),
+            Some("deleted" | "deleting" | "failed" | "rejected")
+        ) {
+            continue;
+        }
+        let arn = arn_in(c, a.resource_owner_id(), "transit-gateway-attachment", id);
+        let mut att = TransitGatewayAttachment::other(
+            kind,
+            known(a.transit_gateway_id(), "transit gateway", &arn),
+            a.resource_id().map(|r| Attr::Known(Ident::new(r))),
+        );
+        att.default_association = Some(Attr::Known(false));
+        att.default_propagation = Some(Attr::Known(false));
+        m.resources.push(resource(
+            id,
+            display_name(id, name_tag(a.tags())),
+            "AWS::EC2::TransitGatewayAttachment",
+            arn,
+            Kind::TransitGatewayAttachment(att),
+        ));
+    }
+}
+
 /// Reads the attachments associated with each transit gateway route table, a few tables at a
 /// time.
 async fn transit_gateway_associations(c: &Ctx, ec2: &Client, table_ids: Vec<String>) -> Model {
@@ -924,10 +1037,139 @@ async fn transit_gateway_associations(c: &Ctx, ec2: &Client, table_ids: Vec<Stri
                 }
                 Err(d) => out.diagnostics.push(d),
             }
+            let (routes, propagations) = tokio::join!(
+                transit_gateway_routes(&ec2, &table, &arn),
+                call(
+                    "ec2:GetTransitGatewayRouteTablePropagations",
+                    "the attachments that propagate routes into a transit gateway route table",
+                    &arn,
+                    ec2.get_transit_gateway_route_table_propagations()
+                        .transit_gateway_route_table_id(&table)
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
+                ),
+            );
+            out.extend(routes);
+            match propagations {
+                Ok(list) => {
+                    for p in list {
+                        let Some(att) = p.transit_gateway_attachment_id() else {
+                            continue;
+                        };
+                        out.resources.push(resource(
+                            format!("{table}::propagation::{att}"),
+                            format!("{att} propagates to {table}"),
+                            "AWS::EC2::TransitGatewayRouteTablePropagation",
+                            arn.clone(),
+                            Kind::TransitGatewayRouteTablePropagation(
+                                TransitGatewayRouteTablePropagation {
+                                    route_table: Attr::Known(Ident::new(&table)),
+                                    attachment: Attr::Known(Ident::new(att)),
+                                },
+                            ),
+                        ));
+                    }
+                }
+                Err(d) => out.diagnostics.push(d),
+            }
             out
         }
     })
     .await
+}
+
+/// The routes of a transit gateway route table, static and propagated, active and blackhole:
+/// `ec2:SearchTransitGatewayRoutes` (read-only, though not a Describe/List/Get) answers with
+/// at most 1000 routes and no pagination, so a table with more is an EP904, never cut short.
+async fn transit_gateway_routes(ec2: &Client, table: &str, arn: &str) -> Model {
+    let mut out = Model::default();
+    let filter = |name: &str, values: &[&str]| {
+        t::Filter::builder()
+            .name(name)
+            .set_values(Some(values.iter().map(|v| v.to_string()).collect()))
+            .build()
+    };
+    let got = call(
+        "ec2:SearchTransitGatewayRoutes",
+        "the routes of a transit gateway route table",
+        arn,
+        ec2.search_transit_gateway_routes()
+            .transit_gateway_route_table_id(table)
+            .filters(filter("type", &["static", "propagated"]))
+            .filters(filter("state", &["active", "blackhole"]))
+            .send(),
+    )
+    .await;
+    let answer = match got {
+        Ok(a) => a,
+        Err(d) => {
+            out.diagnostics.push(d);
+            return out;
+        }
+    };
+    if answer.additional_routes_available() == Some(true) {
+        out.diagnostics.push(super::failed(
+            "ec2:SearchTransitGatewayRoutes",
+            "every route of a transit gateway route table",
+            arn,
+            "the table holds more than 1000 routes",
+        ));
+    }
+    for r in answer.routes() {
+        let destination = match (r.destination_cidr_block(), r.prefix_list_id()) {
+            (Some(cidr), _) => match cidr.parse::<IpNet>() {
+                Ok(IpNet::V4(n)) => Attr::Known(Destination::V4(n)),
+                Ok(IpNet::V6(n)) => Attr::Known(Destination::V6(n)),
+                Err(_) => Attr::unknown(format!("unreadable CIDR {cidr:?}"), Some(Span::arn(arn))),
+            },
+            (None, Some(pl)) => Attr::Known(Destination::PrefixList(Ident::new(pl))),
+            (None, None) => Attr::unknown("a route without a destination", Some(Span::arn(arn))),
+        };
+        let dest_text = r
+            .destination_cidr_block()
+            .or(r.prefix_list_id())
+            .unwrap_or("?");
+        let blackhole = r.state().map(|s| s.as_str()) == Some("blackhole");
+        let attachments: Vec<&str> = r
+            .transit_gateway_attachments()
+            .iter()
+            .filter_map(|a| a.transit_gateway_attachment_id())
+            .collect();
+        // Equal-cost routes (VPN) name several attachments: one route each. An active route
+        // whose answer names no attachment goes somewhere unknown, never nowhere.
+        let targets: Vec<(String, Option<Attr<Ident>>)> = if blackhole {
+            vec![("blackhole".into(), None)]
+        } else if attachments.is_empty() {
+            vec![(
+                "unknown".into(),
+                Some(Attr::unknown(
+                    "the API answer names no attachment for an active route",
+                    Some(Span::arn(arn)),
+                )),
+            )]
+        } else {
+            attachments
+                .into_iter()
+                .map(|a| (a.to_string(), Some(Attr::Known(Ident::new(a)))))
+                .collect()
+        };
+        for (label, attachment) in targets {
+            out.resources.push(resource(
+                format!("{table}::route::{dest_text}::{label}"),
+                format!("{dest_text} -> {label}"),
+                "AWS::EC2::TransitGatewayRoute",
+                arn.to_string(),
+                Kind::TransitGatewayRoute(TransitGatewayRoute {
+                    route_table: Attr::Known(Ident::new(table)),
+                    destination: destination.clone(),
+                    attachment,
+                }),
+            ));
+        }
+    }
+    out
 }
 
 /// The associations of one transit gateway route table.

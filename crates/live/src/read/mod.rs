@@ -2,6 +2,7 @@
 
 mod ec2;
 mod iam;
+pub(crate) mod org;
 mod orgs;
 mod sagemaker;
 
@@ -32,19 +33,32 @@ use tokio::task::JoinSet;
 /// nothing could be read (no region, credentials that do not work); a failed or denied call
 /// after that becomes an EP904 diagnostic in the snapshot.
 pub fn snapshot(options: &Options) -> Result<Snapshot, Error> {
+    runtime(options)?.block_on(async {
+        let base = base_config(options).await;
+        let regions = regions_of(options, &base)?;
+        let recorder = Arc::new(Recorder::new(options.progress));
+        let read = read_account(&base, &regions, options, recorder.clone(), true).await;
+        recorder.finish();
+        read
+    })
+}
+
+/// The async runtime a blocking entry point runs on, once the endpoint URL is checked.
+pub(crate) fn runtime(options: &Options) -> Result<tokio::runtime::Runtime, Error> {
     if let Some(url) = &options.endpoint_url {
         crate::check_endpoint_url(url)?;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
-    runtime.block_on(snapshot_async(options))
+        .build()?)
 }
 
-async fn snapshot_async(options: &Options) -> Result<Snapshot, Error> {
+/// The caller's configuration: the standard credential chain (or the profile), the endpoint,
+/// the first region, and the retry strategy every client inherits.
+pub(crate) async fn base_config(options: &Options) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        // Throttling is normal on large accounts: more attempts than the default three, with
-        // the standard strategy's exponential backoff and jitter.
+        // Throttling is normal on large accounts and organizations: more attempts than the
+        // default three, with the standard strategy's exponential backoff and jitter.
         .retry_config(RetryConfig::standard().with_max_attempts(6));
     if let Some(p) = &options.profile {
         loader = loader.profile_name(p);
@@ -55,31 +69,99 @@ async fn snapshot_async(options: &Options) -> Result<Snapshot, Error> {
     if let Some(first) = options.regions.first() {
         loader = loader.region(Region::new(first.clone()));
     }
-    let base = loader.load().await;
-    let regions: Vec<String> = if options.regions.is_empty() {
-        match base.region() {
-            Some(r) => vec![r.to_string()],
-            None => return Err(Error::NoRegion),
+    loader.load().await
+}
+
+/// The regions to read: those asked for (each once), else the configured one.
+pub(crate) fn regions_of(options: &Options, base: &SdkConfig) -> Result<Vec<String>, Error> {
+    if options.regions.is_empty() {
+        return match base.region() {
+            Some(r) => Ok(vec![r.to_string()]),
+            None => Err(Error::NoRegion),
+        };
+    }
+    let mut seen = BTreeSet::new();
+    Ok(options
+        .regions
+        .iter()
+        .filter(|r| seen.insert(r.as_str()))
+        .cloned()
+        .collect())
+}
+
+/// Every client of one session (the caller's, or a role assumed in a member account), each
+/// carrying the read-only guard: the one place clients are built, so no session can send a
+/// request the guard has not seen.
+pub(crate) struct Clients {
+    pub sts: aws_sdk_sts::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub orgs: aws_sdk_organizations::Client,
+    cfg: SdkConfig,
+    guard: Guard,
+}
+
+impl Clients {
+    pub(crate) fn new(cfg: &SdkConfig, guard: Guard) -> Clients {
+        Clients {
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(cfg)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            iam: aws_sdk_iam::Client::from_conf(
+                aws_sdk_iam::config::Builder::from(cfg)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            orgs: aws_sdk_organizations::Client::from_conf(
+                aws_sdk_organizations::config::Builder::from(cfg)
+                    .interceptor(guard.clone())
+                    .build(),
+            ),
+            cfg: cfg.clone(),
+            guard,
         }
-    } else {
-        let mut seen = BTreeSet::new();
-        options
-            .regions
-            .iter()
-            .filter(|r| seen.insert(r.as_str()))
-            .cloned()
-            .collect()
-    };
+    }
 
-    let recorder = Arc::new(Recorder::new(options.progress));
-    let guard = Guard(recorder.clone());
+    /// The EC2 and SageMaker clients of one region.
+    pub(crate) fn regional(
+        &self,
+        region: &str,
+    ) -> (aws_sdk_ec2::Client, aws_sdk_sagemaker::Client) {
+        let cfg: SdkConfig = self
+            .cfg
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
+        (
+            aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(&cfg)
+                    .interceptor(self.guard.clone())
+                    .build(),
+            ),
+            aws_sdk_sagemaker::Client::from_conf(
+                aws_sdk_sagemaker::config::Builder::from(&cfg)
+                    .interceptor(self.guard.clone())
+                    .build(),
+            ),
+        )
+    }
+}
 
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&base)
-            .interceptor(guard.clone())
-            .build(),
-    );
-    let identity = sts
+/// Reads one account with the session `cfg` holds, in every region: IAM once, service control
+/// policies once when `with_orgs` (an organization's snapshot reads them once for all its
+/// accounts), the network and SageMaker per region. Fails only when the session's credentials
+/// do not work (`sts:GetCallerIdentity`).
+pub(crate) async fn read_account(
+    cfg: &SdkConfig,
+    regions: &[String],
+    options: &Options,
+    recorder: Arc<Recorder>,
+    with_orgs: bool,
+) -> Result<Snapshot, Error> {
+    let clients = Clients::new(cfg, Guard::read_only(recorder.clone()));
+    let identity = clients
+        .sts
         .get_caller_identity()
         .send()
         .await
@@ -89,64 +171,31 @@ async fn snapshot_async(options: &Options) -> Result<Snapshot, Error> {
     let since = SystemTime::now()
         .checked_sub(options.since)
         .unwrap_or(SystemTime::UNIX_EPOCH);
+    let ctx = |region: &str| Ctx {
+        region: region.to_string(),
+        account: account.clone(),
+        partition,
+        since,
+        limit: options.call_concurrency.max(1),
+    };
 
-    let limit = options.call_concurrency.max(1);
     let mut tasks: JoinSet<Model> = JoinSet::new();
     {
-        let iam = aws_sdk_iam::Client::from_conf(
-            aws_sdk_iam::config::Builder::from(&base)
-                .interceptor(guard.clone())
-                .build(),
-        );
-        let ctx = Ctx {
-            region: "global".into(),
-            account: account.clone(),
-            partition,
-            since,
-            limit,
-        };
-        tasks.spawn(async move { iam::read(&ctx, &iam).await });
-        let orgs = aws_sdk_organizations::Client::from_conf(
-            aws_sdk_organizations::config::Builder::from(&base)
-                .interceptor(guard.clone())
-                .build(),
-        );
-        let ctx = Ctx {
-            region: "global".into(),
-            account: account.clone(),
-            partition,
-            since,
-            limit,
-        };
-        tasks.spawn(async move { orgs::read(&ctx, &orgs).await });
+        let (c, iam) = (ctx("global"), clients.iam.clone());
+        tasks.spawn(async move { iam::read(&c, &iam).await });
+    }
+    if with_orgs {
+        let (c, orgs) = (ctx("global"), clients.orgs.clone());
+        tasks.spawn(async move { orgs::read(&c, &orgs).await });
     }
     let regions_at_once = Arc::new(Semaphore::new(options.region_concurrency.max(1)));
-    for region in &regions {
-        let cfg: SdkConfig = base
-            .to_builder()
-            .region(Region::new(region.clone()))
-            .build();
-        let ec2 = aws_sdk_ec2::Client::from_conf(
-            aws_sdk_ec2::config::Builder::from(&cfg)
-                .interceptor(guard.clone())
-                .build(),
-        );
-        let sm = aws_sdk_sagemaker::Client::from_conf(
-            aws_sdk_sagemaker::config::Builder::from(&cfg)
-                .interceptor(guard.clone())
-                .build(),
-        );
-        let ctx = Ctx {
-            region: region.clone(),
-            account: account.clone(),
-            partition,
-            since,
-            limit,
-        };
+    for region in regions {
+        let (ec2, sm) = clients.regional(region);
+        let c = ctx(region);
         let permit = regions_at_once.clone();
         tasks.spawn(async move {
             let _permit = permit.acquire_owned().await;
-            let (mut a, b) = tokio::join!(ec2::read(&ctx, &ec2), sagemaker::read(&ctx, &sm));
+            let (mut a, b) = tokio::join!(ec2::read(&c, &ec2), sagemaker::read(&c, &sm));
             a.extend(b);
             a
         });
@@ -169,29 +218,35 @@ async fn snapshot_async(options: &Options) -> Result<Snapshot, Error> {
             None,
         ));
     }
-    recorder.finish();
     model.notes.push(format!("account {account}"));
-    model.notes.push(
-        "transit gateway routes are not read (SearchTransitGatewayRoutes is not a Describe/List/Get \
-         operation): a route into a transit gateway ends there, beyond the scan"
-            .into(),
-    );
     model.notes.push(
         "Network Firewall and Route 53 Resolver DNS Firewall are not read: a route to a firewall \
          endpoint ends at an appliance outside the scan, and no VPC counts as DNS-filtered"
             .into(),
     );
+    own_every_resource(&mut model, &account);
     normalise(&mut model);
     Ok(Snapshot {
         model,
         account: Some(account),
-        regions,
+        regions: regions.to_vec(),
         operations: recorder.operations(),
     })
 }
 
+/// Every resource keeps the account that owns it: the one its ARN names (a subnet shared
+/// through AWS RAM, another account's transit gateway attachment), else the reading account.
+fn own_every_resource(model: &mut Model, reader: &str) {
+    for r in &mut model.resources {
+        if r.account.is_none() {
+            let owner = crate::arn_account(&r.span.file).unwrap_or(reader);
+            r.account = Some(owner.to_string());
+        }
+    }
+}
+
 /// Stable output: resources by ID, diagnostics and notes sorted, duplicates dropped.
-fn normalise(model: &mut Model) {
+pub(crate) fn normalise(model: &mut Model) {
     model.resources.sort_by(|a, b| a.id.cmp(&b.id));
     model.resources.dedup_by(|a, b| a.id == b.id);
     model
@@ -202,7 +257,7 @@ fn normalise(model: &mut Model) {
     model.notes.retain(|n| seen.insert(n.clone()));
 }
 
-fn partition_of(region: &str) -> &'static str {
+pub(crate) fn partition_of(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {
@@ -363,7 +418,7 @@ impl std::fmt::Debug for Recorder {
 }
 
 impl Recorder {
-    fn new(progress: bool) -> Self {
+    pub(crate) fn new(progress: bool) -> Self {
         let bar = (progress && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} API calls  {msg}") {
@@ -395,18 +450,18 @@ impl Recorder {
         }
     }
 
-    fn operations(&self) -> Vec<String> {
+    pub(crate) fn operations(&self) -> Vec<String> {
         self.ops
             .lock()
             .map(|o| o.iter().cloned().collect())
             .unwrap_or_default()
     }
 
-    fn refused(&self) -> Vec<String> {
+    pub(crate) fn refused(&self) -> Vec<String> {
         self.refused.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -415,8 +470,35 @@ impl Recorder {
 
 /// The interceptor every client carries: records `service:Operation` and refuses any operation
 /// that is not read-only before it is serialized, so nothing that writes can leave this crate.
+/// The caller's STS client of an organization's snapshot also lets `sts:AssumeRole` through
+/// ([`Guard::assuming_roles`]): it writes nothing, and hands out the member accounts' sessions,
+/// whose clients carry the read-only guard again.
 #[derive(Clone, Debug)]
-pub(crate) struct Guard(Arc<Recorder>);
+pub(crate) struct Guard {
+    recorder: Arc<Recorder>,
+    also: &'static [&'static str],
+}
+
+impl Guard {
+    pub(crate) fn read_only(recorder: Arc<Recorder>) -> Guard {
+        Guard {
+            recorder,
+            also: &[],
+        }
+    }
+
+    /// Read-only, and `sts:AssumeRole`.
+    pub(crate) fn assuming_roles(recorder: Arc<Recorder>) -> Guard {
+        Guard {
+            recorder,
+            also: crate::ASSUME_ROLE,
+        }
+    }
+
+    fn admits(&self, op: &str) -> bool {
+        is_read_only(op) || self.also.contains(&op)
+    }
+}
 
 impl Intercept for Guard {
     fn name(&self) -> &'static str {
@@ -432,15 +514,15 @@ impl Intercept for Guard {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let Some(meta) = cfg.load::<Metadata>() else {
-            self.0.refuse("an operation without a name");
+            self.recorder.refuse("an operation without a name");
             return Err("egressproof refuses an operation it cannot name".into());
         };
         let op = format!("{}:{}", service_prefix(meta.service()), meta.name());
-        if !is_read_only(&op) {
-            self.0.refuse(&op);
+        if !self.admits(&op) {
+            self.recorder.refuse(&op);
             return Err(format!("egressproof refuses {op}: a snapshot only reads").into());
         }
-        self.0.record(&op);
+        self.recorder.record(&op);
         Ok(())
     }
 }
