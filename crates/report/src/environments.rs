@@ -4,6 +4,7 @@
 
 use crate::redact::{self, redact};
 use egressproof_analysis::{Environment, Scan};
+use std::borrow::Cow;
 
 /// The name of the one environment of an analysis rendered on its own ([`crate::render`]).
 pub(crate) const SINGLE: &str = "scan";
@@ -40,22 +41,37 @@ pub(crate) fn is_single(scan: &Scan) -> bool {
     matches!(scan.environments.as_slice(), [e] if e.in_scope)
 }
 
-/// The scan with every string redacted (names, inputs and each environment's analysis).
-pub(crate) fn redacted(scan: &Scan) -> Result<Scan, serde_json::Error> {
-    let mut environments = Vec::with_capacity(scan.environments.len());
+/// The scan with every string redacted (names, inputs and each environment's analysis),
+/// borrowed when nothing needed it: the common case costs one walk over the strings and no copy.
+pub(crate) fn redacted(scan: &Scan) -> Result<Cow<'_, Scan>, serde_json::Error> {
+    let mut analyses = Vec::with_capacity(scan.environments.len());
+    let mut changed = false;
     for e in &scan.environments {
-        environments.push(Environment {
+        let analysis = redact::analysis(&e.analysis)?;
+        changed |= matches!(analysis, Cow::Owned(_))
+            || matches!(redact(&e.name), Cow::Owned(_))
+            || e.inputs.iter().any(|i| matches!(redact(i), Cow::Owned(_)));
+        analyses.push(analysis);
+    }
+    if !changed {
+        return Ok(Cow::Borrowed(scan));
+    }
+    let environments = scan
+        .environments
+        .iter()
+        .zip(analyses)
+        .map(|(e, analysis)| Environment {
             name: redact(&e.name).into_owned(),
             inputs: e.inputs.iter().map(|i| redact(i).into_owned()).collect(),
             in_scope: e.in_scope,
             resources: e.resources,
-            analysis: redact::analysis(&e.analysis)?.into_owned(),
-        });
-    }
-    Ok(Scan {
+            analysis: analysis.into_owned(),
+        })
+        .collect();
+    Ok(Cow::Owned(Scan {
         verdict: scan.verdict,
         environments,
-    })
+    }))
 }
 
 /// `"2 environments judged, 3 out of scope"`, or `None` for a single judged environment.

@@ -154,6 +154,11 @@ pub fn render_scan_at(
         options,
         root,
     };
+    if options.quiet && format == Format::Text {
+        // The verdict line alone: counts and verdict words, no text from the input. Nothing is
+        // redacted ahead of a line that prints none of it; the line itself is, all the same.
+        return redact(&render_redacted(scan, format, &view)).into_owned();
+    }
     match environments::redacted(scan) {
         Ok(redacted) => render_redacted(&redacted, format, &view),
         // The analysis always reads back from its own JSON (a test holds it to that); were it

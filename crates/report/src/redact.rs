@@ -13,8 +13,13 @@
 //!
 //! The shapes are fixed, so a small scanner does: no regular expressions, linear in the text.
 
-use egressproof_analysis::Analysis;
+use egressproof_analysis::{Analysis, NetworkMap};
+use finder::Finder;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::borrow::Cow;
+
+mod finder;
 
 /// What a redacted value is replaced with (the name of a pair is kept, so the reader sees what
 /// was there).
@@ -49,47 +54,87 @@ const SESSION_TOKEN_PREFIXES: &[&str] = &[
 const MIN_SESSION_TOKEN: usize = 64;
 
 /// The analysis with every string redacted, borrowed when nothing needed it (the common case).
-/// Every string means every one: the analysis goes through its serialized form, so a field added
-/// later is covered without anyone remembering to list it here.
+/// Every string means every one: the analysis is walked through its serialized form, so a field
+/// added later is covered without anyone remembering to list it here.
+///
+/// The walk builds nothing ([`needs_redaction`]): at a million resources the analysis holds
+/// hundreds of thousands of findings, and a generic JSON tree of them was most of the scan's
+/// memory. When something must be redacted, the large lists are redacted item by item (each
+/// through its own small JSON tree) and only the rest of the analysis as a whole.
 pub(crate) fn analysis(a: &Analysis) -> Result<Cow<'_, Analysis>, serde_json::Error> {
-    let mut value = serde_json::to_value(a)?;
-    if !value_in_place(&mut value) {
+    if !needs_redaction(a)? {
         return Ok(Cow::Borrowed(a));
     }
-    serde_json::from_value(value).map(Cow::Owned)
+    // The literals name every field: a field added later fails to compile here until it is
+    // given to `rest` (redacted as a whole) or to `items`.
+    let rest = Analysis {
+        verdict: a.verdict,
+        findings: Vec::new(),
+        unknowns: Vec::new(),
+        workloads: Vec::new(),
+        assumptions: Vec::new(),
+        network: NetworkMap { vpcs: Vec::new() },
+    };
+    let mut out = redacted_whole(&rest)?;
+    out.findings = items(&a.findings)?;
+    out.unknowns = items(&a.unknowns)?;
+    out.workloads = items(&a.workloads)?;
+    out.assumptions = items(&a.assumptions)?;
+    out.network.vpcs = items(&a.network.vpcs)?;
+    Ok(Cow::Owned(out))
 }
 
-/// Redacts every string (and object key) of a JSON value; true when something changed.
-fn value_in_place(v: &mut serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::String(s) => match redact(s) {
-            Cow::Owned(r) => {
-                *s = r;
-                true
+/// Each item redacted on its own: only the items that hold a credential are rebuilt.
+fn items<T>(list: &[T]) -> Result<Vec<T>, serde_json::Error>
+where
+    T: Clone + Serialize + DeserializeOwned,
+{
+    list.iter()
+        .map(|item| {
+            if needs_redaction(item)? {
+                redacted_whole(item)
+            } else {
+                Ok(item.clone())
             }
-            Cow::Borrowed(_) => false,
-        },
-        serde_json::Value::Array(items) => items
-            .iter_mut()
-            .fold(false, |changed, i| value_in_place(i) | changed),
+        })
+        .collect()
+}
+
+/// `v` redacted through its JSON tree (for one item, or an analysis without its lists).
+fn redacted_whole<T: Serialize + DeserializeOwned>(v: &T) -> Result<T, serde_json::Error> {
+    let mut value = serde_json::to_value(v)?;
+    value_in_place(&mut value);
+    serde_json::from_value(value)
+}
+
+/// Redacts every string (and object key) of a JSON value.
+fn value_in_place(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Cow::Owned(r) = redact(s) {
+                *s = r;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(value_in_place),
         serde_json::Value::Object(map) => {
-            let needs_new_keys = map.keys().any(|k| matches!(redact(k), Cow::Owned(_)));
-            let mut changed = map
-                .values_mut()
-                .fold(false, |changed, i| value_in_place(i) | changed);
-            if needs_new_keys {
+            map.values_mut().for_each(value_in_place);
+            if map.keys().any(|k| matches!(redact(k), Cow::Owned(_))) {
                 let old = std::mem::take(map);
                 for (k, v) in old {
                     map.insert(redact(&k).into_owned(), v);
                 }
-                changed = true;
             }
-            changed
         }
-        _ => false,
+        _ => {}
     }
 }
 
+/// True when some string of `v` (a value or a map key) holds something [`redact`] replaces.
+pub(crate) fn needs_redaction<T: Serialize + ?Sized>(v: &T) -> Result<bool, serde_json::Error> {
+    let mut finder = Finder { found: false };
+    v.serialize(&mut finder)?;
+    Ok(finder.found)
+}
 /// `text` with every credential-looking value replaced; borrowed when there is none.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
@@ -430,5 +475,74 @@ mod tests {
     fn non_ascii_text_around_secrets_survives() {
         assert_eq!(r("é token=x é"), "é token=[redacted] é");
         assert_eq!(r("→AKIAIOSFODNN7EXAMPLE←"), "→[redacted access key id]←");
+    }
+
+    /// A model whose names and messages carry `secret` (or nothing when it is empty).
+    fn analysed(secret: &str) -> Analysis {
+        use egressproof_model::{
+            Diagnostic, Ident, Kind, Model, NotebookInstance, Resource, Span, UnknownCode, Vpc,
+        };
+        let mut model = Model::default();
+        model.resources.push(Resource::new(
+            Ident::new(format!("net.tf#vpc {secret}")),
+            format!("vpc-{secret}"),
+            "aws_vpc",
+            Span::new(format!("net {secret}.tf"), 1, 1),
+            Kind::Vpc(Vpc::default()),
+        ));
+        model.resources.push(Resource::new(
+            Ident::new("nb.tf#nb"),
+            format!("nb {secret}"),
+            "aws_sagemaker_notebook_instance",
+            Span::new("nb.tf", 3, 3),
+            Kind::NotebookInstance(NotebookInstance::default()),
+        ));
+        model.diagnostics.push(Diagnostic::new(
+            UnknownCode::EP902,
+            format!("read from a file: {secret}"),
+            Some(Span::new("nb.tf", 9, 1)),
+        ));
+        egressproof_analysis::analyze(&model, &egressproof_analysis::Options::default())
+    }
+
+    /// Item by item gives what one JSON tree of the whole analysis gave, wherever the secret is.
+    #[test]
+    fn an_analysis_is_redacted_as_through_its_whole_json() {
+        for secret in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "password=hunter2",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE",
+        ] {
+            let a = analysed(secret);
+            assert!(!a.network.vpcs.is_empty() && !a.findings.is_empty());
+            assert!(!a.unknowns.is_empty());
+            let redacted = analysis(&a).unwrap();
+            assert!(matches!(redacted, Cow::Owned(_)), "{secret}");
+            assert_eq!(*redacted, redacted_whole(&a).unwrap());
+            let json = serde_json::to_string(&*redacted).unwrap();
+            assert!(json.contains("[redacted"), "{json}");
+            assert!(
+                !json.contains("IOSFODNN7") && !json.contains("hunter2") && !json.contains("MIIE"),
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_clean_analysis_is_borrowed() {
+        let a = analysed("");
+        assert!(matches!(analysis(&a).unwrap(), Cow::Borrowed(_)));
+    }
+
+    /// Map keys are strings of the analysis too.
+    #[test]
+    fn map_keys_are_searched() {
+        let mut map = std::collections::BTreeMap::new();
+        map.insert("token=abc".to_string(), 1);
+        assert!(needs_redaction(&map).unwrap());
+        map.clear();
+        map.insert("plain".to_string(), 1);
+        assert!(!needs_redaction(&map).unwrap());
+        assert!(needs_redaction(&Some(vec![("x", 'a', "AKIAIOSFODNN7EXAMPLE")])).unwrap());
     }
 }
