@@ -1,7 +1,7 @@
 //! Nested stacks (`AWS::CloudFormation::Stack`) whose `TemplateURL` is a local file.
 
 use crate::lower::lower_stack;
-use crate::resolve::{diag, StackResult};
+use crate::resolve::{diag_hiding, StackResult};
 use crate::tree::Node;
 use crate::{fail, parse_template, Parsed, Stack, Template, MAX_FILE_BYTES};
 use egressproof_fs::{ReadError, ReadScope};
@@ -84,7 +84,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
     let url = match url_node.and_then(|u| parent.resolve(u)) {
         Some(Value::Str(s)) => s,
         _ => {
-            diag(
+            diag_hiding(
                 parent,
                 UnknownCode::EP902,
                 format!("nested stack {logical}: TemplateURL is not known; its resources are not in the scan"),
@@ -94,7 +94,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         }
     };
     if is_remote(&url) {
-        diag(
+        diag_hiding(
             parent,
             UnknownCode::EP902,
             format!("nested stack {logical}: template {url} is outside the scan; its resources are not known"),
@@ -108,7 +108,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
     let canonical = match parent.ctx.scope.file(&path) {
         Ok(c) => c,
         Err(ReadError::NotFound) => {
-            diag(
+            diag_hiding(
                 parent,
                 UnknownCode::EP902,
                 format!("nested stack {logical}: template file {url} not found"),
@@ -117,7 +117,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
             return None;
         }
         Err(e) => {
-            diag(
+            diag_hiding(
                 parent,
                 UnknownCode::EP902,
                 format!("nested stack {logical}: its resources are not known; template {url}: {e}"),
@@ -127,7 +127,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         }
     };
     if canonical == parent.tpl.canonical || parent.chain.contains(&canonical) {
-        diag(
+        diag_hiding(
             parent,
             UnknownCode::EP902,
             format!("nested stack {logical}: template {url} nests itself (a cycle); not followed"),
@@ -136,7 +136,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         return None;
     }
     if parent.at_nesting_limit() {
-        diag(
+        diag_hiding(
             parent,
             UnknownCode::EP902,
             format!(
@@ -153,7 +153,7 @@ pub(crate) fn load_nested(parent: &Stack<'_>, logical: &str) -> Option<StackResu
         None => match read_nested(parent.ctx.scope, &canonical, &display) {
             Parsed::Template(t) => t,
             Parsed::Skipped | Parsed::NotOurs(_) => {
-                diag(
+                diag_hiding(
                     parent,
                     UnknownCode::EP902,
                     format!("nested stack {logical}: {url} is not a CloudFormation template"),

@@ -1436,3 +1436,13 @@ pub(crate) fn diag(stack: &Stack<'_>, code: UnknownCode, msg: impl Into<String>,
         .borrow_mut()
         .push(Diagnostic::new(code, msg, Some(stack.span(n))));
 }
+
+/// A diagnostic at a node behind which a template was not read (a nested stack outside the
+/// scan, a macro's output): resources of any type may stand behind it, so scope keeps its
+/// environment.
+pub(crate) fn diag_hiding(stack: &Stack<'_>, code: UnknownCode, msg: impl Into<String>, n: &Node) {
+    stack
+        .diags
+        .borrow_mut()
+        .push(Diagnostic::hiding(code, msg, Some(stack.span(n))));
+}

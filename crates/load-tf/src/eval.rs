@@ -293,7 +293,16 @@ impl Eval {
     }
 
     pub(crate) fn diag(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
-        let d = Diagnostic::new(code, msg, span);
+        self.push_diag(Diagnostic::new(code, msg, span));
+    }
+
+    /// An unknown behind which Terraform code was not read or not evaluated (a module not read,
+    /// a limit hit): resources of any type may stand behind it, so scope keeps its environment.
+    pub(crate) fn diag_hiding(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
+        self.push_diag(Diagnostic::hiding(code, msg, span));
+    }
+
+    fn push_diag(&mut self, d: Diagnostic) {
         if self.diag_seen.insert(d.clone()) {
             self.diags.push(d);
         }
@@ -305,7 +314,8 @@ impl Eval {
     /// An unknown for a limit hit here: reported (EP902), counted, and kept as the last one.
     pub(crate) fn over_limit(&mut self, what: &str, limit: &str, span: Option<Span>) -> Val {
         let msg = format!("{what} (limit {limit})");
-        self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+        // Evaluation cut short may leave resources out (a count, a module's blocks).
+        self.diag_hiding(UnknownCode::EP902, msg.clone(), span.clone());
         let u = Val::unknown(msg, span);
         self.limit_hits += 1;
         self.last_limit = Some(u.clone());
@@ -1794,7 +1804,7 @@ impl Eval {
             .and_then(|v| v.as_plain_str());
         let Some(source) = source else {
             let msg = format!("module {name} has no readable source");
-            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+            self.diag_hiding(UnknownCode::EP902, msg.clone(), span.clone());
             return Children::Unresolved(Val::unknown(msg, span));
         };
         let local = source.starts_with("./")
@@ -1830,14 +1840,14 @@ impl Eval {
                     ReadError::NotFound => format!("module {name}: {what} not found"),
                     e => format!("module {name}: {what}: {e}"),
                 };
-                self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+                self.diag_hiding(UnknownCode::EP902, msg.clone(), span.clone());
                 return Children::Unresolved(Val::unknown(msg, span));
             }
         };
         let ancestors = self.insts[inst].ancestors.clone();
         if ancestors.contains(&canonical) || ancestors.len() >= MAX_MODULE_DEPTH {
             let msg = format!("module {name} ({source}) calls itself or nests too deeply");
-            self.diag(UnknownCode::EP902, msg.clone(), span.clone());
+            self.diag_hiding(UnknownCode::EP902, msg.clone(), span.clone());
             return Children::Unresolved(Val::unknown(msg, span));
         }
         let child_def = self.module_def(&canonical, &display);
@@ -1936,7 +1946,7 @@ impl Eval {
         let msg = format!(
             "module {name} comes from {source}, which is not read (registry or remote module; {why}): its resources are not in the scan and its outputs are unknown"
         );
-        self.diag(UnknownCode::EP902, msg, span.clone());
+        self.diag_hiding(UnknownCode::EP902, msg, span.clone());
         Err(Children::Unresolved(Val::unknown(
             format!("output of remote module {name} ({source})"),
             span,

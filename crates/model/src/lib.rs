@@ -34,7 +34,7 @@ mod value;
 pub use attr::{Attr, Piece, Unknown};
 pub use coverage::{KindTag, Lowering, Origin};
 pub use destination::{DataDestination, Delivery, Target};
-pub use diagnostic::{Diagnostic, UnknownCode};
+pub use diagnostic::{Diagnostic, Hides, UnknownCode};
 pub use input::{InputKind, ScanInput, SharedName};
 pub use resources::*;
 pub use span::Span;

@@ -5,11 +5,12 @@
 //! `studio`), or one the configuration names. Everything else (a database's subnets, a logging
 //! bucket) is listed and not judged: its routes are not SageMaker's egress. What cannot be told
 //! apart counts as in scope, never out of it: an endpoint whose service name is not resolved may
-//! be SageMaker's, and a file that could not be read may declare a notebook.
+//! be SageMaker's, and code that was not read (a file that does not parse, a module or nested
+//! stack outside the scan, a macro's output) may declare a notebook.
 
 use crate::net::service::{classify, Service};
 use crate::{Options, Rule};
-use egressproof_model::{Attr, Diagnostic, Ident, Kind, Resource, UnknownCode};
+use egressproof_model::{Attr, Diagnostic, Ident, Kind, Resource};
 use std::collections::HashSet;
 
 /// A SageMaker resource: a workload, its Studio parts, a pipeline, or any other resource type
@@ -117,11 +118,12 @@ pub(crate) fn in_scope(
     {
         return true;
     }
-    // A file that could not be read could declare anything; accepting it (--skip) is the
-    // user's word that it does not matter.
-    diagnostics.iter().any(|d| {
-        d.code == UnknownCode::EP901 && !options.skip_rules.contains(&Rule::UnparsableFile)
-    })
+    // Code that was not read (a file that does not parse, a registry module not installed, a
+    // nested stack's template outside the scan, a macro) could declare anything; accepting its
+    // unknown (--skip of its code) is the user's word that it does not matter.
+    diagnostics
+        .iter()
+        .any(|d| d.hides_resources() && !options.skip_rules.contains(&Rule::from(d.code)))
 }
 
 /// A resource that refers to a VPC the configuration names (a subnet of `vpc-0abc`).

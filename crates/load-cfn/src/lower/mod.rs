@@ -14,7 +14,7 @@ mod sagemaker;
 mod stepfunctions;
 
 use crate::pipeline;
-use crate::resolve::{diag, is_custom, literal_string, Cond, Stack, StackResult};
+use crate::resolve::{diag, diag_hiding, is_custom, literal_string, Cond, Stack, StackResult};
 use crate::suppress;
 use crate::tree::Node;
 use egressproof_aws::json_text;
@@ -89,6 +89,22 @@ fn outputs(stack: &Stack<'_>) -> HashMap<String, Value> {
 /// The transform whose functions the resolver implements itself.
 const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
 
+/// The SAM transform: it expands the `AWS::Serverless::*` resources and nothing else.
+const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+
+/// The SAM resource types (after `AWS::Serverless::`) whose expansion is documented to be of
+/// types that are never a SageMaker resource nor a SageMaker VPC endpoint (Lambda, API Gateway,
+/// AppSync, DynamoDB, IAM, event sources): their unknown does not keep an environment in scope.
+const SAM_KNOWN_EXPANSIONS: &[&str] = &[
+    "Function",
+    "Api",
+    "HttpApi",
+    "SimpleTable",
+    "LayerVersion",
+    "Connector",
+    "GraphQLApi",
+];
+
 /// Lowers every resource of a stack (and of its nested stacks).
 pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
     let mut model = Model::default();
@@ -105,8 +121,12 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
         .filter(|n| n != LANGUAGE_EXTENSIONS)
         .collect();
         let names = others.join(", ");
+        // The SAM transform changes only the AWS::Serverless::* resources, each of which is
+        // its own unknown; any other macro may add resources of any type.
+        let hiding = others.iter().any(|n| n != SAM_TRANSFORM);
         if !others.is_empty() {
-            diag(
+            let report = if hiding { diag_hiding } else { diag };
+            report(
                 stack,
                 UnknownCode::EP903,
                 format!(
@@ -179,10 +199,17 @@ pub(crate) fn lower_stack(stack: &Stack<'_>) -> StackResult {
                     writes.push(SharedName::SsmParameter(name.clone()));
                 }
             }
-            if type_name.starts_with("AWS::Serverless::") {
+            if let Some(sam) = type_name.strip_prefix("AWS::Serverless::") {
                 // SAM expands it at deploy time into resources of other types (a function, its
-                // role, an API, permissions) that the scan does not see.
-                diag(
+                // role, an API, permissions) that the scan does not see. An application (a
+                // nested stack) or a state machine (whose tasks may start SageMaker jobs) may
+                // hold anything; so may a type SAM adds later.
+                let report = if SAM_KNOWN_EXPANSIONS.contains(&sam) {
+                    diag
+                } else {
+                    diag_hiding
+                };
+                report(
                     stack,
                     UnknownCode::EP903,
                     format!(
