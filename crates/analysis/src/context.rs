@@ -72,8 +72,32 @@ impl<'m> Context<'m> {
         )
     }
 
-    pub fn workloads(&self) -> impl Iterator<Item = &'m Resource> {
-        self.model.resources.iter().filter(|r| Self::is_workload(r))
+    /// The workloads: those of [`Context::is_workload`], and the Studio user profiles and spaces
+    /// whose domain is not in the scan. A profile's apps run in its domain's network; when the
+    /// domain is judged here the domain stands for them, and when it is not the profile is the
+    /// only thing of that Studio the scan holds, so it gets the verdict.
+    pub fn workloads(&self) -> impl Iterator<Item = &'m Resource> + '_ {
+        self.model
+            .resources
+            .iter()
+            .filter(|r| Self::is_workload(r) || self.domain_outside_scan(r).is_some())
+    }
+
+    /// The domain of a Studio user profile or space, when that domain is not in the scan (a
+    /// parameter, a variable, an import or a literal ID that no domain of the scan has): where
+    /// its apps reach then depends on settings the scan does not hold (`AppNetworkAccessType`,
+    /// whose default is `PublicInternetOnly`, and the domain's subnets). `None` for any other
+    /// resource, and for a profile whose domain is here (the domain is judged instead).
+    pub fn domain_outside_scan(&self, resource: &'m Resource) -> Option<&'m Attr<Ident>> {
+        let domain = match &resource.kind {
+            Kind::UserProfile(p) => &p.domain,
+            Kind::Space(s) => &s.domain,
+            _ => return None,
+        };
+        match domain {
+            Attr::Known(d) if matches!(self.get(d).map(|r| &r.kind), Some(Kind::Domain(_))) => None,
+            _ => Some(domain),
+        }
     }
 }
 

@@ -6,7 +6,10 @@ use egressproof_model::{Attr, Kind};
 declare_rule! {
     /// ## What it does
     /// Flags a SageMaker Studio domain whose `AppNetworkAccessType` is `PublicInternetOnly`, or
-    /// is not set at all: AWS's default is `PublicInternetOnly`.
+    /// is not set at all: AWS's default is `PublicInternetOnly`. A Studio user profile or space
+    /// whose domain is not in the scan (an import, a parameter or variable, a literal domain ID
+    /// no template or snapshot of the scan holds) is an EP902 unknown: its apps run in that
+    /// domain's network, which the scan does not show.
     ///
     /// ## Why is this bad?
     /// In `PublicInternetOnly` mode every Studio app (JupyterLab, Code Editor, kernels) gets
@@ -47,6 +50,40 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    check_domains(ctx, sink);
+    outside_scan(ctx, sink);
+}
+
+/// A Studio user profile or space whose domain is not in the scan: its apps run in that domain's
+/// network, and whether they reach the internet is the domain's `AppNetworkAccessType` (default
+/// `PublicInternetOnly`) and subnets, which the scan does not hold. An unknown, never silence:
+/// the verdict is `unproven` until the domain is scanned too.
+fn outside_scan(ctx: &Context<'_>, sink: &mut Sink) {
+    for res in ctx.resources() {
+        let Some(domain) = ctx.domain_outside_scan(res) else {
+            continue;
+        };
+        let what = match res.kind {
+            Kind::Space(_) => "space",
+            _ => "user profile",
+        };
+        let (value, span) = match domain {
+            Attr::Known(d) => (d.as_str().to_string(), None),
+            Attr::Unknown(u) => (format!("<{}>", u.reason), u.span.clone()),
+        };
+        sink.unknown(
+            crate::Rule::UnresolvedValue,
+            format!(
+                "{what} {} runs in domain {value}, which is not in the scan: its network access \
+                 (AppNetworkAccessType, default PublicInternetOnly) is unknown",
+                res.name
+            ),
+            Some(span.unwrap_or_else(|| res.span.clone())),
+        );
+    }
+}
+
+fn check_domains(ctx: &Context<'_>, sink: &mut Sink) {
     for (res, domain) in ctx.of(|k| match k {
         Kind::Domain(d) => Some(d),
         _ => None,
