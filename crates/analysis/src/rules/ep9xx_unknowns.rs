@@ -61,15 +61,21 @@ mod ep902 {
 }
 
 mod ep903 {
-    use super::no_check;
     declare_rule! {
         /// ## What it does
         /// Reports a construct egressproof does not model where it could matter: a template
-        /// `Transform` (SAM, macros), a custom resource, an unknown resource type on a path.
+        /// `Transform` (SAM, macros), an unknown resource type on a path, and code that runs at
+        /// deploy time which the scan does not read: a CloudFormation custom resource
+        /// (`Custom::*`, `AWS::CloudFormation::CustomResource`), and in Terraform an
+        /// `aws_lambda_invocation`, an `aws_cloudformation_stack`, a `null_resource` or
+        /// `terraform_data` (which run provisioners such as `local-exec` with the operator's
+        /// credentials).
         ///
         /// ## Why is this bad?
         /// A macro can add any resource at deploy time, including a route to the internet; what
-        /// it produces is not in the file.
+        /// it produces is not in the file. A custom resource's Lambda can call
+        /// `sagemaker:CreateNotebookInstance` with direct internet access (the API's default):
+        /// the notebook exists, and the scan never saw it.
         ///
         /// ## Example
         /// ```yaml
@@ -78,12 +84,15 @@ mod ep903 {
         ///
         /// ## Fix
         /// Scan the processed template (`aws cloudformation get-template --template-stage
-        /// Processed`) or a live snapshot of the deployed stack.
+        /// Processed`) or a live snapshot of the deployed stack. For code run at deploy time,
+        /// scan a live snapshot of the account (it holds what the code created), or accept the
+        /// unknown with an inline ignore that says why (`# egressproof:ignore EP903 only empties
+        /// the bucket`).
         code: UnsupportedConstruct,
         name: "unsupported-construct",
         severity: Info,
         summary: "Construct not supported",
-        check: no_check,
+        check: crate::rules::unread_code::check,
     }
 }
 

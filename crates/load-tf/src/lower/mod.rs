@@ -337,9 +337,23 @@ pub(crate) fn lower(c: &Ctx) -> (Vec<Resource>, Vec<Link>) {
     let mut out = Vec::new();
     let mut links = Vec::new();
     if !FAMILIES.iter().any(|f| f(c, &mut out, &mut links)) {
-        out.push(c.res(Kind::Other(Other::default())));
+        out.push(c.res(Kind::Other(Other {
+            custom: runs_unread_code(&c.type_name),
+        })));
     }
     (out, links)
+}
+
+/// Types that run code at apply time which the scan does not read, so that what it creates (a
+/// notebook, a Studio domain) may exist outside the model: a Lambda function invoked, a stack of
+/// a template Terraform only passes on, and the resources that exist to run provisioners
+/// (`local-exec` with the operator's credentials). The analysis reports each (EP903), as it
+/// does a CloudFormation custom resource.
+fn runs_unread_code(type_name: &str) -> bool {
+    matches!(
+        type_name,
+        "aws_lambda_invocation" | "aws_cloudformation_stack" | "null_resource" | "terraform_data"
+    )
 }
 
 fn push_ident(list: &mut Attr<Vec<Ident>>, id: &Attr<Ident>) {
