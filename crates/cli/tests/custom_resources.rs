@@ -152,3 +152,37 @@ resource "null_resource" "notebook" {
         scan.stdout
     );
 }
+
+/// A Studio domain created by a custom resource's Lambda (`create_domain` without
+/// `AppNetworkAccessType`: PublicInternetOnly by default), and nothing else about SageMaker in
+/// the template: the environment is judged, not "out of scope".
+const DOMAIN_BY_LAMBDA: &str = r#"
+Resources:
+  StudioDomain:
+    Type: Custom::StudioDomain
+    Properties:
+      ServiceToken: !ImportValue studio-domain-function-arn
+      DomainName: research
+"#;
+
+#[test]
+fn a_template_of_only_a_custom_resource_is_in_scope_and_unproven() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "domain.yaml", DOMAIN_BY_LAMBDA);
+    let scan = scan_json(dir.path(), &["domain.yaml"]);
+    assert_eq!(scan.code, 3, "{}", scan.stdout);
+    assert_eq!(scan.report["verdict"], "unproven", "{}", scan.stdout);
+    assert!(
+        has_ep903(&scan, "StudioDomain (Custom::StudioDomain) runs code"),
+        "{}",
+        scan.stdout
+    );
+    let in_scope = scan.report["environments"]
+        .as_array()
+        .is_some_and(|e| e.iter().any(|e| e["in_scope"].as_bool() != Some(false)));
+    assert!(in_scope, "{}", scan.stdout);
+
+    // Skipping EP903 is the user's word that the code does not matter: nothing is judged.
+    let skipped = scan_json(dir.path(), &["--skip", "EP903", "domain.yaml"]);
+    assert_eq!(skipped.code, 0, "{}", skipped.stdout);
+}

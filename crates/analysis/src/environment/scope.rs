@@ -6,11 +6,12 @@
 //! bucket) is listed and not judged: its routes are not SageMaker's egress. What cannot be told
 //! apart counts as in scope, never out of it: an endpoint whose service name is not resolved may
 //! be SageMaker's, and code that was not read (a file that does not parse, a module or nested
-//! stack outside the scan, a macro's output) may declare a notebook.
+//! stack outside the scan, a macro's output) may declare a notebook, and so may code that runs at
+//! deploy time (a custom resource's Lambda, a provisioner).
 
 use crate::net::service::{classify, Service};
 use crate::{Options, Rule};
-use egressproof_model::{Attr, Diagnostic, Ident, Kind, Resource};
+use egressproof_model::{Attr, Diagnostic, Ident, Kind, Other, Resource};
 use std::collections::HashSet;
 
 /// A SageMaker resource: a workload, its Studio parts, a pipeline, or any other resource type
@@ -115,6 +116,16 @@ pub(crate) fn in_scope(
         return true;
     }
     if !options.sagemaker_vpcs.is_empty() && resources.iter().any(|r| names_a_named_vpc(options, r))
+    {
+        return true;
+    }
+    // Code that runs at deploy time and is not read (a custom resource's Lambda, a provisioner)
+    // may create a notebook through the API; its EP903 is judged with the environment, unless
+    // the user skips EP903.
+    if !options.skip_rules.contains(&Rule::UnsupportedConstruct)
+        && resources
+            .iter()
+            .any(|r| matches!(r.kind, Kind::Other(Other { custom: true })))
     {
         return true;
     }
