@@ -312,6 +312,8 @@ fn calls_exactly_the_read_only_operations() {
         "ec2:DescribeVpcPeeringConnections",
         "ec2:DescribeTransitGatewayVpcAttachments",
         "ec2:DescribeTransitGatewayRouteTables",
+        "ec2:DescribeTransitGateways",
+        "ec2:DescribeTransitGatewayAttachments",
         "sagemaker:ListNotebookInstances",
         "sagemaker:DescribeNotebookInstance",
         "sagemaker:ListDomains",
