@@ -534,6 +534,23 @@ mod tests {
         assert!(matches!(analysis(&a).unwrap(), Cow::Borrowed(_)));
     }
 
+    /// The quiet line, rendered without redacting the analysis first, shows no credential.
+    #[test]
+    fn the_quiet_line_holds_no_credential() {
+        let options = crate::RenderOptions {
+            quiet: true,
+            ..Default::default()
+        };
+        let out = crate::render(
+            &analysed("AKIAIOSFODNN7EXAMPLE"),
+            &crate::ScanSummary::default(),
+            crate::Format::Text,
+            &options,
+        );
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(!out.contains("IOSFODNN7"), "{out}");
+    }
+
     /// Map keys are strings of the analysis too.
     #[test]
     fn map_keys_are_searched() {
