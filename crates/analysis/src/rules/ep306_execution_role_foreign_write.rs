@@ -5,6 +5,7 @@ use crate::{AssumptionKind, Context, Hop, Sink};
 use egressproof_model::{Kind, Part, Resource, Symbol, Value};
 use egressproof_policy::foreign::{foreign_write, Doc, Origin, Outcome, Writer, DATA_WRITES};
 use egressproof_policy::named_orgs;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -136,14 +137,25 @@ fn named<'m>(ctx: &Context<'m>, v: &Value) -> Named<'m> {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     // Each role once, with the workloads that run as it, in the order the scan declares them.
+    // Indexed by the role's key, so a scan of many workloads and roles stays linear.
     let mut roles: Vec<(Named<'_>, Vec<&Resource>)> = Vec::new();
+    let mut index: HashMap<(bool, String), usize> = HashMap::new();
     for w in ctx.resources() {
         for v in roles_of(w) {
             let n = named(ctx, v);
-            match roles.iter_mut().find(|(r, _)| *r == n) {
-                Some((_, ws)) if !ws.iter().any(|x| x.id == w.id) => ws.push(w),
-                Some(_) => {}
-                None => roles.push((n, vec![w])),
+            let key = match &n {
+                Named::Role(r) => (true, r.id.as_str().to_string()),
+                Named::Elsewhere(what) => (false, what.clone()),
+            };
+            match index.get(&key) {
+                // Workloads come in order, so the same workload naming a role twice is the
+                // last one recorded for it.
+                Some(&i) if roles[i].1.last().is_some_and(|x| x.id == w.id) => {}
+                Some(&i) => roles[i].1.push(w),
+                None => {
+                    index.insert(key, roles.len());
+                    roles.push((n, vec![w]));
+                }
             }
         }
     }
@@ -159,6 +171,13 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             .filter_map(|n| n.strip_prefix("account ").map(str::to_string)),
     );
     let scps = iam.scps();
+    // The first principal of each role, as a search in order would find it.
+    let mut principal_of: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in iam.principals.iter().enumerate() {
+        if let Some(r) = p.resource {
+            principal_of.entry(r.id.as_str()).or_insert(i);
+        }
+    }
     for (role, workloads) in &roles {
         let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
         let role = match role {
@@ -176,10 +195,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 continue;
             }
         };
-        let Some(principal) = iam
-            .principals
-            .iter()
-            .find(|p| p.resource.is_some_and(|r| r.id == role.id))
+        let Some(principal) = principal_of
+            .get(role.id.as_str())
+            .map(|&i| &iam.principals[i])
         else {
             continue;
         };
