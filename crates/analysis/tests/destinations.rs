@@ -97,7 +97,12 @@ fn notebooks_shared_into_a_bucket_of_the_scan_are_an_assumption() {
 
 #[test]
 fn own_buckets_and_topics_need_no_assumption_beyond_the_deploying_account() {
-    for model in [cfn("neg_own_bucket.yaml"), tf("neg_own_bucket.tf")] {
+    for model in [
+        cfn("neg_own_bucket.yaml"),
+        tf("neg_own_bucket.tf"),
+        cfn("neg_feature_group_own_bucket.yaml"),
+        tf("neg_feature_group_own_bucket.tf"),
+    ] {
         let a = ep307(&model);
         assert!(a.findings.is_empty(), "{:?}", a.findings);
         assert!(a.unknowns.is_empty(), "{:?}", a.unknowns);
@@ -226,6 +231,150 @@ resource "aws_sfn_state_machine" "Flow" {
                     && u.message.contains("CheckpointConfig.S3Uri")),
             "{:?}",
             a.unknowns
+        );
+    }
+}
+
+#[test]
+fn a_feature_group_offline_store_outside_the_scan_is_an_assumption() {
+    for model in [
+        cfn("sealed_feature_group_bucket_outside_scan.yaml"),
+        tf("sealed_feature_group_bucket_outside_scan.tf"),
+    ] {
+        let a = ep307(&model);
+        assert!(a.findings.is_empty(), "{:?}", a.findings);
+        assert!(
+            assumed(&a, AssumptionKind::BucketNames, "feature-archive"),
+            "{:?}",
+            a.assumptions
+        );
+    }
+}
+
+#[test]
+fn canvas_artifacts_in_a_partner_bucket_are_found_for_the_domain_and_the_profile() {
+    for model in [
+        cfn("pos_canvas_artifacts_foreign_bucket.yaml"),
+        tf("pos_canvas_artifacts_foreign_bucket.tf"),
+    ] {
+        let a = ep307(&model);
+        assert_eq!(a.findings.len(), 2, "{:?}", a.findings);
+        for f in &a.findings {
+            assert!(f.message.contains("444455556666"), "{}", f.message);
+            assert!(
+                f.message.contains("WorkspaceSettings.S3ArtifactPath")
+                    || f.message.contains("workspace_settings.s3_artifact_path"),
+                "{}",
+                f.message
+            );
+        }
+    }
+}
+
+/// SageMaker writes a feature group's offline store as the group's role: EP306 judges that role
+/// like a workload's execution role.
+#[test]
+fn a_feature_group_role_is_judged_as_an_execution_role() {
+    let cfn = cfn_text(
+        r#"
+Resources:
+  StoreRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sagemaker.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: store
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: s3:PutObject
+                Resource: arn:aws:s3:::*sagemaker*/*
+  Customers:
+    Type: AWS::SageMaker::FeatureGroup
+    Properties:
+      FeatureGroupName: customers
+      RecordIdentifierFeatureName: customer_id
+      EventTimeFeatureName: event_time
+      FeatureDefinitions:
+        - { FeatureName: customer_id, FeatureType: String }
+        - { FeatureName: event_time, FeatureType: String }
+      RoleArn: !GetAtt StoreRole.Arn
+      OfflineStoreConfig:
+        S3StorageConfig:
+          S3Uri: s3://feature-archive/customers
+"#,
+    );
+    let tf = load_str(
+        r#"
+resource "aws_iam_role" "StoreRole" {
+  name = "store"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "sagemaker.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "store" {
+  name = "store"
+  role = aws_iam_role.StoreRole.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "arn:aws:s3:::*sagemaker*/*"
+    }]
+  })
+}
+
+resource "aws_sagemaker_feature_group" "Customers" {
+  feature_group_name             = "customers"
+  record_identifier_feature_name = "customer_id"
+  event_time_feature_name        = "event_time"
+  role_arn                       = aws_iam_role.StoreRole.arn
+  feature_definition {
+    feature_name = "customer_id"
+    feature_type = "String"
+  }
+  feature_definition {
+    feature_name = "event_time"
+    feature_type = "String"
+  }
+  offline_store_config {
+    s3_storage_config {
+      s3_uri = "s3://feature-archive/customers"
+    }
+  }
+}
+"#,
+        "main.tf",
+    );
+    let only_ep306 = Options {
+        skip_rules: Rule::ALL
+            .iter()
+            .copied()
+            .filter(|r| *r != Rule::ExecutionRoleForeignWrite)
+            .collect(),
+        ..Options::default()
+    };
+    for model in [cfn, tf] {
+        let a = analyze(&model, &only_ep306);
+        assert!(
+            a.findings
+                .iter()
+                .any(|f| f.rule == "EP306" && f.message.contains("StoreRole")),
+            "{:?}",
+            a.findings
         );
     }
 }

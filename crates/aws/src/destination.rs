@@ -17,6 +17,7 @@
 //! | CreateEndpointConfig | `DataCaptureConfig.DestinationS3Uri`, `AsyncInferenceConfig.OutputConfig.{S3OutputPath,S3FailurePath}`, `AsyncInferenceConfig.OutputConfig.NotificationConfig.{SuccessTopic,ErrorTopic}`, `ProductionVariants[].CoreDumpConfig.DestinationS3Uri` (and shadow variants) |
 //! | monitoring job definitions and schedules | `<output config>.MonitoringOutputs[].S3Output.S3Uri` |
 //! | Studio domain defaults, user profiles | `SharingSettings.S3OutputPath` (when `NotebookOutputOption` is `Allowed`), `CanvasAppSettings.WorkspaceSettings.S3ArtifactPath` |
+//! | Feature Store feature groups | `OfflineStoreConfig.S3StorageConfig.S3Uri` |
 //!
 //! A value that is not an S3 URI (`s3://bucket/prefix`, or an `https://` S3 URL) or a topic ARN,
 //! or whose bucket or account part is not resolved, is a destination with an unknown target,
@@ -89,6 +90,8 @@ pub enum Holder {
     Domain,
     /// A Studio user profile: its user settings.
     UserProfile,
+    /// A Feature Store feature group (`CreateFeatureGroup`).
+    FeatureGroup,
 }
 
 const TRAINING: &[Field] = &[
@@ -218,6 +221,10 @@ const MONITORING_SCHEDULE: &[Field] = monitoring!(
 );
 const DOMAIN: &[Field] = user_settings!("DefaultUserSettings");
 const USER_PROFILE: &[Field] = user_settings!("UserSettings");
+const FEATURE_GROUP: &[Field] = &[s3(
+    &["OfflineStoreConfig", "S3StorageConfig", "S3Uri"],
+    Delivery::OfflineStore,
+)];
 
 /// The destination fields of a holder.
 pub fn fields(holder: Holder) -> &'static [Field] {
@@ -240,6 +247,7 @@ pub fn fields(holder: Holder) -> &'static [Field] {
         Holder::MonitoringSchedule => MONITORING_SCHEDULE,
         Holder::Domain => DOMAIN,
         Holder::UserProfile => USER_PROFILE,
+        Holder::FeatureGroup => FEATURE_GROUP,
     }
 }
 
@@ -724,6 +732,28 @@ mod tests {
         );
         assert_eq!(got.len(), 1);
         assert!(matches!(got[0].target, Attr::Unknown(_)));
+    }
+
+    #[test]
+    fn a_feature_group_delivers_its_offline_store() {
+        let at = span();
+        let got = read(
+            Holder::FeatureGroup,
+            &json(
+                r#"{"RoleArn": "arn:aws:iam::111122223333:role/r",
+                    "OfflineStoreConfig": {"S3StorageConfig": {"S3Uri": "s3://archive/fg"}}}"#,
+            ),
+            &At(&at),
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].field, "OfflineStoreConfig.S3StorageConfig.S3Uri");
+        assert_eq!(got[0].delivery, Delivery::OfflineStore);
+        assert_eq!(
+            got[0].target,
+            Attr::Known(Target::S3 {
+                bucket: "archive".into()
+            })
+        );
     }
 
     #[test]

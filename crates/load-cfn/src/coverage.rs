@@ -113,6 +113,7 @@ pub const COVERAGE: &[L] = &[
     L::resource("AWS::SageMaker::Pipeline", K::Pipeline),
     L::via("AWS::SageMaker::Pipeline", K::Job, O::PipelineStep),
     L::via("AWS::SageMaker::Pipeline", K::Model, O::PipelineStep),
+    L::resource("AWS::SageMaker::FeatureGroup", K::FeatureGroup),
     // --- Step Functions ---
     L::via(
         "AWS::StepFunctions::StateMachine",

@@ -155,6 +155,7 @@ pub const COVERAGE: &[L] = &[
     L::resource("aws_sagemaker_pipeline", K::Pipeline),
     L::via("aws_sagemaker_pipeline", K::Job, O::PipelineStep),
     L::via("aws_sagemaker_pipeline", K::Model, O::PipelineStep),
+    L::resource("aws_sagemaker_feature_group", K::FeatureGroup),
     // --- Step Functions ---
     L::via("aws_sfn_state_machine", K::Job, O::StateMachineTask),
     L::via("aws_sfn_state_machine", K::Model, O::StateMachineTask),

@@ -40,6 +40,8 @@ pub enum Delivery {
     SharedNotebook,
     /// The artifacts SageMaker Canvas generates (datasets, models, predictions).
     CanvasArtifacts,
+    /// A feature group's offline store: every record ingested into the group.
+    OfflineStore,
 }
 
 impl Delivery {
@@ -61,6 +63,7 @@ impl Delivery {
             Delivery::CoreDump => "the containers' core dumps",
             Delivery::SharedNotebook => "shared notebooks with their cell output",
             Delivery::CanvasArtifacts => "Canvas artifacts (datasets, models, predictions)",
+            Delivery::OfflineStore => "the feature group's offline store (every record ingested)",
         }
     }
 }

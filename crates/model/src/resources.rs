@@ -204,6 +204,8 @@ pub enum Kind {
     EndpointConfig(EndpointConfig),
     Job(Job),
     Pipeline(Pipeline),
+    /// A Feature Store feature group: SageMaker writes its offline store to S3.
+    FeatureGroup(FeatureGroup),
 
     // --- IAM and data ---
     Role(Role),
@@ -855,6 +857,19 @@ pub struct Pipeline {
     pub definition: Attr<()>,
     /// The pipeline's role (`RoleArn`): SageMaker runs the pipeline, and steps that name no
     /// role of their own, with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Value>,
+}
+
+/// A Feature Store feature group. It runs no code of its own, but SageMaker itself writes every
+/// record ingested into it to the offline store's S3 location, as the feature group's role: a
+/// destination like a job's output.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeatureGroup {
+    /// The offline store (`OfflineStoreConfig.S3StorageConfig.S3Uri`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<DataDestination>,
+    /// The role SageMaker writes the offline store as (`RoleArn`); `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Value>,
 }

@@ -87,6 +87,7 @@ fn roles_of(r: &Resource) -> Vec<&Value> {
         Kind::Model(m) => m.role.iter().collect(),
         Kind::Job(j) => j.role.iter().collect(),
         Kind::Pipeline(p) => p.role.iter().collect(),
+        Kind::FeatureGroup(f) => f.role.iter().collect(),
         _ => Vec::new(),
     }
 }

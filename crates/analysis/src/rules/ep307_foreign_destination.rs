@@ -12,7 +12,8 @@ declare_rule! {
     /// Flags a destination that SageMaker itself writes to and that belongs to another account:
     /// a job's output or checkpoints, the requests and responses an endpoint captures, the
     /// results and notification topics of asynchronous inference, a model monitor's reports,
-    /// the notebooks Studio users share with their cell output, Canvas artifacts. A topic ARN
+    /// the notebooks Studio users share with their cell output, Canvas artifacts, the offline
+    /// store of a Feature Store feature group. A topic ARN
     /// that names another account is another account's; so is a bucket that the scan's
     /// policies say another account owns (`aws:ResourceAccount` / `s3:ResourceAccount` on a
     /// statement naming it). A bucket the scan does not create is listed as an assumption
@@ -81,6 +82,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             Kind::EndpointConfig(e) => (&e.destinations, None),
             Kind::Domain(d) => (&d.destinations, None),
             Kind::UserProfile(u) => (&u.destinations, u.domain.known().cloned()),
+            Kind::FeatureGroup(f) => (&f.destinations, None),
             _ => continue,
         };
         for d in destinations {
@@ -393,6 +395,7 @@ fn kind_name(r: &Resource) -> &'static str {
         Kind::EndpointConfig(_) => "endpoint config",
         Kind::Domain(_) => "Studio domain",
         Kind::UserProfile(_) => "user profile",
+        Kind::FeatureGroup(_) => "feature group",
         _ => "resource",
     }
 }

@@ -103,6 +103,10 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
             role: path(p, &["UserSettings", "ExecutionRole"]).cloned(),
             destinations: destination::read(Holder::UserProfile, p, cx),
         }),
+        "AWS::SageMaker::FeatureGroup" => Kind::FeatureGroup(FeatureGroup {
+            destinations: destination::read(Holder::FeatureGroup, p, cx),
+            role: get(p, "RoleArn").cloned(),
+        }),
         "AWS::SageMaker::Space" => Kind::Space(Space {
             domain: req_ident(cx, p, "DomainId"),
             remote_access: path(p, &["SpaceSettings", "RemoteAccess"]).map(|v| string(cx, v)),

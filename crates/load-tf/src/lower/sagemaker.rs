@@ -198,6 +198,10 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 None => None,
             },
         }))),
+        "aws_sagemaker_feature_group" => out.push(c.res(Kind::FeatureGroup(FeatureGroup {
+            destinations: c.destinations(Holder::FeatureGroup),
+            role: get(a, "role_arn").map(Val::to_value),
+        }))),
         "aws_sagemaker_model" => out.push(c.res(Kind::Model(SageMakerModel {
             network_isolation: c.opt_bool(a, "enable_network_isolation"),
             vpc_config: c.vpc_config(a, "vpc_config", "subnets", "security_group_ids"),
