@@ -287,7 +287,10 @@ pub(crate) fn ssm_writes(stack: &Stack<'_>) -> Vec<(String, Value)> {
         let Some(Value::Str(name)) = name else {
             continue;
         };
-        let value = match (props.get("Value").and_then(|v| stack.resolve(v)), &condition) {
+        let value = match (
+            props.get("Value").and_then(|v| stack.resolve(v)),
+            &condition,
+        ) {
             // A parameter that may not exist has no one value.
             (_, Some(Cond::Unknown(_))) => Value::unknown(
                 format!("SSM parameter {name} may not be written (its Condition is not known)"),
