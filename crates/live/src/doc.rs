@@ -51,11 +51,24 @@ pub fn decode_policy_document(raw: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(&decoded).map_err(|e| format!("policy document is not JSON: {e}"))
 }
 
-/// Whether a policy document can allow or deny any SageMaker action: a statement whose `Action`
-/// names a pattern that matches the `sagemaker` service (`sagemaker:*`, `*`, `sage*:Create*`), or
-/// any `NotAction` statement (it applies to everything it does not list). Documents that are not
-/// policies at all are kept too (`true`), so that nothing is dropped on a guess.
-pub fn touches_sagemaker(doc: &serde_json::Value) -> bool {
+/// Whether the snapshot keeps an identity policy document: whether it can allow or deny a
+/// SageMaker action, or any action of a service whose writes carry data out of the account
+/// (`egressproof_aws::writes::DATA_WRITES`: S3, SNS, SQS, Firehose, Kinesis, CloudWatch Logs).
+///
+/// WHY the filter exists: an account holds many policies that say nothing about SageMaker (EC2
+/// operators, CI roles), and the snapshot would grow with each. WHY it keeps the write services:
+/// EP306 asks whether a workload's execution role may write to another account, and a role's
+/// `s3:PutObject` (or the Deny that closes it) often sits in a policy of its own that names no
+/// SageMaker action; dropping it would hide the leak, or hide the Deny and report a leak that
+/// is closed. The whole service is kept, not only the listed actions, so that the conditions
+/// other rules read beside those writes (`aws:ResourceAccount` on an S3 statement) stay too.
+///
+/// Anything the filter cannot tell is kept (`true`): a `NotAction` statement (it applies to
+/// everything it does not list), an `Action` that is not a string, a string that is not
+/// `service:action`, a wildcard whose service part matches one of these services (`*`, `s3:*`,
+/// `s*:Put*`), a statement without `Action`, and a document that is not a policy at all.
+/// Nothing is dropped on a guess.
+pub fn governs_sagemaker_or_data_writes(doc: &serde_json::Value) -> bool {
     let Some(statements) = doc.get("Statement") else {
         return true;
     };
@@ -69,9 +82,9 @@ pub fn touches_sagemaker(doc: &serde_json::Value) -> bool {
         }
         match st.get("Action") {
             None => true,
-            Some(serde_json::Value::String(a)) => action_matches_sagemaker(a),
+            Some(serde_json::Value::String(a)) => action_is_kept(a),
             Some(serde_json::Value::Array(a)) => a.iter().any(|v| match v {
-                serde_json::Value::String(s) => action_matches_sagemaker(s),
+                serde_json::Value::String(s) => action_is_kept(s),
                 _ => true,
             }),
             Some(_) => true,
@@ -79,12 +92,25 @@ pub fn touches_sagemaker(doc: &serde_json::Value) -> bool {
     })
 }
 
-fn action_matches_sagemaker(action: &str) -> bool {
+/// Whether an `Action` pattern can name an action of SageMaker or of a data-write service.
+/// Service prefixes are case-insensitive in IAM; a pattern that is not `service:action` is
+/// malformed and kept, since what it means cannot be told.
+fn action_is_kept(action: &str) -> bool {
     let lower = action.to_ascii_lowercase();
-    match lower.split_once(':') {
-        Some((service, _)) => glob("sagemaker", service),
-        None => lower.contains('*'),
-    }
+    let Some((service, _)) = lower.split_once(':') else {
+        return true;
+    };
+    kept_services().any(|kept| glob(kept, service))
+}
+
+/// SageMaker and the services of the data-carrying writes, from the aws layer's one list (a
+/// write added there is kept here without another edit).
+fn kept_services() -> impl Iterator<Item = &'static str> {
+    std::iter::once("sagemaker").chain(
+        egressproof_aws::writes::DATA_WRITES
+            .iter()
+            .filter_map(|w| w.split_once(':').map(|(service, _)| service)),
+    )
 }
 
 /// IAM's glob: `*` any run of characters, `?` one character.
@@ -129,23 +155,42 @@ mod tests {
     }
 
     #[test]
-    fn finds_sagemaker_actions() {
-        let yes = [
+    fn keeps_what_can_govern_sagemaker_or_a_data_write() {
+        let kept = [
             json!({"Statement": [{"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl", "Resource": "*"}]}),
-            json!({"Statement": {"Effect": "Allow", "Action": ["s3:GetObject", "SageMaker:*"], "Resource": "*"}}),
-            json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            json!({"Statement": {"Effect": "Allow", "Action": ["ec2:DescribeVpcs", "SageMaker:*"], "Resource": "*"}}),
             json!({"Statement": [{"Effect": "Allow", "Action": "sage*:Create*", "Resource": "*"}]}),
-            json!({"Statement": [{"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}]}),
+            // A policy with only a data-carrying write: the role's channel to another account.
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": ["SNS:Publish"], "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}),
+            // The Deny that closes the channel.
+            json!({"Statement": [{"Effect": "Deny", "Action": ["s3:PutObject", "sqs:SendMessage"], "Resource": "*",
+                "Condition": {"StringNotEqualsIfExists": {"aws:ResourceAccount": "123456789012"}}}]}),
+            // Wildcards that may name a write.
+            json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": "s3:Put*", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": "*:PutRecord", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": "kinesis:PutRecords", "Resource": "*"}]}),
+            // What cannot be told.
+            json!({"Statement": [{"Effect": "Deny", "NotAction": "ec2:*", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": [7], "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": {"a": "b"}, "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": "PutObject", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Resource": "*"}]}),
+            json!({"Version": "2012-10-17"}),
         ];
-        for d in &yes {
-            assert!(touches_sagemaker(d), "{d}");
+        for d in &kept {
+            assert!(governs_sagemaker_or_data_writes(d), "{d}");
         }
-        let no = [
-            json!({"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "logs:*"], "Resource": "*"}]}),
-            json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}),
+        let dropped = [
+            json!({"Statement": [{"Effect": "Allow", "Action": "ec2:DescribeInstances", "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole", "ec2:*"], "Resource": "*"}]}),
+            json!({"Statement": [{"Effect": "Deny", "Action": "dynamodb:PutItem", "Resource": "*"}]}),
         ];
-        for d in &no {
-            assert!(!touches_sagemaker(d), "{d}");
+        for d in &dropped {
+            assert!(!governs_sagemaker_or_data_writes(d), "{d}");
         }
     }
 

@@ -27,7 +27,7 @@ mod org;
 mod read;
 
 pub use coverage::COVERAGE;
-pub use doc::{decode_policy_document, symbolise_account, touches_sagemaker};
+pub use doc::{decode_policy_document, governs_sagemaker_or_data_writes, symbolise_account};
 pub use org::{merge, OrgOptions, OrgSnapshot, Shard};
 #[cfg(feature = "live")]
 pub use read::org::{probe_write_in_member, snapshot_org};
@@ -272,7 +272,9 @@ pub const ORG_OPERATIONS: &[&str] = &[
 ];
 
 /// The one operation besides reads that an organization's snapshot sends, from the caller's
-/// session only: it writes nothing and hands out the member accounts' sessions.
+/// session only: it writes nothing and hands out the member accounts' sessions. Only the live
+/// reader sends it, so it exists only with the `live` feature.
+#[cfg(feature = "live")]
 pub(crate) const ASSUME_ROLE: &[&str] = &["sts:AssumeRole"];
 
 /// True for operation names that only read: `Describe*`, `List*`, `Get*`, and the few

@@ -178,7 +178,9 @@ pub fn merge<'a>(snapshots: impl IntoIterator<Item = &'a Snapshot>) -> Snapshot 
 /// Makes a snapshot one account of an organization: it names the organization (the accounts
 /// scanned together join into one environment), and drops what another selected account owns
 /// (that account's snapshot holds it; were that account unreadable, its EP904 is in the same
-/// environment).
+/// environment). Only the live reader calls it (and the tests here), so without the `live`
+/// feature it is not compiled.
+#[cfg(any(feature = "live", test))]
 pub fn as_member(snapshot: &mut Snapshot, organization: &str, selected: &BTreeSet<String>) {
     let me = snapshot.account.clone().unwrap_or_default();
     snapshot.model.resources.retain(|r| match &r.account {

@@ -1,15 +1,15 @@
-//! IAM: roles (with trust policies), and the identity policies that can allow or deny SageMaker
-//! actions (inline on roles, users and groups; customer-managed and AWS-managed ones attached),
-//! with their documents.
+//! IAM: roles (with trust policies), and the identity policies that can allow or deny a
+//! SageMaker action or a data-carrying write (inline on roles, users and groups; customer-managed
+//! and AWS-managed ones attached), with their documents.
 
 use super::{call, each_collect, resource, Ctx};
-use crate::{decode_policy_document, symbolise_account, touches_sagemaker};
+use crate::{decode_policy_document, governs_sagemaker_or_data_writes, symbolise_account};
 use aws_sdk_iam::types as t;
 use aws_sdk_iam::Client;
 use egressproof_model::{
-    Attr, Diagnostic, IamPolicy, Ident, Kind, Model, PolicyKind, Role, Span, Value,
+    Attr, Diagnostic, IamPolicy, Ident, Kind, Model, PolicyKind, Resource, Role, Span, Value,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, Debug)]
 enum Who {
@@ -182,8 +182,8 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
                     let raw = v.policy_version().and_then(|pv| pv.document());
                     let parsed = raw.map(decode_policy_document);
                     if let Some(Ok(doc)) = &parsed {
-                        if !touches_sagemaker(doc) {
-                            return Ok(None);
+                        if !governs_sagemaker_or_data_writes(doc) {
+                            return Ok(Managed::Dropped(arn));
                         }
                     }
                     let policy = IamPolicy {
@@ -191,7 +191,7 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
                         attached_to: Attr::Known(to),
                         document: doc_value(raw, &arn, &account),
                     };
-                    Ok(Some(resource(
+                    Ok(Managed::Kept(resource(
                         arn.clone(),
                         name,
                         "AWS::IAM::ManagedPolicy",
@@ -205,14 +205,48 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
     })
     .await;
     m.diagnostics.extend(diags);
+    let mut dropped = BTreeSet::new();
     for d in docs {
         match d {
-            Ok(Some(r)) => m.resources.push(r),
-            Ok(None) => {}
+            Ok(Managed::Kept(r)) => m.resources.push(r),
+            Ok(Managed::Dropped(arn)) => {
+                dropped.insert(arn);
+            }
             Err(d) => m.diagnostics.push(d),
         }
     }
+    forget_dropped(&mut m, &dropped);
     m
+}
+
+/// A managed policy as the snapshot takes it: its resource, or the ARN of one whose document
+/// governs neither SageMaker nor a data-carrying write.
+enum Managed {
+    Kept(Resource),
+    Dropped(String),
+}
+
+/// Takes the dropped managed policies out of the roles' lists of attached ARNs.
+///
+/// WHY: the analysis reads an attached ARN whose document is not in the scan as a policy that
+/// may allow or deny anything (an EP902), so a role with an EC2-only policy attached would be
+/// unproven for a document the snapshot did read and found irrelevant. The filter keeps every
+/// document that can allow or deny a SageMaker action or a data-carrying write, which is all
+/// the analysis asks of a role's identity policies, so without the dropped ones each answer
+/// stays the same.
+fn forget_dropped(m: &mut Model, dropped: &BTreeSet<String>) {
+    if dropped.is_empty() {
+        return;
+    }
+    for r in &mut m.resources {
+        if let Kind::Role(Role {
+            managed_policy_arns: Attr::Known(arns),
+            ..
+        }) = &mut r.kind
+        {
+            arns.retain(|a| a.as_str().is_none_or(|s| !dropped.contains(s)));
+        }
+    }
 }
 
 async fn principal(
@@ -384,7 +418,7 @@ async fn principal(
                 match got {
                     Ok(raw) => {
                         if let Ok(doc) = decode_policy_document(&raw) {
-                            if !touches_sagemaker(&doc) {
+                            if !governs_sagemaker_or_data_writes(&doc) {
                                 continue;
                             }
                         }
