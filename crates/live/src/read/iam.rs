@@ -191,13 +191,13 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
                         attached_to: Attr::Known(to),
                         document: doc_value(raw, &arn, &account),
                     };
-                    Ok(Managed::Kept(resource(
+                    Ok(Managed::Kept(Box::new(resource(
                         arn.clone(),
                         name,
                         "AWS::IAM::ManagedPolicy",
                         arn,
                         Kind::IamPolicy(policy),
-                    )))
+                    ))))
                 }
                 Err(d) => Err(d),
             }
@@ -208,7 +208,7 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
     let mut dropped = BTreeSet::new();
     for d in docs {
         match d {
-            Ok(Managed::Kept(r)) => m.resources.push(r),
+            Ok(Managed::Kept(r)) => m.resources.push(*r),
             Ok(Managed::Dropped(arn)) => {
                 dropped.insert(arn);
             }
@@ -222,7 +222,7 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
 /// A managed policy as the snapshot takes it: its resource, or the ARN of one whose document
 /// governs neither SageMaker nor a data-carrying write.
 enum Managed {
-    Kept(Resource),
+    Kept(Box<Resource>),
     Dropped(String),
 }
 
