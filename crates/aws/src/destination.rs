@@ -357,15 +357,6 @@ pub(crate) fn read_at(r: &Reader<'_>, holder: Holder, root: &Node<'_>) -> Vec<Da
 
 /// What is known of a string: its pieces (a literal is one piece); `None` for an unknown that
 /// keeps nothing, or a value that is not a string.
-fn pieces_of(v: &Value) -> Option<Vec<Piece>> {
-    match v {
-        Value::Str(s) => Some(vec![Piece::Lit(s.clone())]),
-        Value::Text(parts) => Some(parts.iter().cloned().map(Piece::from).collect()),
-        Value::Unknown(u) => u.pieces.clone(),
-        _ => None,
-    }
-}
-
 /// The pieces as a value: a string (with symbols) when every piece is known, otherwise an unknown
 /// that keeps them, for the first hole's reason.
 fn value_of(pieces: Vec<Piece>, what: &str, span: &Span) -> Value {
@@ -428,7 +419,7 @@ fn split(pieces: &[Piece], sep: char) -> Vec<Vec<Piece>> {
 /// (`https://bucket.s3.region.amazonaws.com/key`) or path style
 /// (`https://s3.region.amazonaws.com/bucket/key`).
 fn s3_target(field: &str, written: &Value, span: &Span) -> Attr<Target> {
-    let Some(pieces) = pieces_of(written) else {
+    let Some(pieces) = written.pieces() else {
         return match written {
             Value::Unknown(u) => Attr::Unknown(u.clone()),
             other => Attr::unknown(
@@ -522,7 +513,7 @@ fn sns_target(field: &str, written: &Value, span: &Span) -> Attr<Target> {
             account: Attr::Known(VpcPeeringConnection::DEPLOYING_ACCOUNT.to_string()),
         });
     }
-    let Some(pieces) = pieces_of(written) else {
+    let Some(pieces) = written.pieces() else {
         return match written {
             Value::Unknown(u) => Attr::Unknown(u.clone()),
             other => Attr::unknown(

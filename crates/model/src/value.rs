@@ -88,6 +88,17 @@ pub enum Value {
 }
 
 impl Value {
+    /// A string value as pieces (literals, symbols and holes), as an unknown keeps them: `None`
+    /// for a value that is not a string, or an unknown that kept no pieces.
+    pub fn pieces(&self) -> Option<Vec<crate::Piece>> {
+        match self {
+            Value::Str(s) => Some(vec![crate::Piece::Lit(s.clone())]),
+            Value::Text(parts) => Some(parts.iter().cloned().map(crate::Piece::from).collect()),
+            Value::Unknown(u) => u.pieces.clone(),
+            _ => None,
+        }
+    }
+
     /// A string from parts, merging adjacent literals; a single literal becomes `Str`.
     pub fn text(parts: Vec<Part>) -> Value {
         let mut out: Vec<Part> = Vec::with_capacity(parts.len());

@@ -266,7 +266,7 @@ fn bucket_owner(ctx: &Context<'_>, owners: &Owners, bucket: &Value) -> Result<Ow
             )),
         };
     }
-    let pieces = canonical(pieces_of(bucket));
+    let pieces = canonical(bucket.pieces());
     if !pieces.is_empty() && owners.buckets.contains(&pieces) {
         return Ok(Owner::Ours);
     }
@@ -356,15 +356,6 @@ impl Owners {
             .iter()
             .find(|(b, _, _)| b == bucket)
             .map(|(_, a, p)| (a.clone(), p.clone()))
-    }
-}
-
-fn pieces_of(v: &Value) -> Option<Vec<Piece>> {
-    match v {
-        Value::Str(s) => Some(vec![Piece::Lit(s.clone())]),
-        Value::Text(parts) => Some(parts.iter().cloned().map(Piece::from).collect()),
-        Value::Unknown(u) => u.pieces.clone(),
-        _ => None,
     }
 }
 
