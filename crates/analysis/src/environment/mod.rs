@@ -112,6 +112,11 @@ pub fn analyze_scan(model: Model, options: &Options, named: &[NamedEnvironment])
     let mut environments = Vec::with_capacity(components.len());
     if whole {
         let c = &components[0];
+        // Whether it holds every principal is decided over the inputs it declares.
+        let model = Model {
+            principals_complete: c.principals_complete,
+            ..model
+        };
         environments.push(Environment {
             name: c.name.clone(),
             inputs: c.inputs.clone(),
@@ -437,7 +442,16 @@ impl<'m> Split<'m> {
                 .collect();
             let in_scope =
                 scope::in_scope(&res, &diags, self.options, |id| ids.contains(id.as_str()));
-            let principals_complete = units.iter().any(|&u| self.units[u].principals_complete);
+            // Every principal is known only when each input that holds anything listed every
+            // principal of its account: another account's snapshot whose IAM listing failed, or
+            // a template (it names no account, and principals it does not declare exist beside
+            // it), leaves principals outside the scan.
+            let holding = units
+                .iter()
+                .map(|&u| &self.units[u])
+                .filter(|u| !u.resources.is_empty() || !u.diagnostics.is_empty());
+            let principals_complete =
+                holding.clone().next().is_some() && holding.clone().all(|u| u.principals_complete);
             out.push(Component {
                 name,
                 inputs,
