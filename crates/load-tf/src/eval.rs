@@ -194,7 +194,12 @@ pub(crate) struct Eval {
     /// The modules `terraform init` installed, by root module directory (read once).
     installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
     pub diags: Vec<Diagnostic>,
-    /// The diagnostics reported so far, so that each is reported once.
+    /// Diagnostics of reading a module's files (a file that does not parse), found once per
+    /// directory however many roots call it: they are every such root's, so they are kept out
+    /// of any one root's range of [`Eval::diags`].
+    pub def_diags: Vec<Diagnostic>,
+    /// The diagnostics reported so far in the root being evaluated, so that each is reported
+    /// once per root (a module two roots call has each root's unknowns, evaluated with its inputs).
     diag_seen: HashSet<Diagnostic>,
     depth: usize,
     pub files: usize,
@@ -257,6 +262,7 @@ impl Eval {
             try_saved: Vec::new(),
             try_errors: 0,
             diags: Vec::new(),
+            def_diags: Vec::new(),
             diag_seen: HashSet::new(),
             depth: 0,
             files: 0,
@@ -282,7 +288,7 @@ impl Eval {
                 .iter()
                 .filter(|d| d.code == UnknownCode::EP901)
                 .count();
-        self.diags.extend(def.diagnostics.iter().cloned());
+        self.def_diags.extend(def.diagnostics.iter().cloned());
         let def = Rc::new(def);
         self.defs.insert(canonical.to_path_buf(), def.clone());
         def
@@ -300,6 +306,11 @@ impl Eval {
     /// a limit hit): resources of any type may stand behind it, so scope keeps its environment.
     pub(crate) fn diag_hiding(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
         self.push_diag(Diagnostic::hiding(code, msg, span));
+    }
+
+    /// Starts the evaluation of another root module: what it finds is reported again, as its own.
+    pub(crate) fn begin_root(&mut self) {
+        self.diag_seen.clear();
     }
 
     fn push_diag(&mut self, d: Diagnostic) {

@@ -781,10 +781,7 @@ impl Eval {
     }
 
     pub(crate) fn diag_pub(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
-        let d = egressproof_model::Diagnostic::new(code, msg, span);
-        if !self.diags.contains(&d) {
-            self.diags.push(d);
-        }
+        self.diag(code, msg, span);
     }
 
     fn resolve_path(&self, p: &str, sc: &Scope) -> std::path::PathBuf {

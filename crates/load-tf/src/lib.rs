@@ -135,13 +135,15 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
             ancestors: vec![c.clone()],
         });
         let root = ev.insts.len() - 1;
+        ev.begin_root();
         let first_diag = ev.diags.len();
         let vars = root_vars(&mut ev, root, c, display, options);
         ev.insts[root].root_vars = vars;
         let first = model.resources.len();
         let tree = lower_instance_tree(&mut ev, root, &mut model, &mut links);
-        // One input per root module: its resources, the directories of its modules (a
-        // diagnostic in one of their files is this root's), the SSM parameters it shares.
+        // One input per root module: its resources, its diagnostics (what evaluating it with
+        // its inputs found, in its modules too), the directories of its modules (a file of one
+        // that does not parse is this root's), the SSM parameters it shares.
         model.inputs.push(ScanInput {
             // Files directly under the scanned directory are shown without a directory.
             name: if display.is_empty() {
@@ -160,6 +162,9 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
         });
     }
     lower::post_process(&mut model, links);
+    // Diagnostics of reading modules' files come first, in no root's range: each is every
+    // root's whose modules hold its file (the analysis gives it by directory).
+    model.diagnostics.append(&mut ev.def_diags);
     let base = model.diagnostics.len();
     for input in &mut model.inputs {
         input.diagnostics = input.diagnostics.start + base..input.diagnostics.end + base;
@@ -406,7 +411,7 @@ pub fn load_str(text: &str, display: &str) -> Model {
         text.to_string(),
     );
     let mut ev = Eval::new();
-    ev.diags.extend(def.diagnostics.iter().cloned());
+    ev.def_diags.extend(def.diagnostics.iter().cloned());
     let def = std::rc::Rc::new(def);
     ev.insts.push(Inst {
         def,
@@ -420,6 +425,7 @@ pub fn load_str(text: &str, display: &str) -> Model {
     let mut links = Vec::new();
     let _ = lower_instance_tree(&mut ev, 0, &mut model, &mut links);
     lower::post_process(&mut model, links);
+    model.diagnostics.append(&mut ev.def_diags);
     model.diagnostics.extend(ev.diags);
     model
 }
