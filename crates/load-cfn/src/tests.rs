@@ -910,9 +910,26 @@ Resources:
 #[test]
 fn custom_resources_are_marked() {
     let l = load_one("Resources:\n  C: { Type: Custom::Thing }\n  D: { Type: AWS::CloudFormation::CustomResource }\n  E: { Type: AWS::Lambda::Function }\n");
-    assert_eq!(res(&l, "C").kind, Kind::Other(Other { custom: true }));
-    assert_eq!(res(&l, "D").kind, Kind::Other(Other { custom: true }));
-    assert_eq!(res(&l, "E").kind, Kind::Other(Other { custom: false }));
+    assert_eq!(res(&l, "C").kind, Kind::Other(Other::deploy_code(None)));
+    assert_eq!(res(&l, "D").kind, Kind::Other(Other::deploy_code(None)));
+    assert_eq!(res(&l, "E").kind, Kind::Other(Other::function(None)));
+}
+
+#[test]
+fn a_custom_resource_keeps_its_service_token_and_a_function_its_role() {
+    let l = load_one(
+        "Resources:\n  Fn: { Type: AWS::Lambda::Function, Properties: { Role: !GetAtt R.Arn } }\n  R: { Type: AWS::IAM::Role }\n  C: { Type: Custom::Thing, Properties: { ServiceToken: !GetAtt Fn.Arn } }\n",
+    );
+    let Kind::Other(c) = &res(&l, "C").kind else {
+        panic!()
+    };
+    let Kind::Other(f) = &res(&l, "Fn").kind else {
+        panic!()
+    };
+    let target = c.invokes.as_ref().map(Value::render).unwrap_or_default();
+    assert!(target.contains(res(&l, "Fn").id.as_str()), "{target}");
+    let role = f.runs_as.as_ref().map(Value::render).unwrap_or_default();
+    assert!(role.contains(res(&l, "R").id.as_str()), "{role}");
 }
 
 #[test]

@@ -2189,6 +2189,8 @@ fn names_itself(rtype: &str, attribute: &str) -> bool {
             | ("aws_iam_role", "name")
             | ("aws_iam_user", "name")
             | ("aws_iam_group", "name")
+            // A Lambda invocation names its function by `function_name`.
+            | ("aws_lambda_function", "function_name")
     )
 }
 
