@@ -31,8 +31,12 @@ mod plan;
 mod policy;
 mod val;
 
-use egressproof_model::{Diagnostic, InputKind, Model, ScanInput, SharedName, Span, UnknownCode};
+use egressproof_model::{
+    Diagnostic, Ident, InputKind, Kind, Model, Other, Resource, ScanInput, SharedName, Span,
+    UnknownCode,
+};
 use eval::{Children, Eval, Inst, Scope};
+use hcl_edit::structure::Body;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use val::Val;
@@ -369,6 +373,10 @@ fn lower_instance_tree(
                     args: &args,
                 };
                 let (mut resources, l) = lower::lower(&ctx);
+                // A resource that is itself such code (a null_resource) is reported once.
+                if !resources.iter().any(runs_unread_code) {
+                    resources.extend(local_exec(&rd.block.body, &def, rd.file, &ctx));
+                }
                 let supp = def
                     .files
                     .get(rd.file)
@@ -394,6 +402,40 @@ fn lower_instance_tree(
     tree.uses.sort();
     tree.uses.dedup();
     tree
+}
+
+/// Whether the scan reports a resource as code it does not read (EP903).
+fn runs_unread_code(r: &Resource) -> bool {
+    matches!(&r.kind, Kind::Other(o) if o.custom)
+}
+
+/// The code a resource instance's `local-exec` provisioners run, as a resource of its own that
+/// runs code the scan does not read (EP903, as a `null_resource`): the command runs on the
+/// operator's machine with the operator's credentials when the resource is created (or, with
+/// `when = destroy`, destroyed, which replacing it also does), so it may create a notebook or a
+/// Studio domain that the configuration does not hold, whatever the resource's type. A
+/// `remote-exec` provisioner runs on the instance it provisions, with that instance's role and
+/// network, as the instance's user data does: not the operator's credentials, so not this.
+/// `file` copies files and runs nothing.
+fn local_exec(
+    body: &Body,
+    def: &parse::ModuleDef,
+    file: usize,
+    c: &lower::Ctx,
+) -> Option<Resource> {
+    let block = body
+        .get_blocks("provisioner")
+        .find(|b| b.labels.first().is_some_and(|l| l.as_str() == "local-exec"))?;
+    let span = def
+        .span(file, hcl_edit::Span::span(block))
+        .unwrap_or_else(|| c.span.clone());
+    Some(Resource::new(
+        Ident::new(format!("{}::provisioner-local-exec", c.id.as_str())),
+        c.name.clone(),
+        "provisioner \"local-exec\"",
+        span,
+        Kind::Other(Other::deploy_code(None)),
+    ))
 }
 
 /// Loads one HCL text as a module (tests and fuzzing: no filesystem).

@@ -4,7 +4,8 @@
 //! internet: none of it is in the template, so a scan that stayed silent would say `sealed` of
 //! an environment whose workloads it never saw. Terraform's equivalents (a Lambda invocation, a
 //! stack of a template outside the scan, a `null_resource` or `terraform_data`, which exist to
-//! run provisioners with the operator's credentials) are marked the same way by their loader.
+//! run provisioners with the operator's credentials, and the `local-exec` provisioner of any
+//! other resource) are marked the same way by their loader.
 //!
 //! The code is not read, but what it can do is bounded by the role it runs as. A custom
 //! resource (or Lambda invocation) whose target is a Lambda function of the scan, whose
