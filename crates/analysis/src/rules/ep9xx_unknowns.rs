@@ -69,7 +69,9 @@ mod ep903 {
         /// (`Custom::*`, `AWS::CloudFormation::CustomResource`), and in Terraform an
         /// `aws_lambda_invocation`, an `aws_cloudformation_stack`, a `null_resource` or
         /// `terraform_data` (which run provisioners such as `local-exec` with the operator's
-        /// credentials).
+        /// credentials), and a `local-exec` provisioner on a resource of any type (a
+        /// `remote-exec` runs on the instance it provisions, with that instance's role, so it is
+        /// not one).
         ///
         /// A custom resource (or Lambda invocation) is followed to the Lambda function it calls
         /// (`ServiceToken: !GetAtt Fn.Arn`, an ARN ending in `function:${Fn}`, `function_name =
