@@ -193,6 +193,13 @@ pub(crate) struct Eval {
     try_errors: usize,
     /// The modules `terraform init` installed, by root module directory (read once).
     installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
+    /// Map keys that stand for strings with symbols, by their rendering (`com.amazonaws.
+    /// ${AWS::Region}.sts`): a map's keys are text, so a `for` expression or a `for_each` keyed
+    /// by such a string keys by its rendering, and whatever reads the key back (`keys()`,
+    /// `each.key`, a `for` over the map) gets the symbolic string, not a literal look-alike.
+    /// A literal key that renders alike would need `$${` in the source; it is read as the
+    /// symbolic one, as indexing a map by a symbolic string already does.
+    sym_keys: HashMap<String, Vec<Part>>,
     pub diags: Vec<Diagnostic>,
     /// Diagnostics of reading a module's files (a file that does not parse), found once per
     /// directory however many roots call it: they are every such root's, so they are kept out
@@ -257,6 +264,7 @@ impl Eval {
             expansions: HashMap::new(),
             children: HashMap::new(),
             installed: HashMap::new(),
+            sym_keys: HashMap::new(),
             rendering: 0,
             in_try: 0,
             try_saved: Vec::new(),
@@ -729,6 +737,74 @@ impl Eval {
         }
     }
 
+    /// The map key of a string value: the string, or the rendering of a string with symbols
+    /// (recorded, see [`Eval::sym_keys`]). `None` when it is not a known string, or when two
+    /// different symbolic strings render alike (which is which could not be told).
+    pub(crate) fn map_key(&mut self, v: &Val) -> Option<String> {
+        if let Some(s) = v.as_plain_str() {
+            return Some(s);
+        }
+        let parts = match v {
+            Val::Text(_) | Val::Json(_) if v.first_unknown().is_none() => v.string_parts()?,
+            _ => return None,
+        };
+        let key = render_key(&parts);
+        match self.sym_keys.get(&key) {
+            Some(known) if *known != parts => None,
+            Some(_) => Some(key),
+            None => {
+                self.sym_keys.insert(key.clone(), parts);
+                Some(key)
+            }
+        }
+    }
+
+    /// The value of a map key as `keys()`, `each.key` and `for` read it back: the symbolic
+    /// string it stands for, else the string.
+    pub(crate) fn key_val(&self, k: &str) -> Val {
+        match self.sym_keys.get(k) {
+            Some(parts) => Val::text(parts.clone()),
+            None => Val::Str(k.to_string()),
+        }
+    }
+
+    /// Whether a value holds a map with a key that stands for a symbolic string: its JSON text
+    /// would show the rendering as a literal key.
+    pub(crate) fn has_symbolic_key(&self, v: &Val) -> bool {
+        if self.sym_keys.is_empty() {
+            return false;
+        }
+        let mut todo = vec![v];
+        while let Some(v) = todo.pop() {
+            match v {
+                Val::Map(m) => {
+                    if m.keys().any(|k| self.sym_keys.contains_key(k)) {
+                        return true;
+                    }
+                    todo.extend(m.values());
+                }
+                Val::List(l) => todo.extend(l),
+                Val::Json(inner) => todo.push(inner),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// The (key, element) pairs a `for` or a `dynamic` block iterates, map keys read back by
+    /// [`Eval::key_val`].
+    fn items_of(&self, v: &Val) -> Option<Vec<(Val, Val)>> {
+        let mut items = Self::collection_items(v)?;
+        if matches!(v, Val::Map(_)) && !self.sym_keys.is_empty() {
+            for (k, _) in &mut items {
+                if let Val::Str(s) = k {
+                    *k = self.key_val(s);
+                }
+            }
+        }
+        Some(items)
+    }
+
     fn collection_items(v: &Val) -> Option<Vec<(Val, Val)>> {
         match v {
             Val::List(items) => Some(
@@ -755,7 +831,7 @@ impl Eval {
         range: Option<std::ops::Range<usize>>,
     ) -> Val {
         let coll = self.eval(&f.intro.collection_expr, sc);
-        let Some(items) = Self::collection_items(&coll) else {
+        let Some(items) = self.items_of(&coll) else {
             return self.unknown_from(
                 &coll,
                 "for expression over a value that is not a collection",
@@ -799,8 +875,9 @@ impl Eval {
             }
             match &f.key_expr {
                 Some(ke) => {
-                    let key = self.eval(ke, &inner);
-                    let Some(key) = key.as_plain_str() else {
+                    let key_val = self.eval(ke, &inner);
+                    let Some(key) = self.map_key(&key_val) else {
+                        let key = key_val;
                         return self.unknown_from(
                             &key,
                             "for expression key is not a known string",
@@ -940,7 +1017,7 @@ impl Eval {
                     }
                     Directive::For(d) => {
                         let coll = self.eval(&d.for_expr.collection_expr, sc);
-                        let Some(items) = Self::collection_items(&coll) else {
+                        let Some(items) = self.items_of(&coll) else {
                             return Err(self.unknown_from(
                                 &coll,
                                 "template for over a non-collection",
@@ -1451,11 +1528,21 @@ impl Eval {
             let items: Option<Vec<(String, Val, Val)>> = match &v {
                 Val::Map(m) => Some(
                     m.iter()
-                        .map(|(k, v)| (k.clone(), Val::Str(k.clone()), v.clone()))
+                        .map(|(k, v)| (k.clone(), self.key_val(k), v.clone()))
                         .collect(),
                 ),
-                Val::List(l) => set_instances(l)
-                    .map(|items| items.into_iter().map(|(k, x)| (k, x.clone(), x)).collect()),
+                Val::List(l) => set_instances(l).map(|items| {
+                    items
+                        .into_iter()
+                        .map(|(k, x)| {
+                            // `keys()` of the instances reads the symbolic string back.
+                            if let Val::Text(parts) = &x {
+                                self.sym_keys.entry(k.clone()).or_insert(parts.clone());
+                            }
+                            (k, x.clone(), x)
+                        })
+                        .collect()
+                }),
                 Val::Null => Some(Vec::new()),
                 _ => None,
             };
@@ -2057,7 +2144,7 @@ impl Eval {
             Some(a) => self.eval(&a.value, sc),
             None => Val::List(Vec::new()),
         };
-        let Some(items) = Self::collection_items(&coll) else {
+        let Some(items) = self.items_of(&coll) else {
             let span = self.span(sc, sp(b));
             let reason = coll
                 .first_unknown()
