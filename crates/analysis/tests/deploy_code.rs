@@ -137,7 +137,7 @@ fn a_role_that_may_create_a_notebook_keeps_the_environment_unproven() {
             .flat_map(|e| &e.analysis.unknowns)
             .any(|u| {
                 u.message
-                    .contains("may call sagemaker:createnotebookinstance")
+                    .contains("may call sagemaker:CreateNotebookInstance")
             });
         assert!(named, "{name}");
     }

@@ -79,14 +79,40 @@ pub(crate) fn decide<'m>(ctx: &Context<'m>, iam: &Iam<'m>, other: &'m Other) -> 
     match deploy_code_reach(&identity) {
         Reach::Inside => Decision::Confined { function, role },
         Reach::Outside { pattern } => Decision::Open(format!(
-            "its role {} may call {pattern} (function {})",
-            role.name, function.name
+            "its role {} may call {} (function {})",
+            role.name,
+            as_written(ctx, role, &pattern),
+            function.name
         )),
         Reach::Undecided { reason, .. } => Decision::Open(format!(
             "what its role {} may call is not known: {reason}",
             role.name
         )),
     }
+}
+
+/// An action pattern as a policy of the scan attached to `role` spells it
+/// (`sagemaker:CreateNotebookInstance`; the policy engine compares actions in lower case), or
+/// as given when none does (an AWS managed policy's).
+fn as_written(ctx: &Context<'_>, role: &Resource, pattern: &str) -> String {
+    fn find<'v>(v: &'v Value, pattern: &str) -> Option<&'v str> {
+        match v {
+            Value::Str(s) if s.eq_ignore_ascii_case(pattern) => Some(s),
+            Value::List(items) => items.iter().find_map(|i| find(i, pattern)),
+            Value::Map(m) => m.values().find_map(|i| find(i, pattern)),
+            _ => None,
+        }
+    }
+    ctx.resources()
+        .filter_map(|r| match &r.kind {
+            Kind::IamPolicy(p) if p.attached_to.known().is_some_and(|a| a.contains(&role.id)) => {
+                Some(&p.document)
+            }
+            _ => None,
+        })
+        .find_map(|d| find(d, pattern))
+        .unwrap_or(pattern)
+        .to_string()
 }
 
 /// A value as a person reads it.
