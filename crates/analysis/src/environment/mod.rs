@@ -20,7 +20,7 @@
 //! Scope ([`scope`]): an environment without a SageMaker resource and without a VPC meant for
 //! SageMaker is listed and not judged.
 
-mod refs;
+pub(crate) mod refs;
 pub(crate) mod scope;
 
 use crate::{analyze, Analysis, Options, Verdict};

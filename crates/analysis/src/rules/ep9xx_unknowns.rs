@@ -85,8 +85,9 @@ mod ep903 {
         /// credentials. Anything else keeps the unknown, and the message names what decided it:
         /// an action outside that list (`sagemaker:CreateNotebookInstance`, `ec2:*`,
         /// `cloudformation:*`, `iam:PassRole`, `lambda:*`, `*`, a `NotAction`), a policy that
-        /// cannot be read or may be attached, a target that is an SNS topic, a parameter or an
-        /// import, a function or role outside the scan.
+        /// cannot be read or may be attached, another role's trust policy or a resource policy
+        /// that names the role (it grants without the role's own Allow), a target that is an SNS
+        /// topic, a parameter or an import, a function or role outside the scan.
         ///
         /// ## Why is this bad?
         /// A macro can add any resource at deploy time, including a route to the internet; what

@@ -62,6 +62,12 @@ pub(crate) fn decide<'m>(ctx: &Context<'m>, iam: &Iam<'m>, other: &'m Other) -> 
             shown(role_value)
         ));
     };
+    if let Some(grantor) = may_grant(ctx, role) {
+        return Decision::Open(format!(
+            "{} ({}) names its role {}: a trust or resource policy may grant it more than its own policies",
+            grantor.name, grantor.type_name, role.name
+        ));
+    }
     if let Some(why) = unreadable_policy(ctx, role) {
         return Decision::Open(format!(
             "a policy of its role {} could not be read: {why}",
@@ -162,6 +168,28 @@ fn role_of<'m>(ctx: &Context<'m>, v: &Value) -> Option<&'m Resource> {
         Value::Str(s) => is_role(&Ident::new(s.clone())),
         _ => None,
     }
+}
+
+/// A resource of the scan that names `role` and may grant it permissions its own policies do
+/// not hold: in one account, a trust policy (another role's) or a resource policy (a bucket's,
+/// a key's, a function's permission) that names a principal grants it without an Allow of the
+/// principal's own. Functions that run as the role, the role itself and identity policies
+/// (which only attach) are not such grants; every other resource naming it counts as one.
+fn may_grant<'m>(ctx: &Context<'m>, role: &Resource) -> Option<&'m Resource> {
+    ctx.resources().find(|r| {
+        let grants = match &r.kind {
+            Kind::Role(_) => r.id != role.id,
+            Kind::IamPolicy(p) => p.policy_kind == PolicyKind::Resource,
+            Kind::Other(o) => o.runs_as.is_none(),
+            _ => false,
+        };
+        if !grants {
+            return false;
+        }
+        let mut names = false;
+        crate::environment::refs::each_string(&r.kind, &mut |s| names |= s == role.id.as_str());
+        names
+    })
 }
 
 /// An identity policy of the scan that applies (or may apply) to `role` and whose document
