@@ -193,6 +193,8 @@ pub(crate) struct Eval {
     try_errors: usize,
     /// The modules `terraform init` installed, by root module directory (read once).
     installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
+    /// `TF_DATA_DIR`: where `terraform init` kept its data instead of `.terraform`.
+    pub(crate) data_dir: Option<PathBuf>,
     /// Map keys that stand for strings with symbols, by their rendering (`com.amazonaws.
     /// ${AWS::Region}.sts`): a map's keys are text, so a `for` expression or a `for_each` keyed
     /// by such a string keys by its rendering, and whatever reads the key back (`keys()`,
@@ -264,6 +266,7 @@ impl Eval {
             expansions: HashMap::new(),
             children: HashMap::new(),
             installed: HashMap::new(),
+            data_dir: None,
             sym_keys: HashMap::new(),
             rendering: 0,
             in_try: 0,
@@ -2006,15 +2009,28 @@ impl Eval {
         key.reverse();
         let key = key.join(".");
         let root_def = self.insts[root].def.clone();
+        let manifest_path = installed::manifest(self.data_dir.as_deref());
         let installed = match self.installed.get(&root_def.dir) {
             Some(i) => i.clone(),
             None => {
-                let i = Rc::new(Installed::read(&root_def.dir, &self.read));
+                let i = Rc::new(Installed::read(&root_def.dir, &manifest_path, &self.read));
                 self.installed.insert(root_def.dir.clone(), i.clone());
                 i
             }
         };
-        let manifest = parse::join_display(&root_def.display, installed::MANIFEST);
+        let manifest = match &self.data_dir {
+            // Named with the setting that put it there, which the reader may not know is set.
+            Some(d) => format!(
+                "{} (TF_DATA_DIR={})",
+                if manifest_path.is_absolute() {
+                    manifest_path.to_string_lossy().into_owned()
+                } else {
+                    parse::join_display(&root_def.display, &manifest_path.to_string_lossy())
+                },
+                d.to_string_lossy()
+            ),
+            None => parse::join_display(&root_def.display, installed::MANIFEST),
+        };
         let why = match installed.as_ref() {
             Ok(i) => match i.get(&key) {
                 Some(e) if !installed::same_source(source, &e.source) => format!(

@@ -57,6 +57,10 @@ pub struct TfOptions {
     /// `.tfvars` and `.tf` files, symlinks resolved): the code is untrusted, and a path that
     /// leads elsewhere is an unknown, not a read. Empty means the directories loaded.
     pub read: ReadScope,
+    /// `TF_DATA_DIR`: where `terraform init` kept the installed modules' manifest
+    /// (`modules/modules.json` under it) instead of `.terraform`, relative to each root
+    /// module's directory as Terraform reads it there. `None`: `.terraform`.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The model of the scanned directories, and how many Terraform files were read.
@@ -75,6 +79,7 @@ pub struct Loaded {
 pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
     let mut ev = Eval::new();
     ev.read = options.read.clone().or_dirs(dirs.iter().map(|(d, _)| d));
+    ev.data_dir = options.data_dir.clone();
     let mut model = Model::default();
     let mut loaded: Vec<(PathBuf, String)> = Vec::new();
     for (dir, display) in dirs {
