@@ -686,6 +686,10 @@ impl Eval {
         match op {
             B::Eq | B::NotEq => {
                 let eq = match (&l, &r) {
+                    // Decided however the symbols and unknowns resolve: null against what is
+                    // never null, strings whose known ends differ.
+                    (Val::Null, x) | (x, Val::Null) if never_null(x) => Some(false),
+                    _ if strings_differ(&l, &r) => Some(false),
                     _ if l.first_unknown().is_some() || r.first_unknown().is_some() => None,
                     (Val::Num(a), b) | (b, Val::Num(a)) => b.as_num().map(|b| *a == b),
                     (Val::Text(_), _) | (_, Val::Text(_)) => {
@@ -2254,6 +2258,62 @@ fn set_instances(items: &[Val]) -> Option<Vec<(String, Val)>> {
         }
     }
     Some(out.into_iter().collect())
+}
+
+/// Whether a value is not null whatever its symbols and unknowns turn out to be: a collection
+/// (whatever its elements), a number, a bool, a known string, a string with literal text (a
+/// template's result is a string: interpolating null is an error) or with a resource's ID or a
+/// pseudo parameter in it. A reference to another computed attribute alone may be null (an
+/// optional attribute not set), and so may an unknown.
+fn never_null(v: &Val) -> bool {
+    match v {
+        Val::Null => false,
+        Val::Unknown(u) => u.pieces.as_ref().is_some_and(|ps| {
+            ps.iter()
+                .any(|p| matches!(p, egressproof_model::Piece::Lit(s) if !s.is_empty()))
+        }),
+        Val::Text(parts) => parts.iter().any(|p| match p {
+            Part::Lit(s) => !s.is_empty(),
+            Part::Sym(Symbol::Ref(_) | Symbol::Pseudo(_)) => true,
+            Part::Sym(Symbol::Attr { .. }) => false,
+        }),
+        Val::Bool(_)
+        | Val::Num(_)
+        | Val::Str(_)
+        | Val::List(_)
+        | Val::Map(_)
+        | Val::Json(_)
+        | Val::Res(_)
+        | Val::Module(_) => true,
+    }
+}
+
+/// The literal text a string value certainly starts and ends with (all of it for a known
+/// string; what comes before the first symbol or hole, and after the last). `None` when the
+/// value is not a string, or nothing is known of it.
+fn string_ends(v: &Val) -> Option<(String, String)> {
+    use egressproof_model::Piece;
+    let lit = |p: Option<&Piece>| match p {
+        Some(Piece::Lit(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let pieces: Vec<Piece> = match v {
+        Val::Str(s) => return Some((s.clone(), s.clone())),
+        Val::Text(parts) => parts.iter().cloned().map(Piece::from).collect(),
+        Val::Unknown(u) => u.pieces.clone()?,
+        _ => return None,
+    };
+    Some((lit(pieces.first()), lit(pieces.last())))
+}
+
+/// Whether two strings certainly differ: one's known start is not a start of the other's (nor
+/// the other way round), or likewise their known ends (`"com.amazonaws.${region}.sts" ==
+/// "sts"` is false whatever the region).
+fn strings_differ(l: &Val, r: &Val) -> bool {
+    let (Some((lp, ls)), Some((rp, rs))) = (string_ends(l), string_ends(r)) else {
+        return false;
+    };
+    !(lp.starts_with(&rp) || rp.starts_with(&lp)) || !(ls.ends_with(&rs) || rs.ends_with(&ls))
 }
 
 /// The instance key of a symbolic string: its literal parts, its symbols as `${...}`.
