@@ -150,14 +150,10 @@ fn runs_open_code(resources: &[&Resource], options: &Options) -> bool {
         ..Model::default()
     };
     let ctx = crate::Context::new(&model, options);
-    let iam = crate::iam::Iam::read(
-        &ctx,
-        &mut crate::Sink::default(),
-        Rule::UnsupportedConstruct,
-    );
+    let follow = crate::rules::unread_code::Follow::new(&ctx);
     model.resources.iter().any(|r| match &r.kind {
         Kind::Other(o) if o.custom => !matches!(
-            crate::rules::unread_code::decide(&ctx, &iam, o),
+            follow.decide(o),
             crate::rules::unread_code::Decision::Confined { .. }
         ),
         _ => false,
