@@ -108,9 +108,16 @@ impl<'c, 'm> Follow<'c, 'm> {
             return Decision::Unfollowed;
         };
         let Some(function) = named(ctx, target, |o| o.runs_as.is_some()) else {
+            // A resource of the scan that is no function (an SNS topic) is named as people know it.
+            let what = match target.as_symbol() {
+                Some(Symbol::Ref(id) | Symbol::Attr { resource: id, .. }) => {
+                    ctx.get(id).map(|r| format!("{} ({})", r.name, r.type_name))
+                }
+                _ => None,
+            };
             return Decision::Open(format!(
                 "it calls {}, which is not a Lambda function of the scan",
-                shown(target)
+                what.unwrap_or_else(|| shown(target))
             ));
         };
         let Kind::Other(Other {
