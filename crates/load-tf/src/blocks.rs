@@ -26,15 +26,18 @@ pub(crate) struct Tree {
 struct Entry {
     tree: Tree,
     bytes: usize,
-    /// Read since the eviction hand last passed (second-chance eviction).
-    used: bool,
+    /// When it was last read or added (the clock of [`Blocks`]).
+    stamp: u64,
 }
 
-/// Trees by block, evicted least recently used first (second chance: an entry read since the
-/// hand passed goes round once more) once their blocks' text passes the byte bound.
+/// Trees by block, the least recently read evicted first once their blocks' text passes the
+/// byte bound. The queue holds (block, stamp) for every read; an item whose stamp is not its
+/// entry's any more is stale and skipped, and the queue is compacted when stale items are most
+/// of it, so that each read costs O(1) amortized.
 pub(crate) struct Blocks {
     map: HashMap<BlockKey, Entry>,
-    order: VecDeque<BlockKey>,
+    order: VecDeque<(BlockKey, u64)>,
+    clock: u64,
     bytes: usize,
     limit: usize,
 }
@@ -44,6 +47,7 @@ impl Blocks {
         Blocks {
             map: HashMap::new(),
             order: VecDeque::new(),
+            clock: 0,
             bytes: 0,
             limit,
         }
@@ -51,8 +55,16 @@ impl Blocks {
 
     pub(crate) fn get(&mut self, key: &BlockKey) -> Option<Tree> {
         let e = self.map.get_mut(key)?;
-        e.used = true;
-        Some(e.tree.clone())
+        self.clock += 1;
+        e.stamp = self.clock;
+        self.order.push_back((*key, self.clock));
+        let tree = e.tree.clone();
+        if self.order.len() > 2 * self.map.len() + 64 {
+            let map = &self.map;
+            self.order
+                .retain(|(k, st)| map.get(k).is_some_and(|e| e.stamp == *st));
+        }
+        Some(tree)
     }
 
     /// A tree from the first parse: kept only while there is room, evicting nothing (those
@@ -63,41 +75,39 @@ impl Blocks {
         }
     }
 
-    /// A tree just parsed: kept, evicting others past the bound.
+    /// A tree just parsed: kept, evicting the least recently read past the bound (never the
+    /// one just added).
     pub(crate) fn insert(&mut self, key: BlockKey, tree: Tree, bytes: usize) {
         if self.map.contains_key(&key) {
             return;
         }
         self.put(key, tree, bytes);
-        // Each pass of the hand clears `used`, so this ends within two turns of the queue.
-        while self.bytes > self.limit && self.order.len() > 1 {
-            let Some(k) = self.order.pop_front() else {
+        while self.bytes > self.limit && self.map.len() > 1 {
+            let Some((k, st)) = self.order.pop_front() else {
                 break;
             };
-            match self.map.get_mut(&k) {
-                Some(e) if e.used && k != key => {
-                    e.used = false;
-                    self.order.push_back(k);
+            if k == key {
+                self.order.push_front((k, st));
+                break;
+            }
+            if self.map.get(&k).is_some_and(|e| e.stamp == st) {
+                if let Some(e) = self.map.remove(&k) {
+                    self.bytes -= e.bytes;
                 }
-                Some(_) => {
-                    if let Some(e) = self.map.remove(&k) {
-                        self.bytes -= e.bytes;
-                    }
-                }
-                None => {}
             }
         }
     }
 
     fn put(&mut self, key: BlockKey, tree: Tree, bytes: usize) {
+        self.clock += 1;
         self.bytes += bytes;
-        self.order.push_back(key);
+        self.order.push_back((key, self.clock));
         self.map.insert(
             key,
             Entry {
                 tree,
                 bytes,
-                used: false,
+                stamp: self.clock,
             },
         );
     }
@@ -134,10 +144,22 @@ mod tests {
         c.insert((0, 0, 2), tree(), 10);
         assert!(c.get(&(0, 0, 0)).is_some());
         c.insert((0, 0, 3), tree(), 10);
-        // The one read since is kept; the oldest not read goes.
+        // The one read since is kept; the least recently read goes.
         assert!(c.get(&(0, 0, 0)).is_some());
         assert!(c.get(&(0, 0, 1)).is_none());
         assert!(c.bytes <= 30);
+        for _ in 0..1000 {
+            assert!(c.get(&(0, 0, 2)).is_some());
+        }
+        assert!(
+            c.order.len() <= 2 * c.map.len() + 64,
+            "stale reads are dropped"
+        );
+        c.insert((0, 0, 5), tree(), 10);
+        assert!(c.get(&(0, 0, 2)).is_some() && c.get(&(0, 0, 3)).is_none());
+        // One block larger than the bound is still kept (it is the one just read).
+        c.insert((0, 0, 6), tree(), 100);
+        assert!(c.get(&(0, 0, 6)).is_some() && c.map.len() == 1);
         c.offer((0, 0, 4), tree(), 10);
         assert!(c.get(&(0, 0, 4)).is_none(), "offers never evict");
     }
