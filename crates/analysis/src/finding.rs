@@ -135,6 +135,9 @@ pub enum AssumptionKind {
     /// A Studio domain in SSO mode: access is the identity provider's to govern (there is no
     /// presigned domain URL).
     IdentityProvider,
+    /// Code run at deploy time (a custom resource's Lambda) taken to act with its execution
+    /// role's permissions only, which the scan read and found unable to change what it judges.
+    DeployCode,
 }
 
 impl AssumptionKind {
@@ -147,6 +150,7 @@ impl AssumptionKind {
         AssumptionKind::ScpsOutsideScan,
         AssumptionKind::PrincipalsComplete,
         AssumptionKind::IdentityProvider,
+        AssumptionKind::DeployCode,
     ];
 
     /// The kind as reports print it and JSON carries it (`bucket-names`).
@@ -159,6 +163,7 @@ impl AssumptionKind {
             AssumptionKind::ScpsOutsideScan => "scps-outside-scan",
             AssumptionKind::PrincipalsComplete => "principals-complete",
             AssumptionKind::IdentityProvider => "identity-provider",
+            AssumptionKind::DeployCode => "deploy-code",
         }
     }
 
@@ -181,6 +186,9 @@ impl AssumptionKind {
             }
             AssumptionKind::IdentityProvider => {
                 "access to SSO-mode Studio domains governed by the identity provider"
+            }
+            AssumptionKind::DeployCode => {
+                "code run at deploy time taken to act with its execution role's permissions only"
             }
         }
     }

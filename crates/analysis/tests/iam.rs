@@ -1,9 +1,10 @@
 //! EP401 and EP501–EP504 on their fixtures, loaded through the CloudFormation loader.
 
 use egressproof_analysis::{
-    analyze, Analysis, AssumptionKind, Options, Principals, Severity, Verdict,
+    analyze, analyze_scan, Analysis, AssumptionKind, Options, Principals, Severity, Verdict,
 };
 use egressproof_load_cfn::{load, Input, LoadOptions};
+use egressproof_model::Model;
 use std::path::PathBuf;
 
 fn scan(rel: &str, options: &Options) -> Analysis {
@@ -292,5 +293,78 @@ fn ep504_bool_on_a_string_key_never_fires() {
         m[0].contains("sagemaker:directinternetaccess Enabled"),
         "{}",
         m[0]
+    );
+}
+
+/// The fixture's account as one input of a scan: a snapshot that listed every principal of its
+/// account (or did not), or a template; all of them name the same organization, so that
+/// scanned together they are one environment.
+fn input_of_org(display: &str, kind: egressproof_model::InputKind, complete: bool) -> Model {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/EP401/pos_other_principal_of_the_account.yaml");
+    let mut model = load(
+        &[Input {
+            path,
+            display: display.into(),
+        }],
+        &LoadOptions::default(),
+    )
+    .model;
+    model.principals_complete = complete;
+    let org = vec![egressproof_model::SharedName::Organization(
+        "o-a1b2c3d4e5".into(),
+    )];
+    model.as_input(display, kind, org.clone(), org);
+    model
+}
+
+/// The EP401 findings of each environment of the scan of `inputs` together.
+fn ep401_by_environment(inputs: Vec<Model>) -> Vec<(String, usize, bool)> {
+    let mut model = Model::default();
+    for m in inputs {
+        model.extend(m);
+    }
+    let scan = analyze_scan(model, &Options::default(), &[]);
+    scan.environments
+        .iter()
+        .map(|e| {
+            (
+                e.name.clone(),
+                messages(&e.analysis, "EP401").len(),
+                !assumed(&e.analysis, AssumptionKind::PrincipalsComplete).is_empty(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn ep401_an_environment_holds_every_principal_only_when_each_of_its_inputs_does() {
+    use egressproof_model::InputKind::{Snapshot, Template};
+    let a = || input_of_org("account-a.json", Snapshot, true);
+    // One snapshot that listed every principal: no other principal exists.
+    assert_eq!(
+        ep401_by_environment(vec![a()]),
+        [("account-a.json".to_string(), 0, true)]
+    );
+    // Two such snapshots of one organization: still every principal of both accounts.
+    assert_eq!(
+        ep401_by_environment(vec![a(), input_of_org("account-b.json", Snapshot, true)]),
+        [("account-a.json".to_string(), 0, true)]
+    );
+    // A second account whose IAM listing failed: its other principals can open its notebook.
+    let with_incomplete =
+        ep401_by_environment(vec![a(), input_of_org("account-b.json", Snapshot, false)]);
+    assert_eq!(with_incomplete.len(), 1, "{with_incomplete:?}");
+    assert!(
+        with_incomplete[0].1 >= 1 && !with_incomplete[0].2,
+        "{with_incomplete:?}"
+    );
+    // A template joined to the snapshot names no account: the principals beside it are unseen.
+    let with_template =
+        ep401_by_environment(vec![a(), input_of_org("stack.yaml", Template, false)]);
+    assert_eq!(with_template.len(), 1, "{with_template:?}");
+    assert!(
+        with_template[0].1 >= 1 && !with_template[0].2,
+        "{with_template:?}"
     );
 }

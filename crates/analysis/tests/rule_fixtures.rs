@@ -15,7 +15,9 @@
 //! The two formats describe the same environment, so they must reach the same verdict with the
 //! same rule codes (the differential test): AWS behaves the same whichever tool wrote the
 //! template, and a disagreement is a loader that drifted from the other. Every CloudFormation
-//! fixture has a twin unless `NO_TWIN` says why it cannot have one.
+//! fixture has a twin unless `NO_TWIN` says why it cannot have one. A Terraform fixture without
+//! a CloudFormation twin tests what only Terraform has, and says so in its header (provisioners
+//! such as `local-exec`: CloudFormation has none).
 
 use egressproof_analysis::{analyze, registry, Analysis, Family, Options, Rule, Verdict};
 use egressproof_load_cfn::{load, Input, LoadOptions};

@@ -22,6 +22,8 @@
 //! - [`json_text`]: JSON documents written as text whose parts are symbols or unresolved holes
 //!   (policies, pipeline and state machine definitions);
 //! - [`body`]: reading values in API shape, where a value may be set when a workflow runs;
+//! - [`deploy_code`]: the actions a deploy-time function (a custom resource's Lambda) may hold
+//!   without changing what the scan sees;
 //! - [`destination`]: the S3 locations and SNS topics SageMaker delivers a workload's data to;
 //! - [`sagemaker`]: what a SageMaker `Create*` request body creates (jobs, models, endpoint
 //!   configurations) and what each SageMaker action does for the network;
@@ -39,6 +41,7 @@
 //! that names why, never a default.
 
 pub mod body;
+pub mod deploy_code;
 pub mod destination;
 pub mod firewall;
 pub mod json_text;

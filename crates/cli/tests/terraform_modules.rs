@@ -123,3 +123,47 @@ fn without_the_installed_copy_the_unknown_says_to_run_terraform_init() {
         scan.unknowns()
     );
 }
+
+#[test]
+fn tf_data_dir_says_where_terraform_init_kept_the_installed_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "infra/main.tf", ROOT_TF);
+    // Ignored like `.terraform`, so the copy is not discovered as a root of its own.
+    write(dir.path(), "infra/.gitignore", "tfdata/\n");
+    write(
+        dir.path(),
+        "infra/tfdata/modules/modules.json",
+        MANIFEST.replace(".terraform/modules/ml", "tfdata/modules/ml"),
+    );
+    write(dir.path(), "infra/tfdata/modules/ml/main.tf", COPY_TF);
+    let output = egressproof()
+        .current_dir(dir.path())
+        .env("TF_DATA_DIR", "tfdata")
+        .args(["scan", "--format", "json", "infra"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report");
+    let names: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "EP101")
+        .filter_map(|f| f["resource"]["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["module.ml.aws_sagemaker_notebook_instance.nb"],
+        "{stdout}"
+    );
+
+    // Without the setting the scan reads `.terraform`, as Terraform would, and says so.
+    let scan = scan_json(dir.path(), &["infra"]);
+    assert!(
+        scan.unknowns()
+            .iter()
+            .any(|(_, _, m)| m.contains("no infra/.terraform/modules/modules.json")),
+        "{:?}",
+        scan.unknowns()
+    );
+}

@@ -492,10 +492,14 @@ impl<'a> Stack<'a> {
         }
     }
 
-    /// Text past [`MAX_TEXT_BYTES`] is not built: the unknown to use instead.
+    /// Text past [`MAX_TEXT_BYTES`] is not built: the unknown to use instead. Text that is
+    /// built costs a step per [`COPY_BYTES_PER_STEP`] bytes, as `Fn::ForEach` copies do: a
+    /// reference is resolved again where it is used, so text doubled through references
+    /// (`!Sub '${A.X}${A.X}'`, with `A.X` doubled the same way) would otherwise build each level
+    /// twice as often as the one above it, 2^n long strings for n levels.
     fn too_long(&self, what: &str, bytes: usize, at: &Node) -> Option<Value> {
         if bytes <= MAX_TEXT_BYTES {
-            return None;
+            return self.charge(bytes / COPY_BYTES_PER_STEP, at);
         }
         let msg = format!(
             "{what} would build {bytes} bytes of text, more than {MAX_TEXT_BYTES} \

@@ -910,9 +910,26 @@ Resources:
 #[test]
 fn custom_resources_are_marked() {
     let l = load_one("Resources:\n  C: { Type: Custom::Thing }\n  D: { Type: AWS::CloudFormation::CustomResource }\n  E: { Type: AWS::Lambda::Function }\n");
-    assert_eq!(res(&l, "C").kind, Kind::Other(Other { custom: true }));
-    assert_eq!(res(&l, "D").kind, Kind::Other(Other { custom: true }));
-    assert_eq!(res(&l, "E").kind, Kind::Other(Other { custom: false }));
+    assert_eq!(res(&l, "C").kind, Kind::Other(Other::deploy_code(None)));
+    assert_eq!(res(&l, "D").kind, Kind::Other(Other::deploy_code(None)));
+    assert_eq!(res(&l, "E").kind, Kind::Other(Other::function(None)));
+}
+
+#[test]
+fn a_custom_resource_keeps_its_service_token_and_a_function_its_role() {
+    let l = load_one(
+        "Resources:\n  Fn: { Type: AWS::Lambda::Function, Properties: { Role: !GetAtt R.Arn } }\n  R: { Type: AWS::IAM::Role }\n  C: { Type: Custom::Thing, Properties: { ServiceToken: !GetAtt Fn.Arn } }\n",
+    );
+    let Kind::Other(c) = &res(&l, "C").kind else {
+        panic!()
+    };
+    let Kind::Other(f) = &res(&l, "Fn").kind else {
+        panic!()
+    };
+    let target = c.invokes.as_ref().map(Value::render).unwrap_or_default();
+    assert!(target.contains(res(&l, "Fn").id.as_str()), "{target}");
+    let role = f.runs_as.as_ref().map(Value::render).unwrap_or_default();
+    assert!(role.contains(res(&l, "R").id.as_str()), "{role}");
 }
 
 #[test]
@@ -1000,10 +1017,13 @@ fn assert_ep901(name: &str, body: &[u8], expect: &str) {
         "good.yaml",
         b"Resources:\n  Vpc: { Type: AWS::EC2::VPC }\n",
     );
+    // A hang guard only: these inputs are small. The inputs that would take the time or the
+    // memory (an alias bomb, deep nesting, a huge file) are bounded by what they allocate in
+    // tests/robustness.rs.
     let start = Instant::now();
     let l = load(&[bad, good], &LoadOptions::default());
     assert!(
-        start.elapsed() < Duration::from_secs(10),
+        start.elapsed() < Duration::from_secs(30),
         "took {:?}",
         start.elapsed()
     );
@@ -1017,53 +1037,6 @@ fn assert_ep901(name: &str, body: &[u8], expect: &str) {
     assert!(d.message.contains(name), "{}", d.message);
     assert_eq!(d.span.as_ref().unwrap().file, name);
     res(&l, "Vpc");
-}
-
-#[test]
-fn alias_bomb_is_ep901() {
-    let mut s = String::from("Resources:\n  X:\n    Type: AWS::EC2::VPC\n    Properties:\n      a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
-    let mut prev = "a".to_string();
-    for n in ["b", "c", "d", "e", "f", "g", "h", "i", "j"] {
-        s.push_str(&format!("      {n}: &{n} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
-        prev = n.to_string();
-    }
-    assert_ep901("bomb.yaml", s.as_bytes(), "MAX_ALIAS_EXPANSION");
-}
-
-#[test]
-fn deep_nesting_is_ep901() {
-    let s = format!(
-        "Resources:\n  X:\n    Type: AWS::EC2::VPC\n    Properties:\n      a: {}{}\n",
-        "[".repeat(200),
-        "]".repeat(200)
-    );
-    assert_ep901("deep.yaml", s.as_bytes(), "MAX_DEPTH");
-    let j = format!(
-        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {}{}}}",
-        "{\"a\": ".repeat(200),
-        "}".repeat(200)
-    );
-    assert_ep901("deep.json", j.as_bytes(), "MAX_DEPTH");
-}
-
-#[test]
-fn huge_file_is_ep901_without_reading_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("huge.yaml");
-    let f = std::fs::File::create(&path).unwrap();
-    f.set_len(50 * 1024 * 1024).unwrap();
-    let start = Instant::now();
-    let l = load(
-        &[Input {
-            path,
-            display: "huge.yaml".into(),
-        }],
-        &LoadOptions::default(),
-    );
-    assert!(start.elapsed() < Duration::from_secs(2));
-    let d = &l.model.diagnostics[0];
-    assert_eq!(d.code, UnknownCode::EP901);
-    assert!(d.message.contains("MAX_FILE_BYTES"), "{}", d.message);
 }
 
 #[test]

@@ -4,6 +4,12 @@
 use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
 use egressproof_model::{Resource, UnknownCode};
 
+#[path = "support/work.rs"]
+mod work;
+
+#[global_allocator]
+static ALLOCATOR: work::Counting = work::Counting;
+
 fn load_files(files: &[(&str, &str)]) -> Loaded {
     let dir = tempfile::tempdir().expect("temp dir");
     let inputs: Vec<Input> = files
@@ -156,12 +162,17 @@ fn a_comment_above_stops_at_a_blank_line() {
 // ---------------------------------------------------------------------------------------------
 // Bounded resolution: past a limit the value is an unknown naming the limit (EP902), quickly.
 
-/// Loads one template, asserting that it takes well under a second even in a debug build.
-fn load_quickly(name: &str, text: &str) -> Loaded {
-    let start = std::time::Instant::now();
-    let l = load_files(&[(name, text)]);
-    let took = start.elapsed();
-    assert!(took.as_millis() < 900, "took {took:?}");
+/// Loads one template, asserting that it allocates at most `mib` MiB in all: the work a load
+/// does builds what it computes, so an evaluation that ran past its limit again (text doubled
+/// without end, a copy per reference) would allocate far more, on any machine and under any
+/// load, where a bound on the clock fails on a busy machine and passes a slow evaluation on a
+/// fast one. Each test's budget is about three times what it allocates.
+fn load_quickly(name: &str, text: &str, mib: u64) -> Loaded {
+    let (l, bytes) = work::measured(|| load_files(&[(name, text)]));
+    assert!(
+        bytes <= mib << 20,
+        "allocated {bytes} bytes, more than {mib} MiB"
+    );
     assert_eq!(l.templates, 1, "{:#?}", l.model.diagnostics);
     l
 }
@@ -191,23 +202,35 @@ fn doubling_references_stop_at_the_work_limit() {
             p = k - 1
         ));
     }
-    let l = load_quickly("t.yaml", &t);
+    let l = load_quickly("t.yaml", &t, 48);
     assert_limit(&l, "MAX_RESOLVE_WORK");
 }
 
 #[test]
-fn doubling_text_stops_at_the_text_limit() {
+fn text_doubled_through_references_stops_at_the_work_limit() {
+    // Each level is built twice as often as the one above it: 2^20 long strings, terabytes,
+    // unless building text is work.
     let big = "x".repeat(200_000);
     let mut t = format!(
         "Resources:\n  V0:\n    Type: AWS::EC2::VPC\n    Properties: {{CidrBlock: {big}}}\n"
     );
-    for k in 1..=10 {
+    for k in 1..=20 {
         t.push_str(&format!(
             "  V{k}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Sub '${{V{p}.CidrBlock}}${{V{p}.CidrBlock}}'\n",
             p = k - 1
         ));
     }
-    let l = load_quickly("t.yaml", &t);
+    let l = load_quickly("t.yaml", &t, 64);
+    assert_limit(&l, "MAX_RESOLVE_WORK");
+}
+
+#[test]
+fn a_sub_past_the_text_limit_is_unknown() {
+    let big = "x".repeat(2_500_000);
+    let t = format!(
+        "Resources:\n  V0:\n    Type: AWS::EC2::VPC\n    Properties: {{CidrBlock: {big}}}\n  V1:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Sub '${{V0.CidrBlock}}${{V0.CidrBlock}}'\n"
+    );
+    let l = load_quickly("t.yaml", &t, 64);
     assert_limit(&l, "MAX_TEXT_BYTES");
 }
 
@@ -218,7 +241,7 @@ fn a_join_past_the_text_limit_is_unknown() {
     let t = format!(
         "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Join ['{delim}', !Split [',', '{items}']]\n"
     );
-    let l = load_quickly("t.yaml", &t);
+    let l = load_quickly("t.yaml", &t, 40);
     assert_limit(&l, "MAX_TEXT_BYTES");
 }
 
@@ -232,7 +255,7 @@ fn copies_of_a_large_parameter_stop_at_the_work_limit() {
             "  V{k}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Select [0, !Ref P]\n"
         ));
     }
-    let l = load_quickly("t.yaml", &t);
+    let l = load_quickly("t.yaml", &t, 96);
     assert_limit(&l, "MAX_RESOLVE_WORK");
     // The first ones were resolved before the work ran out.
     let json = serde_json::to_string(res(&l, "V0")).expect("serializes");
@@ -242,7 +265,94 @@ fn copies_of_a_large_parameter_stop_at_the_work_limit() {
 #[test]
 fn cidr_counts_past_cloudformations_limit_are_unknown() {
     let t = "Resources:\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: vpc-1\n      CidrBlock: !Select [0, !Cidr [10.0.0.0/8, 100000000, 8]]\n";
-    let l = load_quickly("t.yaml", t);
+    let l = load_quickly("t.yaml", t, 1);
     let json = serde_json::to_string(res(&l, "S")).expect("serializes");
     assert!(json.contains("Fn::Cidr"), "{json}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files that would take the memory: an EP901 naming the limit, the other templates still load.
+
+/// Loads `body` as `name` beside a good template, asserting that it allocates at most `mib` MiB,
+/// that `name` is an EP901 whose message names `expect`, and that the good template loads.
+fn assert_ep901(name: &str, body: &[u8], expect: &str, mib: u64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join(name);
+    std::fs::write(&bad, body).expect("write");
+    let good = dir.path().join("good.yaml");
+    std::fs::write(&good, "Resources:\n  Vpc: { Type: AWS::EC2::VPC }\n").expect("write");
+    let inputs = [
+        Input {
+            path: bad,
+            display: name.to_string(),
+        },
+        Input {
+            path: good,
+            display: "good.yaml".into(),
+        },
+    ];
+    let (l, bytes) = work::measured(|| load(&inputs, &LoadOptions::default()));
+    assert!(
+        bytes <= mib << 20,
+        "allocated {bytes} bytes, more than {mib} MiB"
+    );
+    let d = l
+        .model
+        .diagnostics
+        .iter()
+        .find(|d| d.code == UnknownCode::EP901)
+        .unwrap_or_else(|| panic!("no EP901 for {name}: {:?}", l.model.diagnostics));
+    assert!(d.message.contains(expect), "{}", d.message);
+    assert!(d.message.contains(name), "{}", d.message);
+    assert_eq!(d.span.as_ref().map(|s| s.file.as_str()), Some(name));
+    res(&l, "Vpc");
+}
+
+#[test]
+fn alias_bomb_is_ep901() {
+    // Nine levels of nine aliases: 9^10 scalars once expanded.
+    let mut s = String::from("Resources:\n  X:\n    Type: AWS::EC2::VPC\n    Properties:\n      a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut prev = "a".to_string();
+    for n in ["b", "c", "d", "e", "f", "g", "h", "i", "j"] {
+        s.push_str(&format!("      {n}: &{n} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        prev = n.to_string();
+    }
+    assert_ep901("bomb.yaml", s.as_bytes(), "MAX_ALIAS_EXPANSION", 4);
+}
+
+#[test]
+fn deep_nesting_is_ep901() {
+    let s = format!(
+        "Resources:\n  X:\n    Type: AWS::EC2::VPC\n    Properties:\n      a: {}{}\n",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert_ep901("deep.yaml", s.as_bytes(), "MAX_DEPTH", 1);
+    let j = format!(
+        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {}{}}}",
+        "{\"a\": ".repeat(200),
+        "}".repeat(200)
+    );
+    assert_ep901("deep.json", j.as_bytes(), "MAX_DEPTH", 1);
+}
+
+#[test]
+fn huge_file_is_ep901_without_reading_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("huge.yaml");
+    let f = std::fs::File::create(&path).expect("create");
+    f.set_len(50 * 1024 * 1024).expect("set_len");
+    let input = [Input {
+        path,
+        display: "huge.yaml".into(),
+    }];
+    let (l, bytes) = work::measured(|| load(&input, &LoadOptions::default()));
+    // Reading it would allocate its 50 MiB.
+    assert!(
+        bytes <= 1 << 20,
+        "allocated {bytes} bytes: the file was read"
+    );
+    let d = &l.model.diagnostics[0];
+    assert_eq!(d.code, UnknownCode::EP901);
+    assert!(d.message.contains("MAX_FILE_BYTES"), "{}", d.message);
 }

@@ -68,7 +68,15 @@ pub const COVERAGE: &[L] = &[
         K::TransitGatewayRouteTablePropagation,
     ),
     L::resource(
+        "aws_ec2_transit_gateway_vpc_attachment_accepter",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource(
         "aws_ec2_transit_gateway_peering_attachment",
+        K::TransitGatewayAttachment,
+    ),
+    L::resource(
+        "aws_ec2_transit_gateway_peering_attachment_accepter",
         K::TransitGatewayAttachment,
     ),
     L::resource(
@@ -87,6 +95,10 @@ pub const COVERAGE: &[L] = &[
     ),
     L::resource("aws_organizations_account", K::Account),
     L::resource("aws_vpc_peering_connection", K::VpcPeeringConnection),
+    L::resource(
+        "aws_vpc_peering_connection_accepter",
+        K::VpcPeeringConnection,
+    ),
     L::resource("aws_security_group", K::SecurityGroup),
     L::resource("aws_default_security_group", K::SecurityGroup),
     L::resource("aws_security_group_rule", K::SecurityGroupRule),

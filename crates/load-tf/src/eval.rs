@@ -199,8 +199,22 @@ pub(crate) struct Eval {
     installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
     /// The trees of blocks, parsed again on demand ([`Eval::block`]).
     blocks: Blocks,
+    /// `TF_DATA_DIR`: where `terraform init` kept its data instead of `.terraform`.
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Map keys that stand for strings with symbols, by their rendering (`com.amazonaws.
+    /// ${AWS::Region}.sts`): a map's keys are text, so a `for` expression or a `for_each` keyed
+    /// by such a string keys by its rendering, and whatever reads the key back (`keys()`,
+    /// `each.key`, a `for` over the map) gets the symbolic string, not a literal look-alike.
+    /// A literal key that renders alike would need `$${` in the source; it is read as the
+    /// symbolic one, as indexing a map by a symbolic string already does.
+    sym_keys: HashMap<String, Vec<Part>>,
     pub diags: Vec<Diagnostic>,
-    /// The diagnostics reported so far, so that each is reported once.
+    /// Diagnostics of reading a module's files (a file that does not parse), found once per
+    /// directory however many roots call it: they are every such root's, so they are kept out
+    /// of any one root's range of [`Eval::diags`].
+    pub def_diags: Vec<Diagnostic>,
+    /// The diagnostics reported so far in the root being evaluated, so that each is reported
+    /// once per root (a module two roots call has each root's unknowns, evaluated with its inputs).
     diag_seen: HashSet<Diagnostic>,
     depth: usize,
     pub files: usize,
@@ -259,11 +273,14 @@ impl Eval {
             children: HashMap::new(),
             installed: HashMap::new(),
             blocks: Blocks::new(parse::PARSED_BYTES),
+            data_dir: None,
+            sym_keys: HashMap::new(),
             rendering: 0,
             in_try: 0,
             try_saved: Vec::new(),
             try_errors: 0,
             diags: Vec::new(),
+            def_diags: Vec::new(),
             diag_seen: HashSet::new(),
             depth: 0,
             files: 0,
@@ -289,7 +306,7 @@ impl Eval {
                 .iter()
                 .filter(|d| d.code == UnknownCode::EP901)
                 .count();
-        self.diags.extend(def.diagnostics.iter().cloned());
+        self.def_diags.extend(def.diagnostics.iter().cloned());
         let def = self.adopt(def);
         self.defs.insert(canonical.to_path_buf(), def.clone());
         def
@@ -358,6 +375,11 @@ impl Eval {
     /// a limit hit): resources of any type may stand behind it, so scope keeps its environment.
     pub(crate) fn diag_hiding(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
         self.push_diag(Diagnostic::hiding(code, msg, span));
+    }
+
+    /// Starts the evaluation of another root module: what it finds is reported again, as its own.
+    pub(crate) fn begin_root(&mut self) {
+        self.diag_seen.clear();
     }
 
     fn push_diag(&mut self, d: Diagnostic) {
@@ -722,6 +744,10 @@ impl Eval {
         match op {
             B::Eq | B::NotEq => {
                 let eq = match (&l, &r) {
+                    // Decided however the symbols and unknowns resolve: null against what is
+                    // never null, strings whose known ends differ.
+                    (Val::Null, x) | (x, Val::Null) if never_null(x) => Some(false),
+                    _ if strings_differ(&l, &r) => Some(false),
                     _ if l.first_unknown().is_some() || r.first_unknown().is_some() => None,
                     (Val::Num(a), b) | (b, Val::Num(a)) => b.as_num().map(|b| *a == b),
                     (Val::Text(_), _) | (_, Val::Text(_)) => {
@@ -776,6 +802,74 @@ impl Eval {
         }
     }
 
+    /// The map key of a string value: the string, or the rendering of a string with symbols
+    /// (recorded, see [`Eval::sym_keys`]). `None` when it is not a known string, or when two
+    /// different symbolic strings render alike (which is which could not be told).
+    pub(crate) fn map_key(&mut self, v: &Val) -> Option<String> {
+        if let Some(s) = v.as_plain_str() {
+            return Some(s);
+        }
+        let parts = match v {
+            Val::Text(_) | Val::Json(_) if v.first_unknown().is_none() => v.string_parts()?,
+            _ => return None,
+        };
+        let key = render_key(&parts);
+        match self.sym_keys.get(&key) {
+            Some(known) if *known != parts => None,
+            Some(_) => Some(key),
+            None => {
+                self.sym_keys.insert(key.clone(), parts);
+                Some(key)
+            }
+        }
+    }
+
+    /// The value of a map key as `keys()`, `each.key` and `for` read it back: the symbolic
+    /// string it stands for, else the string.
+    pub(crate) fn key_val(&self, k: &str) -> Val {
+        match self.sym_keys.get(k) {
+            Some(parts) => Val::text(parts.clone()),
+            None => Val::Str(k.to_string()),
+        }
+    }
+
+    /// Whether a value holds a map with a key that stands for a symbolic string: its JSON text
+    /// would show the rendering as a literal key.
+    pub(crate) fn has_symbolic_key(&self, v: &Val) -> bool {
+        if self.sym_keys.is_empty() {
+            return false;
+        }
+        let mut todo = vec![v];
+        while let Some(v) = todo.pop() {
+            match v {
+                Val::Map(m) => {
+                    if m.keys().any(|k| self.sym_keys.contains_key(k)) {
+                        return true;
+                    }
+                    todo.extend(m.values());
+                }
+                Val::List(l) => todo.extend(l),
+                Val::Json(inner) => todo.push(inner),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// The (key, element) pairs a `for` or a `dynamic` block iterates, map keys read back by
+    /// [`Eval::key_val`].
+    fn items_of(&self, v: &Val) -> Option<Vec<(Val, Val)>> {
+        let mut items = Self::collection_items(v)?;
+        if matches!(v, Val::Map(_)) && !self.sym_keys.is_empty() {
+            for (k, _) in &mut items {
+                if let Val::Str(s) = k {
+                    *k = self.key_val(s);
+                }
+            }
+        }
+        Some(items)
+    }
+
     fn collection_items(v: &Val) -> Option<Vec<(Val, Val)>> {
         match v {
             Val::List(items) => Some(
@@ -802,7 +896,7 @@ impl Eval {
         range: Option<std::ops::Range<usize>>,
     ) -> Val {
         let coll = self.eval(&f.intro.collection_expr, sc);
-        let Some(items) = Self::collection_items(&coll) else {
+        let Some(items) = self.items_of(&coll) else {
             return self.unknown_from(
                 &coll,
                 "for expression over a value that is not a collection",
@@ -846,8 +940,9 @@ impl Eval {
             }
             match &f.key_expr {
                 Some(ke) => {
-                    let key = self.eval(ke, &inner);
-                    let Some(key) = key.as_plain_str() else {
+                    let key_val = self.eval(ke, &inner);
+                    let Some(key) = self.map_key(&key_val) else {
+                        let key = key_val;
                         return self.unknown_from(
                             &key,
                             "for expression key is not a known string",
@@ -987,7 +1082,7 @@ impl Eval {
                     }
                     Directive::For(d) => {
                         let coll = self.eval(&d.for_expr.collection_expr, sc);
-                        let Some(items) = Self::collection_items(&coll) else {
+                        let Some(items) = self.items_of(&coll) else {
                             return Err(self.unknown_from(
                                 &coll,
                                 "template for over a non-collection",
@@ -1504,11 +1599,21 @@ impl Eval {
             let items: Option<Vec<(String, Val, Val)>> = match &v {
                 Val::Map(m) => Some(
                     m.iter()
-                        .map(|(k, v)| (k.clone(), Val::Str(k.clone()), v.clone()))
+                        .map(|(k, v)| (k.clone(), self.key_val(k), v.clone()))
                         .collect(),
                 ),
-                Val::List(l) => set_instances(l)
-                    .map(|items| items.into_iter().map(|(k, x)| (k, x.clone(), x)).collect()),
+                Val::List(l) => set_instances(l).map(|items| {
+                    items
+                        .into_iter()
+                        .map(|(k, x)| {
+                            // `keys()` of the instances reads the symbolic string back.
+                            if let Val::Text(parts) = &x {
+                                self.sym_keys.entry(k.clone()).or_insert(parts.clone());
+                            }
+                            (k, x.clone(), x)
+                        })
+                        .collect()
+                }),
                 Val::Null => Some(Vec::new()),
                 _ => None,
             };
@@ -1969,15 +2074,28 @@ impl Eval {
         key.reverse();
         let key = key.join(".");
         let root_def = self.insts[root].def.clone();
+        let manifest_path = installed::manifest(self.data_dir.as_deref());
         let installed = match self.installed.get(&root_def.dir) {
             Some(i) => i.clone(),
             None => {
-                let i = Rc::new(Installed::read(&root_def.dir, &self.read));
+                let i = Rc::new(Installed::read(&root_def.dir, &manifest_path, &self.read));
                 self.installed.insert(root_def.dir.clone(), i.clone());
                 i
             }
         };
-        let manifest = parse::join_display(&root_def.display, installed::MANIFEST);
+        let manifest = match &self.data_dir {
+            // Named with the setting that put it there, which the reader may not know is set.
+            Some(d) => format!(
+                "{} (TF_DATA_DIR={})",
+                if manifest_path.is_absolute() {
+                    manifest_path.to_string_lossy().into_owned()
+                } else {
+                    parse::join_display(&root_def.display, &manifest_path.to_string_lossy())
+                },
+                d.to_string_lossy()
+            ),
+            None => parse::join_display(&root_def.display, installed::MANIFEST),
+        };
         let why = match installed.as_ref() {
             Ok(i) => match i.get(&key) {
                 Some(e) if !installed::same_source(source, &e.source) => format!(
@@ -2107,7 +2225,7 @@ impl Eval {
             Some(a) => self.eval(&a.value, sc),
             None => Val::List(Vec::new()),
         };
-        let Some(items) = Self::collection_items(&coll) else {
+        let Some(items) = self.items_of(&coll) else {
             let span = self.span(sc, sp(b));
             let reason = coll
                 .first_unknown()
@@ -2203,6 +2321,62 @@ fn set_instances(items: &[Val]) -> Option<Vec<(String, Val)>> {
     Some(out.into_iter().collect())
 }
 
+/// Whether a value is not null whatever its symbols and unknowns turn out to be: a collection
+/// (whatever its elements), a number, a bool, a known string, a string with literal text (a
+/// template's result is a string: interpolating null is an error) or with a resource's ID or a
+/// pseudo parameter in it. A reference to another computed attribute alone may be null (an
+/// optional attribute not set), and so may an unknown.
+fn never_null(v: &Val) -> bool {
+    match v {
+        Val::Null => false,
+        Val::Unknown(u) => u.pieces.as_ref().is_some_and(|ps| {
+            ps.iter()
+                .any(|p| matches!(p, egressproof_model::Piece::Lit(s) if !s.is_empty()))
+        }),
+        Val::Text(parts) => parts.iter().any(|p| match p {
+            Part::Lit(s) => !s.is_empty(),
+            Part::Sym(Symbol::Ref(_) | Symbol::Pseudo(_)) => true,
+            Part::Sym(Symbol::Attr { .. }) => false,
+        }),
+        Val::Bool(_)
+        | Val::Num(_)
+        | Val::Str(_)
+        | Val::List(_)
+        | Val::Map(_)
+        | Val::Json(_)
+        | Val::Res(_)
+        | Val::Module(_) => true,
+    }
+}
+
+/// The literal text a string value certainly starts and ends with (all of it for a known
+/// string; what comes before the first symbol or hole, and after the last). `None` when the
+/// value is not a string, or nothing is known of it.
+fn string_ends(v: &Val) -> Option<(String, String)> {
+    use egressproof_model::Piece;
+    let lit = |p: Option<&Piece>| match p {
+        Some(Piece::Lit(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let pieces: Vec<Piece> = match v {
+        Val::Str(s) => return Some((s.clone(), s.clone())),
+        Val::Text(parts) => parts.iter().cloned().map(Piece::from).collect(),
+        Val::Unknown(u) => u.pieces.clone()?,
+        _ => return None,
+    };
+    Some((lit(pieces.first()), lit(pieces.last())))
+}
+
+/// Whether two strings certainly differ: one's known start is not a start of the other's (nor
+/// the other way round), or likewise their known ends (`"com.amazonaws.${region}.sts" ==
+/// "sts"` is false whatever the region).
+fn strings_differ(l: &Val, r: &Val) -> bool {
+    let (Some((lp, ls)), Some((rp, rs))) = (string_ends(l), string_ends(r)) else {
+        return false;
+    };
+    !(lp.starts_with(&rp) || rp.starts_with(&lp)) || !(ls.ends_with(&rs) || rs.ends_with(&ls))
+}
+
 /// The instance key of a symbolic string: its literal parts, its symbols as `${...}`.
 fn render_key(parts: &[Part]) -> String {
     parts
@@ -2239,6 +2413,8 @@ fn names_itself(rtype: &str, attribute: &str) -> bool {
             | ("aws_iam_role", "name")
             | ("aws_iam_user", "name")
             | ("aws_iam_group", "name")
+            // A Lambda invocation names its function by `function_name`.
+            | ("aws_lambda_function", "function_name")
     )
 }
 

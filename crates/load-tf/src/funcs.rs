@@ -143,6 +143,10 @@ impl Eval {
     fn call_conversion(&mut self, name: &str, args: &[Val], span: &MaybeSpan) -> Option<Val> {
         Some(match name {
             "jsonencode" => match args.first() {
+                // A key that stands for a symbolic string would be written as a literal.
+                Some(v) if self.has_symbolic_key(v) => {
+                    bad(name, span, "an object key holds symbols")
+                }
                 Some(v) => Val::Json(Box::new(v.clone())),
                 None => bad(name, span, "no argument"),
             },
@@ -231,7 +235,7 @@ impl Eval {
             },
             "keys" | "values" => match args.first() {
                 Some(Val::Map(m)) => Val::List(if name == "keys" {
-                    m.keys().map(|k| Val::Str(k.clone())).collect()
+                    m.keys().map(|k| self.key_val(k)).collect()
                 } else {
                     m.values().cloned().collect()
                 }),
@@ -784,10 +788,7 @@ impl Eval {
     }
 
     pub(crate) fn diag_pub(&mut self, code: UnknownCode, msg: String, span: Option<Span>) {
-        let d = egressproof_model::Diagnostic::new(code, msg, span);
-        if !self.diags.contains(&d) {
-            self.diags.push(d);
-        }
+        self.diag(code, msg, span);
     }
 
     fn resolve_path(&self, p: &str, sc: &Scope) -> std::path::PathBuf {

@@ -1,5 +1,5 @@
 //! Modules that `terraform init` installed: `.terraform/modules/modules.json` in the root
-//! module's directory maps each module call (by its key, `vpc` or `vpc.subnets` for a call
+//! module's directory (`$TF_DATA_DIR/modules/modules.json` when that is set) maps each module call (by its key, `vpc` or `vpc.subnets` for a call
 //! inside a called module) to the local copy of its registry or remote source. That copy is
 //! what Terraform itself evaluates, so reading it is how most real estates' VPCs
 //! (`terraform-aws-modules/vpc/aws`) get into the scan instead of staying unknown.
@@ -10,10 +10,20 @@
 
 use egressproof_fs::{ReadError, ReadScope};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Where Terraform records the installed modules, relative to the root module's directory.
 pub(crate) const MANIFEST: &str = ".terraform/modules/modules.json";
+
+/// Where the manifest is, relative to the root module's directory: under `TF_DATA_DIR` when it
+/// is set (`terraform init` keeps its data there instead of `.terraform`; a relative one is
+/// relative to the directory Terraform runs in, the root module's; an absolute one is itself).
+pub(crate) fn manifest(data_dir: Option<&Path>) -> PathBuf {
+    match data_dir {
+        Some(d) => d.join("modules").join("modules.json"),
+        None => PathBuf::from(MANIFEST),
+    }
+}
 
 /// A manifest is a few hundred bytes per module call; this bounds a hostile one.
 const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
@@ -45,23 +55,28 @@ pub(crate) enum Missing {
 }
 
 impl Installed {
-    /// Reads the manifest of the root module in `root_dir`.
-    pub(crate) fn read(root_dir: &Path, scope: &ReadScope) -> Result<Installed, Missing> {
+    /// Reads the manifest of the root module in `root_dir`, at `manifest` (see [`manifest`]).
+    pub(crate) fn read(
+        root_dir: &Path,
+        manifest: &Path,
+        scope: &ReadScope,
+    ) -> Result<Installed, Missing> {
         // Text loaded without a directory (tests, standard input) has nothing installed.
         if scope.is_empty() {
             return Err(Missing::NotInitialised);
         }
-        let text = match scope.read_to_string(&root_dir.join(MANIFEST), MAX_MANIFEST_BYTES) {
+        let shown = manifest.to_string_lossy();
+        let text = match scope.read_to_string(&root_dir.join(manifest), MAX_MANIFEST_BYTES) {
             Ok(t) => t,
             Err(ReadError::NotFound) => return Err(Missing::NotInitialised),
-            Err(e) => return Err(Missing::Unreadable(format!("{MANIFEST}: {e}"))),
+            Err(e) => return Err(Missing::Unreadable(format!("{shown}: {e}"))),
         };
         let json: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| Missing::Unreadable(format!("{MANIFEST} is not JSON: {e}")))?;
+            .map_err(|e| Missing::Unreadable(format!("{shown} is not JSON: {e}")))?;
         let modules = json
             .get("Modules")
             .and_then(|m| m.as_array())
-            .ok_or_else(|| Missing::Unreadable(format!("{MANIFEST} has no Modules list")))?;
+            .ok_or_else(|| Missing::Unreadable(format!("{shown} has no Modules list")))?;
         let mut by_key = HashMap::new();
         for m in modules {
             let field = |name: &str| m.get(name).and_then(|v| v.as_str()).map(str::to_string);

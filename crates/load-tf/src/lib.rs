@@ -32,7 +32,10 @@ mod plan;
 mod policy;
 mod val;
 
-use egressproof_model::{Diagnostic, InputKind, Model, ScanInput, SharedName, Span, UnknownCode};
+use egressproof_model::{
+    Diagnostic, Ident, InputKind, Kind, Model, Other, Resource, ScanInput, SharedName, Span,
+    UnknownCode,
+};
 use eval::{Children, Eval, Inst, Scope};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -54,6 +57,10 @@ pub struct TfOptions {
     /// `.tfvars` and `.tf` files, symlinks resolved): the code is untrusted, and a path that
     /// leads elsewhere is an unknown, not a read. Empty means the directories loaded.
     pub read: ReadScope,
+    /// `TF_DATA_DIR`: where `terraform init` kept the installed modules' manifest
+    /// (`modules/modules.json` under it) instead of `.terraform`, relative to each root
+    /// module's directory as Terraform reads it there. `None`: `.terraform`.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The model of the scanned directories, and how many Terraform files were read.
@@ -72,6 +79,7 @@ pub struct Loaded {
 pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
     let mut ev = Eval::new();
     ev.read = options.read.clone().or_dirs(dirs.iter().map(|(d, _)| d));
+    ev.data_dir = options.data_dir.clone();
     let mut model = Model::default();
     let mut loaded: Vec<(PathBuf, String)> = Vec::new();
     for (dir, display) in dirs {
@@ -137,13 +145,15 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
             ancestors: vec![c.clone()],
         });
         let root = ev.insts.len() - 1;
+        ev.begin_root();
         let first_diag = ev.diags.len();
         let vars = root_vars(&mut ev, root, c, display, options);
         ev.insts[root].root_vars = vars;
         let first = model.resources.len();
         let tree = lower_instance_tree(&mut ev, root, &mut model, &mut links);
-        // One input per root module: its resources, the directories of its modules (a
-        // diagnostic in one of their files is this root's), the SSM parameters it shares.
+        // One input per root module: its resources, its diagnostics (what evaluating it with
+        // its inputs found, in its modules too), the directories of its modules (a file of one
+        // that does not parse is this root's), the SSM parameters it shares.
         model.inputs.push(ScanInput {
             // Files directly under the scanned directory are shown without a directory.
             name: if display.is_empty() {
@@ -162,6 +172,9 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
         });
     }
     lower::post_process(&mut model, links);
+    // Diagnostics of reading modules' files come first, in no root's range: each is every
+    // root's whose modules hold its file (the analysis gives it by directory).
+    model.diagnostics.append(&mut ev.def_diags);
     let base = model.diagnostics.len();
     for input in &mut model.inputs {
         input.diagnostics = input.diagnostics.start + base..input.diagnostics.end + base;
@@ -372,6 +385,10 @@ fn lower_instance_tree(
                     args: &args,
                 };
                 let (mut resources, l) = lower::lower(&ctx);
+                // A resource that is itself such code (a null_resource) is reported once.
+                if !resources.iter().any(runs_unread_code) {
+                    resources.extend(local_exec(&blk, &def, rd.file, &ctx));
+                }
                 let supp = def
                     .files
                     .get(rd.file)
@@ -399,6 +416,41 @@ fn lower_instance_tree(
     tree
 }
 
+/// Whether the scan reports a resource as code it does not read (EP903).
+fn runs_unread_code(r: &Resource) -> bool {
+    matches!(&r.kind, Kind::Other(o) if o.custom)
+}
+
+/// The code a resource instance's `local-exec` provisioners run, as a resource of its own that
+/// runs code the scan does not read (EP903, as a `null_resource`): the command runs on the
+/// operator's machine with the operator's credentials when the resource is created (or, with
+/// `when = destroy`, destroyed, which replacing it also does), so it may create a notebook or a
+/// Studio domain that the configuration does not hold, whatever the resource's type. A
+/// `remote-exec` provisioner runs on the instance it provisions, with that instance's role and
+/// network, as the instance's user data does: not the operator's credentials, so not this.
+/// `file` copies files and runs nothing.
+fn local_exec(
+    tree: &blocks::Tree,
+    def: &parse::ModuleDef,
+    file: usize,
+    c: &lower::Ctx,
+) -> Option<Resource> {
+    let block = tree
+        .block
+        .body
+        .get_blocks("provisioner")
+        .find(|b| b.labels.first().is_some_and(|l| l.as_str() == "local-exec"))?;
+    let range = hcl_edit::Span::span(block).map(|r| r.start + tree.base..r.end + tree.base);
+    let span = def.span(file, range).unwrap_or_else(|| c.span.clone());
+    Some(Resource::new(
+        Ident::new(format!("{}::provisioner-local-exec", c.id.as_str())),
+        c.name.clone(),
+        "provisioner \"local-exec\"",
+        span,
+        Kind::Other(Other::deploy_code(None)),
+    ))
+}
+
 /// Loads one HCL text as a module (tests and fuzzing: no filesystem).
 #[doc(hidden)]
 pub fn load_str(text: &str, display: &str) -> Model {
@@ -418,7 +470,7 @@ fn load_str_in(mut ev: Eval, text: &str, display: &str) -> Model {
         parse::join_display(display, "main.tf"),
         text.to_string(),
     );
-    ev.diags.extend(def.diagnostics.iter().cloned());
+    ev.def_diags.extend(def.diagnostics.iter().cloned());
     let def = ev.adopt(def);
     ev.insts.push(Inst {
         def,
@@ -432,6 +484,7 @@ fn load_str_in(mut ev: Eval, text: &str, display: &str) -> Model {
     let mut links = Vec::new();
     let _ = lower_instance_tree(&mut ev, 0, &mut model, &mut links);
     lower::post_process(&mut model, links);
+    model.diagnostics.append(&mut ev.def_diags);
     model.diagnostics.extend(ev.diags);
     model
 }
@@ -492,6 +545,9 @@ resource "aws_sagemaker_notebook_instance" "n" {
 resource "aws_iam_role_policy" "p" {
   role   = "x"
   policy = data.aws_iam_policy_document.d.json
+  provisioner "local-exec" {
+    command = "echo ${aws_vpc.v.id}"
+  }
 }
 "##;
         let kept = load_str_in(Eval::new(), text, "m");

@@ -39,15 +39,19 @@ pub fn load_plan(json: &J, display: &str) -> Option<Model> {
     let mut model = Model::default();
     let mut links = Vec::new();
     let none = HashMap::new();
+    let no_ids = HashMap::new();
     let mut plan = Plan {
         display,
         unknowns: &unknowns,
         exprs: &exprs,
         adopted: &none,
+        by_id: &no_ids,
     };
     let mut adopted = HashMap::new();
     adopted_defaults(&modules, &plan, &mut adopted);
     plan.adopted = &adopted;
+    let by_id = physical_ids(&modules, json, &plan);
+    plan.by_id = &by_id;
     walk(&modules, &plan, &mut model, &mut links);
     lower::post_process(&mut model, links);
     model.diagnostics.extend(shape.diags);
@@ -356,6 +360,8 @@ struct Plan<'a> {
     /// `aws_default_*` resources (by model ID of their address) → the identity they are lowered
     /// under: a computed reference to one by address names that identity.
     adopted: &'a HashMap<Ident, Ident>,
+    /// The physical ID of each resource that has one (see [`physical_ids`]) → its identity.
+    by_id: &'a HashMap<String, Ident>,
 }
 
 /// The managed resource instances of a plan module whose type `keep` accepts: their address,
@@ -408,9 +414,125 @@ fn instances<'j>(
                 args.insert(k.clone(), v);
             }
         }
+        for (k, v) in args.iter_mut() {
+            if k != "id" {
+                name_by_id(v, plan.by_id);
+            }
+        }
         out.push((addr, rtype, args));
     }
     out
+}
+
+/// Whether a string is an EC2-style physical ID (`subnet-0a1b2c3d`, `tgw-attach-0a1b...`): a
+/// prefix of lowercase words and at least eight hexadecimal digits. Other IDs are names (a
+/// bucket's, a role's) that several resources share (a bucket and its policy), so they name no
+/// one resource.
+fn is_physical_id(s: &str) -> bool {
+    let Some((prefix, hex)) = s.rsplit_once('-') else {
+        return false;
+    };
+    hex.len() >= 8
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        && !prefix.is_empty()
+        && prefix
+            .split('-')
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// The resources of the plan by physical ID: the `id` of their planned values, or of the prior
+/// state when the plan keeps the resource (its ID is not computed again). A resource that
+/// exists already is referenced by that ID in the planned values of the others (Terraform
+/// writes what a reference resolved to), so the ID must name it as its address does. An ID two
+/// resources claim names neither.
+fn physical_ids(modules: &[&J], json: &J, plan: &Plan<'_>) -> HashMap<String, Ident> {
+    let mut planned: HashMap<&str, Option<&str>> = HashMap::new();
+    for module in modules {
+        for r in module
+            .get("resources")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if r.get("mode").and_then(J::as_str) == Some("data") {
+                continue;
+            }
+            if let Some(addr) = r.get("address").and_then(J::as_str) {
+                planned.insert(addr, r.pointer("/values/id").and_then(J::as_str));
+            }
+        }
+    }
+    let mut ids: Vec<(&str, &str)> = planned
+        .iter()
+        .filter_map(|(addr, id)| id.map(|id| (*addr, id)))
+        .collect();
+    let mut todo: Vec<&J> = json
+        .pointer("/prior_state/values/root_module")
+        .into_iter()
+        .collect();
+    while let Some(module) = todo.pop() {
+        todo.extend(
+            module
+                .get("child_modules")
+                .and_then(J::as_array)
+                .into_iter()
+                .flatten(),
+        );
+        for r in module
+            .get("resources")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (Some(addr), Some(id)) = (
+                r.get("address").and_then(J::as_str),
+                r.pointer("/values/id").and_then(J::as_str),
+            ) else {
+                continue;
+            };
+            let recomputed = plan
+                .unknowns
+                .get(addr)
+                .and_then(|u| u.get("id"))
+                .is_some_and(|f| f == &J::Bool(true));
+            if planned.get(addr) == Some(&None) && !recomputed {
+                ids.push((addr, id));
+            }
+        }
+    }
+    let mut out: HashMap<String, Ident> = HashMap::new();
+    let mut claimed_twice = Vec::new();
+    for (addr, id) in ids {
+        if !is_physical_id(id) {
+            continue;
+        }
+        let own = Ident(format!("{}/{addr}", plan.display));
+        let own = plan.adopted.get(&own).cloned().unwrap_or(own);
+        if out.insert(id.to_string(), own).is_some() {
+            claimed_twice.push(id);
+        }
+    }
+    for id in claimed_twice {
+        out.remove(id);
+    }
+    out
+}
+
+/// Replaces every string of `v` that is the physical ID of a resource of the plan by a
+/// reference to that resource.
+fn name_by_id(v: &mut Val, by_id: &HashMap<String, Ident>) {
+    match v {
+        Val::Str(s) => {
+            if let Some(id) = by_id.get(s.as_str()) {
+                *v = Val::sym(Symbol::Ref(id.clone()));
+            }
+        }
+        Val::List(items) => items.iter_mut().for_each(|i| name_by_id(i, by_id)),
+        Val::Map(m) => m.values_mut().for_each(|i| name_by_id(i, by_id)),
+        _ => {}
+    }
 }
 
 /// The identities of the `aws_default_*` resources of a module and its children (see

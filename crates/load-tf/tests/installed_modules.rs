@@ -1,5 +1,6 @@
 //! Registry and remote modules are read from the copy `terraform init` installed
-//! (`.terraform/modules/modules.json` maps each call, nested ones included, to its directory),
+//! (`.terraform/modules/modules.json`, or `modules/modules.json` under `TF_DATA_DIR`, maps each
+//! call, nested ones included, to its directory),
 //! inside the read scope like every file the code names. Without a copy, the module is an
 //! EP902 that says how to get one, and the resources that use its outputs stay in the scan.
 
@@ -307,4 +308,59 @@ fn a_git_shorthand_matches_the_address_terraform_records() {
     let m = load(d.path());
     assert!(ep902(&m).is_empty(), "{:?}", ep902(&m));
     by_name(&m, "module.vpc.aws_vpc.this");
+}
+
+#[test]
+fn with_tf_data_dir_the_manifest_is_read_under_it_and_named() {
+    // `TF_DATA_DIR=tfdata terraform init`: the manifest and the copies are under `tfdata`,
+    // relative to the root module's directory, and `.terraform` is not read.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "infra/main.tf", ROOT);
+    let mut json = manifest("tfdata/modules/vpc");
+    json = json.replace(
+        ".terraform/modules/vpc.subnets",
+        "tfdata/modules/vpc.subnets",
+    );
+    write(d.path(), "infra/tfdata/modules/modules.json", &json);
+    write(d.path(), "infra/tfdata/modules/vpc/main.tf", VPC_COPY);
+    write(
+        d.path(),
+        "infra/tfdata/modules/vpc.subnets/main.tf",
+        SUBNETS_COPY,
+    );
+    let with = |data_dir: Option<&str>| {
+        load_dirs(
+            &[(d.path().join("infra"), "infra".to_string())],
+            &TfOptions {
+                data_dir: data_dir.map(Into::into),
+                ..TfOptions::default()
+            },
+        )
+        .model
+    };
+    let m = with(Some("tfdata"));
+    assert!(ep902(&m).is_empty(), "{:?}", ep902(&m));
+    let s = by_name(&m, "module.vpc.module.subnets.aws_subnet.private");
+    assert_eq!(s.span.file, "infra/tfdata/modules/vpc.subnets/main.tf");
+    assert_eq!(notebook_subnet(&m), Attr::Known(s.id.clone()));
+
+    // Without the setting, Terraform (and the scan) look in `.terraform`.
+    let m = with(None);
+    assert!(
+        ep902(&m)
+            .iter()
+            .any(|m| m.contains("no infra/.terraform/modules/modules.json")),
+        "{:?}",
+        ep902(&m)
+    );
+
+    // Set to a directory `terraform init` did not fill: the message names it and the setting.
+    let m = with(Some("elsewhere"));
+    assert!(
+        ep902(&m).iter().any(|m| m
+            .contains("no infra/elsewhere/modules/modules.json (TF_DATA_DIR=elsewhere)")
+            && m.contains("run `terraform init` in infra")),
+        "{:?}",
+        ep902(&m)
+    );
 }

@@ -5,6 +5,12 @@
 use egressproof_load_tf::load_str;
 use egressproof_model::{Model, Resource, UnknownCode};
 
+#[path = "../../load-cfn/tests/support/work.rs"]
+mod work;
+
+#[global_allocator]
+static ALLOCATOR: work::Counting = work::Counting;
+
 fn by_name<'a>(m: &'a Model, name: &str) -> &'a Resource {
     m.resources
         .iter()
@@ -123,12 +129,17 @@ resource "{NB}" "d" {{}}
 // ---------------------------------------------------------------------------------------------
 // Bounded evaluation: past a limit the value is an unknown naming the limit (EP902), quickly.
 
-/// Loads `text`, asserting that it takes well under a second even in a debug build.
-fn load_quickly(text: &str) -> Model {
-    let start = std::time::Instant::now();
-    let m = load_str(text, "t");
-    let took = start.elapsed();
-    assert!(took.as_millis() < 900, "took {took:?}");
+/// Loads `text`, asserting that it allocates at most `mib` MiB in all: the work a load does
+/// builds what it computes, so an evaluation that ran past its limit again (an instance per
+/// `count`, values doubled without end, a range built in full) would allocate far more, on any
+/// machine and under any load, where a bound on the clock fails on a busy machine and passes a
+/// slow evaluation on a fast one. Each test's budget is about three times what it allocates.
+fn load_quickly(text: &str, mib: u64) -> Model {
+    let (m, bytes) = work::measured(|| load_str(text, "t"));
+    assert!(
+        bytes <= mib << 20,
+        "allocated {bytes} bytes, more than {mib} MiB"
+    );
     m
 }
 
@@ -149,6 +160,7 @@ fn assert_limit(m: &Model, limit: &str) {
 fn count_of_1e30_is_one_instance_standing_for_all() {
     let m = load_quickly(
         "resource \"aws_subnet\" \"s\" {\n  count      = 1e30\n  vpc_id     = \"vpc-1\"\n  cidr_block = cidrsubnet(\"10.0.0.0/8\", 16, count.index)\n}\n",
+        1,
     );
     assert_eq!(m.resources.len(), 1, "{:#?}", m.resources);
     assert_limit(&m, "MAX_INSTANCES");
@@ -158,6 +170,7 @@ fn count_of_1e30_is_one_instance_standing_for_all() {
 fn count_of_a_hundred_million_is_one_instance_standing_for_all() {
     let m = load_quickly(
         "resource \"aws_subnet\" \"s\" {\n  count      = 100000000\n  vpc_id     = \"vpc-1\"\n  cidr_block = cidrsubnet(\"10.0.0.0/8\", 16, count.index)\n}\n",
+        1,
     );
     assert_eq!(m.resources.len(), 1);
     assert_limit(&m, "MAX_INSTANCES");
@@ -167,6 +180,7 @@ fn count_of_a_hundred_million_is_one_instance_standing_for_all() {
 fn for_each_over_too_many_keys_is_one_instance_standing_for_all() {
     let m = load_quickly(
         "resource \"aws_subnet\" \"s\" {\n  for_each   = { for i in range(20000) : tostring(i) => i }\n  vpc_id     = \"vpc-1\"\n  cidr_block = \"10.0.${each.value}.0/24\"\n}\n",
+        128,
     );
     assert_eq!(m.resources.len(), 1);
     assert_limit(&m, "MAX_INSTANCES");
@@ -179,7 +193,7 @@ fn doubling_locals_stop_at_the_value_limit() {
         tf.push_str(&format!("  a{k} = [local.a{}, local.a{}]\n", k - 1, k - 1));
     }
     tf.push_str("}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = length(local.a40) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n");
-    let m = load_quickly(&tf);
+    let m = load_quickly(&tf, 128);
     assert_limit(&m, "MAX_VALUE_CELLS");
 }
 
@@ -194,7 +208,7 @@ fn doubling_strings_stop_at_the_value_limit() {
         ));
     }
     tf.push_str("}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = substr(local.s40, 0, 11)\n}\n");
-    let m = load_quickly(&tf);
+    let m = load_quickly(&tf, 256);
     assert_limit(&m, "MAX_VALUE_CELLS");
 }
 
@@ -202,6 +216,7 @@ fn doubling_strings_stop_at_the_value_limit() {
 fn range_at_a_magnitude_without_exact_steps_is_unknown() {
     let m = load_quickly(
         "resource \"aws_vpc\" \"v\" {\n  cidr_block = length(range(1e20, 1e20 + 81920)) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n",
+        1,
     );
     let json = serde_json::to_string(&m.resources).expect("model serializes");
     assert!(json.contains("range"), "{json}");
@@ -212,6 +227,7 @@ fn range_at_a_magnitude_without_exact_steps_is_unknown() {
 fn range_past_the_value_limit_is_unknown() {
     let m = load_quickly(
         "resource \"aws_vpc\" \"v\" {\n  cidr_block = length(range(0, 1e12)) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n",
+        1,
     );
     assert_limit(&m, "MAX_VALUE_CELLS");
 }
@@ -220,6 +236,7 @@ fn range_past_the_value_limit_is_unknown() {
 fn nested_for_expressions_stop_at_the_value_limit() {
     let m = load_quickly(
         "locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = length(local.x) > 0 ? \"10.0.0.0/16\" : \"10.1.0.0/16\"\n}\n",
+        384,
     );
     assert_limit(&m, "MAX_VALUE_CELLS");
 }
@@ -228,6 +245,7 @@ fn nested_for_expressions_stop_at_the_value_limit() {
 fn a_limit_in_one_resource_leaves_the_others_known() {
     let m = load_quickly(
         "resource \"aws_subnet\" \"big\" {\n  count  = 1e30\n  vpc_id = \"vpc-1\"\n}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+        1,
     );
     let json = serde_json::to_string(by_name(&m, "aws_vpc.v")).expect("serializes");
     assert!(json.contains("10.0.0.0/16"), "{json}");
@@ -386,9 +404,10 @@ fn cidr_functions_with_absurd_new_bits_are_unknown() {
         "cidrsubnet(\"10.0.0.0/8\", 8, -1)",
         "cidrsubnets(\"::/0\", 0)",
     ] {
-        let m = load_quickly(&format!(
-            "resource \"aws_vpc\" \"v\" {{\n  cidr_block = {call}\n}}\n"
-        ));
+        let m = load_quickly(
+            &format!("resource \"aws_vpc\" \"v\" {{\n  cidr_block = {call}\n}}\n"),
+            1,
+        );
         let egressproof_model::Kind::Vpc(v) = &by_name(&m, "aws_vpc.v").kind else {
             panic!("{call}: not a VPC")
         };
@@ -400,6 +419,7 @@ fn cidr_functions_with_absurd_new_bits_are_unknown() {
     }
     let m = load_quickly(
         "resource \"aws_vpc\" \"v\" {\n  cidr_block = cidrsubnets(\"10.0.0.0/8\", 8, 8)[1]\n}\n",
+        1,
     );
     let egressproof_model::Kind::Vpc(v) = &by_name(&m, "aws_vpc.v").kind else {
         panic!("not a VPC")

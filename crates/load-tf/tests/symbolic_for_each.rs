@@ -1,7 +1,9 @@
 //! `for_each` over a set of strings that hold symbols (the region, an account ID) expands to
 //! one instance per element, keyed by the symbolic string, as Terraform does once the symbols
 //! are known: the number of instances depends only on the collection's shape. Only a shape
-//! that is not known (an unset variable, an unknown element) leaves one instance for all.
+//! that is not known (an unset variable, an unknown element) leaves one instance for all. A map
+//! keyed by such strings (a `for` expression's, the instances of such a `for_each`) gives its
+//! keys back as those symbolic strings (`keys()`, `each.key`, a `for` over it).
 
 use egressproof_load_tf::load_str;
 use egressproof_model::*;
@@ -145,4 +147,141 @@ resource "aws_vpc_endpoint" "unknown_element" {
     let eps = endpoints(&m);
     assert_eq!(eps.len(), 2, "{eps:?}");
     assert!(eps.iter().all(|(n, _)| !n.contains('[')), "{eps:?}");
+}
+
+/// Whether a service name kept its symbol (a literal `${AWS::Region}` would be a name of no
+/// region).
+fn symbolic(m: &Model, prefix: &str) -> Vec<(String, bool)> {
+    m.resources
+        .iter()
+        .filter(|r| r.name.starts_with(prefix))
+        .filter_map(|r| match &r.kind {
+            Kind::VpcEndpoint(e) => Some((
+                e.service_name.render(),
+                matches!(&e.service_name, Value::Text(parts)
+                    if parts.iter().any(|p| matches!(p, Part::Sym(_)))),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn keys_of_instances_keyed_by_symbolic_strings_keep_the_symbols() {
+    let text = format!(
+        "{ENDPOINTS}\n{}",
+        r#"resource "aws_vpc_endpoint" "again" {
+  for_each          = toset(keys(aws_vpc_endpoint.interface))
+  vpc_id            = aws_vpc.v.id
+  service_name      = each.key
+  vpc_endpoint_type = "Interface"
+}
+"#
+    );
+    let m = load_str(&text, "t");
+    assert!(for_each_unknowns(&m).is_empty(), "{:?}", m.diagnostics);
+    assert_eq!(
+        symbolic(&m, "aws_vpc_endpoint.again"),
+        vec![
+            ("com.amazonaws.${AWS::Region}.sts".to_string(), true),
+            ("com.amazonaws.${AWS::Region}.logs".to_string(), true),
+            (
+                "com.amazonaws.${AWS::Region}.sagemaker.api".to_string(),
+                true
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_for_expression_keyed_by_symbolic_strings_expands() {
+    let m = load_str(
+        r#"data "aws_region" "current" {}
+
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+
+locals {
+  services = ["sts", "logs"]
+  # Plain keys, symbolic values.
+  by_short = { for s in local.services : s => "com.amazonaws.${data.aws_region.current.name}.${s}" }
+  # Symbolic keys.
+  by_name = { for k, v in local.by_short : v => k }
+  suffixed = { for k, v in local.by_name : "${k}-a" => v }
+}
+
+resource "aws_vpc_endpoint" "by_name" {
+  for_each          = local.by_name
+  vpc_id            = aws_vpc.v.id
+  service_name      = each.key
+  vpc_endpoint_type = "Interface"
+  tags = {
+    Short = each.value
+  }
+}
+
+resource "aws_vpc_endpoint" "listed" {
+  for_each          = toset([for k, v in local.suffixed : k])
+  vpc_id            = aws_vpc.v.id
+  service_name      = each.value
+  vpc_endpoint_type = "Interface"
+}
+
+resource "aws_vpc_endpoint" "keys" {
+  for_each          = toset(keys(local.by_name))
+  vpc_id            = aws_vpc.v.id
+  service_name      = each.value
+  vpc_endpoint_type = "Interface"
+}
+
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode(local.by_name)
+}
+"#,
+        "t",
+    );
+    let names = |prefix: &str| -> Vec<String> {
+        m.resources
+            .iter()
+            .filter(|r| r.name.starts_with(prefix))
+            .map(|r| r.name.clone())
+            .collect()
+    };
+    assert!(for_each_unknowns(&m).is_empty(), "{:?}", m.diagnostics);
+    assert_eq!(
+        names("aws_vpc_endpoint.by_name"),
+        vec![
+            r#"aws_vpc_endpoint.by_name["com.amazonaws.${AWS::Region}.sts"]"#,
+            r#"aws_vpc_endpoint.by_name["com.amazonaws.${AWS::Region}.logs"]"#,
+        ]
+    );
+    let expected = vec![
+        ("com.amazonaws.${AWS::Region}.sts".to_string(), true),
+        ("com.amazonaws.${AWS::Region}.logs".to_string(), true),
+    ];
+    assert_eq!(symbolic(&m, "aws_vpc_endpoint.by_name"), expected);
+    assert_eq!(symbolic(&m, "aws_vpc_endpoint.keys"), expected);
+    // A `for` over symbolic keys reads them back as symbolic strings.
+    assert_eq!(
+        symbolic(&m, "aws_vpc_endpoint.listed"),
+        vec![
+            ("com.amazonaws.${AWS::Region}.sts-a".to_string(), true),
+            ("com.amazonaws.${AWS::Region}.logs-a".to_string(), true),
+        ]
+    );
+    // JSON text would write a symbolic key as a literal one: it stays unknown.
+    let policy = m
+        .resources
+        .iter()
+        .find_map(|r| match &r.kind {
+            Kind::IamPolicy(p) if r.name == "aws_iam_policy.p" => Some(p.document.clone()),
+            _ => None,
+        })
+        .expect("the policy");
+    assert!(
+        matches!(policy, Value::Unknown(ref u) if u.reason.contains("object key holds symbols")),
+        "{policy:?}"
+    );
 }

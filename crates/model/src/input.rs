@@ -53,8 +53,8 @@ pub struct ScanInput {
     /// Indexes of its diagnostics in [`crate::Model::diagnostics`].
     pub diagnostics: Range<usize>,
     /// Directories whose files belong to it (a Terraform root module and its local modules): a
-    /// diagnostic in one of their files is this input's even when the loader found it before it
-    /// knew which root would read the file.
+    /// diagnostic in one of their files that no input's range holds (a file that does not
+    /// parse, found once whichever root read it first) is this input's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dirs: Vec<String>,
     /// Names it publishes for other inputs.

@@ -74,6 +74,14 @@ fn is_false(b: &bool) -> bool {
 impl Model {
     /// Appends another model (one file's worth) to this one.
     pub fn extend(&mut self, other: Model) {
+        // The whole holds every principal only when each part that holds anything does: an
+        // account whose IAM listing failed, or a template (it names no account, and principals
+        // it does not declare exist beside it), leaves principals outside the model.
+        self.principals_complete = match (self.holds_nothing(), other.holds_nothing()) {
+            (true, _) => other.principals_complete,
+            (false, true) => self.principals_complete,
+            (false, false) => self.principals_complete && other.principals_complete,
+        };
         let (resources, diagnostics) = (self.resources.len(), self.diagnostics.len());
         self.inputs.extend(
             other
@@ -84,9 +92,11 @@ impl Model {
         self.resources.extend(other.resources);
         self.diagnostics.extend(other.diagnostics);
         self.notes.extend(other.notes);
-        // A snapshot's account keeps its complete list when templates are scanned with it:
-        // what they deploy into that account is in the snapshot once deployed.
-        self.principals_complete |= other.principals_complete;
+    }
+
+    /// No resource, diagnostic or input: a model to extend (it says nothing of any principal).
+    fn holds_nothing(&self) -> bool {
+        self.resources.is_empty() && self.diagnostics.is_empty() && self.inputs.is_empty()
     }
 
     /// Declares the whole model as one input (a plan, a snapshot, one template's stack), so that
@@ -164,5 +174,36 @@ mod snapshot_schema_tests {
         assert!(Model::from_snapshot(&other).is_none());
         let doc = Model::default().to_snapshot();
         assert!(matches!(Model::from_snapshot(&doc), Some(Ok(_))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Diagnostic, Model, UnknownCode};
+
+    fn part(complete: bool) -> Model {
+        Model {
+            diagnostics: vec![Diagnostic::new(UnknownCode::EP904, "a region", None)],
+            principals_complete: complete,
+            ..Model::default()
+        }
+    }
+
+    #[test]
+    fn a_model_holds_every_principal_only_when_each_part_that_holds_anything_does() {
+        let joined = |parts: Vec<Model>| {
+            let mut m = Model::default();
+            for p in parts {
+                m.extend(p);
+            }
+            m.principals_complete
+        };
+        assert!(joined(vec![part(true)]));
+        assert!(joined(vec![part(true), part(true)]));
+        assert!(!joined(vec![part(true), part(false)]));
+        assert!(!joined(vec![part(false), part(true)]));
+        // An empty part (no Terraform directory in the scan) says nothing of any principal.
+        assert!(joined(vec![part(true), Model::default()]));
+        assert!(!joined(vec![Model::default()]));
     }
 }

@@ -932,6 +932,41 @@ pub struct Other {
     /// A custom resource or other construct whose outputs cannot be known from the source.
     #[serde(default)]
     pub custom: bool,
+    /// What a `custom` resource calls, as written: a custom resource's `ServiceToken`, a Lambda
+    /// invocation's function. The analysis follows it to a function of the scan and that
+    /// function's role, which bounds what the code can do. `None`: not written, or not code run
+    /// at deploy time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invokes: Option<Value>,
+    /// The role a resource's code runs as, as written (a Lambda function's execution role).
+    /// Set only on resources that run code (a function); `None` otherwise or when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs_as: Option<Value>,
+}
+
+impl Other {
+    /// A resource the model does not represent: no code the scan needs to follow.
+    pub fn plain() -> Other {
+        Other::default()
+    }
+
+    /// Code run at deploy time that the scan does not read (`custom`), calling `invokes`.
+    pub fn deploy_code(invokes: Option<Value>) -> Other {
+        Other {
+            custom: true,
+            invokes,
+            runs_as: None,
+        }
+    }
+
+    /// A function whose code runs as `role` (a Lambda function).
+    pub fn function(role: Option<Value>) -> Other {
+        Other {
+            custom: false,
+            invokes: None,
+            runs_as: role,
+        }
+    }
 }
 
 #[cfg(test)]

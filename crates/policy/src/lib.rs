@@ -28,6 +28,7 @@
 
 pub mod concrete;
 pub mod cond;
+pub mod confined;
 pub mod foreign;
 pub mod glob;
 mod holes;

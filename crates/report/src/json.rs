@@ -15,22 +15,10 @@ use crate::{environments, is_hardening, ScanSummary, TOOL_VERSION};
 use egressproof_analysis::{Analysis, Finding, Hop, ResourceRef, Scan};
 use egressproof_model::Span;
 use serde::Serialize;
+use std::io::Write as _;
 
 /// The version of this JSON shape.
 pub const SCHEMA: u32 = 1;
-
-#[derive(Serialize)]
-struct Report<'a> {
-    schema: u32,
-    tool: Tool,
-    verdict: &'static str,
-    findings: Vec<FindingOut<'a>>,
-    unknowns: Vec<UnknownOut<'a>>,
-    workloads: Vec<WorkloadOut<'a>>,
-    hardening: Vec<FindingOut<'a>>,
-    assumptions: Vec<AssumptionOut<'a>>,
-    summary: SummaryOut,
-}
 
 /// An assumption the verdict rests on: its kind (`bucket-names`, `corporate-network`, ...),
 /// what was taken as given, and where it comes from when one place says it.
@@ -150,80 +138,67 @@ fn finding(f: &Finding) -> FindingOut<'_> {
     }
 }
 
-/// The report of one analysis, as a JSON value.
-fn value(analysis: &Analysis, summary: &ScanSummary) -> serde_json::Value {
-    let (hardening, findings): (Vec<&Finding>, Vec<&Finding>) =
-        analysis.findings.iter().partition(|f| is_hardening(f));
-    let report = Report {
-        schema: SCHEMA,
-        tool: Tool {
-            name: "egressproof",
-            version: TOOL_VERSION,
-        },
-        verdict: analysis.verdict.as_str(),
-        findings: findings.into_iter().map(finding).collect(),
-        unknowns: analysis
-            .unknowns
-            .iter()
-            .map(|u| {
-                let (file, line) = file_line(u.span.as_ref());
-                UnknownOut {
-                    rule: u.rule.as_str(),
-                    message: &u.message,
-                    file,
-                    line,
-                }
-            })
-            .collect(),
-        workloads: analysis
-            .workloads
-            .iter()
-            .map(|w| {
-                let (file, line) = file_line(Some(&w.resource.span));
-                WorkloadOut {
-                    type_name: &w.resource.type_name,
-                    name: &w.resource.name,
-                    file,
-                    line,
-                    verdict: w.verdict.as_str(),
-                }
-            })
-            .collect(),
-        hardening: hardening.into_iter().map(finding).collect(),
-        assumptions: analysis
-            .assumptions
-            .iter()
-            .map(|a| {
-                let (file, line) = file_line(a.span.as_ref());
-                AssumptionOut {
-                    kind: a.kind.as_str(),
-                    message: &a.message,
-                    file,
-                    line,
-                }
-            })
-            .collect(),
-        summary: SummaryOut {
-            files: summary.files,
-            skipped: summary.skipped,
-            resources: summary.resources,
-            workloads: summary.workloads,
-            seconds: summary.seconds,
-        },
-    };
-    serde_json::to_value(&report).unwrap_or_else(
-        |e| serde_json::json!({ "error": format!("egressproof could not render JSON: {e}") }),
-    )
+/// One item of a per-environment list (a finding, unknown, workload, hardening finding or
+/// assumption), followed by the `environment` it belongs to.
+#[derive(Serialize)]
+struct InEnvironment<'a, T> {
+    #[serde(flatten)]
+    item: T,
+    environment: &'a str,
 }
 
-/// The lists whose every item names its environment.
-const PER_ENVIRONMENT: [&str; 5] = [
-    "findings",
-    "unknowns",
-    "workloads",
-    "hardening",
-    "assumptions",
-];
+/// The environments judged, in order, each with its analysis.
+fn judged(scan: &Scan) -> impl Iterator<Item = (&str, &Analysis)> + Clone {
+    scan.environments
+        .iter()
+        .filter(|e| e.in_scope)
+        .map(|e| (e.name.as_str(), &e.analysis))
+}
+
+/// A list written item by item as it is serialized: the items of every environment judged, each
+/// with its `environment`. Nothing of the whole list is built.
+struct Each<I>(I);
+
+impl<I, T> Serialize for Each<I>
+where
+    I: Iterator<Item = T> + Clone,
+    T: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
+}
+
+fn unknown(u: &egressproof_analysis::UnknownFinding) -> UnknownOut<'_> {
+    let (file, line) = file_line(u.span.as_ref());
+    UnknownOut {
+        rule: u.rule.as_str(),
+        message: &u.message,
+        file,
+        line,
+    }
+}
+
+fn workload(w: &egressproof_analysis::WorkloadVerdict) -> WorkloadOut<'_> {
+    let (file, line) = file_line(Some(&w.resource.span));
+    WorkloadOut {
+        type_name: &w.resource.type_name,
+        name: &w.resource.name,
+        file,
+        line,
+        verdict: w.verdict.as_str(),
+    }
+}
+
+fn assumption(a: &egressproof_analysis::Assumption) -> AssumptionOut<'_> {
+    let (file, line) = file_line(a.span.as_ref());
+    AssumptionOut {
+        kind: a.kind.as_str(),
+        message: &a.message,
+        file,
+        line,
+    }
+}
 
 /// One environment as the `environments` list shows it.
 #[derive(Serialize)]
@@ -233,63 +208,122 @@ struct EnvironmentOut<'a> {
     in_scope: bool,
     inputs: &'a [String],
     resources: usize,
-    assumptions: serde_json::Value,
+    /// Its assumptions (without `environment`); none when it was not judged.
+    assumptions: Assumptions<'a>,
+}
+
+/// An environment's assumptions, as its entry of `environments` lists them.
+struct Assumptions<'a>(&'a [egressproof_analysis::Assumption]);
+
+impl Serialize for Assumptions<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(assumption))
+    }
+}
+
+/// The report of a scan in the documented shape, serialized as it is written.
+#[derive(Serialize)]
+#[serde(bound(
+    serialize = "Each<F>: Serialize, Each<U>: Serialize, Each<W>: Serialize, \
+                           Each<H>: Serialize, Each<A>: Serialize, Each<E>: Serialize"
+))]
+struct ScanReport<F, U, W, H, A, E> {
+    schema: u32,
+    tool: Tool,
+    verdict: &'static str,
+    findings: Each<F>,
+    unknowns: Each<U>,
+    workloads: Each<W>,
+    hardening: Each<H>,
+    assumptions: Each<A>,
+    environments: Each<E>,
+    summary: SummaryOut,
 }
 
 /// The report of a scan: the documented shape, with the lists of every environment judged
 /// (each item with its `environment`), the scan's verdict (`out-of-scope` when nothing was
 /// judged) and the `environments` themselves.
 pub(crate) fn render_scan(scan: &Scan, summary: &ScanSummary) -> String {
-    let empty = egressproof_analysis::analyze(
-        &egressproof_model::Model::default(),
-        &egressproof_analysis::Options::default(),
-    );
-    let mut report = value(&empty, summary);
-    let mut environments = Vec::with_capacity(scan.environments.len());
-    for env in &scan.environments {
-        let mut assumptions = serde_json::Value::Array(Vec::new());
-        if env.in_scope {
-            let mut one = value(&env.analysis, summary);
-            for list in PER_ENVIRONMENT {
-                let Some(serde_json::Value::Array(items)) = one.get_mut(list).map(std::mem::take)
-                else {
-                    continue;
-                };
-                if list == "assumptions" {
-                    assumptions = serde_json::Value::Array(items.clone());
-                }
-                if let Some(serde_json::Value::Array(all)) = report.get_mut(list) {
-                    all.extend(items.into_iter().map(|mut item| {
-                        if let Some(o) = item.as_object_mut() {
-                            o.insert("environment".into(), env.name.as_str().into());
-                        }
-                        item
-                    }));
-                }
-            }
+    let mut out = Vec::new();
+    match write_scan(scan, summary, &mut out) {
+        // serde_json writes UTF-8 only.
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => {
+            let msg = serde_json::Value::String(format!("egressproof could not render JSON: {e}"));
+            format!("{{\"error\": {msg}}}\n")
         }
-        environments.push(EnvironmentOut {
+    }
+}
+
+/// [`render_scan`] written to `out` as it is serialized, item by item: a report of a million
+/// findings is never held whole, neither as a tree of values nor as text.
+pub(crate) fn write_scan(
+    scan: &Scan,
+    summary: &ScanSummary,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let findings = |hardening: bool| {
+        judged(scan).flat_map(move |(environment, a)| {
+            a.findings
+                .iter()
+                .filter(move |f| is_hardening(f) == hardening)
+                .map(move |f| InEnvironment {
+                    item: finding(f),
+                    environment,
+                })
+        })
+    };
+    let report = ScanReport {
+        schema: SCHEMA,
+        tool: Tool {
+            name: "egressproof",
+            version: TOOL_VERSION,
+        },
+        verdict: environments::scan_verdict(scan),
+        findings: Each(findings(false)),
+        unknowns: Each(judged(scan).flat_map(|(environment, a)| {
+            a.unknowns.iter().map(move |u| InEnvironment {
+                item: unknown(u),
+                environment,
+            })
+        })),
+        workloads: Each(judged(scan).flat_map(|(environment, a)| {
+            a.workloads.iter().map(move |w| InEnvironment {
+                item: workload(w),
+                environment,
+            })
+        })),
+        hardening: Each(findings(true)),
+        assumptions: Each(judged(scan).flat_map(|(environment, a)| {
+            a.assumptions.iter().map(move |x| InEnvironment {
+                item: assumption(x),
+                environment,
+            })
+        })),
+        environments: Each(scan.environments.iter().map(move |env| EnvironmentOut {
             name: &env.name,
             verdict: environments::verdict(env),
             in_scope: env.in_scope,
             inputs: &env.inputs,
             resources: env.resources,
-            assumptions,
-        });
-    }
-    if let Some(o) = report.as_object_mut() {
-        o.insert("verdict".into(), environments::scan_verdict(scan).into());
-        // `summary` stays last, after the environments.
-        let summary = o.shift_remove("summary");
-        o.insert(
-            "environments".into(),
-            serde_json::to_value(&environments).unwrap_or_default(),
-        );
-        if let Some(summary) = summary {
-            o.insert("summary".into(), summary);
-        }
-    }
-    to_pretty_json(&report)
+            assumptions: Assumptions(if env.in_scope {
+                &env.analysis.assumptions
+            } else {
+                &[]
+            }),
+        })),
+        summary: SummaryOut {
+            files: summary.files,
+            skipped: summary.skipped,
+            resources: summary.resources,
+            workloads: summary.workloads,
+            seconds: summary.seconds,
+        },
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &report)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// Pretty JSON with a final newline. Serializing our own structs (strings, numbers, bools,

@@ -167,6 +167,26 @@ pub fn render_scan_at(
     }
 }
 
+/// [`render_scan_at`] written to `out`. JSON is written as it is serialized, item by item, so
+/// that a scan of a million findings never holds its whole report (DESIGN.md §7: a million
+/// resources in 3 GB); the other formats are rendered, then written.
+pub fn write_scan_at(
+    scan: &Scan,
+    summary: &ScanSummary,
+    format: Format,
+    options: &RenderOptions,
+    root: &SourceRoot,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if format == Format::Json {
+        if let Ok(redacted) = environments::redacted(scan) {
+            return json::write_scan(&redacted, summary, out);
+        }
+    }
+    let report = render_scan_at(scan, summary, format, options, root);
+    out.write_all(report.as_bytes())
+}
+
 /// What a format is rendered with besides the scan.
 #[derive(Clone, Copy)]
 struct View<'a> {

@@ -20,7 +20,7 @@
 //! Scope ([`scope`]): an environment without a SageMaker resource and without a VPC meant for
 //! SageMaker is listed and not judged.
 
-mod refs;
+pub(crate) mod refs;
 pub(crate) mod scope;
 
 use crate::{analyze, Analysis, Options, Verdict};
@@ -112,6 +112,11 @@ pub fn analyze_scan(model: Model, options: &Options, named: &[NamedEnvironment])
     let mut environments = Vec::with_capacity(components.len());
     if whole {
         let c = &components[0];
+        // Whether it holds every principal is decided over the inputs it declares.
+        let model = Model {
+            principals_complete: c.principals_complete,
+            ..model
+        };
         environments.push(Environment {
             name: c.name.clone(),
             inputs: c.inputs.clone(),
@@ -437,7 +442,16 @@ impl<'m> Split<'m> {
                 .collect();
             let in_scope =
                 scope::in_scope(&res, &diags, self.options, |id| ids.contains(id.as_str()));
-            let principals_complete = units.iter().any(|&u| self.units[u].principals_complete);
+            // Every principal is known only when each input that holds anything listed every
+            // principal of its account: another account's snapshot whose IAM listing failed, or
+            // a template (it names no account, and principals it does not declare exist beside
+            // it), leaves principals outside the scan.
+            let holding = units
+                .iter()
+                .map(|&u| &self.units[u])
+                .filter(|u| !u.resources.is_empty() || !u.diagnostics.is_empty());
+            let principals_complete =
+                holding.clone().next().is_some() && holding.clone().all(|u| u.principals_complete);
             out.push(Component {
                 name,
                 inputs,
@@ -477,10 +491,13 @@ fn claim_resources(model: &Model, units: &mut [Unit]) -> Vec<usize> {
     (0..len).filter(|&i| !claimed[i]).collect()
 }
 
-/// Each diagnostic goes to the input whose range holds it and to every Terraform root whose
-/// module directories hold its file (a module shared by two roots is read once, but its
-/// unknowns are both roots'); one that no range holds also goes to the units whose files it
-/// names, else to a unit of its own file, else to the unit of unclaimed resources (or a new one).
+/// Each diagnostic goes to the input whose range holds it, and only there: a Terraform root's
+/// range holds what evaluating it found, in the modules it calls too (a module two roots call is
+/// evaluated for each, with each one's inputs, so one root's unknowns are never another's). One
+/// that no range holds (a module file that does not parse, read once whichever root called it
+/// first) goes to every Terraform root whose module directories hold its file and to the units
+/// whose files it names, else to a unit of its own file, else to the unit of unclaimed resources
+/// (or a new one).
 fn assign_diagnostics(model: &Model, units: &mut Vec<Unit>) {
     let len = model.diagnostics.len();
     let mut ranged: Vec<Option<usize>> = vec![None; len];
@@ -506,15 +523,13 @@ fn assign_diagnostics(model: &Model, units: &mut Vec<Unit>) {
     for (i, d) in model.diagnostics.iter().enumerate() {
         let file = d.span.as_ref().map(|s| s.file.as_str()).unwrap_or("");
         let mut to: Vec<usize> = ranged[i].into_iter().collect();
-        if !file.is_empty() {
+        if !file.is_empty() && ranged[i].is_none() {
             // A Terraform file (or directory) belongs to every root whose modules live there.
             to.extend(by_dir.get(file).into_iter().flatten().copied());
             if is_terraform_file(file) {
                 to.extend(by_dir.get(dir_of(file)).into_iter().flatten().copied());
             }
-            if ranged[i].is_none() {
-                to.extend(by_file.get(file).into_iter().flatten().copied());
-            }
+            to.extend(by_file.get(file).into_iter().flatten().copied());
         }
         to.sort_unstable();
         to.dedup();
@@ -612,7 +627,7 @@ mod tests {
     }
 
     #[test]
-    fn a_module_shared_by_two_roots_gives_its_unknowns_to_both() {
+    fn a_module_shared_by_two_roots_gives_its_file_errors_to_both_and_its_unknowns_to_each() {
         let mut model = Model {
             resources: vec![
                 notebook("envs/dev/module.net.nb", "modules/net/main.tf"),
@@ -620,11 +635,17 @@ mod tests {
                 notebook("stacks/app.yaml#Nb", "stacks/app.yaml"),
             ],
             diagnostics: vec![
-                // Found once, while the first root was evaluated.
+                // Found while the dev root was evaluated, with its inputs: dev's alone.
                 Diagnostic::new(
                     UnknownCode::EP902,
                     "module var",
                     Some(Span::new("modules/net/main.tf", 3, 1)),
+                ),
+                // A file of the module that did not parse: read once, every caller's.
+                Diagnostic::new(
+                    UnknownCode::EP901,
+                    "module file broken",
+                    Some(Span::new("modules/net/broken.tf", 1, 1)),
                 ),
                 // A file of the prod root that did not parse.
                 Diagnostic::new(
@@ -655,10 +676,13 @@ mod tests {
         assert_eq!(
             unknowns_by_env(&scan),
             [
-                ("envs/dev".to_string(), vec!["module var".to_string()]),
+                (
+                    "envs/dev".to_string(),
+                    vec!["module file broken".to_string(), "module var".to_string()]
+                ),
                 (
                     "envs/prod".to_string(),
-                    vec!["prod broken".to_string(), "module var".to_string()]
+                    vec!["prod broken".to_string(), "module file broken".to_string()]
                 ),
                 (
                     "envs/prod/stack.yaml".to_string(),

@@ -11,7 +11,7 @@
 
 use crate::net::service::{classify, Service};
 use crate::{Options, Rule};
-use egressproof_model::{Attr, Diagnostic, Ident, Kind, Other, Resource};
+use egressproof_model::{Attr, Diagnostic, Ident, Kind, Model, Resource};
 use std::collections::HashSet;
 
 /// A SageMaker resource: a workload, its Studio parts, a pipeline, or any other resource type
@@ -121,11 +121,10 @@ pub(crate) fn in_scope(
     }
     // Code that runs at deploy time and is not read (a custom resource's Lambda, a provisioner)
     // may create a notebook through the API; its EP903 is judged with the environment, unless
-    // the user skips EP903.
+    // the user skips EP903 or its role confines it to actions that change nothing the scan
+    // judges (the same decision as the EP903 check's).
     if !options.skip_rules.contains(&Rule::UnsupportedConstruct)
-        && resources
-            .iter()
-            .any(|r| matches!(r.kind, Kind::Other(Other { custom: true })))
+        && runs_open_code(resources, options)
     {
         return true;
     }
@@ -135,6 +134,30 @@ pub(crate) fn in_scope(
     diagnostics
         .iter()
         .any(|d| d.hides_resources() && !options.skip_rules.contains(&Rule::from(d.code)))
+}
+
+/// Whether a resource runs code at deploy time that its role does not confine.
+fn runs_open_code(resources: &[&Resource], options: &Options) -> bool {
+    if !resources
+        .iter()
+        .any(|r| matches!(&r.kind, Kind::Other(o) if o.custom))
+    {
+        return false;
+    }
+    // The environment's own resources, indexed as the analysis will index them.
+    let model = Model {
+        resources: resources.iter().map(|r| (*r).clone()).collect(),
+        ..Model::default()
+    };
+    let ctx = crate::Context::new(&model, options);
+    let follow = crate::rules::unread_code::Follow::new(&ctx);
+    model.resources.iter().any(|r| match &r.kind {
+        Kind::Other(o) if o.custom => !matches!(
+            follow.decide(o),
+            crate::rules::unread_code::Decision::Confined { .. }
+        ),
+        _ => false,
+    })
 }
 
 /// A resource that refers to a VPC the configuration names (a subnet of `vpc-0abc`).

@@ -42,6 +42,9 @@ pub(crate) struct TgwIndex<'m> {
     /// scan, may propagate into its default table; a subnet: another account's workloads use
     /// it), by identifier and by the ID an ARN ends with, with the share naming them.
     shared: HashMap<Ident, &'m Resource>,
+    /// VPC attachments whose gateway is not known (another account's attachment accepted here,
+    /// whose gateway AWS names once accepted): any gateway of the scan may be theirs.
+    unplaced: Vec<&'m Resource>,
     /// The CIDR blocks of each VPC (a propagating VPC attachment's routes); `None` when one of
     /// them is unresolved.
     vpc_nets: HashMap<&'m str, Option<Vec<IpNet>>>,
@@ -118,6 +121,10 @@ impl<'m> TgwIndex<'m> {
             let Kind::TransitGatewayAttachment(a) = &r.kind else {
                 continue;
             };
+            if a.attachment_kind == TgwAttachmentKind::Vpc {
+                ix.unplaced.push(r);
+                continue;
+            }
             let transport = match &a.peer {
                 Some(Attr::Known(p)) => by_id.get(p.as_str()),
                 _ => None,
@@ -582,6 +589,28 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                     Attr::Known(false) => {}
                     _ => propagators.push((Some(att), Attr::Known(att.id.clone()))),
                 }
+            }
+            for att in &ix.unplaced {
+                let Kind::TransitGatewayAttachment(a) = &att.kind else {
+                    continue;
+                };
+                if both(default_propagation.clone(), &a.default_propagation) == Attr::Known(false) {
+                    continue;
+                }
+                let message = format!(
+                    "VPC attachment {}: its transit gateway is not known (an attachment accepted from another account is named by AWS once accepted); if it is {}, the routes of its VPC propagate into the gateway's default route table",
+                    att.name, tgw.name
+                );
+                doubtful.push(TgwDoubt {
+                    source: Some(att),
+                    attachment: None,
+                    why: UnknownFinding {
+                        rule: Rule::UnresolvedValue,
+                        message,
+                        span: Some(att.span.clone()),
+                    },
+                    text: format!("routes propagated by {}", att.name),
+                });
             }
             if default_propagation != Attr::Known(false) && ix.shared.contains_key(&tgw.id) {
                 let message = format!(

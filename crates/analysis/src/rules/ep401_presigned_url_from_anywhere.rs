@@ -23,7 +23,9 @@ declare_rule! {
     /// everyone closes the channel for them (the report then assumes that the SCP applies to
     /// the workloads' account). Two inputs say there is no other principal: a snapshot of a
     /// live account (it lists every role, user and group), and `principals = "complete"` in
-    /// `.egressproof.toml` (listed as an assumption).
+    /// `.egressproof.toml` (listed as an assumption). An environment that joins a snapshot to
+    /// a template, or to another account's snapshot that could not list its principals, has
+    /// principals outside the scan.
     ///
     /// A Studio domain in SSO mode has no presigned domain URL (`CreatePresignedDomainUrl`
     /// serves IAM-mode domains only): it is not flagged, and the report lists the assumption

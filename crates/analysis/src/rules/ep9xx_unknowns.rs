@@ -69,7 +69,25 @@ mod ep903 {
         /// (`Custom::*`, `AWS::CloudFormation::CustomResource`), and in Terraform an
         /// `aws_lambda_invocation`, an `aws_cloudformation_stack`, a `null_resource` or
         /// `terraform_data` (which run provisioners such as `local-exec` with the operator's
-        /// credentials).
+        /// credentials), and a `local-exec` provisioner on a resource of any type (a
+        /// `remote-exec` runs on the instance it provisions, with that instance's role, so it is
+        /// not one).
+        ///
+        /// A custom resource (or Lambda invocation) is followed to the Lambda function it calls
+        /// (`ServiceToken: !GetAtt Fn.Arn`, an ARN ending in `function:${Fn}`, `function_name =
+        /// aws_lambda_function.f.function_name`) and that function's execution role. It is not
+        /// reported when both are in the scan and every action the role's policies allow
+        /// (inline, attached, AWS managed) is one that changes nothing the scan judges: its own
+        /// logs and metrics, object data in S3 (no bucket setting, no ACL, no bucket deletion),
+        /// use of KMS keys, reads of secrets and parameters, DynamoDB items, Cloud Directory
+        /// objects, Cognito users and groups, and `Describe`/`List`/`Get` reads of what exists.
+        /// The scan then states the assumption (`deploy-code`) that the code uses no other
+        /// credentials. Anything else keeps the unknown, and the message names what decided it:
+        /// an action outside that list (`sagemaker:CreateNotebookInstance`, `ec2:*`,
+        /// `cloudformation:*`, `iam:PassRole`, `lambda:*`, `*`, a `NotAction`), a policy that
+        /// cannot be read or may be attached, another role's trust policy or a resource policy
+        /// that names the role (it grants without the role's own Allow), a target that is an SNS
+        /// topic, a parameter or an import, a function or role outside the scan.
         ///
         /// ## Why is this bad?
         /// A macro can add any resource at deploy time, including a route to the internet; what
@@ -85,9 +103,11 @@ mod ep903 {
         /// ## Fix
         /// Scan the processed template (`aws cloudformation get-template --template-stage
         /// Processed`) or a live snapshot of the deployed stack. For code run at deploy time,
-        /// scan a live snapshot of the account (it holds what the code created), or accept the
-        /// unknown with an inline ignore that says why (`# egressproof:ignore EP903 only empties
-        /// the bucket`).
+        /// scan a live snapshot of the account (it holds what the code created), give the
+        /// function a role that holds only what it needs (a Lambda that empties a bucket needs
+        /// `s3:ListBucket`, `s3:DeleteObject` and its logs, not `s3:*`), or accept the unknown
+        /// with an inline ignore that says why (`# egressproof:ignore EP903 only empties the
+        /// bucket`).
         code: UnsupportedConstruct,
         name: "unsupported-construct",
         severity: Info,

@@ -54,7 +54,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
         }
         "AWS::IAM::User" | "AWS::IAM::Group" => {
             inline_policies(cx, p, extra);
-            Kind::Other(Other { custom: false })
+            Kind::Other(Other::plain())
         }
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => Kind::IamPolicy(IamPolicy {
             policy_kind: PolicyKind::Identity,
@@ -71,7 +71,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
                     .map(document)
                     .unwrap_or_else(|| Value::unknown("Content is missing", Some(cx.span.clone()))),
             }),
-            _ => Kind::Other(Other { custom: false }),
+            _ => Kind::Other(Other::plain()),
         },
         "AWS::S3::BucketPolicy" => Kind::IamPolicy(IamPolicy {
             policy_kind: PolicyKind::Resource,

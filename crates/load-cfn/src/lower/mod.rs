@@ -512,9 +512,17 @@ pub(crate) fn lower_kind(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> K
     FAMILIES
         .iter()
         .find_map(|f| f(cx, p, extra))
-        .unwrap_or_else(|| {
-            Kind::Other(Other {
-                custom: is_custom(cx.type_name),
-            })
-        })
+        .unwrap_or_else(|| Kind::Other(other(cx, p)))
+}
+
+/// A type the model does not represent, with what the analysis follows through it: the
+/// function a custom resource calls (`ServiceToken`), the role a Lambda function runs as.
+fn other(cx: &Cx<'_>, p: &Value) -> Other {
+    if is_custom(cx.type_name) {
+        Other::deploy_code(get(p, "ServiceToken").cloned())
+    } else if cx.type_name == "AWS::Lambda::Function" {
+        Other::function(get(p, "Role").cloned())
+    } else {
+        Other::plain()
+    }
 }

@@ -187,7 +187,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
                     JobKind::MonitoringSchedule,
                     Holder::MonitoringSchedule,
                 ),
-                None => Kind::Other(Other { custom: false }),
+                None => Kind::Other(Other::plain()),
             }
         }
         "AWS::SageMaker::Pipeline" => pipeline::lower_pipeline(cx, p, extra),

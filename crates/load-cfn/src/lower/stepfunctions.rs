@@ -7,7 +7,7 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
     Some(match cx.type_name {
         "AWS::StepFunctions::StateMachine" => {
             pipeline::lower_state_machine(cx, p, extra);
-            Kind::Other(Other { custom: false })
+            Kind::Other(Other::plain())
         }
         _ => return None,
     })

@@ -337,11 +337,21 @@ pub(crate) fn lower(c: &Ctx) -> (Vec<Resource>, Vec<Link>) {
     let mut out = Vec::new();
     let mut links = Vec::new();
     if !FAMILIES.iter().any(|f| f(c, &mut out, &mut links)) {
-        out.push(c.res(Kind::Other(Other {
-            custom: runs_unread_code(&c.type_name),
-        })));
+        out.push(c.res(Kind::Other(other(c))));
     }
     (out, links)
+}
+
+/// A type the model does not represent, with what the analysis follows through it: the
+/// function a Lambda invocation calls, the role a Lambda function runs as.
+fn other(c: &Ctx) -> Other {
+    let value = |k| get(c.args, k).map(Val::to_value);
+    match c.type_name.as_str() {
+        "aws_lambda_invocation" => Other::deploy_code(value("function_name")),
+        "aws_lambda_function" => Other::function(value("role")),
+        t if runs_unread_code(t) => Other::deploy_code(None),
+        _ => Other::plain(),
+    }
 }
 
 /// Types that run code at apply time which the scan does not read, so that what it creates (a

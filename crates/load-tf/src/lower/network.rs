@@ -445,10 +445,29 @@ fn tgw_attachment(c: &Ctx, out: &mut Vec<Resource>) -> bool {
                 None,
             )
         },
+        // Another account's attachment, accepted in this one: its gateway, VPC and subnets are
+        // the requester's, read by AWS when it is accepted (only a plan's or a state's values
+        // hold them).
+        "aws_ec2_transit_gateway_vpc_attachment_accepter" => TransitGatewayAttachment {
+            vpc: accepted(c, "vpc_id"),
+            subnets: c
+                .opt_idents(a, "subnet_ids")
+                .unwrap_or_else(|| c.unk(format!("subnet_ids {ACCEPTED}"))),
+            ..TransitGatewayAttachment::other(
+                TgwAttachmentKind::Vpc,
+                accepted(c, "transit_gateway_id"),
+                None,
+            )
+        },
         "aws_ec2_transit_gateway_peering_attachment" => TransitGatewayAttachment::other(
             TgwAttachmentKind::Peering,
             c.req_ident(a, "transit_gateway_id"),
             Some(c.req_ident(a, "peer_transit_gateway_id")),
+        ),
+        "aws_ec2_transit_gateway_peering_attachment_accepter" => TransitGatewayAttachment::other(
+            TgwAttachmentKind::Peering,
+            accepted(c, "transit_gateway_id"),
+            Some(accepted(c, "peer_transit_gateway_id")),
         ),
         "aws_ec2_transit_gateway_connect" => TransitGatewayAttachment::other(
             TgwAttachmentKind::Connect,
@@ -477,6 +496,16 @@ fn tgw_attachment(c: &Ctx, out: &mut Vec<Resource>) -> bool {
     att.default_propagation = c.opt_bool(a, "transit_gateway_default_route_table_propagation");
     out.push(c.res(Kind::TransitGatewayAttachment(att)));
     true
+}
+
+/// What an accepter says of the connection or attachment it accepts, once AWS has read it.
+const ACCEPTED: &str = "of what is accepted here is known only once it is accepted";
+
+/// An attribute of what an accepter accepts: known in a plan's or a state's values, else an
+/// unknown at the accepter (never taken as this account's).
+fn accepted(c: &Ctx, key: &str) -> Attr<Ident> {
+    c.opt_ident(c.args, key)
+        .unwrap_or_else(|| c.unk(format!("{key} {ACCEPTED}")))
 }
 
 /// Whether an identifier names a transit gateway: a resource of that type, or a literal ID.
@@ -563,7 +592,9 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
             propagation_default_route_table: None,
         }))),
         "aws_ec2_transit_gateway_vpc_attachment"
+        | "aws_ec2_transit_gateway_vpc_attachment_accepter"
         | "aws_ec2_transit_gateway_peering_attachment"
+        | "aws_ec2_transit_gateway_peering_attachment_accepter"
         | "aws_ec2_transit_gateway_connect"
         | "aws_vpn_connection"
         | "aws_dx_gateway_association" => return tgw_attachment(c, out),
@@ -612,6 +643,20 @@ fn gateways(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) -> bool {
                     .map(|v| egressproof_aws::peering::owner(&v.to_value(), &c.span)),
             })),
         ),
+        // The accepter's side of a connection another configuration (often another account)
+        // requested: a route through it reaches the requester's VPC, which AWS names when the
+        // connection is accepted (`peer_vpc_id`, `peer_owner_id` in a plan's or a state's
+        // values). Until then the peer VPC is outside the scan and its account unknown.
+        "aws_vpc_peering_connection_accepter" => {
+            out.push(c.res(Kind::VpcPeeringConnection(VpcPeeringConnection {
+                vpc: accepted(c, "vpc_id"),
+                peer_vpc: accepted(c, "peer_vpc_id"),
+                peer_owner: Some(match get(a, "peer_owner_id") {
+                    Some(v) => egressproof_aws::peering::owner(&v.to_value(), &c.span),
+                    None => c.unk(format!("peer_owner_id {ACCEPTED}")),
+                }),
+            })))
+        }
         _ => return false,
     }
     true

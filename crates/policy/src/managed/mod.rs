@@ -17,12 +17,17 @@ use std::sync::{Arc, OnceLock};
 
 /// The name of the AWS managed policy an ARN names: `arn:aws:iam::aws:policy/NAME`, with a path
 /// (`service-role/`, `aws-service-role/`, `job-function/`, ...) or not, in any partition
-/// (`arn:aws-us-gov:`, `arn:aws-cn:`; the same policies under the same names). IAM policy names
+/// (`arn:aws-us-gov:`, `arn:aws-cn:`, the deploying one `arn:${AWS::Partition}:`; the same
+/// policies under the same names). IAM policy names
 /// are unique in an account whatever their path, so the name alone identifies the document.
 /// `None` for anything else (a customer managed policy's ARN).
 pub fn aws_policy_name(arn: &str) -> Option<&str> {
     let rest = arn.strip_prefix("arn:")?;
-    let (partition, rest) = rest.split_once(':')?;
+    // The partition the template is deployed in (`arn:${AWS::Partition}:`) is one of them too.
+    let (partition, rest) = match rest.strip_prefix("${AWS::Partition}:") {
+        Some(rest) => ("aws", rest),
+        None => rest.split_once(':')?,
+    };
     if partition != "aws" && !partition.starts_with("aws-") {
         return None;
     }

@@ -32,6 +32,10 @@ fn names_of_aws_managed_arns_in_every_path_and_partition() {
         ("arn:aws:iam::aws:policy/job-function/DataScientist", "DataScientist"),
         ("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess", "ReadOnlyAccess"),
         ("arn:aws-cn:iam::aws:policy/service-role/X", "X"),
+        (
+            "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "AWSLambdaBasicExecutionRole",
+        ),
     ] {
         assert_eq!(aws_policy_name(arn), Some(name), "{arn}");
     }

@@ -6,7 +6,7 @@ use crate::cli::{ColorArg, ScanArgs};
 use anyhow::{Context as _, Result};
 use egressproof_analysis::Scan;
 use egressproof_report::{Format, RenderOptions, ScanSummary};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
 /// One report to render.
@@ -85,11 +85,24 @@ pub(super) fn write_all(
             quiet: args.quiet && t.file.is_none(),
             compact: args.compact,
         };
-        let report = egressproof_report::render_scan_at(scan, summary, t.format, &render, root);
+        let write = |out: &mut dyn std::io::Write| {
+            egressproof_report::write_scan_at(scan, summary, t.format, &render, root, out)
+        };
         match &t.file {
-            Some(file) => std::fs::write(file, report)
+            Some(file) => std::fs::File::create(file)
+                .and_then(|mut f| {
+                    write(&mut f)?;
+                    f.flush()
+                })
                 .with_context(|| format!("could not write the report to {}", file.display()))?,
-            None => crate::commands::print(&report)?,
+            None => {
+                let mut out = std::io::stdout().lock();
+                // A closed pipe (`scan --format json | head`) is not an error.
+                match write(&mut out).and_then(|()| out.flush()) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e)?,
+                    _ => {}
+                }
+            }
         }
     }
     Ok(())

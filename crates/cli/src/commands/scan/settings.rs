@@ -121,6 +121,10 @@ pub(super) fn settings(
             vars,
             var_files: args.var_files.clone(),
             read: read.clone(),
+            // Where `terraform init` kept the installed modules, as Terraform reads it.
+            data_dir: std::env::var_os("TF_DATA_DIR")
+                .filter(|d| !d.is_empty())
+                .map(std::path::PathBuf::from),
         },
         exclude,
         read,
