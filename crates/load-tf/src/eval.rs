@@ -4,6 +4,7 @@
 //! expansions, referenced resource arguments), so that declaration order never matters and a
 //! reference cycle is detected (it becomes an unknown) instead of looping.
 
+use crate::blocks::{self, Blocks, Tree};
 use crate::installed::{self, Installed, Missing};
 use crate::parse::{self, ModuleDef, ResDef};
 use crate::val::{InstKey, ResObj, Val};
@@ -11,7 +12,7 @@ use egressproof_aws::json_text;
 use egressproof_fs::{ReadError, ReadScope};
 use egressproof_model::{Diagnostic, Ident, Part, Pseudo, Span, Symbol, UnknownCode};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
-use hcl_edit::structure::{Body, Structure};
+use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
@@ -123,6 +124,9 @@ pub(crate) fn cells(v: &Val, cap: usize) -> usize {
 pub(crate) struct Scope {
     pub inst: usize,
     pub file: usize,
+    /// Added to the byte spans of the expressions evaluated in this scope to make them offsets
+    /// in `file`: a block parsed again alone has spans from its own first byte ([`Tree`]).
+    pub base: usize,
     pub vars: Vec<(String, Val)>,
 }
 
@@ -193,6 +197,8 @@ pub(crate) struct Eval {
     try_errors: usize,
     /// The modules `terraform init` installed, by root module directory (read once).
     installed: HashMap<PathBuf, Rc<Result<Installed, Missing>>>,
+    /// The trees of blocks, parsed again on demand ([`Eval::block`]).
+    blocks: Blocks,
     /// `TF_DATA_DIR`: where `terraform init` kept its data instead of `.terraform`.
     pub(crate) data_dir: Option<PathBuf>,
     /// Map keys that stand for strings with symbols, by their rendering (`com.amazonaws.
@@ -266,6 +272,7 @@ impl Eval {
             expansions: HashMap::new(),
             children: HashMap::new(),
             installed: HashMap::new(),
+            blocks: Blocks::new(parse::PARSED_BYTES),
             data_dir: None,
             sym_keys: HashMap::new(),
             rendering: 0,
@@ -300,12 +307,63 @@ impl Eval {
                 .filter(|d| d.code == UnknownCode::EP901)
                 .count();
         self.def_diags.extend(def.diagnostics.iter().cloned());
-        let def = Rc::new(def);
+        let def = self.adopt(def);
         self.defs.insert(canonical.to_path_buf(), def.clone());
         def
     }
 
+    /// A module definition ready for evaluation: the trees kept from its first parse go to the
+    /// cache of blocks (while there is room).
+    pub(crate) fn adopt(&mut self, mut def: ModuleDef) -> Rc<ModuleDef> {
+        for (file, start, block) in std::mem::take(&mut def.kept) {
+            let bytes = hcl_edit::Span::span(&block).map_or(0, |r| r.len());
+            let tree = Tree {
+                block: Rc::new(block),
+                base: 0,
+            };
+            self.blocks.offer((def.uid, file, start), tree, bytes);
+        }
+        Rc::new(def)
+    }
+
+    /// Bounds the cache of blocks at `bytes` of their text, dropping the trees it holds (tests:
+    /// every block parsed again).
+    #[cfg(test)]
+    pub(crate) fn blocks_limit(&mut self, bytes: usize) {
+        self.blocks = Blocks::new(bytes);
+    }
+
+    /// The syntax tree of a `resource`, `data` or `module` block: from the cache, else parsed
+    /// again from its bytes (a block the first parse read always parses again alone; if it did
+    /// not, its arguments are reported as not read, never guessed).
+    pub(crate) fn block(&mut self, def: &ModuleDef, rd: &ResDef) -> Tree {
+        let key = (def.uid, rd.file, rd.range.start);
+        if let Some(t) = self.blocks.get(&key) {
+            return t;
+        }
+        let text = def
+            .files
+            .get(rd.file)
+            .and_then(|f| f.text.get(rd.range.clone()))
+            .unwrap_or_default();
+        let block = blocks::parse_block(text).unwrap_or_else(|| {
+            self.diag_hiding(
+                UnknownCode::EP902,
+                "block could not be read again: its arguments are not known".to_string(),
+                Some(rd.span.clone()),
+            );
+            hcl_edit::structure::Block::new(hcl_edit::Ident::new("unreadable"))
+        });
+        let tree = Tree {
+            block: Rc::new(block),
+            base: rd.range.start,
+        };
+        self.blocks.insert(key, tree.clone(), text.len());
+        tree
+    }
+
     pub(crate) fn span(&self, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Option<Span> {
+        let range = range.map(|r| r.start + sc.base..r.end + sc.base);
         self.insts.get(sc.inst)?.def.span(sc.file, range)
     }
 
@@ -1342,10 +1400,12 @@ impl Eval {
             let cname = call.name.clone();
             let cdef = self.insts[caller].def.clone();
             if let Some(mb) = cdef.modules.get(&cname) {
-                if let Some(a) = mb.block.body.get_attribute(name) {
+                let tree = self.block(&cdef, mb);
+                if let Some(a) = tree.block.body.get_attribute(name) {
                     let sc = Scope {
                         inst: caller,
                         file: mb.file,
+                        base: tree.base,
                         vars: bindings,
                     };
                     let v = self.eval(&a.value, &sc);
@@ -1360,6 +1420,7 @@ impl Eval {
                 let sc = Scope {
                     inst,
                     file: vd.file,
+                    base: 0,
                     vars: Vec::new(),
                 };
                 self.eval(d, &sc)
@@ -1397,6 +1458,7 @@ impl Eval {
                 let sc = Scope {
                     inst,
                     file: *file,
+                    base: 0,
                     vars: Vec::new(),
                 };
                 self.eval(e, &sc)
@@ -1453,7 +1515,7 @@ impl Eval {
         let in_try = std::mem::take(&mut self.in_try);
         let mut out = match rd {
             None => Vec::new(),
-            Some(rd) => self.expand_block(inst, rd, &format!("{t}.{n}")),
+            Some(rd) => self.expand_block(inst, &def, rd, &format!("{t}.{n}")),
         };
         self.in_try = in_try;
         // Copies beyond the first of each block (the first is counted with its module).
@@ -1464,11 +1526,7 @@ impl Eval {
                     "{t}.{n} would bring the scan past {} resource instances",
                     self.instance_limit
                 );
-                let meta = if rd.block.body.has_attribute("count") {
-                    "count"
-                } else {
-                    "for_each"
-                };
+                let meta = if rd.has_count { "count" } else { "for_each" };
                 out = self.standing_for_all(
                     meta,
                     &format!("{t}.{n}"),
@@ -1487,15 +1545,21 @@ impl Eval {
     fn expand_block(
         &mut self,
         inst: usize,
+        def: &ModuleDef,
         rd: &ResDef,
         addr: &str,
     ) -> Vec<(InstKey, Vec<(String, Val)>)> {
+        if !rd.has_count && !rd.has_for_each {
+            return vec![(InstKey::Single, Vec::new())];
+        }
+        let tree = self.block(def, rd);
         let sc = Scope {
             inst,
             file: rd.file,
+            base: tree.base,
             vars: Vec::new(),
         };
-        if let Some(c) = rd.block.body.get_attribute("count") {
+        if let Some(c) = tree.block.body.get_attribute("count") {
             let v = self.eval(&c.value, &sc);
             let span = self.span(&sc, sp(&c.value));
             return match v.as_num().filter(|n| *n >= 0.0 && n.fract() == 0.0) {
@@ -1528,7 +1592,7 @@ impl Eval {
                 }
             };
         }
-        if let Some(fe) = rd.block.body.get_attribute("for_each") {
+        if let Some(fe) = tree.block.body.get_attribute("for_each") {
             let v = self.eval(&fe.value, &sc);
             let span = self.span(&sc, sp(&fe.value));
             // (instance key, each.key, each.value)
@@ -1626,8 +1690,7 @@ impl Eval {
                 span,
             );
         };
-        let has_for_each = rd.block.body.has_attribute("for_each");
-        let has_count = rd.block.body.has_attribute("count");
+        let (has_for_each, has_count) = (rd.has_for_each, rd.has_count);
         let exp = self.expand(inst, BlockKind::of_resource(data), t, n);
         let objs: Vec<(InstKey, Val)> = exp
             .iter()
@@ -1661,8 +1724,8 @@ impl Eval {
         }
     }
 
-    /// The scope in which a resource instance's arguments are evaluated.
-    pub(crate) fn res_scope(&mut self, r: &ResObj) -> Option<(Scope, Rc<ModuleDef>)> {
+    /// The scope in which a resource instance's arguments are evaluated, and its block's tree.
+    pub(crate) fn res_scope(&mut self, r: &ResObj) -> Option<(Scope, Rc<Block>)> {
         let def = self.insts[r.inst].def.clone();
         let rd = if r.data {
             def.data.get(&(r.rtype.clone(), r.name.clone()))?
@@ -1670,6 +1733,7 @@ impl Eval {
             def.resources.get(&(r.rtype.clone(), r.name.clone()))?
         };
         let file = rd.file;
+        let tree = self.block(&def, rd);
         let exp = self.expand(r.inst, BlockKind::of_resource(r.data), &r.rtype, &r.name);
         let vars = exp
             .iter()
@@ -1680,9 +1744,10 @@ impl Eval {
             Scope {
                 inst: r.inst,
                 file,
+                base: tree.base,
                 vars,
             },
-            def,
+            tree.block,
         ))
     }
 
@@ -1703,8 +1768,8 @@ impl Eval {
             return v;
         }
         let v = match self.res_scope(r) {
-            Some((sc, def)) => {
-                let body = &def.resources[&(r.rtype.clone(), r.name.clone())].block.body;
+            Some((sc, block)) => {
+                let body = &block.body;
                 if let Some(a) = body.get_attribute(name) {
                     self.eval(&a.value, &sc)
                 } else if body.get_blocks(name).next().is_some() || has_dynamic(body, name) {
@@ -1729,7 +1794,7 @@ impl Eval {
         let key = crate::lower::adopted_default_key(&r.rtype)?;
         let def = self.insts[r.inst].def.clone();
         let rd = def.resources.get(&(r.rtype.clone(), r.name.clone()))?;
-        rd.block.body.get_attribute(key)?;
+        self.block(&def, rd).block.body.get_attribute(key)?;
         let mut args = crate::lower::Args::new();
         args.insert(key.to_string(), self.res_attr(r, key, None));
         crate::lower::adopted_default(&r.rtype, &args, &Span::default())
@@ -1750,9 +1815,8 @@ impl Eval {
                     return v;
                 }
                 let v = match self.res_scope(r) {
-                    Some((sc, def)) => {
-                        let body = &def.data[&(r.rtype.clone(), r.name.clone())].block.body;
-                        let m = self.eval_body(body, &sc, None);
+                    Some((sc, block)) => {
+                        let m = self.eval_body(&block.body, &sc, None);
                         Val::Json(Box::new(crate::policy::document(&m)))
                     }
                     None => Val::unknown(reason, span),
@@ -1765,18 +1829,14 @@ impl Eval {
                     return v;
                 }
                 let v = match self.res_scope(r) {
-                    Some((sc, def)) => {
-                        let body = &def.data[&(r.rtype.clone(), r.name.clone())].block.body;
-                        self.template_file(body, &sc, &r.name, span)
-                    }
+                    Some((sc, block)) => self.template_file(&block.body, &sc, &r.name, span),
                     None => Val::unknown(reason, span),
                 };
                 self.memo_put(r.inst, &key, v)
             }
             ("aws_vpc_endpoint_service", "service_name") => {
-                let svc = self.res_scope(r).and_then(|(sc, def)| {
-                    let body = &def.data[&(r.rtype.clone(), r.name.clone())].block.body;
-                    let a = body.get_attribute("service")?;
+                let svc = self.res_scope(r).and_then(|(sc, block)| {
+                    let a = block.body.get_attribute("service")?;
                     Some(self.eval(&a.value, &sc))
                 });
                 match svc.and_then(|s| s.as_plain_str()) {
@@ -1835,8 +1895,7 @@ impl Eval {
         let Some(mb) = def.modules.get(name) else {
             return Val::unknown(format!("module {name} is not declared"), span);
         };
-        let has_for_each = mb.block.body.has_attribute("for_each");
-        let has_count = mb.block.body.has_attribute("count");
+        let (has_for_each, has_count) = (mb.has_for_each, mb.has_count);
         match self.module_children(inst, name).as_ref() {
             Children::Unresolved(u) => u.clone(),
             Children::Local(kids) => {
@@ -1895,13 +1954,15 @@ impl Eval {
                 None,
             ));
         };
+        let tree = self.block(&def, mb);
         let sc = Scope {
             inst,
             file: mb.file,
+            base: tree.base,
             vars: Vec::new(),
         };
         let span = Some(mb.span.clone());
-        let source = mb
+        let source = tree
             .block
             .body
             .get_attribute("source")
@@ -1925,7 +1986,7 @@ impl Eval {
                 format!("local source {source}"),
             )
         } else {
-            let constraint = mb
+            let constraint = tree
                 .block
                 .body
                 .get_attribute("version")

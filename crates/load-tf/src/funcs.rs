@@ -355,9 +355,12 @@ impl Eval {
                 )
             }
         };
+        // Spans in the template are offsets in its text, read as offsets in the calling file
+        // (as before blocks were parsed alone): no base.
         let inner = Scope {
             inst: sc.inst,
             file: sc.file,
+            base: 0,
             vars: vars.into_iter().collect(),
         };
         self.rendering += 1;

@@ -21,6 +21,7 @@
 //! Architecture invariant: this crate knows nothing of rules; it never fails the scan (a file
 //! that does not parse is an EP901 diagnostic and the rest still loads) and never panics on input.
 
+mod blocks;
 mod coverage;
 mod eval;
 mod funcs;
@@ -36,7 +37,6 @@ use egressproof_model::{
     UnknownCode,
 };
 use eval::{Children, Eval, Inst, Scope};
-use hcl_edit::structure::Body;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use val::Val;
@@ -104,7 +104,8 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
             continue;
         };
         for mb in def.modules.values() {
-            let src = mb
+            let src = ev
+                .block(&def, mb)
                 .block
                 .body
                 .get_attribute("source")
@@ -267,6 +268,7 @@ fn root_vars(
                 let sc = Scope {
                     inst: root,
                     file: usize::MAX,
+                    base: 0,
                     vars: Vec::new(),
                 };
                 for s in body.iter() {
@@ -308,6 +310,7 @@ fn cli_var(ev: &mut Eval, root: usize, raw: &str) -> Val {
             let sc = Scope {
                 inst: root,
                 file: usize::MAX,
+                base: 0,
                 vars: Vec::new(),
             };
             return ev.eval(&e, &sc);
@@ -343,10 +346,12 @@ fn lower_instance_tree(
             if t != "aws_ssm_parameter" {
                 continue;
             }
-            if let Some(a) = rd.block.body.get_attribute("name") {
+            let blk = ev.block(&def, rd);
+            if let Some(a) = blk.block.body.get_attribute("name") {
                 let sc = Scope {
                     inst,
                     file: rd.file,
+                    base: blk.base,
                     vars: Vec::new(),
                 };
                 if let Some(name) = ev.eval(&a.value, &sc).as_plain_str() {
@@ -357,12 +362,14 @@ fn lower_instance_tree(
         for ((t, n), rd) in def.resources.iter() {
             let exp = ev.expand(inst, eval::BlockKind::Resource, t, n);
             for (key, bindings) in exp.iter() {
+                let blk = ev.block(&def, rd);
                 let sc = Scope {
                     inst,
                     file: rd.file,
+                    base: blk.base,
                     vars: bindings.clone(),
                 };
-                let args = ev.eval_body(&rd.block.body, &sc, None);
+                let args = ev.eval_body(&blk.block.body, &sc, None);
                 if t == "aws_ssm_parameter" {
                     if let Some(name) = args.get("name").and_then(Val::as_plain_str) {
                         tree.provides.push(SharedName::SsmParameter(name));
@@ -380,7 +387,7 @@ fn lower_instance_tree(
                 let (mut resources, l) = lower::lower(&ctx);
                 // A resource that is itself such code (a null_resource) is reported once.
                 if !resources.iter().any(runs_unread_code) {
-                    resources.extend(local_exec(&rd.block.body, &def, rd.file, &ctx));
+                    resources.extend(local_exec(&blk, &def, rd.file, &ctx));
                 }
                 let supp = def
                     .files
@@ -423,17 +430,18 @@ fn runs_unread_code(r: &Resource) -> bool {
 /// network, as the instance's user data does: not the operator's credentials, so not this.
 /// `file` copies files and runs nothing.
 fn local_exec(
-    body: &Body,
+    tree: &blocks::Tree,
     def: &parse::ModuleDef,
     file: usize,
     c: &lower::Ctx,
 ) -> Option<Resource> {
-    let block = body
+    let block = tree
+        .block
+        .body
         .get_blocks("provisioner")
         .find(|b| b.labels.first().is_some_and(|l| l.as_str() == "local-exec"))?;
-    let span = def
-        .span(file, hcl_edit::Span::span(block))
-        .unwrap_or_else(|| c.span.clone());
+    let range = hcl_edit::Span::span(block).map(|r| r.start + tree.base..r.end + tree.base);
+    let span = def.span(file, range).unwrap_or_else(|| c.span.clone());
     Some(Resource::new(
         Ident::new(format!("{}::provisioner-local-exec", c.id.as_str())),
         c.name.clone(),
@@ -446,6 +454,11 @@ fn local_exec(
 /// Loads one HCL text as a module (tests and fuzzing: no filesystem).
 #[doc(hidden)]
 pub fn load_str(text: &str, display: &str) -> Model {
+    load_str_in(Eval::new(), text, display)
+}
+
+/// [`load_str`] with a given evaluator (tests: a cache of blocks of another size).
+fn load_str_in(mut ev: Eval, text: &str, display: &str) -> Model {
     let mut def = parse::load_module(
         Path::new("/nonexistent-egressproof"),
         display,
@@ -457,9 +470,8 @@ pub fn load_str(text: &str, display: &str) -> Model {
         parse::join_display(display, "main.tf"),
         text.to_string(),
     );
-    let mut ev = Eval::new();
     ev.def_diags.extend(def.diagnostics.iter().cloned());
-    let def = std::rc::Rc::new(def);
+    let def = ev.adopt(def);
     ev.insts.push(Inst {
         def,
         prefix: String::new(),
@@ -475,4 +487,74 @@ pub fn load_str(text: &str, display: &str) -> Model {
     model.diagnostics.append(&mut ev.def_diags);
     model.diagnostics.extend(ev.diags);
     model
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A block parsed again alone reads as the one kept from the first parse: same values,
+    /// same unknowns, same spans (line and column) and diagnostics.
+    #[test]
+    fn blocks_parsed_again_read_as_the_first_parse() {
+        let text = r##"
+# egressproof:ignore EP201 by design
+resource "aws_vpc" "v" {
+  cidr_block = var.missing
+  tags       = { note = "# not a comment" }
+}
+
+resource "aws_subnet" "s" {
+  count      = 2
+  vpc_id     = aws_vpc.v.id
+  cidr_block = cidrsubnet(aws_vpc.v.cidr_block, 8, count.index)
+}
+
+resource "aws_security_group" "g" {
+  for_each = toset(["a", "b"])
+  vpc_id   = aws_vpc.v.id
+  egress {
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = [data.aws_vpc.remote.cidr_block, "${each.key}/8"]
+  }
+  dynamic "ingress" {
+    for_each = [1]
+    content {
+      from_port = ingress.value
+    }
+  }
+}
+
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = [aws_vpc.v.arn]
+  }
+}
+
+resource "aws_sagemaker_notebook_instance" "n" {
+  subnet_id              = aws_subnet.s[0].id
+  security_groups        = [for g in aws_security_group.g : g.id]
+  direct_internet_access = aws_vpc.v.unknown_attribute
+  role_arn               = "arn:aws:iam::111122223333:role/x"
+  count                  = length(undefined_function(1))
+}
+
+resource "aws_iam_role_policy" "p" {
+  role   = "x"
+  policy = data.aws_iam_policy_document.d.json
+  provisioner "local-exec" {
+    command = "echo ${aws_vpc.v.id}"
+  }
+}
+"##;
+        let kept = load_str_in(Eval::new(), text, "m");
+        let mut ev = Eval::new();
+        ev.blocks_limit(0);
+        let again = load_str_in(ev, text, "m");
+        assert!(!kept.resources.is_empty() && !kept.diagnostics.is_empty());
+        assert_eq!(kept, again);
+    }
 }

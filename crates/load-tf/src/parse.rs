@@ -183,13 +183,29 @@ pub(crate) struct VarDef {
     pub span: Span,
 }
 
+/// A `resource`, `data` or `module` block. Its syntax tree is not kept here: hcl-edit's tree is
+/// about 26 times the text, and evaluation is lazy (any block may read any other's arguments),
+/// so keeping every tree would hold the whole configuration's trees until the last resource is
+/// lowered. The evaluator parses the block again from these bytes of its file when it needs it,
+/// through a bounded cache ([`crate::eval::Eval::block`]).
 pub(crate) struct ResDef {
-    pub block: Block,
     pub file: usize,
     pub span: Span,
+    /// The block's bytes in its file's text (from its type keyword to its closing brace).
+    pub range: std::ops::Range<usize>,
+    /// Whether it sets `count` / `for_each`: read for every reference to the block, so kept
+    /// without its tree.
+    pub has_count: bool,
+    pub has_for_each: bool,
 }
 
+/// A block's syntax tree kept from the first parse, to be handed to the evaluator's cache:
+/// (file, first byte of the block, tree).
+pub(crate) type KeptTree = (usize, usize, Block);
+
 pub(crate) struct ModuleDef {
+    /// Unique in the process: names this definition's blocks in the evaluator's cache.
+    pub uid: usize,
     pub dir: PathBuf,
     /// The directory as the user sees it (`infra`, `infra/../modules/net`).
     pub display: String,
@@ -201,6 +217,9 @@ pub(crate) struct ModuleDef {
     pub modules: IndexMap<String, ResDef>,
     pub outputs: IndexMap<String, (Expression, usize)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Trees of the first parse kept while their text is under [`KEEP_TREES_BYTES`], so that a
+    /// configuration of ordinary size is parsed once; taken by the evaluator.
+    pub kept: Vec<KeptTree>,
 }
 
 impl ModuleDef {
@@ -259,10 +278,19 @@ pub(crate) fn read_bounded(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| e.to_string())
 }
 
+/// Source bytes whose syntax trees may be alive at a time: the trees of the first parse kept
+/// for evaluation, and those the evaluator parses again ([`crate::eval::Eval::block`]). About
+/// 100 MB of trees; a configuration under it is parsed once.
+pub(crate) const PARSED_BYTES: usize = 4 << 20;
+
+/// A process-wide number for each module definition (see [`ModuleDef::uid`]).
+static NEXT_UID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Parses every `.tf` file of `dir` (sorted, so that results do not depend on the filesystem).
 /// Each is read through `read`: a `.tf` link that leads out of the scope is not read (EP901).
 pub(crate) fn load_module(dir: &Path, display: &str, read: &ReadScope) -> ModuleDef {
     let mut def = ModuleDef {
+        uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         dir: dir.to_path_buf(),
         display: display.to_string(),
         files: Vec::new(),
@@ -273,6 +301,7 @@ pub(crate) fn load_module(dir: &Path, display: &str, read: &ReadScope) -> Module
         modules: IndexMap::new(),
         outputs: IndexMap::new(),
         diagnostics: Vec::new(),
+        kept: Vec::new(),
     };
     let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
@@ -289,27 +318,45 @@ pub(crate) fn load_module(dir: &Path, display: &str, read: &ReadScope) -> Module
         }
     };
     paths.sort();
-    // Files are read and parsed in parallel (the parse is most of the loading time), then added
-    // in path order, so that the module is the same whatever the scheduling.
-    let parsed: Vec<Parsed> = paths
+    // (name shown, text or why it was not read)
+    let texts: Vec<(String, Result<String, String>)> = paths
         .par_iter()
         .map(|path| {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let shown = join_display(display, &name);
-            match read
+            let text = read
                 .read_to_string(path, MAX_FILE_BYTES)
-                .map_err(|e| e.to_string())
-            {
-                Ok(text) => parse_file(shown, text),
-                Err(e) => Parsed::Failed(Diagnostic::new(
-                    UnknownCode::EP901,
-                    format!("cannot read Terraform file: {e}"),
-                    Some(Span::new(shown, 0, 0)),
-                )),
+                .map_err(|e| e.to_string());
+            (join_display(display, &name), text)
+        })
+        .collect();
+    // The trees of the first files (in path order) are kept, up to PARSED_BYTES of text; the
+    // others are dropped as soon as their file is parsed.
+    let mut budget = PARSED_BYTES;
+    let jobs: Vec<_> = texts
+        .into_iter()
+        .map(|(shown, text)| {
+            let len = text.as_ref().map_or(usize::MAX, String::len);
+            let keep = len <= budget;
+            if keep {
+                budget -= len;
             }
+            (shown, text, keep)
+        })
+        .collect();
+    // Files are parsed in parallel (the parse is most of the loading time), then added in path
+    // order, so that the module is the same whatever the scheduling.
+    let parsed: Vec<Parsed> = jobs
+        .into_par_iter()
+        .map(|(shown, text, keep)| match text {
+            Ok(text) => parse_file(shown, text, keep),
+            Err(e) => Parsed::Failed(Diagnostic::new(
+                UnknownCode::EP901,
+                format!("cannot read Terraform file: {e}"),
+                Some(Span::new(shown, 0, 0)),
+            )),
         })
         .collect();
     for p in parsed {
@@ -320,18 +367,34 @@ pub(crate) fn load_module(dir: &Path, display: &str, read: &ReadScope) -> Module
 
 /// One file read and parsed, not yet part of its module.
 pub(crate) enum Parsed {
-    File(SourceFile, Body),
+    File(SourceFile, Vec<Decl>),
     /// Nothing but blanks and comments: declares nothing and is not counted as read.
     Empty,
     /// Not read or not parsed (EP901).
     Failed(Diagnostic),
 }
 
-/// Parses one file's text and finds its line comments (no module state: runs on any thread).
-pub(crate) fn parse_file(shown: String, text: String) -> Parsed {
+/// One declaration of a file, in file order (its file's number is given when the file is added
+/// to its module).
+pub(crate) enum Decl {
+    Variable(String, Option<Expression>, Span),
+    Local(String, Expression),
+    Output(String, Expression),
+    /// `resource` (`data` false), `data` (true): type and name.
+    Resource(bool, (String, String), ResDef, Option<Block>),
+    Module(String, ResDef, Option<Block>),
+}
+
+/// Parses one file's text, finds its line comments and its declarations (no module state: runs
+/// on any thread). The blocks' trees are returned only if `keep`.
+pub(crate) fn parse_file(shown: String, text: String, keep: bool) -> Parsed {
     match hcl_edit::parser::parse_body(&text) {
         Ok(body) if body.is_empty() => Parsed::Empty,
-        Ok(body) => Parsed::File(SourceFile::parsed(shown, text, &body), body),
+        Ok(body) => {
+            let source = SourceFile::parsed(shown, text, &body);
+            let decls = collect(&source, body, keep);
+            Parsed::File(source, decls)
+        }
         Err(e) => {
             let loc = e.location();
             Parsed::Failed(Diagnostic::new(
@@ -346,13 +409,55 @@ pub(crate) fn parse_file(shown: String, text: String) -> Parsed {
 /// Adds a parsed file to its module definition (a file that failed is its EP901).
 pub(crate) fn insert_file(def: &mut ModuleDef, parsed: Parsed) {
     match parsed {
-        Parsed::File(source, body) => {
+        Parsed::File(source, decls) => {
             let file = def.files.len();
             def.files.push(source);
-            collect(def, file, body);
+            for d in decls {
+                insert_decl(def, file, d);
+            }
         }
         Parsed::Empty => {}
         Parsed::Failed(d) => def.diagnostics.push(d),
+    }
+}
+
+fn insert_decl(def: &mut ModuleDef, file: usize, decl: Decl) {
+    let mut keep = |rd: &ResDef, tree: Option<Block>| {
+        if let Some(tree) = tree {
+            def.kept.push((file, rd.range.start, tree));
+        }
+    };
+    match decl {
+        Decl::Variable(name, default, span) => {
+            def.variables.insert(
+                name,
+                VarDef {
+                    default,
+                    file,
+                    span,
+                },
+            );
+        }
+        Decl::Local(name, e) => {
+            def.locals.insert(name, (e, file));
+        }
+        Decl::Output(name, e) => {
+            def.outputs.insert(name, (e, file));
+        }
+        Decl::Resource(data, key, mut rd, tree) => {
+            rd.file = file;
+            keep(&rd, tree);
+            if data {
+                def.data.insert(key, rd);
+            } else {
+                def.resources.insert(key, rd);
+            }
+        }
+        Decl::Module(name, mut rd, tree) => {
+            rd.file = file;
+            keep(&rd, tree);
+            def.modules.insert(name, rd);
+        }
     }
 }
 
@@ -360,69 +465,79 @@ pub(crate) fn insert_file(def: &mut ModuleDef, parsed: Parsed) {
 /// content (empty, blanks or comments only) declares nothing and is not counted as read, as in
 /// every other format.
 pub(crate) fn add_file(def: &mut ModuleDef, shown: String, text: String) {
-    insert_file(def, parse_file(shown, text));
+    insert_file(def, parse_file(shown, text, true));
 }
 
 fn label(block: &Block, i: usize) -> Option<String> {
     block.labels.get(i).map(|l| l.as_str().to_string())
 }
 
-fn collect(def: &mut ModuleDef, file: usize, body: Body) {
+/// Where a block starts (as [`ModuleDef::span`] gives it).
+fn block_span(source: &SourceFile, range: Option<std::ops::Range<usize>>) -> Span {
+    match range {
+        Some(r) => source.span_at(r.start),
+        None => Span::new(source.display.clone(), 0, 0),
+    }
+}
+
+/// A block's place and shape, without its tree.
+fn res_def(source: &SourceFile, block: &Block) -> ResDef {
+    let range = hcl_edit::Span::span(block);
+    ResDef {
+        file: 0,
+        span: block_span(source, range.clone()),
+        range: range.unwrap_or(0..0),
+        has_count: block.body.has_attribute("count"),
+        has_for_each: block.body.has_attribute("for_each"),
+    }
+}
+
+fn collect(source: &SourceFile, body: Body, keep: bool) -> Vec<Decl> {
+    let mut out = Vec::new();
+    let tree = |block: Block| keep.then_some(block);
     for structure in body.into_iter() {
         let Structure::Block(block) = structure else {
             continue;
         };
-        let span = def
-            .span(file, hcl_edit::Span::span(&block))
-            .unwrap_or_default();
         match block.ident.value().as_str() {
             "variable" => {
                 if let Some(name) = label(&block, 0) {
                     let default = block.body.get_attribute("default").map(|a| a.value.clone());
-                    def.variables.insert(
-                        name,
-                        VarDef {
-                            default,
-                            file,
-                            span,
-                        },
-                    );
+                    let span = block_span(source, hcl_edit::Span::span(&block));
+                    out.push(Decl::Variable(name, default, span));
                 }
             }
             "locals" => {
                 for s in block.body.into_iter() {
                     if let Structure::Attribute(a) = s {
-                        def.locals
-                            .insert(a.key.value().to_string(), (a.value, file));
+                        out.push(Decl::Local(a.key.value().to_string(), a.value));
                     }
                 }
             }
             "output" => {
                 if let Some(name) = label(&block, 0) {
                     if let Some(v) = block.body.get_attribute("value") {
-                        def.outputs.insert(name, (v.value.clone(), file));
+                        out.push(Decl::Output(name, v.value.clone()));
                     }
                 }
             }
             "resource" | "data" => {
-                let is_data = block.ident.value().as_str() == "data";
+                let data = block.ident.value().as_str() == "data";
                 if let (Some(t), Some(n)) = (label(&block, 0), label(&block, 1)) {
-                    let target = if is_data {
-                        &mut def.data
-                    } else {
-                        &mut def.resources
-                    };
-                    target.insert((t, n), ResDef { block, file, span });
+                    let rd = res_def(source, &block);
+                    out.push(Decl::Resource(data, (t, n), rd, tree(block)));
                 }
             }
             "module" => {
                 if let Some(name) = label(&block, 0) {
-                    def.modules.insert(name, ResDef { block, file, span });
+                    let rd = res_def(source, &block);
+                    out.push(Decl::Module(name, rd, tree(block)));
                 }
             }
             _ => {}
         }
     }
+    out
 }
 
 #[cfg(test)]
