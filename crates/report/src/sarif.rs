@@ -464,7 +464,7 @@ fn finding_result(f: &Finding, print: Option<&str>, root: &SourceRoot) -> Result
         },
         properties: ResultProperties {
             severity: f.severity.as_str(),
-            title: Some(f.title.clone()),
+            title: Some(f.title.to_string()),
         },
     }
 }

@@ -100,6 +100,14 @@ impl RuleMeta {
     pub fn fix(&self) -> String {
         section(&self.documentation(), "Fix")
     }
+
+    /// [`RuleMeta::fix`], read from the documentation once per rule: every finding of the rule
+    /// borrows the same text (a million findings do not each hold a copy).
+    pub fn shared_fix(&self) -> &'static str {
+        static FIXES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let fixes = FIXES.get_or_init(|| Rule::ALL.iter().map(|r| r.meta().fix()).collect());
+        fixes.get(self.code as usize).map_or("", String::as_str)
+    }
 }
 
 /// The text under `## heading`, up to the next heading.
@@ -251,11 +259,11 @@ pub(crate) mod util {
         Finding {
             rule: meta.code,
             severity,
-            title: meta.summary.to_string(),
+            title: meta.summary.into(),
             message,
             resource: resource.into(),
             path,
-            fix: meta.fix(),
+            fix: meta.shared_fix().into(),
             workloads: if Context::is_workload(resource) {
                 vec![resource.id.clone()]
             } else {
