@@ -60,6 +60,7 @@ pub mod ep603_no_inter_container_encryption;
 pub mod ep801_suppression_without_reason;
 pub mod ep802_unused_suppression;
 pub mod ep9xx_unknowns;
+pub(crate) mod roles;
 pub(crate) mod unread_code;
 
 /// A rule as the catalog knows it.
