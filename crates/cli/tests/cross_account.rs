@@ -7,10 +7,105 @@ mod common;
 
 use common::*;
 
+/// A notebook instance in `subnet` (as the template writes it) without direct internet access:
+/// where it reaches, its subnet's routes decide.
+fn notebook(name: &str, subnet: &str) -> String {
+    format!(
+        r#"  {name}:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      InstanceType: ml.t3.medium
+      RoleArn: arn:aws:iam::444455556666:role/sagemaker
+      SubnetId: {subnet}
+      DirectInternetAccess: Disabled
+"#
+    )
+}
+
+/// An egress VPC `{vpc}` in `{net}.0.0/16`: the route table of the private subnet sends
+/// 0.0.0.0/0 to the NAT gateway `Nat` in the public subnet, whose route table sends it to the
+/// internet gateway `Igw`. The private subnet's table and its association and route are named
+/// after `private_routes`.
+fn egress_vpc(
+    vpc: &str,
+    net: &str,
+    private_subnet: &str,
+    private_routes: &str,
+    public_subnet: &str,
+) -> String {
+    format!(
+        r#"  {vpc}:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: {net}.0.0/16
+  {private_subnet}:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref {vpc}
+      CidrBlock: {net}.1.0/24
+  {public_subnet}:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref {vpc}
+      CidrBlock: {net}.2.0/24
+  Igw:
+    Type: AWS::EC2::InternetGateway
+  IgwAttachment:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties:
+      VpcId: !Ref {vpc}
+      InternetGatewayId: !Ref Igw
+  PublicRouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref {vpc}
+  PublicAssociation:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref {public_subnet}
+      RouteTableId: !Ref PublicRouteTable
+  PublicDefaultRoute:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref PublicRouteTable
+      DestinationCidrBlock: 0.0.0.0/0
+      GatewayId: !Ref Igw
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties:
+      SubnetId: !Ref {public_subnet}
+  {private_routes}RouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref {vpc}
+  {private_routes}Association:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref {private_subnet}
+      RouteTableId: !Ref {private_routes}RouteTable
+  {private_routes}DefaultRoute:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref {private_routes}RouteTable
+      DestinationCidrBlock: 0.0.0.0/0
+      NatGatewayId: !Ref Nat
+"#
+    )
+}
+
 /// The network account: a transit gateway, its route table sending everything to the egress
 /// VPC (NAT gateway, internet gateway), and the attachment of the workload VPC (imported)
 /// associated with it.
-const NETWORK: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+fn network() -> String {
+    let egress = egress_vpc(
+        "EgressVpc",
+        "10.99",
+        "EgressTgwSubnet",
+        "TgwSubnet",
+        "EgressPublicSubnet",
+    );
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Tgw:
     Type: AWS::EC2::TransitGateway
@@ -32,62 +127,7 @@ Resources:
       TransitGatewayRouteTableId: !Ref TgwRouteTable
       DestinationCidrBlock: 0.0.0.0/0
       TransitGatewayAttachmentId: !Ref EgressAttachment
-  EgressVpc:
-    Type: AWS::EC2::VPC
-    Properties:
-      CidrBlock: 10.99.0.0/16
-  EgressTgwSubnet:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref EgressVpc
-      CidrBlock: 10.99.1.0/24
-  EgressPublicSubnet:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref EgressVpc
-      CidrBlock: 10.99.2.0/24
-  Igw:
-    Type: AWS::EC2::InternetGateway
-  IgwAttachment:
-    Type: AWS::EC2::VPCGatewayAttachment
-    Properties:
-      VpcId: !Ref EgressVpc
-      InternetGatewayId: !Ref Igw
-  PublicRouteTable:
-    Type: AWS::EC2::RouteTable
-    Properties:
-      VpcId: !Ref EgressVpc
-  PublicAssociation:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties:
-      SubnetId: !Ref EgressPublicSubnet
-      RouteTableId: !Ref PublicRouteTable
-  PublicDefaultRoute:
-    Type: AWS::EC2::Route
-    Properties:
-      RouteTableId: !Ref PublicRouteTable
-      DestinationCidrBlock: 0.0.0.0/0
-      GatewayId: !Ref Igw
-  Nat:
-    Type: AWS::EC2::NatGateway
-    Properties:
-      SubnetId: !Ref EgressPublicSubnet
-  TgwSubnetRouteTable:
-    Type: AWS::EC2::RouteTable
-    Properties:
-      VpcId: !Ref EgressVpc
-  TgwSubnetAssociation:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties:
-      SubnetId: !Ref EgressTgwSubnet
-      RouteTableId: !Ref TgwSubnetRouteTable
-  TgwSubnetDefaultRoute:
-    Type: AWS::EC2::Route
-    Properties:
-      RouteTableId: !Ref TgwSubnetRouteTable
-      DestinationCidrBlock: 0.0.0.0/0
-      NatGatewayId: !Ref Nat
-  EgressAttachment:
+{egress}  EgressAttachment:
     Type: AWS::EC2::TransitGatewayVpcAttachment
     Properties:
       TransitGatewayId: !Ref Tgw
@@ -101,11 +141,18 @@ Resources:
 Outputs:
   Tgw:
     Value: !Ref Tgw
-    Export: { Name: network-tgw }
-"#;
+    Export: {{ Name: network-tgw }}
+"#
+    )
+}
 
-/// The workload account: a notebook whose VPC routes 0.0.0.0/0 to the imported gateway.
-const WORKLOAD: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+/// A workload account's stack: a notebook whose VPC is attached to the transit gateway `tgw`
+/// (as the template writes it) and routes 0.0.0.0/0 to it, followed by `rest` (more resources,
+/// or the outputs).
+fn workload(tgw: &str, rest: &str) -> String {
+    let notebook = notebook("Notebook", "!Ref Subnet");
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Vpc:
     Type: AWS::EC2::VPC
@@ -128,7 +175,7 @@ Resources:
   Attachment:
     Type: AWS::EC2::TransitGatewayVpcAttachment
     Properties:
-      TransitGatewayId: !ImportValue network-tgw
+      TransitGatewayId: {tgw}
       VpcId: !Ref Vpc
       SubnetIds: [!Ref Subnet]
   DefaultRoute:
@@ -137,19 +184,31 @@ Resources:
     Properties:
       RouteTableId: !Ref RouteTable
       DestinationCidrBlock: 0.0.0.0/0
-      TransitGatewayId: !ImportValue network-tgw
-  Notebook:
-    Type: AWS::SageMaker::NotebookInstance
-    Properties:
-      InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::444455556666:role/sagemaker
-      SubnetId: !Ref Subnet
-      DirectInternetAccess: Disabled
-Outputs:
+      TransitGatewayId: {tgw}
+{notebook}{rest}"#
+    )
+}
+
+/// The workload account's stack naming the network account's gateway by its export.
+fn workload_importing() -> String {
+    workload(
+        "!ImportValue network-tgw",
+        r#"Outputs:
   Attachment:
     Value: !Ref Attachment
     Export: { Name: workload-tgw-attachment }
-"#;
+"#,
+    )
+}
+
+/// Writes each (path, text) into a fresh directory and scans it whole.
+fn scan_files(files: &[(&str, &str)]) -> Scan {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    scan_json(dir.path(), &["."])
+}
 
 /// The files of each hop of the first finding's path, in order.
 fn hop_files(scan: &Scan) -> Vec<String> {
@@ -174,10 +233,10 @@ fn environment_names(scan: &Scan) -> Vec<String> {
 
 #[test]
 fn centralized_egress_is_followed_into_the_network_accounts_stack() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "network/network.yaml", NETWORK);
-    write(dir.path(), "workload/workload.yaml", WORKLOAD);
-    let scan = scan_json(dir.path(), &["."]);
+    let scan = scan_files(&[
+        ("network/network.yaml", &network()),
+        ("workload/workload.yaml", &workload_importing()),
+    ]);
     assert_eq!(scan.code, 1, "{}", scan.stdout);
     assert_eq!(
         environment_names(&scan).len(),
@@ -207,102 +266,47 @@ fn centralized_egress_is_followed_into_the_network_accounts_stack() {
 
 #[test]
 fn the_workload_stack_alone_ends_at_the_gateway_outside_the_scan() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "workload.yaml", WORKLOAD);
-    let scan = scan_json(dir.path(), &["."]);
+    let scan = scan_files(&[("workload.yaml", &workload_importing())]);
     assert!(!scan.rules().contains(&"EP201".into()), "{}", scan.stdout);
     assert_ne!(scan.code, 0, "{}", scan.stdout);
 }
 
 /// The network account shares a subnet routed to a NAT gateway; the participant's notebook
 /// names it by the export.
-const SHARED_NETWORK: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+fn shared_network() -> String {
+    let egress = egress_vpc("Vpc", "10.30", "SharedSubnet", "Shared", "PublicSubnet");
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
-  Vpc:
-    Type: AWS::EC2::VPC
-    Properties:
-      CidrBlock: 10.30.0.0/16
-  SharedSubnet:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref Vpc
-      CidrBlock: 10.30.1.0/24
-  PublicSubnet:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref Vpc
-      CidrBlock: 10.30.2.0/24
-  Igw:
-    Type: AWS::EC2::InternetGateway
-  IgwAttachment:
-    Type: AWS::EC2::VPCGatewayAttachment
-    Properties:
-      VpcId: !Ref Vpc
-      InternetGatewayId: !Ref Igw
-  PublicRouteTable:
-    Type: AWS::EC2::RouteTable
-    Properties:
-      VpcId: !Ref Vpc
-  PublicAssociation:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties:
-      SubnetId: !Ref PublicSubnet
-      RouteTableId: !Ref PublicRouteTable
-  PublicDefaultRoute:
-    Type: AWS::EC2::Route
-    Properties:
-      RouteTableId: !Ref PublicRouteTable
-      DestinationCidrBlock: 0.0.0.0/0
-      GatewayId: !Ref Igw
-  Nat:
-    Type: AWS::EC2::NatGateway
-    Properties:
-      SubnetId: !Ref PublicSubnet
-  SharedRouteTable:
-    Type: AWS::EC2::RouteTable
-    Properties:
-      VpcId: !Ref Vpc
-  SharedAssociation:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties:
-      SubnetId: !Ref SharedSubnet
-      RouteTableId: !Ref SharedRouteTable
-  SharedDefaultRoute:
-    Type: AWS::EC2::Route
-    Properties:
-      RouteTableId: !Ref SharedRouteTable
-      DestinationCidrBlock: 0.0.0.0/0
-      NatGatewayId: !Ref Nat
-  Share:
+{egress}  Share:
     Type: AWS::RAM::ResourceShare
     Properties:
       Name: workload-subnets
       Principals: ['444455556666']
       ResourceArns:
-        - !Sub arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/${SharedSubnet}
+        - !Sub arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:${{AWS::AccountId}}:subnet/${{SharedSubnet}}
 Outputs:
   Subnet:
     Value: !Ref SharedSubnet
-    Export: { Name: shared-subnet }
-"#;
+    Export: {{ Name: shared-subnet }}
+"#
+    )
+}
 
-const PARTICIPANT: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Notebook:
-    Type: AWS::SageMaker::NotebookInstance
-    Properties:
-      InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::444455556666:role/sagemaker
-      SubnetId: !ImportValue shared-subnet
-      DirectInternetAccess: Disabled
-"#;
+fn participant() -> String {
+    format!(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n{}",
+        notebook("Notebook", "!ImportValue shared-subnet")
+    )
+}
 
 #[test]
 fn a_notebook_in_a_shared_subnet_follows_the_owners_route_table() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "network.yaml", SHARED_NETWORK);
-    write(dir.path(), "participant.yaml", PARTICIPANT);
-    let scan = scan_json(dir.path(), &["."]);
+    let participant = participant();
+    let scan = scan_files(&[
+        ("network.yaml", &shared_network()),
+        ("participant.yaml", &participant),
+    ]);
     assert_eq!(scan.code, 1, "{}", scan.stdout);
     assert_eq!(environment_names(&scan).len(), 1, "{}", scan.stdout);
     assert!(scan.rules().contains(&"EP201".into()), "{}", scan.stdout);
@@ -312,9 +316,7 @@ fn a_notebook_in_a_shared_subnet_follows_the_owners_route_table() {
     assert!(path.contains("network.yaml"), "{path}");
 
     // Without the owner's stack the subnet is outside the scan: unproven, never sealed.
-    let alone = tempfile::tempdir().unwrap();
-    write(alone.path(), "participant.yaml", PARTICIPANT);
-    let scan = scan_json(alone.path(), &["."]);
+    let scan = scan_files(&[("participant.yaml", &participant)]);
     assert_ne!(scan.code, 0, "{}", scan.stdout);
     assert!(!scan.rules().contains(&"EP201".into()), "{}", scan.stdout);
     assert!(
@@ -496,66 +498,18 @@ mod snapshot {
         m
     }
 
-    /// The workload stack, naming the gateway by its ID (a parameter's value in practice).
-    const WORKLOAD_BY_ID: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Vpc:
-    Type: AWS::EC2::VPC
-    Properties:
-      CidrBlock: 10.20.0.0/16
-  Subnet:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref Vpc
-      CidrBlock: 10.20.1.0/24
-  RouteTable:
-    Type: AWS::EC2::RouteTable
-    Properties:
-      VpcId: !Ref Vpc
-  Association:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties:
-      SubnetId: !Ref Subnet
-      RouteTableId: !Ref RouteTable
-  Attachment:
-    Type: AWS::EC2::TransitGatewayVpcAttachment
-    Properties:
-      TransitGatewayId: tgw-0net
-      VpcId: !Ref Vpc
-      SubnetIds: [!Ref Subnet]
-  DefaultRoute:
-    Type: AWS::EC2::Route
-    DependsOn: Attachment
-    Properties:
-      RouteTableId: !Ref RouteTable
-      DestinationCidrBlock: 0.0.0.0/0
-      TransitGatewayId: tgw-0net
-  Notebook:
-    Type: AWS::SageMaker::NotebookInstance
-    Properties:
-      InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::444455556666:role/sagemaker
-      SubnetId: !Ref Subnet
-      DirectInternetAccess: Disabled
-  Participant:
-    Type: AWS::SageMaker::NotebookInstance
-    Properties:
-      InstanceType: ml.t3.medium
-      RoleArn: arn:aws:iam::444455556666:role/sagemaker
-      SubnetId: subnet-0shared
-      DirectInternetAccess: Disabled
-"#;
-
     #[test]
     fn templates_naming_a_snapshots_gateway_and_shared_subnet_by_id_are_followed_into_it() {
-        let dir = tempfile::tempdir().unwrap();
-        write(
-            dir.path(),
-            "network-account.json",
-            serde_json::to_string_pretty(&network_account().to_snapshot()).unwrap(),
-        );
-        write(dir.path(), "workload.yaml", WORKLOAD_BY_ID);
-        let scan = scan_json(dir.path(), &["."]);
+        // The workload stack names the gateway by its ID (a parameter's value in practice),
+        // and a second notebook sits in the shared subnet.
+        let workload = workload("tgw-0net", &notebook("Participant", "subnet-0shared"));
+        let scan = scan_files(&[
+            (
+                "network-account.json",
+                &serde_json::to_string_pretty(&network_account().to_snapshot()).unwrap(),
+            ),
+            ("workload.yaml", &workload),
+        ]);
         assert_eq!(scan.code, 1, "{}", scan.stdout);
         assert_eq!(
             environment_names(&scan).len(),
