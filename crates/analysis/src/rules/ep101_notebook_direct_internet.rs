@@ -1,7 +1,7 @@
-use crate::context::unresolved;
+use crate::rules::isolation::{through_service_network, Access};
 use crate::rules::util::finding;
-use crate::{Context, Hop, Sink};
-use egressproof_model::{Attr, Kind};
+use crate::{Context, Sink};
+use egressproof_model::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -42,45 +42,27 @@ declare_rule! {
     check: check,
 }
 
+/// The notebook's way out through SageMaker's network.
+const DIRECT_INTERNET_ACCESS: Access = Access {
+    field: "DirectInternetAccess",
+    closed: "Disabled",
+    open: "Enabled",
+};
+
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (res, nb) in ctx.of(|k| match k {
         Kind::NotebookInstance(n) => Some(n),
         _ => None,
     }) {
-        let why = match &nb.direct_internet_access {
-            None => "DirectInternetAccess is not set, and AWS's default is Enabled".to_string(),
-            Some(Attr::Known(v)) if v.eq_ignore_ascii_case("Disabled") => continue,
-            Some(Attr::Known(v)) if v.eq_ignore_ascii_case("Enabled") => {
-                "DirectInternetAccess is Enabled".to_string()
-            }
-            Some(Attr::Known(v)) => {
-                sink.unknown(
-                    crate::Rule::UnresolvedValue,
-                    format!(
-                        "notebook {}: DirectInternetAccess has the unexpected value {v:?}",
-                        res.name
-                    ),
-                    Some(res.span.clone()),
-                );
-                continue;
-            }
-            Some(Attr::Unknown(u)) => {
-                sink.unknowns.push(unresolved(
-                    u,
-                    &format!("notebook {}: DirectInternetAccess", res.name),
-                ));
-                continue;
-            }
+        let what = format!("notebook {}", res.name);
+        let Some(why) = DIRECT_INTERNET_ACCESS.open_because(
+            nb.direct_internet_access.as_ref(),
+            &what,
+            res,
+            sink,
+        ) else {
+            continue;
         };
-        let path = vec![
-            Hop::new(res, "DirectInternetAccess: Enabled"),
-            Hop::external(
-                "AWS::SageMaker::ServiceVpc",
-                "SageMaker service network",
-                "managed route to the internet",
-            ),
-            Hop::external("Internet", "internet", "any destination"),
-        ];
         sink.findings.push(finding(
             &RULE,
             res,
@@ -88,7 +70,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 "Notebook instance {} reaches the internet directly: {why}.",
                 res.name
             ),
-            path,
+            through_service_network(DIRECT_INTERNET_ACCESS.hop(res)),
         ));
     }
 }

@@ -1,15 +1,16 @@
-use crate::context::unresolved;
+use crate::rules::isolation::{through_service_network, Access};
 use crate::rules::util::finding;
-use crate::{Context, Hop, Sink};
+use crate::{Context, Sink};
 use egressproof_model::{Attr, Kind};
 
 declare_rule! {
     /// ## What it does
     /// Flags a SageMaker Studio domain whose `AppNetworkAccessType` is `PublicInternetOnly`, or
-    /// is not set at all: AWS's default is `PublicInternetOnly`. A Studio user profile or space
-    /// whose domain is not in the scan (an import, a parameter or variable, a literal domain ID
-    /// no template or snapshot of the scan holds) is an EP902 unknown: its apps run in that
-    /// domain's network, which the scan does not show.
+    /// is not set at all: AWS's default is `PublicInternetOnly`. A Studio user profile, space
+    /// or app whose domain is not in the scan (an import, a parameter or variable, a literal
+    /// domain ID no template or snapshot of the scan holds) is an EP902 unknown: its apps run in
+    /// that domain's network, which the scan does not show. An app has no network setting of
+    /// its own, so a domain in the scan is judged for it.
     ///
     /// ## Why is this bad?
     /// In `PublicInternetOnly` mode every Studio app (JupyterLab, Code Editor, kernels) gets
@@ -54,9 +55,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     outside_scan(ctx, sink);
 }
 
-/// A Studio user profile or space whose domain is not in the scan: its apps run in that domain's
-/// network, and whether they reach the internet is the domain's `AppNetworkAccessType` (default
-/// `PublicInternetOnly`) and subnets, which the scan does not hold. An unknown, never silence:
+/// A Studio user profile, space or app whose domain is not in the scan: its apps run in that
+/// domain's network, and whether they reach the internet is the domain's `AppNetworkAccessType`
+/// (default `PublicInternetOnly`) and subnets, which the scan does not hold. An unknown, never silence:
 /// the verdict is `unproven` until the domain is scanned too.
 fn outside_scan(ctx: &Context<'_>, sink: &mut Sink) {
     for res in ctx.resources() {
@@ -65,6 +66,7 @@ fn outside_scan(ctx: &Context<'_>, sink: &mut Sink) {
         };
         let what = match res.kind {
             Kind::Space(_) => "space",
+            Kind::App(_) => "Studio app",
             _ => "user profile",
         };
         let (value, span) = match domain {
@@ -83,46 +85,27 @@ fn outside_scan(ctx: &Context<'_>, sink: &mut Sink) {
     }
 }
 
+/// The domain's apps' way out through SageMaker's network.
+const APP_NETWORK_ACCESS_TYPE: Access = Access {
+    field: "AppNetworkAccessType",
+    closed: "VpcOnly",
+    open: "PublicInternetOnly",
+};
+
 fn check_domains(ctx: &Context<'_>, sink: &mut Sink) {
     for (res, domain) in ctx.of(|k| match k {
         Kind::Domain(d) => Some(d),
         _ => None,
     }) {
-        let why = match &domain.app_network_access_type {
-            None => "AppNetworkAccessType is not set, and AWS's default is PublicInternetOnly"
-                .to_string(),
-            Some(Attr::Known(v)) if v.eq_ignore_ascii_case("VpcOnly") => continue,
-            Some(Attr::Known(v)) if v.eq_ignore_ascii_case("PublicInternetOnly") => {
-                "AppNetworkAccessType is PublicInternetOnly".to_string()
-            }
-            Some(Attr::Known(v)) => {
-                sink.unknown(
-                    crate::Rule::UnresolvedValue,
-                    format!(
-                        "domain {}: AppNetworkAccessType has the unexpected value {v:?}",
-                        res.name
-                    ),
-                    Some(res.span.clone()),
-                );
-                continue;
-            }
-            Some(Attr::Unknown(u)) => {
-                sink.unknowns.push(unresolved(
-                    u,
-                    &format!("domain {}: AppNetworkAccessType", res.name),
-                ));
-                continue;
-            }
+        let what = format!("domain {}", res.name);
+        let Some(why) = APP_NETWORK_ACCESS_TYPE.open_because(
+            domain.app_network_access_type.as_ref(),
+            &what,
+            res,
+            sink,
+        ) else {
+            continue;
         };
-        let path = vec![
-            Hop::new(res, "AppNetworkAccessType: PublicInternetOnly"),
-            Hop::external(
-                "AWS::SageMaker::ServiceVpc",
-                "SageMaker service network",
-                "managed route to the internet",
-            ),
-            Hop::external("Internet", "internet", "any destination"),
-        ];
         sink.findings.push(finding(
             &RULE,
             res,
@@ -130,7 +113,7 @@ fn check_domains(ctx: &Context<'_>, sink: &mut Sink) {
                 "Studio domain {} gives its apps internet access: {why}.",
                 res.name
             ),
-            path,
+            through_service_network(APP_NETWORK_ACCESS_TYPE.hop(res)),
         ));
     }
 }

@@ -1,5 +1,5 @@
 use crate::context::unresolved;
-use crate::rules::isolation::{state, State};
+use crate::rules::isolation::{state, through_service_network, State};
 use crate::rules::util::finding;
 use crate::{Context, Hop, Sink};
 use egressproof_model::{Attr, Kind};
@@ -51,15 +51,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     &format!("model {}: EnableNetworkIsolation", res.name),
                 )),
                 State::Open(why) => {
-                    let path = vec![
-                        Hop::new(res, why),
-                        Hop::external(
-                            "AWS::SageMaker::ServiceVpc",
-                            "SageMaker service network",
-                            "managed route to the internet",
-                        ),
-                        Hop::external("Internet", "internet", "any destination"),
-                    ];
+                    let path = through_service_network(Hop::new(res, why));
                     sink.findings.push(finding(
                         &RULE,
                         res,

@@ -336,9 +336,76 @@ mod tests {
     }
 }
 
-/// Whether a model or job keeps its containers off SageMaker's internet-facing network.
+/// Whether a workload keeps off SageMaker's internet-facing network: a model's or job's
+/// isolation, a notebook's or Studio domain's access setting, and the path of one that does not.
 pub(crate) mod isolation {
-    use egressproof_model::{Attr, Unknown, VpcConfig};
+    use crate::context::unresolved;
+    use crate::{Hop, Sink};
+    use egressproof_model::{Attr, Resource, Unknown, VpcConfig};
+
+    /// The path of a workload that reaches the internet through SageMaker's own network: `first`
+    /// (the workload, with the setting that lets it out), then that network and the internet.
+    pub fn through_service_network(first: Hop) -> Vec<Hop> {
+        vec![
+            first,
+            Hop::external(
+                "AWS::SageMaker::ServiceVpc",
+                "SageMaker service network",
+                "managed route to the internet",
+            ),
+            Hop::external("Internet", "internet", "any destination"),
+        ]
+    }
+
+    /// A setting of two values whose `open` one, AWS's default, lets the workload reach the
+    /// internet through SageMaker's network (`DirectInternetAccess`, `AppNetworkAccessType`).
+    pub struct Access {
+        pub field: &'static str,
+        pub closed: &'static str,
+        pub open: &'static str,
+    }
+
+    impl Access {
+        /// Why `value` lets `res` (named `what`, "notebook X") out, or `None` when it keeps it
+        /// in or is not known (then an EP902 in `sink` says so). Values compare ignoring case.
+        pub fn open_because(
+            &self,
+            value: Option<&Attr<String>>,
+            what: &str,
+            res: &Resource,
+            sink: &mut Sink,
+        ) -> Option<String> {
+            let field = self.field;
+            match value {
+                None => Some(format!(
+                    "{field} is not set, and AWS's default is {}",
+                    self.open
+                )),
+                Some(Attr::Known(v)) if v.eq_ignore_ascii_case(self.closed) => None,
+                Some(Attr::Known(v)) if v.eq_ignore_ascii_case(self.open) => {
+                    Some(format!("{field} is {}", self.open))
+                }
+                Some(Attr::Known(v)) => {
+                    sink.unknown(
+                        crate::Rule::UnresolvedValue,
+                        format!("{what}: {field} has the unexpected value {v:?}"),
+                        Some(res.span.clone()),
+                    );
+                    None
+                }
+                Some(Attr::Unknown(u)) => {
+                    sink.unknowns
+                        .push(unresolved(u, &format!("{what}: {field}")));
+                    None
+                }
+            }
+        }
+
+        /// The workload's hop: the setting, open.
+        pub fn hop(&self, res: &Resource) -> Hop {
+            Hop::new(res, format!("{}: {}", self.field, self.open))
+        }
+    }
 
     pub enum State<'a> {
         /// `EnableNetworkIsolation` true: no network at all.
