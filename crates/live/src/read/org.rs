@@ -4,7 +4,8 @@
 //!
 //! The caller's own clients admit `sts:AssumeRole` besides the read-only operations; every
 //! member session is built by [`Clients::new`] with the read-only guard, like a single
-//! account's. An account that cannot be read (no such role, access denied) is an EP904 in its
+//! account's, and its credentials are assumed again by the caller's client before they expire
+//! ([`MemberRole`]). An account that cannot be read (no such role, access denied) is an EP904 in its
 //! own snapshot, and the others are still read.
 
 use super::orgs;
@@ -14,13 +15,16 @@ use super::{
 };
 use crate::org::as_member;
 use crate::{Error, Options, OrgOptions, OrgSnapshot, Snapshot};
+use aws_config::identity::IdentityCache;
 use aws_config::SdkConfig;
-use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+use aws_credential_types::provider::{error::CredentialsError, future};
+use aws_sdk_sts::config::{Credentials, ProvideCredentials, SharedCredentialsProvider};
 use egressproof_model::{Diagnostic, Model, Span, UnknownCode};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -296,37 +300,123 @@ fn unreadable(account: &str, regions: &[String], why: &str) -> Snapshot {
     }
 }
 
-/// A session in a member account: `sts:AssumeRole` through the caller's guarded client, its
-/// temporary credentials in the caller's configuration (endpoint, retries, region).
+/// How long a member account's credentials last: AWS's default for `sts:AssumeRole`, which every
+/// role accepts (a role's maximum is at least one hour).
+const SESSION_LENGTH: Duration = Duration::from_secs(3600);
+
+/// A member session's credentials are renewed between this long and half as long before they
+/// expire (the SDK's identity cache adds up to half of it as jitter), so that no request of a
+/// read that outlasts them is signed with credentials about to expire.
+const RENEW_BEFORE: Duration = Duration::from_secs(10 * 60);
+
+/// A member account's credentials: `sts:AssumeRole` through the caller's guarded STS client,
+/// again each time the session's identity cache finds them within [`RENEW_BEFORE`] of expiry,
+/// so a read that outlasts one session (a large organization, many regions) keeps working.
+///
+/// Not aws-config's `AssumeRoleProvider`: it builds its own STS client from a configuration,
+/// and a configuration carries no interceptor, so that client's `sts:AssumeRole` would leave
+/// unguarded and unrecorded. Here the caller's client, the only one that admits
+/// `sts:AssumeRole`, makes every call; the SDK's lazy identity cache decides when.
+#[derive(Debug)]
+struct MemberRole {
+    sts: aws_sdk_sts::Client,
+    role: String,
+    external_id: Option<String>,
+    length: Duration,
+    /// The first credentials, assumed before the session is built (so that a role that cannot
+    /// be assumed is reported as such) and handed to the cache's first load.
+    first: Mutex<Option<Credentials>>,
+    /// How many times the role was assumed.
+    assumed: Arc<AtomicUsize>,
+}
+
+impl MemberRole {
+    fn new(
+        sts: &aws_sdk_sts::Client,
+        role: &str,
+        external_id: Option<&str>,
+        length: Duration,
+    ) -> MemberRole {
+        MemberRole {
+            sts: sts.clone(),
+            role: role.to_string(),
+            external_id: external_id.map(str::to_string),
+            length,
+            first: Mutex::new(None),
+            assumed: Arc::default(),
+        }
+    }
+
+    /// One `sts:AssumeRole`.
+    async fn assume(&self) -> Result<Credentials, String> {
+        self.assumed.fetch_add(1, Ordering::Relaxed);
+        let answer = self
+            .sts
+            .assume_role()
+            .role_arn(&self.role)
+            .role_session_name("egressproof-snapshot")
+            .duration_seconds(i32::try_from(self.length.as_secs()).unwrap_or(i32::MAX))
+            .set_external_id(self.external_id.clone())
+            .send()
+            .await
+            .map_err(|e| why(&e))?;
+        let c = answer
+            .credentials()
+            .ok_or("the answer holds no credentials")?;
+        Ok(Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(c.session_token().to_string()),
+            SystemTime::try_from(*c.expiration()).ok(),
+            "egressproof-assumed-role",
+        ))
+    }
+
+    /// The member session: the caller's configuration (endpoint, retries, region) with these
+    /// credentials behind an identity cache of its own, shared by every client built from it.
+    /// Fails when the role cannot be assumed.
+    async fn session(self, base: &SdkConfig) -> Result<SdkConfig, String> {
+        let first = self.assume().await?;
+        if let Ok(mut slot) = self.first.lock() {
+            *slot = Some(first);
+        }
+        Ok(base
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(self))
+            .identity_cache(IdentityCache::lazy().buffer_time(RENEW_BEFORE).build())
+            .build())
+    }
+}
+
+impl ProvideCredentials for MemberRole {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            if let Some(c) = self.first.lock().ok().and_then(|mut slot| slot.take()) {
+                return Ok(c);
+            }
+            self.assume().await.map_err(|why| {
+                CredentialsError::provider_error(format!(
+                    "sts:AssumeRole into {} failed: {why}",
+                    self.role
+                ))
+            })
+        })
+    }
+}
+
+/// A session in a member account, through the caller's guarded STS client.
 async fn assume(
     sts: &aws_sdk_sts::Client,
     base: &SdkConfig,
     role: &str,
     external_id: Option<&str>,
 ) -> Result<SdkConfig, String> {
-    let mut request = sts
-        .assume_role()
-        .role_arn(role)
-        .role_session_name("egressproof-snapshot")
-        .duration_seconds(3600);
-    if let Some(x) = external_id {
-        request = request.external_id(x);
-    }
-    let answer = request.send().await.map_err(|e| why(&e))?;
-    let c = answer
-        .credentials()
-        .ok_or("the answer holds no credentials")?;
-    let credentials = Credentials::new(
-        c.access_key_id(),
-        c.secret_access_key(),
-        Some(c.session_token().to_string()),
-        SystemTime::try_from(*c.expiration()).ok(),
-        "egressproof-assumed-role",
-    );
-    Ok(base
-        .to_builder()
-        .credentials_provider(SharedCredentialsProvider::new(credentials))
-        .build())
+    MemberRole::new(sts, role, external_id, SESSION_LENGTH)
+        .session(base)
+        .await
 }
 
 /// For tests of the guard: assumes the role in `account` as an organization's snapshot does,
@@ -439,5 +529,76 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// Against moto (`scripts/with-moto`), which answers `sts:AssumeRole` with credentials that
+/// expire `DurationSeconds` from now and checks no role's maximum.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MEMBER: &str = "210987654321";
+
+    fn options() -> Options {
+        let endpoint = std::env::var("EGRESSPROOF_MOTO_ENDPOINT").unwrap_or_else(|_| {
+            panic!(
+                "EGRESSPROOF_MOTO_ENDPOINT is unset: these tests need a moto server. Run them as \
+                 `scripts/with-moto cargo test -p egressproof-live --features live`"
+            )
+        });
+        Options {
+            endpoint_url: Some(endpoint),
+            regions: vec!["us-east-1".into()],
+            progress: false,
+            ..Options::default()
+        }
+    }
+
+    /// Sends `requests` calls through a member session whose credentials last `length`, and
+    /// answers how many times the role was assumed (the first time included). Every call must
+    /// reach the member account.
+    fn assumptions(length: Duration, requests: usize) -> usize {
+        let options = options();
+        runtime(&options).expect("a runtime").block_on(async {
+            let (caller, _) = caller(&options).await.expect("the caller's session");
+            let role = format!("arn:aws:iam::{MEMBER}:role/OrganizationAccountAccessRole");
+            let member_role = MemberRole::new(&caller.clients.sts, &role, Some("x-1"), length);
+            let assumed = member_role.assumed.clone();
+            let cfg = member_role
+                .session(&caller.base)
+                .await
+                .expect("the role is assumed");
+            let member = Clients::new(&cfg, Guard::read_only(Arc::new(Recorder::new(false))));
+            for _ in 0..requests {
+                let me = member
+                    .sts
+                    .get_caller_identity()
+                    .send()
+                    .await
+                    .expect("the member session's credentials work");
+                assert_eq!(me.account(), Some(MEMBER));
+            }
+            assert_eq!(
+                caller.recorder.operations(),
+                ["sts:AssumeRole", "sts:GetCallerIdentity"],
+                "the caller's guarded client assumed the role"
+            );
+            assumed.load(Ordering::Relaxed)
+        })
+    }
+
+    /// Credentials within RENEW_BEFORE of their expiry are renewed before the next request: a
+    /// read longer than one session keeps a working session.
+    #[test]
+    fn credentials_near_expiry_are_renewed() {
+        assert!(Duration::from_secs(60) < RENEW_BEFORE / 2);
+        assert_eq!(assumptions(Duration::from_secs(60), 3), 3);
+    }
+
+    /// Fresh credentials are reused by every request: one `sts:AssumeRole` per session.
+    #[test]
+    fn fresh_credentials_are_reused() {
+        assert_eq!(assumptions(SESSION_LENGTH, 3), 1);
     }
 }
