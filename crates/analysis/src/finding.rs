@@ -1,6 +1,10 @@
 use crate::rules::Rule;
 use egressproof_model::{Ident, Resource, Span};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How much a finding matters. The fail threshold (`--fail-on`, default medium) compares to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -33,22 +37,155 @@ impl Severity {
     }
 }
 
-/// A resource as reports show it.
+/// A resource as reports show it: its identity, type, name and place.
+///
+/// Shared, because a million-resource scan names the same few hundred thousand resources in
+/// millions of places (each finding's resource, every hop of its path, the workload verdicts,
+/// the network map): within an analysis, every reference to one resource of the model holds the
+/// same [`ResourceInfo`], and cloning one counts a reference instead of copying four strings.
+/// Fields read as before (`r.name`, `r.span.file`); writing one (a test renaming a resource)
+/// copies the shared value first.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResourceRef(Arc<ResourceInfo>);
+
+/// What a [`ResourceRef`] holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResourceRef {
+pub struct ResourceInfo {
     pub id: Ident,
     pub type_name: String,
     pub name: String,
     pub span: Span,
 }
 
+impl ResourceRef {
+    pub fn new(
+        id: Ident,
+        type_name: impl Into<String>,
+        name: impl Into<String>,
+        span: Span,
+    ) -> Self {
+        ResourceRef(Arc::new(ResourceInfo {
+            id,
+            type_name: type_name.into(),
+            name: name.into(),
+            span,
+        }))
+    }
+
+    /// Whether `r` is the resource this refers to (same identity, type, name and place).
+    fn describes(&self, r: &Resource) -> bool {
+        self.id == r.id
+            && self.type_name == r.type_name
+            && self.name == r.name
+            && self.span == r.span
+    }
+}
+
+impl std::ops::Deref for ResourceRef {
+    type Target = ResourceInfo;
+
+    fn deref(&self) -> &ResourceInfo {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ResourceRef {
+    /// Copies the shared value when another reference holds it, so that no other finding
+    /// changes with this one.
+    fn deref_mut(&mut self) -> &mut ResourceInfo {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::fmt::Debug for ResourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceRef")
+            .field("id", &self.id)
+            .field("type_name", &self.type_name)
+            .field("name", &self.name)
+            .field("span", &self.span)
+            .finish()
+    }
+}
+
+impl Serialize for ResourceRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ResourceInfo::deserialize(deserializer).map(|info| ResourceRef(Arc::new(info)))
+    }
+}
+
 impl From<&Resource> for ResourceRef {
+    /// Within an analysis ([`Sharing`]), the reference made for the same resource before;
+    /// elsewhere a new one.
     fn from(r: &Resource) -> Self {
-        ResourceRef {
-            id: r.id.clone(),
-            type_name: r.type_name.clone(),
-            name: r.name.clone(),
-            span: r.span.clone(),
+        SHARED.with(|shared| {
+            let mut shared = shared.borrow_mut();
+            let Some(known) = shared.as_mut() else {
+                return ResourceRef::of(r);
+            };
+            // Keyed by address: the model is borrowed, unchanged, for the whole analysis. A
+            // resource a rule builds for a moment may take an address another had: the contents
+            // decide, so such a key is only a miss.
+            let key = r as *const Resource as usize;
+            match known.get(&key) {
+                Some(found) if found.describes(r) => found.clone(),
+                _ => {
+                    let made = ResourceRef::of(r);
+                    known.insert(key, made.clone());
+                    made
+                }
+            }
+        })
+    }
+}
+
+impl ResourceRef {
+    fn of(r: &Resource) -> Self {
+        ResourceRef::new(
+            r.id.clone(),
+            r.type_name.clone(),
+            r.name.clone(),
+            r.span.clone(),
+        )
+    }
+}
+
+thread_local! {
+    /// The references made so far in the analysis running on this thread, by the address of
+    /// the resource; `None` outside an analysis.
+    static SHARED: RefCell<Option<HashMap<usize, ResourceRef>>> = const { RefCell::new(None) };
+}
+
+/// While alive, references made from one resource of the model share one value
+/// ([`ResourceRef`]); analyses may nest (the scan's environments), the outermost one clears.
+pub(crate) struct Sharing {
+    outermost: bool,
+}
+
+impl Sharing {
+    pub(crate) fn start() -> Sharing {
+        let outermost = SHARED.with(|shared| {
+            let mut shared = shared.borrow_mut();
+            let outermost = shared.is_none();
+            if outermost {
+                *shared = Some(HashMap::new());
+            }
+            outermost
+        });
+        Sharing { outermost }
+    }
+}
+
+impl Drop for Sharing {
+    fn drop(&mut self) {
+        if self.outermost {
+            SHARED.with(|shared| *shared.borrow_mut() = None);
         }
     }
 }
@@ -71,12 +208,7 @@ impl Hop {
     /// A hop that is not a resource of the scan (the internet, a transit gateway elsewhere).
     pub fn external(type_name: &str, name: &str, note: impl Into<String>) -> Self {
         Hop {
-            resource: ResourceRef {
-                id: Ident::new(name),
-                type_name: type_name.to_string(),
-                name: name.to_string(),
-                span: Span::default(),
-            },
+            resource: ResourceRef::new(Ident::new(name), type_name, name, Span::default()),
             note: note.into(),
         }
     }
@@ -87,11 +219,13 @@ impl Hop {
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    pub title: String,
+    /// The rule's summary: borrowed from the registry by every finding of the rule.
+    pub title: Cow<'static, str>,
     pub message: String,
     pub resource: ResourceRef,
     pub path: Vec<Hop>,
-    pub fix: String,
+    /// The rule's fix ([`crate::RuleMeta::shared_fix`]), borrowed like the title.
+    pub fix: Cow<'static, str>,
     /// The workloads this channel lets data out of (for per-workload verdicts).
     pub workloads: Vec<Ident>,
     pub suppressed: bool,

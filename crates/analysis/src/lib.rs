@@ -24,7 +24,8 @@ pub use context::{known_or_report, unresolved, Context};
 pub use egressproof_policy::managed;
 pub use environment::{analyze_scan, Environment, NamedEnvironment, Scan};
 pub use finding::{
-    Assumption, AssumptionKind, Finding, Hop, ResourceRef, Severity, Sink, UnknownFinding,
+    Assumption, AssumptionKind, Finding, Hop, ResourceInfo, ResourceRef, Severity, Sink,
+    UnknownFinding,
 };
 pub use network_map::NetworkMap;
 pub use rules::{registry, rule, Family, ParseRuleError, Rule, RuleMeta};
@@ -110,6 +111,7 @@ impl Default for TrustLimit {
 
 /// Runs every rule over the model and derives the verdicts.
 pub fn analyze(model: &Model, options: &Options) -> Analysis {
+    let _sharing = finding::Sharing::start();
     let ctx = Context::new(model, options);
     let mut sink = Sink::default();
     for meta in registry() {

@@ -236,12 +236,12 @@ fn implicit_main<'v>(
                 .map(|(res, route)| route_map(res, route))
                 .collect();
             vpc.route_tables.push(RouteTableMap {
-                table: Some(ResourceRef {
+                table: Some(ResourceRef::new(
                     id,
-                    type_name: "AWS::EC2::RouteTable".to_string(),
-                    name: format!("{} main route table (created by AWS)", vpc.vpc.name),
-                    span: Default::default(),
-                }),
+                    "AWS::EC2::RouteTable",
+                    format!("{} main route table (created by AWS)", vpc.vpc.name),
+                    Default::default(),
+                )),
                 main: true,
                 subnets: Vec::new(),
                 routes,

@@ -206,20 +206,20 @@ pub(crate) fn suppressed_diagnostic(
 ) -> Vec<Finding> {
     use crate::rules::{ep801_suppression_without_reason as ep801, RuleMeta};
     let span = d.span.clone().unwrap_or_else(|| s.span.clone());
-    let file = ResourceRef {
-        id: Ident::new(span.file.clone()),
-        type_name: "file".to_string(),
-        name: span.file.clone(),
+    let file = ResourceRef::new(
+        Ident::new(span.file.clone()),
+        "file",
+        span.file.clone(),
         span,
-    };
+    );
     let on = |meta: &RuleMeta, message: String, suppressed: bool, reason: Option<String>| Finding {
         rule: meta.code,
         severity: meta.severity,
-        title: meta.summary.to_string(),
+        title: meta.summary.into(),
         message,
         resource: file.clone(),
         path: Vec::new(),
-        fix: meta.fix(),
+        fix: meta.shared_fix().into(),
         workloads: Vec::new(),
         suppressed,
         suppression_reason: reason,

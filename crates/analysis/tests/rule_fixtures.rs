@@ -28,10 +28,16 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// CloudFormation fixtures without a Terraform twin, each with the reason there is none.
-const NO_TWIN: &[(&str, &str)] = &[(
-    "EP103/pos_processing_job",
-    "the AWS provider has no processing job resource (jobs are started by the API or a pipeline)",
-)];
+const NO_TWIN: &[(&str, &str)] = &[
+    (
+        "EP103/pos_processing_job",
+        "the AWS provider has no processing job resource (jobs are started by the API or a pipeline)",
+    ),
+    (
+        "EP903/unknown_service_token_topic",
+        "Terraform invokes a function (aws_lambda_invocation), never a topic: a custom resource served through SNS exists only in CloudFormation",
+    ),
+];
 
 /// Twins whose Terraform result differs from the CloudFormation one because the Terraform loader
 /// does not yet read what the twin says, each with the loader gap. The twin is kept (it is right);

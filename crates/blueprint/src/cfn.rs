@@ -18,12 +18,13 @@ type Props = Vec<(&'static str, Y)>;
 
 pub fn template(o: &Checked) -> String {
     let n = Names::new(o);
+    let environment = design::environment(o, &n);
     let mut resources: Entries = Vec::new();
-    for r in design::environment(o, &n) {
-        write(&mut resources, &r);
+    for r in &environment {
+        write(&mut resources, r);
     }
     let outputs: Entries = design::outputs(&n).iter().flat_map(output).collect();
-    let root = Y::Map(vec![
+    let mut root = vec![
         ("AWSTemplateFormatVersion".into(), st("2010-09-09")),
         (
             "Description".into(),
@@ -32,12 +33,58 @@ pub fn template(o: &Checked) -> String {
                 o.name
             )),
         ),
+    ];
+    let parameters = prefix_list_parameters(&environment);
+    if !parameters.is_empty() {
+        root.push(("Parameters".into(), Y::Map(parameters)));
+    }
+    root.extend([
         ("Resources".into(), Y::Map(resources)),
         ("Outputs".into(), Y::Map(outputs)),
     ]);
     let mut text = header(o);
-    emit(&root, 0, &mut text);
+    emit(&Y::Map(root), 0, &mut text);
     text.replacen("Resources:\n\n", "Resources:\n", 1)
+}
+
+/// The parameter that stands for a gateway endpoint's prefix list (`S3Endpoint` ->
+/// `S3PrefixListId`). CloudFormation cannot read it from the endpoint (`AWS::EC2::VPCEndpoint`
+/// returns no prefix list) nor look up an AWS-managed list, so the deployer passes the Region's.
+fn prefix_list_parameter(endpoint: &R) -> String {
+    format!("{}PrefixListId", endpoint.cfn.trim_end_matches("Endpoint"))
+}
+
+/// One parameter per gateway endpoint whose prefix list a security group rule names.
+fn prefix_list_parameters(environment: &[Resource]) -> Entries {
+    let mut endpoints: Vec<&R> = Vec::new();
+    for res in environment {
+        if let Kind::SecurityGroup(sg) = &res.kind {
+            for rule in &sg.rules {
+                if let Peer::PrefixListOf(e) = &rule.peer {
+                    if !endpoints.contains(&e) {
+                        endpoints.push(e);
+                    }
+                }
+            }
+        }
+    }
+    endpoints
+        .into_iter()
+        .map(|e| {
+            let description = format!(
+                "The Region's AWS-managed prefix list of the service {} serves (for S3: aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.REGION.s3 --query PrefixLists[0].PrefixListId)",
+                e.cfn
+            );
+            (
+                prefix_list_parameter(e),
+                m(vec![
+                    ("Type", st("String")),
+                    ("AllowedPattern", st("^pl-[0-9a-f]+$")),
+                    ("Description", st(description)),
+                ]),
+            )
+        })
+        .collect()
 }
 
 /// A resource with the comment above it.
@@ -287,6 +334,13 @@ fn inline_rules(rule: &Rule) -> Vec<Y> {
             id(g),
         )],
         Peer::Itself => Vec::new(),
+        Peer::PrefixListOf(e) => vec![(
+            match rule.direction {
+                Direction::Ingress => "SourcePrefixListId",
+                Direction::Egress => "DestinationPrefixListId",
+            },
+            r#ref(&prefix_list_parameter(e)),
+        )],
     };
     peers
         .into_iter()

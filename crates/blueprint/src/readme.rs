@@ -65,7 +65,13 @@ blueprint is tested.\n",
                 .as_ref()
                 .map(|r| format!(" \\\n  --region {r}"))
                 .unwrap_or_default();
-            let _ = writeln!(w, "```sh\naws cloudformation deploy \\\n  --template-file template.yaml \\\n  --stack-name {} \\\n  --capabilities CAPABILITY_NAMED_IAM{region}\n```\n", o.name);
+            let region_flag = o
+                .region
+                .as_ref()
+                .map(|r| format!(" --region {r}"))
+                .unwrap_or_default();
+            let _ = writeln!(w, "The workloads' security group lets HTTPS out to S3's prefix list (the addresses the gateway endpoint serves), and a template cannot read that list's ID from the endpoint, so the stack takes it as the parameter `S3PrefixListId`:\n");
+            let _ = writeln!(w, "```sh\ns3_prefix_list=$(aws ec2 describe-managed-prefix-lists{region_flag} \\\n  --filters Name=prefix-list-name,Values=com.amazonaws.{}.s3 \\\n  --query 'PrefixLists[0].PrefixListId' --output text)\naws cloudformation deploy \\\n  --template-file template.yaml \\\n  --stack-name {} \\\n  --capabilities CAPABILITY_NAMED_IAM{region} \\\n  --parameter-overrides S3PrefixListId=\"$s3_prefix_list\"\n```\n", o.region.as_deref().unwrap_or("<region>"), o.name);
             let _ = writeln!(w, "Stack outputs give the VPC, subnets, roles and the endpoint IDs the JSON files need (`aws cloudformation describe-stacks --stack-name {}`).\n", o.name);
         }
         OutputFormat::Terraform => {
@@ -92,7 +98,7 @@ blueprint is tested.\n",
     if o.direct_connect {
         let _ = writeln!(w, "- **Direct Connect**: a virtual private gateway attached to the VPC, with static routes toward {} only, never `0.0.0.0/0`. Route propagation is deliberately off: a propagated table accepts whatever on-premises advertises, a default route included, and that cannot be proven from a template. Associate the gateway with your Direct Connect gateway or private virtual interface. For people on the corporate network to resolve the endpoints' private names, forward the AWS zones to a Route 53 Resolver inbound endpoint (not included).", o.corporate_v4().iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "));
     }
-    let _ = writeln!(w, "- **Security groups**: workloads may send HTTPS to the VPC (that is, to the endpoints) and anything to each other (distributed training, Studio and its EFS volume); endpoints accept HTTPS from the workloads{}. No rule allows public address space.", if o.direct_connect && !o.corporate.is_empty() { " and from the corporate networks" } else { "" });
+    let _ = writeln!(w, "- **Security groups**: workloads may send HTTPS to the VPC (that is, to the interface endpoints) and to S3 (through the gateway endpoint), and anything to each other (distributed training, Studio and its EFS volume); endpoints accept HTTPS from the workloads{}. The one rule toward public addresses lets workloads send HTTPS to S3's prefix list: without it the security group would drop their traffic to the S3 gateway endpoint (which serves S3's public addresses through the route table, not an address in the VPC), and no job, notebook or Studio app could read its data; no route takes those addresses anywhere but the endpoint, whose policy keeps them to {ours} buckets.", if o.direct_connect && !o.corporate.is_empty() { " and from the corporate networks" } else { "" }, ours = if o.org_id.is_some() { "the organization's" } else { "this account's" });
     let _ = writeln!(w, "- **S3 gateway endpoint** (free) on every private route table. Its policy allows S3 only when both the principal and the bucket are {ours}, plus `s3:GetObject` on `prod-<region>-starport-layer-bucket`, the AWS bucket ECR serves image layers from (without it no image pulls). A workload cannot write to anyone else's bucket.", ours = if o.org_id.is_some() { "in the organization" } else { "in this account" });
     let _ = writeln!(w, "- **Interface endpoints** ({} of them, private DNS on, in every private subnet): {}. Each policy allows any action only by {ours} principals on {ours} resources, so credentials or log groups of another account are useless through them.", cost.endpoints, design::interface_endpoints(o).iter().map(|e| format!("`{}`", e.service.to_json(&placeholder).as_str().unwrap_or_default().replace("<REGION>", "<region>"))).collect::<Vec<_>>().join(", "), ours = if o.org_id.is_some() { "the organization's" } else { "this account's" });
     let _ = writeln!(w, "- **Route 53 Resolver DNS Firewall**: the VPC resolves {} and nothing else (NXDOMAIN), so DNS queries cannot carry data to a name server someone else runs.", design::allowed_domains().iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", "));

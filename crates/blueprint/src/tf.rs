@@ -299,6 +299,10 @@ fn rules(rule: &Rule) -> Vec<Item> {
         }
         Peer::Group(g) => vec![attr("security_groups", H::List(vec![id(g)]))],
         Peer::Itself => vec![attr("self", boolean(true))],
+        Peer::PrefixListOf(e) => vec![attr(
+            "prefix_list_ids",
+            H::List(vec![H::Raw(format!("{}.prefix_list_id", e.tf))]),
+        )],
     };
     let kind = match rule.direction {
         Direction::Ingress => "ingress",

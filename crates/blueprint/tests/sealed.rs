@@ -288,11 +288,16 @@ struct Mutation {
     tf: &'static [(&'static str, &'static str)],
 }
 
-/// Not among them: the S3 endpoint's policy. The workloads' security group lets HTTPS out to the
-/// VPC's range only, neither to the S3 prefix list nor to a range holding S3's addresses, so the
-/// workloads do not reach the gateway endpoint at all (and cannot read S3 through it): its
-/// policy is no control of theirs until the group lets them reach S3.
+/// Among them the S3 endpoint's policy: the workloads' security group lets HTTPS out to the S3
+/// prefix list, so they reach the gateway endpoint (without that rule they could not read their
+/// data), and its policy is what keeps them to this account's buckets.
 const MUTATIONS: &[Mutation] = &[
+    Mutation {
+        what: "S3 endpoint policy",
+        rule: "EP301",
+        cfn: &[("  S3Endpoint:", "PolicyDocument:")],
+        tf: &[("resource \"aws_vpc_endpoint\" \"s3\"", "policy = ")],
+    },
     Mutation {
         what: "STS endpoint policy",
         rule: "EP302",

@@ -128,8 +128,7 @@ fn without_the_installed_copy_the_unknown_says_to_run_terraform_init() {
 fn tf_data_dir_says_where_terraform_init_kept_the_installed_modules() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "infra/main.tf", ROOT_TF);
-    // Ignored like `.terraform`, so the copy is not discovered as a root of its own.
-    write(dir.path(), "infra/.gitignore", "tfdata/\n");
+    // Not hidden like `.terraform`: the walk finds the copy, which is still no root of its own.
     write(
         dir.path(),
         "infra/tfdata/modules/modules.json",

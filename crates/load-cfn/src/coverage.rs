@@ -140,6 +140,9 @@ pub const COVERAGE: &[L] = &[
     L::resource("AWS::Organizations::Policy", K::IamPolicy),
     L::resource("AWS::S3::BucketPolicy", K::IamPolicy),
     L::resource("AWS::S3::Bucket", K::Bucket),
+    // Read for its execution role: a custom resource whose ServiceToken is this function is
+    // judged by what that role may do.
+    L::resource("AWS::Lambda::Function", K::Other),
 ];
 
 #[cfg(test)]
@@ -210,7 +213,7 @@ mod tests {
     #[test]
     fn an_unlisted_type_lowers_to_other() {
         for t in [
-            "AWS::Lambda::Function",
+            "AWS::SQS::Queue",
             "AWS::StepFunctions::Activity",
             "AWS::SageMaker::Workteam",
             "AWS::S3::AccessPoint",

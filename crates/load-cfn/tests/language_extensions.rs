@@ -5,6 +5,12 @@
 use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
 use egressproof_model::{Attr, Kind, Resource, UnknownCode};
 
+#[path = "support/work.rs"]
+mod work;
+
+#[global_allocator]
+static ALLOCATOR: work::Counting = work::Counting;
+
 fn load_with(text: &str, params: &[(&str, &str)]) -> Loaded {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("t.yaml");
@@ -275,9 +281,9 @@ fn loops_that_multiply_stop_at_the_work_bound() {
         fragment = format!("{{Fn::ForEach::L{i}: [I{i}, [a,b,c,d,e,f,g,h,i,j], {fragment}]}}");
     }
     let text = format!("Transform: AWS::LanguageExtensions\nResources: {fragment}\n");
-    let start = std::time::Instant::now();
-    let l = load_with(&text, &[]);
-    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    let (l, bytes) = work::measured(|| load_with(&text, &[]));
+    // The work bound allows about 230 MiB of copies here; without it, 10^10 resources.
+    assert!(bytes <= 640 << 20, "allocated {} MiB", bytes >> 20);
     assert!(
         codes(&l)
             .iter()
@@ -407,9 +413,9 @@ fn loops_copying_a_long_string_stop_at_the_work_bound() {
         "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::A:\n    - A\n    - [{items}]\n    - Fn::ForEach::B:\n        - B\n        - [{items}]\n        - Fn::ForEach::C:\n            - C\n            - [{items}]\n            - 'Topic${{A}}${{B}}${{C}}':\n                Type: AWS::SNS::Topic\n                Properties: {{ DisplayName: '{long}' }}\n",
         items = (0..40).map(|i| i.to_string()).collect::<Vec<_>>().join(",")
     );
-    let start = std::time::Instant::now();
-    let l = load_with(&text, &[]);
-    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    let (l, bytes) = work::measured(|| load_with(&text, &[]));
+    // The work bound allows about 50 MiB of copies here; without it, 64 GiB.
+    assert!(bytes <= 160 << 20, "allocated {} MiB", bytes >> 20);
     assert!(
         codes(&l)
             .iter()

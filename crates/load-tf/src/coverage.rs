@@ -196,6 +196,9 @@ pub const COVERAGE: &[L] = &[
     // --- code run at apply time: kept as custom `Other`, each an EP903 of the analysis ---
     L::resource("aws_lambda_invocation", K::Other),
     L::resource("aws_cloudformation_stack", K::Other),
+    // Read for its execution role: the function an invocation calls is judged by what its
+    // role may do.
+    L::resource("aws_lambda_function", K::Other),
 ];
 
 #[cfg(test)]
@@ -319,7 +322,7 @@ mod tests {
     #[test]
     fn an_unlisted_type_lowers_to_other() {
         for t in [
-            "aws_lambda_function",
+            "aws_sqs_queue",
             "aws_sfn_activity",
             "aws_sagemaker_workteam",
             "aws_s3_object",

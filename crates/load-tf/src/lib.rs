@@ -119,6 +119,21 @@ pub fn load_dirs(dirs: &[(PathBuf, String)], options: &TfOptions) -> Loaded {
             }
         }
     }
+    // Nor are the copies `terraform init` installed for a scanned root (a `TF_DATA_DIR` that
+    // is not hidden is walked like any directory): they are read through the calls that use
+    // them, with their inputs, and a copy no call uses is not code Terraform runs.
+    for (c, _) in &loaded {
+        let manifest = c.join(installed::manifest(options.data_dir.as_deref()));
+        let Some(Ok(copies)) = manifest.parent().map(Path::canonicalize) else {
+            continue;
+        };
+        called.extend(
+            loaded
+                .iter()
+                .filter(|(p, _)| p.starts_with(&copies) && p != c)
+                .map(|(p, _)| p.clone()),
+        );
+    }
     let mut links = Vec::new();
     let mut declared_vars = Vec::new();
     for (c, display) in &loaded {

@@ -92,3 +92,34 @@ fn plan_owner_left_out_is_absent_and_computed_is_unknown() {
         Some(Attr::Unknown(_))
     ));
 }
+
+/// The accepter's side: the requester's VPC and account are named by AWS once the connection is
+/// accepted, so a configuration leaves them unknown (never this account's), while a state or a
+/// plan of an accepted connection holds them.
+#[test]
+fn an_accepter_knows_the_peer_only_once_accepted() {
+    let m = load_str(
+        "resource \"aws_vpc_peering_connection_accepter\" \"a\" {\n  vpc_peering_connection_id = \"pcx-0a1b2c3d4e5f60718\"\n  auto_accept = true\n}\n",
+        "t",
+    );
+    let p = peering(&m);
+    assert!(matches!(p.peer_vpc, Attr::Unknown(_)), "{p:?}");
+    assert!(matches!(p.peer_owner, Some(Attr::Unknown(_))), "{p:?}");
+    let accepted = serde_json::json!({
+        "format_version": "1.0",
+        "terraform_version": "1.9.0",
+        "values": { "root_module": { "resources": [
+            { "address": "aws_vpc_peering_connection_accepter.a", "mode": "managed",
+              "type": "aws_vpc_peering_connection_accepter", "name": "a",
+              "values": { "id": "pcx-0a1b2c3d4e5f60718",
+                          "vpc_peering_connection_id": "pcx-0a1b2c3d4e5f60718",
+                          "vpc_id": "vpc-1", "peer_vpc_id": "vpc-2",
+                          "peer_owner_id": "444455556666" } }
+        ] } }
+    });
+    let m = load_plan(&accepted, "state.json").expect("a state");
+    let p = peering(&m);
+    assert_eq!(p.vpc, Attr::Known(Ident::new("vpc-1")));
+    assert_eq!(p.peer_vpc, Attr::Known(Ident::new("vpc-2")));
+    assert_eq!(p.peer_owner, Some(Attr::Known("444455556666".into())));
+}

@@ -58,6 +58,15 @@ impl From<crate::Part> for Piece {
 }
 
 impl Piece {
+    /// Pieces with adjacent literals merged and empty literals dropped, as [`crate::Value::text`]
+    /// does for parts: one string written two ways has one form, so two can be compared.
+    pub fn merged(pieces: Vec<Piece>) -> Vec<Piece> {
+        crate::value::merge_literals(pieces, |p| match p {
+            Piece::Lit(s) => Some(s),
+            Piece::Sym(_) | Piece::Hole { .. } => None,
+        })
+    }
+
     /// The hole standing for an unresolved value, named as the template writes it.
     pub fn hole(name: impl Into<String>, u: &Unknown) -> Piece {
         Piece::Hole {

@@ -101,14 +101,10 @@ impl Value {
 
     /// A string from parts, merging adjacent literals; a single literal becomes `Str`.
     pub fn text(parts: Vec<Part>) -> Value {
-        let mut out: Vec<Part> = Vec::with_capacity(parts.len());
-        for p in parts {
-            match (out.last_mut(), p) {
-                (Some(Part::Lit(prev)), Part::Lit(s)) => prev.push_str(&s),
-                (_, Part::Lit(s)) if s.is_empty() => {}
-                (_, p) => out.push(p),
-            }
-        }
+        let out = merge_literals(parts, |p| match p {
+            Part::Lit(s) => Some(s),
+            Part::Sym(_) => None,
+        });
         match out.as_slice() {
             [] => Value::Str(String::new()),
             [Part::Lit(s)] => Value::Str(s.clone()),
@@ -206,6 +202,27 @@ impl Value {
     }
 }
 
+/// Parts with adjacent literals merged and empty literals dropped, so that one string written two
+/// ways (`a` then `b`, or `ab`) has one form and compares equal: `lit` is a part's literal text,
+/// when it is one. The one merge of [`Value::text`] and [`crate::Piece::merged`].
+pub(crate) fn merge_literals<P>(parts: Vec<P>, lit: fn(&mut P) -> Option<&mut String>) -> Vec<P> {
+    let mut out: Vec<P> = Vec::with_capacity(parts.len());
+    for mut p in parts {
+        let Some(s) = lit(&mut p) else {
+            out.push(p);
+            continue;
+        };
+        if s.is_empty() {
+            continue;
+        }
+        match out.last_mut().and_then(lit) {
+            Some(prev) => prev.push_str(s),
+            None => out.push(p),
+        }
+    }
+    out
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::Str(s.to_string())
@@ -240,5 +257,21 @@ mod tests {
             Part::Sym(Symbol::Pseudo(Pseudo::AccountId)),
         ]);
         assert_eq!(v.render(), "arn:${AWS::AccountId}");
+    }
+
+    #[test]
+    fn pieces_merge_as_parts_do() {
+        let hole = crate::Piece::hole("P", &crate::Unknown::new("no value", None));
+        let lit = |s: &str| crate::Piece::Lit(s.into());
+        let merged = crate::Piece::merged(vec![
+            lit(""),
+            lit("a"),
+            lit("b"),
+            hole.clone(),
+            lit(""),
+            lit("c"),
+        ]);
+        assert_eq!(merged, vec![lit("ab"), hole, lit("c")]);
+        assert!(crate::Piece::merged(vec![lit("")]).is_empty());
     }
 }

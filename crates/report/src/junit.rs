@@ -4,7 +4,7 @@
 //! `egressproof: NAME` otherwise, with `verdict` and `environment` properties; an environment
 //! out of scope is one skipped testcase), each holding:
 //! - one testcase per workload (classname = resource type, name = resource name, `file`,
-//!   `line`): `<failure>` when its verdict is `leaks`, listing every open finding that lets data
+//!   `line`; no `file` for a live resource, whose ARN is no file): `<failure>` when its verdict is `leaks`, listing every open finding that lets data
 //!   out of it; `<error>` when it is `unproven`, listing the unknowns. An unproven workload is an
 //!   error, not `<skipped>`: dashboards hide skipped tests, and an unfinished proof must not look
 //!   like a pass. A sealed workload passes.
@@ -23,7 +23,9 @@
 //! `<system-out>`. Text is escaped for XML 1.0, and characters XML cannot hold at all become
 //! U+FFFD.
 
-use crate::{environments, escape, escape_text, is_hardening, location, plural, ScanSummary};
+use crate::{
+    environments, escape, escape_text, file_of, is_hardening, location, plural, ScanSummary,
+};
 use egressproof_analysis::{Analysis, Finding, Scan, Verdict};
 use egressproof_model::Ident;
 use std::collections::{HashMap, HashSet};
@@ -182,7 +184,7 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
         cases.push(Case {
             classname: w.resource.type_name.clone(),
             name: w.resource.name.clone(),
-            file: (!w.resource.span.file.is_empty()).then(|| w.resource.span.file.clone()),
+            file: file_of(&w.resource.span),
             line: (w.resource.span.line > 0).then_some(w.resource.span.line),
             outcome,
             system_out,
@@ -222,7 +224,7 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
         cases.push(Case {
             classname: f.resource.type_name.clone(),
             name: format!("{} {}", f.rule, f.resource.name),
-            file: (!f.resource.span.file.is_empty()).then(|| f.resource.span.file.clone()),
+            file: file_of(&f.resource.span),
             line: (f.resource.span.line > 0).then_some(f.resource.span.line),
             outcome,
             system_out,
@@ -237,11 +239,7 @@ fn cases(analysis: &Analysis) -> Vec<Case> {
                 Some(l) => format!("{} {l}", u.rule),
                 None => u.rule.to_string(),
             },
-            file: u
-                .span
-                .as_ref()
-                .filter(|s| !s.file.is_empty())
-                .map(|s| s.file.clone()),
+            file: u.span.as_ref().and_then(file_of),
             line: u.span.as_ref().filter(|s| s.line > 0).map(|s| s.line),
             outcome: Outcome::Error {
                 message: u.message.clone(),

@@ -246,16 +246,18 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// `file:line`, `file` (or an ARN) when there is no line, `None` for a hop outside the scan
-/// (the internet).
+/// Where a person finds it, as the model says ([`Span::location`]): `file:line`, `file` when
+/// there is no line, a live resource's account, region and resource; `None` for a hop outside
+/// the scan (the internet).
 pub(crate) fn location(span: &Span) -> Option<String> {
-    if span.file.is_empty() {
-        None
-    } else if span.line == 0 {
-        Some(span.file.clone())
-    } else {
-        Some(format!("{}:{}", span.file, span.line))
-    }
+    (!span.file.is_empty()).then(|| span.location())
+}
+
+/// The file a span is in, for formats with a file attribute (JUnit's `file`): `None` for a live
+/// resource, whose ARN is no file, and for nowhere.
+pub(crate) fn file_of(span: &Span) -> Option<String> {
+    let live = span.line == 0 && span.file.starts_with("arn:");
+    (!span.file.is_empty() && !live).then(|| span.file.clone())
 }
 
 /// `"1 finding"`, `"2 findings"`.

@@ -464,7 +464,7 @@ fn finding_result(f: &Finding, print: Option<&str>, root: &SourceRoot) -> Result
         },
         properties: ResultProperties {
             severity: f.severity.as_str(),
-            title: Some(f.title.clone()),
+            title: Some(f.title.to_string()),
         },
     }
 }
@@ -524,7 +524,8 @@ fn notification_descriptors() -> Vec<NotificationDescriptor> {
 }
 
 /// Where an unknown or an assumption points: its file (and line), or its ARN as a logical
-/// location; `None` for nowhere.
+/// location, named as the other reports show it (`account 123456789012 / eu-west-1 /
+/// vpc-0abc`, [`Span::location`]) since it has no resource name; `None` for nowhere.
 fn span_location(span: &Span, root: &SourceRoot) -> Option<Location> {
     if span.file.is_empty() {
         return None;
@@ -532,7 +533,7 @@ fn span_location(span: &Span, root: &SourceRoot) -> Option<Location> {
     let physical_location = physical(span, root);
     let logical_locations = if physical_location.is_none() {
         vec![LogicalLocation {
-            name: span.file.clone(),
+            name: span.location(),
             fully_qualified_name: span.file.clone(),
             kind: "resource",
         }]

@@ -54,8 +54,6 @@ pub(crate) fn report(
         seen.insert(key, grouped.len());
         grouped.push((leak, leak.space.clone(), vec![&leak.subnet.name]));
     }
-    // The fix text is the same for every finding of the rule: read it from the doc once.
-    let fix = meta.fix();
     for (leak, space, subnets) in grouped {
         let who = if leak.workload {
             format!(
@@ -80,11 +78,11 @@ pub(crate) fn report(
         sink.findings.push(Finding {
             rule: meta.code,
             severity: meta.severity,
-            title: meta.summary.to_string(),
+            title: meta.summary.into(),
             message,
             resource: leak.subject.into(),
             path: leak.path.clone(),
-            fix: fix.clone(),
+            fix: meta.shared_fix().into(),
             workloads: if leak.workload {
                 vec![leak.subject.id.clone()]
             } else {

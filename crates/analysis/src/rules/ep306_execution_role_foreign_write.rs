@@ -1,8 +1,8 @@
-use crate::iam::Iam;
 use crate::rules::ep301_s3_endpoint_foreign_write::{assume_exact_buckets, ours};
+use crate::rules::roles::{Naming, RolePolicies, Roles};
 use crate::rules::util::finding;
 use crate::{AssumptionKind, Context, Hop, Sink};
-use egressproof_model::{Kind, Part, Resource, Symbol, Value};
+use egressproof_model::{Kind, Resource, Value};
 use egressproof_policy::foreign::{foreign_write, Doc, Origin, Outcome, Writer, DATA_WRITES};
 use egressproof_policy::named_orgs;
 use std::collections::HashMap;
@@ -103,37 +103,14 @@ enum Named<'m> {
 /// The role a value names: a reference to a role of the scan (`!GetAtt Role.Arn`, `!Ref Role`,
 /// `aws_iam_role.r.arn`, or any symbol of one inside a built ARN), or a role whose ID is the
 /// value (a live snapshot's ARNs).
-fn named<'m>(ctx: &Context<'m>, v: &Value) -> Named<'m> {
-    let is_role = |id| ctx.get(id).filter(|r| matches!(r.kind, Kind::Role(_)));
-    let symbols: Vec<&Symbol> = match v {
-        Value::Text(parts) => parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Sym(s) => Some(s),
-                Part::Lit(_) => None,
-            })
-            .collect(),
-        _ => v.as_symbol().into_iter().collect(),
-    };
-    for s in symbols {
-        let id = match s {
-            Symbol::Ref(id) => id,
-            Symbol::Attr { resource, .. } => resource,
-            Symbol::Pseudo(_) => continue,
-        };
-        if let Some(r) = is_role(id) {
-            return Named::Role(r);
-        }
+fn named<'m>(roles: &Roles<'m>, v: &Value) -> Named<'m> {
+    match roles.named(v, Naming::Within) {
+        Some(r) => Named::Role(r),
+        None => Named::Elsewhere(match v {
+            Value::Unknown(u) => format!("unresolved ({})", u.reason),
+            other => other.render(),
+        }),
     }
-    if let Value::Str(s) = v {
-        if let Some(r) = is_role(&egressproof_model::Ident::new(s.clone())) {
-            return Named::Role(r);
-        }
-    }
-    Named::Elsewhere(match v {
-        Value::Unknown(u) => format!("unresolved ({})", u.reason),
-        other => other.render(),
-    })
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
@@ -141,9 +118,10 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     // Indexed by the role's key, so a scan of many workloads and roles stays linear.
     let mut roles: Vec<(Named<'_>, Vec<&Resource>)> = Vec::new();
     let mut index: HashMap<(bool, String), usize> = HashMap::new();
+    let of_scan = Roles::of(ctx);
     for w in ctx.resources() {
         for v in roles_of(w) {
-            let n = named(ctx, v);
+            let n = named(&of_scan, v);
             let key = match &n {
                 Named::Role(r) => (true, r.id.as_str().to_string()),
                 Named::Elsewhere(what) => (false, what.clone()),
@@ -163,7 +141,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     if roles.is_empty() {
         return;
     }
-    let iam = Iam::read(ctx, sink, RULE.code);
+    let policies = RolePolicies::read(ctx, sink, RULE.code);
+    let iam = &policies.iam;
     let mut our = ours(ctx, sink);
     our.accounts.extend(
         ctx.model
@@ -172,13 +151,6 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             .filter_map(|n| n.strip_prefix("account ").map(str::to_string)),
     );
     let scps = iam.scps();
-    // The first principal of each role, as a search in order would find it.
-    let mut principal_of: HashMap<&str, usize> = HashMap::new();
-    for (i, p) in iam.principals.iter().enumerate() {
-        if let Some(r) = p.resource {
-            principal_of.entry(r.id.as_str()).or_insert(i);
-        }
-    }
     for (role, workloads) in &roles {
         let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
         let role = match role {
@@ -196,10 +168,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 continue;
             }
         };
-        let Some(principal) = principal_of
-            .get(role.id.as_str())
-            .map(|&i| &iam.principals[i])
-        else {
+        let Some(principal) = policies.principal(role) else {
             continue;
         };
         let writer = Writer {

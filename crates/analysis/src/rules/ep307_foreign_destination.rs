@@ -266,7 +266,7 @@ fn bucket_owner(ctx: &Context<'_>, owners: &Owners, bucket: &Value) -> Result<Ow
             )),
         };
     }
-    let pieces = canonical(bucket.pieces());
+    let pieces = Piece::merged(bucket.pieces().unwrap_or_default());
     if !pieces.is_empty() && owners.buckets.contains(&pieces) {
         return Ok(Owner::Ours);
     }
@@ -306,7 +306,7 @@ impl Owners {
             })
             .filter_map(|(_, b)| match &b.name {
                 Some(Attr::Known(n)) => Some(vec![Piece::Lit(n.clone())]),
-                Some(Attr::Unknown(u)) => u.pieces.clone().map(|p| canonical(Some(p))),
+                Some(Attr::Unknown(u)) => u.pieces.clone().map(Piece::merged),
                 None => None,
             })
             .collect();
@@ -357,19 +357,6 @@ impl Owners {
             .find(|(b, _, _)| b == bucket)
             .map(|(_, a, p)| (a.clone(), p.clone()))
     }
-}
-
-/// Pieces with adjacent literals merged, so that one name written two ways compares equal.
-fn canonical(pieces: Option<Vec<Piece>>) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::new();
-    for p in pieces.unwrap_or_default() {
-        match (out.last_mut(), p) {
-            (Some(Piece::Lit(prev)), Piece::Lit(s)) => prev.push_str(&s),
-            (_, Piece::Lit(s)) if s.is_empty() => {}
-            (_, p) => out.push(p),
-        }
-    }
-    out
 }
 
 /// A destination for people: literals as written, symbols as `${...}`, holes by name.

@@ -60,6 +60,7 @@ pub mod ep603_no_inter_container_encryption;
 pub mod ep801_suppression_without_reason;
 pub mod ep802_unused_suppression;
 pub mod ep9xx_unknowns;
+pub(crate) mod roles;
 pub(crate) mod unread_code;
 
 /// A rule as the catalog knows it.
@@ -99,6 +100,14 @@ impl RuleMeta {
     /// The "## Fix" section of the documentation, for reports that show the fix inline.
     pub fn fix(&self) -> String {
         section(&self.documentation(), "Fix")
+    }
+
+    /// [`RuleMeta::fix`], read from the documentation once per rule: every finding of the rule
+    /// borrows the same text (a million findings do not each hold a copy).
+    pub fn shared_fix(&self) -> &'static str {
+        static FIXES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let fixes = FIXES.get_or_init(|| Rule::ALL.iter().map(|r| r.meta().fix()).collect());
+        fixes.get(self.code as usize).map_or("", String::as_str)
     }
 }
 
@@ -251,11 +260,11 @@ pub(crate) mod util {
         Finding {
             rule: meta.code,
             severity,
-            title: meta.summary.to_string(),
+            title: meta.summary.into(),
             message,
             resource: resource.into(),
             path,
-            fix: meta.fix(),
+            fix: meta.shared_fix().into(),
             workloads: if Context::is_workload(resource) {
                 vec![resource.id.clone()]
             } else {

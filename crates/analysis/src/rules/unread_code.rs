@@ -16,7 +16,7 @@
 //! a parameter, an import, a function or role outside the scan, an unreadable policy, one action
 //! outside the list) keeps the EP903, naming what decided it.
 
-use crate::iam::Iam;
+use crate::rules::roles::{Naming, RolePolicies, Roles};
 use crate::rules::util::finding;
 use crate::{AssumptionKind, Context, Rule, Sink, UnknownFinding};
 use egressproof_model::{
@@ -46,8 +46,8 @@ pub(crate) enum Decision<'m> {
 /// found (custom resources of one template share a function and its role).
 pub(crate) struct Follow<'c, 'm> {
     ctx: &'c Context<'m>,
-    iam: Iam<'m>,
-    principal_of: HashMap<&'m str, usize>,
+    roles: Roles<'m>,
+    policies: RolePolicies<'m>,
     grantor_of: HashMap<&'m str, &'m Resource>,
     unreadable: Vec<(&'m Resource, &'m IamPolicy, String)>,
     by_role: RefCell<HashMap<&'m str, Result<(), String>>>,
@@ -57,18 +57,8 @@ impl<'c, 'm> Follow<'c, 'm> {
     pub(crate) fn new(ctx: &'c Context<'m>) -> Self {
         // Unreadable policies are each reported by the rules that read them; here they keep the
         // custom resource an unknown (`unreadable`).
-        let iam = Iam::read(ctx, &mut Sink::default(), Rule::UnsupportedConstruct);
-        let mut principal_of = HashMap::new();
-        for (i, p) in iam.principals.iter().enumerate() {
-            if let Some(r) = p.resource {
-                principal_of.entry(r.id.as_str()).or_insert(i);
-            }
-        }
-        let roles: HashMap<&str, &'m Resource> = ctx
-            .resources()
-            .filter(|r| matches!(r.kind, Kind::Role(_)))
-            .map(|r| (r.id.as_str(), r))
-            .collect();
+        let policies = RolePolicies::read(ctx, &mut Sink::default(), Rule::UnsupportedConstruct);
+        let roles = Roles::of(ctx);
         let mut grantor_of: HashMap<&'m str, &'m Resource> = HashMap::new();
         let mut unreadable = Vec::new();
         for r in ctx.resources() {
@@ -92,8 +82,8 @@ impl<'c, 'm> Follow<'c, 'm> {
         }
         Follow {
             ctx,
-            iam,
-            principal_of,
+            roles,
+            policies,
             grantor_of,
             unreadable,
             by_role: RefCell::new(HashMap::new()),
@@ -108,9 +98,16 @@ impl<'c, 'm> Follow<'c, 'm> {
             return Decision::Unfollowed;
         };
         let Some(function) = named(ctx, target, |o| o.runs_as.is_some()) else {
+            // A resource of the scan that is no function (an SNS topic) is named as people know it.
+            let what = match target.as_symbol() {
+                Some(Symbol::Ref(id) | Symbol::Attr { resource: id, .. }) => {
+                    ctx.get(id).map(|r| format!("{} ({})", r.name, r.type_name))
+                }
+                _ => None,
+            };
             return Decision::Open(format!(
                 "it calls {}, which is not a Lambda function of the scan",
-                shown(target)
+                what.unwrap_or_else(|| shown(target))
             ));
         };
         let Kind::Other(Other {
@@ -120,7 +117,7 @@ impl<'c, 'm> Follow<'c, 'm> {
         else {
             return Decision::Open(format!("the role of function {} is unknown", function.name));
         };
-        let Some(role) = role_of(ctx, role_value) else {
+        let Some(role) = self.roles.named(role_value, Naming::Whole) else {
             return Decision::Open(format!(
                 "its function {} runs as {}, a role not in the scan",
                 function.name,
@@ -156,11 +153,7 @@ impl<'c, 'm> Follow<'c, 'm> {
                 role.name
             ));
         }
-        let Some(principal) = self
-            .principal_of
-            .get(role.id.as_str())
-            .map(|&i| &self.iam.principals[i])
-        else {
+        let Some(principal) = self.policies.principal(role) else {
             return Err(format!("the policies of role {} are unknown", role.name));
         };
         let identity: Vec<_> = principal.identity.iter().collect();
@@ -215,7 +208,8 @@ impl<'c, 'm> Follow<'c, 'm> {
                 _ => None,
             }
         }
-        self.iam
+        self.policies
+            .iam
             .policies
             .iter()
             .filter(|p| p.attached.is_some_and(|a| a.contains(&role.id)))
@@ -269,21 +263,6 @@ fn named<'m>(ctx: &Context<'m>, v: &Value, is: impl Fn(&'m Other) -> bool) -> Op
     match (sym, v) {
         (Some(Symbol::Ref(id)), _) | (Some(Symbol::Attr { resource: id, .. }), _) => accept(id),
         (None, Value::Str(s)) => accept(&Ident::new(s.clone())),
-        _ => None,
-    }
-}
-
-/// The role of the scan a role value names, as EP306 reads execution roles.
-fn role_of<'m>(ctx: &Context<'m>, v: &Value) -> Option<&'m Resource> {
-    let is_role = |id: &Ident| ctx.get(id).filter(|r| matches!(r.kind, Kind::Role(_)));
-    match v {
-        Value::Text(parts) => match parts.as_slice() {
-            [Part::Sym(Symbol::Ref(id))] | [Part::Sym(Symbol::Attr { resource: id, .. })] => {
-                is_role(id)
-            }
-            _ => None,
-        },
-        Value::Str(s) => is_role(&Ident::new(s.clone())),
         _ => None,
     }
 }

@@ -327,9 +327,14 @@ pub fn corporate_ingress(o: &Checked) -> bool {
     !o.corporate.is_empty() && o.direct_connect
 }
 
-/// The workloads' group (HTTPS to the VPC, anything among themselves) and the endpoints' groups
-/// (HTTPS from the workloads, and from the corporate networks over Direct Connect). Every group
-/// has an egress rule confined to the VPC: none keeps a provider's allow-all default.
+/// The workloads' group (HTTPS to the VPC, HTTPS to S3's prefix list, anything among
+/// themselves) and the endpoints' groups (HTTPS from the workloads, and from the corporate
+/// networks over Direct Connect). Every group has an egress rule confined to the VPC or to the
+/// S3 gateway endpoint's prefix list: none keeps a provider's allow-all default. The S3 rule is
+/// what lets workloads use the gateway endpoint at all: its traffic goes to S3's public
+/// addresses (the route table sends them to the endpoint), never to an address in the VPC, so
+/// a group that lets HTTPS out to the VPC only drops it (AWS, "Gateway endpoints for Amazon
+/// S3": the instances' security group rules must allow traffic to Amazon S3).
 fn security_groups(o: &Checked, n: &Names) -> Vec<Resource> {
     let to_vpc = || Peer::Cidrs(vec![IpNet::V4(o.vpc_cidr)]);
     let between = "Between workloads";
@@ -337,15 +342,21 @@ fn security_groups(o: &Checked, n: &Names) -> Vec<Resource> {
         resource(
             n.workload_sg.clone(),
             Text::each(
-                "Security group of every SageMaker workload: HTTPS to the VPC (the endpoints) only.",
-                "Security group of every SageMaker workload: HTTPS to the VPC (the endpoints) only, and\nanything between workloads (distributed training, Studio apps and their EFS volume).",
+                "Security group of every SageMaker workload: HTTPS to the VPC (the endpoints) and to S3\nthrough the gateway endpoint (its prefix list) only.",
+                "Security group of every SageMaker workload: HTTPS to the VPC (the endpoints) and to S3\nthrough the gateway endpoint (its prefix list) only, and anything between workloads\n(distributed training, Studio apps and their EFS volume).",
             ),
             Kind::SecurityGroup(SecurityGroup {
                 vpc: n.vpc.clone(),
                 name: format!("{}-workload", o.name),
-                description: "SageMaker workloads: HTTPS to the VPC only".into(),
+                description: "SageMaker workloads: HTTPS to the VPC and S3 only".into(),
                 rules: vec![
                     rule(Direction::Egress, HTTPS, to_vpc(), Text::same("HTTPS to the VPC endpoints")),
+                    rule(
+                        Direction::Egress,
+                        HTTPS,
+                        Peer::PrefixListOf(n.s3_endpoint.clone()),
+                        Text::same("HTTPS to S3 through the gateway endpoint"),
+                    ),
                     Rule {
                         why: "The matching egress rule: to members of the same group only.",
                         ..rule(Direction::Egress, Traffic::All, Peer::Itself, Text::same(between))

@@ -162,6 +162,10 @@ pub enum Peer {
     Group(R),
     /// Members of the same group.
     Itself,
+    /// The AWS-managed prefix list of the service a gateway endpoint (this resource) serves:
+    /// the service's public addresses in the Region, which the endpoint's routes send to it.
+    /// Instances reach a gateway endpoint only when their security group lets that list out.
+    PrefixListOf(R),
 }
 
 pub struct Rule {

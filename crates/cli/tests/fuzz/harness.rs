@@ -26,8 +26,9 @@ use std::time::{Duration, Instant};
 const DOCUMENT_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template"];
 /// The seed of the bounded run, so that CI sees the same inputs every time.
 const DEFAULT_SEED: u64 = 0x6567_7265_7373_7072;
-/// Default bound on one input's scan.
-const DEFAULT_TIME_LIMIT_MS: u64 = 2_000;
+/// Default bound on the bytes one input's scan allocates in all (its work; see
+/// [`Settings::work_limit`]).
+const DEFAULT_WORK_MIB: u64 = 256;
 /// Default ceiling on the test process's live memory.
 const DEFAULT_MEMORY_MIB: usize = 2_048;
 /// The stack of the real binary's main thread, where `scan` runs.
@@ -154,8 +155,14 @@ pub enum Failure {
         message: String,
         location: String,
     },
-    /// Finished, but over the time bound (twice, to rule out a busy machine); `phase` is the
-    /// part of the scan that took longest (`load terraform`, `analysis`, `render junit`, ...).
+    /// Finished, but allocated more than the work bound in all; `phase` is the part of the
+    /// scan that took longest (`load terraform`, `analysis`, `render junit`, ...).
+    Heavy {
+        mib: u64,
+        phase: &'static str,
+    },
+    /// Finished, but over the time bound given by `EGRESSPROOF_FUZZ_TIME_LIMIT_MS` (twice, to
+    /// rule out a busy machine); `phase` as for [`Failure::Heavy`].
     Slow {
         millis: u128,
         phase: &'static str,
@@ -173,10 +180,15 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Panic { message, location } => write!(f, "panic at {location}: {message}"),
+            Failure::Heavy { mib, phase } => write!(
+                f,
+                "allocated {mib} MiB, over the work bound of {} MiB, most of the time in {phase}",
+                settings().work_limit >> 20
+            ),
             Failure::Slow { millis, phase } => write!(
                 f,
                 "took {millis} ms, over the bound of {} ms, most of it in {phase}",
-                settings().time_limit.as_millis()
+                settings().time_limit.map_or(0, |t| t.as_millis())
             ),
             Failure::Hang { seconds, phase } => {
                 write!(f, "did not finish in {seconds} s (hang), in {phase}")
@@ -192,8 +204,13 @@ pub struct Settings {
     pub cases: Option<u32>,
     /// `EGRESSPROOF_FUZZ_SEED`.
     pub seed: u64,
-    /// `EGRESSPROOF_FUZZ_TIME_LIMIT_MS`.
-    pub time_limit: Duration,
+    /// `EGRESSPROOF_FUZZ_WORK_MIB`, in bytes: the bound on what one input's scan allocates in
+    /// all. Work, not time, is the default bound: it is the same on a busy machine as on an
+    /// idle one, and an evaluation that grows past its limits builds what it computes.
+    pub work_limit: u64,
+    /// `EGRESSPROOF_FUZZ_TIME_LIMIT_MS`: a bound on the time of one input's scan as well, for
+    /// long runs on a machine of their own (none by default).
+    pub time_limit: Option<Duration>,
     /// Past this the scanning thread is abandoned and the input reported as a hang.
     pub hang_limit: Duration,
     /// Where inputs are written: left behind if the process dies (stack overflow, memory).
@@ -217,9 +234,10 @@ fn env_number(name: &str) -> Option<u64> {
 
 pub fn settings() -> &'static Settings {
     SETTINGS.get_or_init(|| {
-        let time_limit = Duration::from_millis(
-            env_number("EGRESSPROOF_FUZZ_TIME_LIMIT_MS").unwrap_or(DEFAULT_TIME_LIMIT_MS),
-        );
+        let time_limit = env_number("EGRESSPROOF_FUZZ_TIME_LIMIT_MS").map(Duration::from_millis);
+        let work_limit = env_number("EGRESSPROOF_FUZZ_WORK_MIB")
+            .unwrap_or(DEFAULT_WORK_MIB)
+            .saturating_mul(1024 * 1024);
         let memory = env_number("EGRESSPROOF_FUZZ_MEMORY_MIB")
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(DEFAULT_MEMORY_MIB);
@@ -235,12 +253,36 @@ pub fn settings() -> &'static Settings {
             cases: env_number("EGRESSPROOF_FUZZ_CASES")
                 .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
             seed: env_number("EGRESSPROOF_FUZZ_SEED").unwrap_or(DEFAULT_SEED),
+            work_limit,
             time_limit,
-            hang_limit: (time_limit * 10).max(Duration::from_secs(20)),
+            hang_limit: time_limit
+                .map_or(Duration::ZERO, |t| t * 10)
+                .max(Duration::from_secs(20)),
             work,
             keep: env_number("EGRESSPROOF_FUZZ_KEEP").is_some_and(|n| n != 0),
         }
     })
+}
+
+thread_local! {
+    /// The counter of the scan this thread works for, if any (see [`timed_scan`]).
+    static SCAN_BYTES: std::cell::Cell<Option<&'static AtomicU64>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Makes this thread count what it allocates into `bytes`.
+fn count_allocations_in(bytes: &'static AtomicU64) {
+    SCAN_BYTES.with(|s| s.set(Some(bytes)));
+}
+
+/// Called by the allocator on every allocation (a grown buffer counts its new size: it may be
+/// copied whole): no allocation, no lock.
+pub fn count_allocation(size: usize) {
+    let _ = SCAN_BYTES.try_with(|s| {
+        if let Some(c) = s.get() {
+            c.fetch_add(size as u64, Ordering::Relaxed);
+        }
+    });
 }
 
 /// Read by the allocator on every allocation: no allocation, no lock.
@@ -612,18 +654,34 @@ fn timed_scan(
         .name(CASE_THREAD.to_string())
         .stack_size(STACK_BYTES)
         .spawn(move || {
+            // The scan runs on a pool of its own, whose threads count what they allocate: the
+            // loaders' parallel work is counted, and no other test's is.
+            let bytes: &'static AtomicU64 = Box::leak(Box::new(AtomicU64::new(0)));
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .stack_size(STACK_BYTES)
+                .thread_name(|_| CASE_THREAD.to_string())
+                .start_handler(move |_| count_allocations_in(bytes))
+                .build();
+            let pool = match pool {
+                Ok(p) => p,
+                Err(e) => panic!("cannot start a scanning pool: {e}"),
+            };
             let started = Instant::now();
-            let result = std::panic::catch_unwind(|| scanner(&dir, &files, &options, &shared))
-                .map_err(|p| payload_message(p.as_ref()));
-            let _ = tx.send((result, started.elapsed()));
+            let result = pool.install(|| {
+                std::panic::catch_unwind(|| scanner(&dir, &files, &options, &shared))
+                    .map_err(|p| payload_message(p.as_ref()))
+            });
+            let _ = tx.send((result, started.elapsed(), bytes.load(Ordering::Relaxed)));
         });
     if let Err(e) = spawned {
         panic!("cannot start a scanning thread: {e}");
     }
     match rx.recv_timeout(limit) {
-        Ok((result, wall)) => Ok(Timed {
+        Ok((result, wall, bytes)) => Ok(Timed {
             result,
             took: phases.scan_time().unwrap_or(wall),
+            bytes,
             phase: phases.main(),
         }),
         Err(_) => Err(Failure::Hang {
@@ -639,20 +697,49 @@ struct Timed {
     result: Result<Outcome, String>,
     /// What one `egressproof scan` of the input would take (see [`Phases::scan_time`]).
     took: Duration,
+    /// What the scan allocated in all.
+    bytes: u64,
     /// The phase that took longest.
     phase: &'static str,
 }
 
-/// Runs one input and checks the three properties.
-pub fn check(case: &Case, scanner: Scanner) -> Result<Outcome, Failure> {
-    check_timed(case, scanner).map(|(outcome, _, _)| outcome)
+/// The bounds one input's scan is held to: its work (bytes allocated in all) and, when given,
+/// its time.
+#[derive(Clone, Copy)]
+pub struct Bounds {
+    pub work: u64,
+    pub time: Option<Duration>,
 }
 
-/// [`check`], with how long the scan took and the phase that took longest.
-pub fn check_timed(
+impl Bounds {
+    /// The run's bounds, from the settings.
+    pub fn of_run() -> Bounds {
+        Bounds {
+            work: settings().work_limit,
+            time: settings().time_limit,
+        }
+    }
+}
+
+/// What one scan cost: its time, what it allocated, and the phase that took longest.
+#[derive(Clone, Copy)]
+pub struct Cost {
+    pub took: Duration,
+    pub bytes: u64,
+    pub phase: &'static str,
+}
+
+/// Runs one input and checks the three properties.
+pub fn check(case: &Case, scanner: Scanner) -> Result<Outcome, Failure> {
+    check_bounded(case, scanner, Bounds::of_run()).map(|(outcome, _)| outcome)
+}
+
+/// [`check`] within `bounds`, with what the scan cost.
+pub fn check_bounded(
     case: &Case,
     scanner: Scanner,
-) -> Result<(Outcome, Duration, &'static str), Failure> {
+    bounds: Bounds,
+) -> Result<(Outcome, Cost), Failure> {
     install_panic_hook();
     let dir = match write_case(case) {
         Ok(d) => d,
@@ -661,7 +748,7 @@ pub fn check_timed(
             settings().work.display()
         ),
     };
-    let result = check_written(case, scanner, &dir);
+    let result = check_written(case, scanner, &dir, bounds);
     // A hung scan may still be reading the directory: it is left behind with the input.
     if !settings().keep && !matches!(result, Err(Failure::Hang { .. })) {
         let _ = std::fs::remove_dir_all(&dir);
@@ -675,26 +762,35 @@ fn check_written(
     case: &Case,
     scanner: Scanner,
     dir: &Path,
-) -> Result<(Outcome, Duration, &'static str), Failure> {
+    bounds: Bounds,
+) -> Result<(Outcome, Cost), Failure> {
     let Timed {
         result,
         mut took,
+        bytes,
         phase,
     } = timed_scan(scanner, dir, case, settings().hang_limit)?;
     let outcome = result.map_err(|message| Failure::Panic {
         location: panic_location(&message),
         message,
     })?;
-    if took > settings().time_limit {
+    if bytes > bounds.work {
+        return Err(Failure::Heavy {
+            mib: bytes >> 20,
+            phase,
+        });
+    }
+    if let Some(limit) = bounds.time.filter(|l| took > *l) {
         // Once more before calling it slow: the machine may have been busy.
         took = took.min(timed_scan(scanner, dir, case, settings().hang_limit)?.took);
-        if took > settings().time_limit {
+        if took > limit {
             return Err(Failure::Slow {
                 millis: took.as_millis(),
                 phase,
             });
         }
     }
+    let cost = Cost { took, bytes, phase };
     match &outcome {
         Outcome::NothingToScan if case.readable => Err(Failure::NoVerdict(
             "scan found nothing to read in an input built as a template, configuration, plan \
@@ -719,7 +815,7 @@ fn check_written(
                 "nothing in scope"
             }
         ))),
-        _ => Ok((outcome, took, phase)),
+        _ => Ok((outcome, cost)),
     }
 }
 
@@ -735,7 +831,8 @@ struct Stats {
     unparsed: u32,
     resources: usize,
     slowest: Duration,
-    slowest_case: Option<(Case, &'static str)>,
+    /// The input that allocated most, with what it allocated and its longest phase.
+    heaviest: Option<(Case, u64, &'static str)>,
     /// Inputs that failed as a recorded crash does, by its id.
     known: std::collections::BTreeMap<&'static str, u32>,
 }
@@ -770,10 +867,10 @@ where
         }
         let mut st = stats.borrow_mut();
         st.cases += 1;
-        let result = check_timed(&case, scan).map(|(outcome, took, phase)| {
-            if took > st.slowest {
-                st.slowest = took;
-                st.slowest_case = Some((case.clone(), phase));
+        let result = check_bounded(&case, scan, Bounds::of_run()).map(|(outcome, cost)| {
+            st.slowest = st.slowest.max(cost.took);
+            if st.heaviest.as_ref().is_none_or(|(_, b, _)| cost.bytes > *b) {
+                st.heaviest = Some((case.clone(), cost.bytes, cost.phase));
             }
             outcome
         });
@@ -819,10 +916,11 @@ where
         }
     });
     let st = stats.into_inner();
+    let heaviest = st.heaviest.as_ref().map_or(0, |(_, b, _)| *b);
     eprintln!(
         "fuzz {target}: {} inputs in {:.1} s (seed {seed:#x}): {} sealed, {} leaks, {} unproven, \
          {} nothing in scope, {} nothing to scan; {} with a file that did not parse; \
-         {} resources; slowest input {} ms; known crashes met: {:?}",
+         {} resources; heaviest input {} MiB allocated; slowest {} ms; known crashes met: {:?}",
         st.cases,
         started.elapsed().as_secs_f64(),
         st.sealed,
@@ -832,17 +930,18 @@ where
         st.nothing,
         st.unparsed,
         st.resources,
+        heaviest >> 20,
         st.slowest.as_millis(),
         st.known,
     );
     // Within the bound but near it: worth a look in a long run.
-    if let (true, Some((case, phase))) = (st.slowest * 2 > s.time_limit, &st.slowest_case) {
+    if let Some((case, bytes, phase)) = st.heaviest.as_ref().filter(|h| h.1 * 2 > s.work_limit) {
         let text = format!("{case:?}");
         let shown: String = text.chars().take(20_000).collect();
         eprintln!(
-            "fuzz {target}: the slowest input took {} ms (most in {phase}), over half the \
-             bound:\n{shown}",
-            st.slowest.as_millis()
+            "fuzz {target}: the heaviest input allocated {} MiB (most of the time in {phase}), \
+             over half the bound:\n{shown}",
+            bytes >> 20
         );
     }
     match result {
@@ -865,6 +964,7 @@ fn same_failure(a: &Failure, b: &Failure) -> bool {
     match (a, b) {
         (Failure::Panic { location: x, .. }, Failure::Panic { location: y, .. }) => x == y,
         (Failure::Slow { phase: x, .. }, Failure::Slow { phase: y, .. }) => x == y,
+        (Failure::Heavy { phase: x, .. }, Failure::Heavy { phase: y, .. }) => x == y,
         (Failure::NoVerdict(_), Failure::NoVerdict(_)) => true,
         _ => false,
     }
@@ -944,10 +1044,26 @@ fn panicking(_: &Path, _: &[CaseFile], _: &Options, _: &Phases) -> Outcome {
     }
 }
 
+/// The time bound of the self-test's slow scanner.
+const SELF_TEST_TIME: Duration = Duration::from_millis(100);
+/// The work bound of the self-test's heavy scanner.
+const SELF_TEST_WORK: u64 = 64 << 20;
+
 fn slow(_: &Path, _: &[CaseFile], _: &Options, phases: &Phases) -> Outcome {
     phases.run("load cloudformation", || {});
     phases.run("render junit", || {
-        std::thread::sleep(settings().time_limit + Duration::from_millis(50));
+        std::thread::sleep(SELF_TEST_TIME + Duration::from_millis(50));
+    });
+    Outcome::NothingToScan
+}
+
+/// Allocates past [`SELF_TEST_WORK`] in all, never holding more than 16 MiB.
+fn heavy(_: &Path, _: &[CaseFile], _: &Options, phases: &Phases) -> Outcome {
+    phases.run("load cloudformation", || {});
+    phases.run("analysis", || {
+        for _ in 0..=SELF_TEST_WORK / (16 << 20) {
+            std::hint::black_box(vec![1u8; 16 << 20]);
+        }
     });
     Outcome::NothingToScan
 }
@@ -992,8 +1108,47 @@ pub fn self_test() {
         }
         other => panic!("a panic was not caught: {other:?}"),
     }
-    // Slow twice in a row (the second run rules out a busy machine): about twice the bound.
-    let too_slow = check(&case, slow);
+    // Past the work bound: the scan allocated more than it may, whatever the machine.
+    let too_heavy = check_bounded(
+        &case,
+        heavy,
+        Bounds {
+            work: SELF_TEST_WORK,
+            time: None,
+        },
+    )
+    .map(|(outcome, _)| outcome);
+    assert!(
+        matches!(
+            too_heavy,
+            Err(Failure::Heavy {
+                phase: "analysis",
+                mib,
+            }) if mib >= SELF_TEST_WORK >> 20
+        ),
+        "{too_heavy:?}"
+    );
+    // Within it when the scan allocates little.
+    let not_ours = Case::new(vec![CaseFile::new("x.yaml", "a: 1\n")], false);
+    assert!(check_bounded(
+        &not_ours,
+        nothing,
+        Bounds {
+            work: SELF_TEST_WORK,
+            time: None
+        }
+    )
+    .is_ok());
+    // Slow twice in a row (the second run rules out a busy machine), when a time bound is given.
+    let too_slow = check_bounded(
+        &case,
+        slow,
+        Bounds {
+            work: SELF_TEST_WORK,
+            time: Some(SELF_TEST_TIME),
+        },
+    )
+    .map(|(outcome, _)| outcome);
     assert!(
         matches!(
             too_slow,
@@ -1049,6 +1204,8 @@ pub fn self_test() {
     };
     assert_eq!(found(check(&case, panicking)), Some("panic"));
     assert_eq!(found(too_slow), Some("slow"));
+    // A heavy analysis is not the recorded slow rendering.
+    assert_eq!(found(too_heavy), None);
     assert_eq!(found(check(&case, nothing)), None);
     let not_a_template = Case::new(vec![CaseFile::new("x.yaml", "a: 1\n")], false);
     assert_eq!(check(&not_a_template, nothing), Ok(Outcome::NothingToScan));

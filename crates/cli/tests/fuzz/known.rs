@@ -18,8 +18,8 @@ pub enum Signature {
         location: &'static str,
         message: &'static str,
     },
-    /// Over the time bound (or a hang), most of it in `phase` of the scan (`load terraform`,
-    /// `analysis`, `render junit`, ...).
+    /// Over the work bound or the time bound (or a hang), most of the time in `phase` of the
+    /// scan (`load terraform`, `analysis`, `render junit`, ...).
     Slow { phase: &'static str },
 }
 
@@ -45,7 +45,9 @@ impl Known {
             ) => at.contains(location) && said.contains(message),
             (
                 Signature::Slow { phase },
-                Failure::Slow { phase: at, .. } | Failure::Hang { phase: at, .. },
+                Failure::Heavy { phase: at, .. }
+                | Failure::Slow { phase: at, .. }
+                | Failure::Hang { phase: at, .. },
             ) => at == phase,
             _ => false,
         }

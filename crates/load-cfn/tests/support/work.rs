@@ -1,7 +1,8 @@
 //! Work measured by the bytes a load allocates, not by the clock: a bound on it holds on a busy
 //! machine as on an idle one, and still fails when an evaluation grows past its limit again
 //! (values doubled without end, an instance per `count`, a file read in full), since each of
-//! those builds what it computes. Shared by the robustness tests of both loaders.
+//! those builds what it computes. Shared by the robustness tests of both loaders and the
+//! analysis's test of a hub walked once.
 //!
 //! Only the threads of the pool [`measured`] builds are counted, so the tests of the binary
 //! that run beside it (on other threads) do not add to its count; the loaders' rayon work runs

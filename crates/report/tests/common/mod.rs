@@ -14,12 +14,12 @@ use egressproof_model::{Ident, Span};
 use egressproof_report::{render, Format, RenderOptions, ScanSummary};
 
 pub fn resource(name: &str, type_name: &str, file: &str, line: u32) -> ResourceRef {
-    ResourceRef {
-        id: Ident::new(format!("{file}#{name}")),
-        type_name: type_name.to_string(),
-        name: name.to_string(),
-        span: Span::new(file, line, if line > 0 { 3 } else { 0 }),
-    }
+    ResourceRef::new(
+        Ident::new(format!("{file}#{name}")),
+        type_name,
+        name,
+        Span::new(file, line, if line > 0 { 3 } else { 0 }),
+    )
 }
 
 pub fn hop(r: &ResourceRef, note: &str) -> Hop {
@@ -31,12 +31,7 @@ pub fn hop(r: &ResourceRef, note: &str) -> Hop {
 
 pub fn external(type_name: &str, name: &str, note: &str) -> Hop {
     Hop {
-        resource: ResourceRef {
-            id: Ident::new(name),
-            type_name: type_name.to_string(),
-            name: name.to_string(),
-            span: Span::default(),
-        },
+        resource: ResourceRef::new(Ident::new(name), type_name, name, Span::default()),
         note: note.to_string(),
     }
 }
@@ -157,7 +152,7 @@ pub fn leaky() -> Analysis {
                 resource: notebook(),
                 path: vec![],
                 fix: "Set RootAccess: Disabled.".into(),
-                workloads: vec![notebook().id],
+                workloads: vec![notebook().id.clone()],
                 suppressed: false,
                 suppression_reason: None,
             },
@@ -203,7 +198,7 @@ pub fn leaky_network() -> NetworkMap {
     let route = |name: &str, line: u32, target: &str| RouteMap {
         route: net(name, "AWS::EC2::Route", line),
         destination: "0.0.0.0/0".into(),
-        target: Some(net(target, "", 0).id),
+        target: Some(net(target, "", 0).id.clone()),
     };
     NetworkMap {
         vpcs: vec![VpcMap {
@@ -227,7 +222,7 @@ pub fn leaky_network() -> NetworkMap {
                 GatewayMap {
                     gateway: net("NatGw", "AWS::EC2::NatGateway", 30),
                     kind: GatewayKind::Nat,
-                    subnet: Some(net("PublicA", "", 0).id),
+                    subnet: Some(net("PublicA", "", 0).id.clone()),
                 },
                 GatewayMap {
                     gateway: net("Igw", "AWS::EC2::InternetGateway", 35),
