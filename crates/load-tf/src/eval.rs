@@ -183,6 +183,8 @@ pub(crate) struct Eval {
     pub insts: Vec<Inst>,
     memo: HashMap<(usize, String), Slot>,
     expansions: HashMap<(usize, BlockKind, String, String), Option<Expansion>>,
+    /// The expansion of every block without `count` or `for_each`: one instance, no bindings.
+    single: Expansion,
     pub children: HashMap<(usize, String), Rc<Children>>,
     /// Templates being rendered (`templatefile`, `template_file`): a template may not call
     /// `templatefile`, so a template that renders itself cannot recurse.
@@ -270,6 +272,7 @@ impl Eval {
             insts: Vec::new(),
             memo: HashMap::new(),
             expansions: HashMap::new(),
+            single: Rc::new(vec![(InstKey::Single, Vec::new())]),
             children: HashMap::new(),
             installed: HashMap::new(),
             blocks: Blocks::new(parse::PARSED_BYTES),
@@ -1488,6 +1491,17 @@ impl Eval {
 
     /// The instances of a resource (or data source or module call): its `count`/`for_each`.
     pub(crate) fn expand(&mut self, inst: usize, kind: BlockKind, t: &str, n: &str) -> Expansion {
+        // A block without `count` or `for_each` is one instance, known without evaluating
+        // anything: one shared expansion, not one memoised per block.
+        let def = &self.insts[inst].def;
+        let rd: Option<&ResDef> = match kind {
+            BlockKind::Resource => def.resources.get(&(t.to_string(), n.to_string())),
+            BlockKind::Data => def.data.get(&(t.to_string(), n.to_string())),
+            BlockKind::Module => def.modules.get(n),
+        };
+        if rd.is_some_and(|rd| !rd.has_count && !rd.has_for_each) {
+            return self.single.clone();
+        }
         let mkey = (inst, kind, t.to_string(), n.to_string());
         match self.expansions.get(&mkey) {
             Some(Some(e)) => return e.clone(),

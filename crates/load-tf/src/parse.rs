@@ -326,8 +326,14 @@ pub(crate) fn load_module(dir: &Path, display: &str, read: &ReadScope) -> Module
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            // Kept for the whole scan (blocks are parsed again from it): without the room
+            // left by reading it, up to half as much again.
             let text = read
                 .read_to_string(path, MAX_FILE_BYTES)
+                .map(|mut t| {
+                    t.shrink_to_fit();
+                    t
+                })
                 .map_err(|e| e.to_string());
             (join_display(display, &name), text)
         })
