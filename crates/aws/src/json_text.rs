@@ -52,6 +52,25 @@ pub fn unknown_string(first: Unknown, pieces: &[Piece]) -> Unknown {
     u
 }
 
+/// The string these pieces make: its parts when every piece is known, otherwise the unknown it is
+/// ([`unknown_string`] of the first unknown piece).
+pub fn string_of(pieces: Vec<Piece>) -> Result<Vec<Part>, Unknown> {
+    let first_unknown = pieces.iter().find_map(|p| match p {
+        Piece::Unknown(u) => Some(u),
+        Piece::Part(_) => None,
+    });
+    if let Some(u) = first_unknown {
+        return Err(unknown_string(u.clone(), &pieces));
+    }
+    Ok(pieces
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Part(p) => Some(p),
+            Piece::Unknown(_) => None,
+        })
+        .collect())
+}
+
 /// What is known of a string made of these pieces: literals and symbols as they are, and for
 /// each unresolved piece the pieces known of it (an unknown that carries them), else a hole.
 /// `None` past [`MAX_SHAPE_PIECES`] or [`MAX_SHAPE_BYTES`].
@@ -222,18 +241,13 @@ fn pieces_of(s: &str, marker: char, holes: &[&Piece]) -> Result<Vec<Part>, Unkno
         ));
     }
     let mut parts: Vec<Piece> = Vec::with_capacity(segments.len());
-    let mut first_unknown: Option<&Unknown> = None;
     for (i, seg) in segments.iter().enumerate() {
         if i % 2 == 0 {
             parts.push(Piece::Part(Part::Lit((*seg).to_string())));
             continue;
         }
         match seg.parse::<usize>().ok().and_then(|n| holes.get(n)) {
-            Some(p @ Piece::Part(_)) => parts.push((*p).clone()),
-            Some(p @ Piece::Unknown(u)) => {
-                first_unknown.get_or_insert(u);
-                parts.push((*p).clone());
-            }
+            Some(p) => parts.push((*p).clone()),
             None => {
                 return Err(Unknown::new(
                     format!("placeholder {seg:?} in a JSON document stands for nothing"),
@@ -242,16 +256,7 @@ fn pieces_of(s: &str, marker: char, holes: &[&Piece]) -> Result<Vec<Part>, Unkno
             }
         }
     }
-    if let Some(u) = first_unknown {
-        return Err(unknown_string(u.clone(), &parts));
-    }
-    Ok(parts
-        .into_iter()
-        .filter_map(|p| match p {
-            Piece::Part(p) => Some(p),
-            Piece::Unknown(_) => None,
-        })
-        .collect())
+    string_of(parts)
 }
 
 #[cfg(test)]
