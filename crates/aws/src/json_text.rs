@@ -76,11 +76,6 @@ pub fn string_of(pieces: Vec<Piece>) -> Result<Vec<Part>, Unknown> {
 /// `None` past [`MAX_SHAPE_PIECES`] or [`MAX_SHAPE_BYTES`].
 pub fn shape(pieces: &[Piece]) -> Option<Vec<Known>> {
     let mut out: Vec<Known> = Vec::with_capacity(pieces.len().min(MAX_SHAPE_PIECES));
-    let mut push = |k: Known| match (out.last_mut(), k) {
-        (_, Known::Lit(s)) if s.is_empty() => {}
-        (Some(Known::Lit(prev)), Known::Lit(s)) => prev.push_str(&s),
-        (_, k) => out.push(k),
-    };
     let mut bytes = 0usize;
     let mut count = 0usize;
     for p in pieces {
@@ -107,15 +102,15 @@ pub fn shape(pieces: &[Piece]) -> Option<Vec<Known>> {
             return None;
         }
         match p {
-            Piece::Part(Part::Lit(s)) => push(Known::Lit(s.clone())),
-            Piece::Part(Part::Sym(sym)) => push(Known::Sym(sym.clone())),
+            Piece::Part(Part::Lit(s)) => out.push(Known::Lit(s.clone())),
+            Piece::Part(Part::Sym(sym)) => out.push(Known::Sym(sym.clone())),
             Piece::Unknown(u) => match &u.pieces {
-                Some(known) => known.iter().cloned().for_each(&mut push),
-                None => push(Known::hole("", u)),
+                Some(known) => out.extend(known.iter().cloned()),
+                None => out.push(Known::hole("", u)),
             },
         }
     }
-    Some(out)
+    Some(Known::merged(out))
 }
 
 /// The text is not a JSON document that can be read before deployment; the message says why.
