@@ -83,7 +83,7 @@ impl<'m> Context<'m> {
             .filter(|r| Self::is_workload(r) || self.domain_outside_scan(r).is_some())
     }
 
-    /// The domain of a Studio user profile or space, when that domain is not in the scan (a
+    /// The domain of a Studio user profile, space or app, when that domain is not in the scan (a
     /// parameter, a variable, an import or a literal ID that no domain of the scan has): where
     /// its apps reach then depends on settings the scan does not hold (`AppNetworkAccessType`,
     /// whose default is `PublicInternetOnly`, and the domain's subnets). `None` for any other
@@ -92,6 +92,7 @@ impl<'m> Context<'m> {
         let domain = match &resource.kind {
             Kind::UserProfile(p) => &p.domain,
             Kind::Space(s) => &s.domain,
+            Kind::App(a) => &a.domain,
             _ => return None,
         };
         match domain {

@@ -52,16 +52,30 @@ pub fn unknown_string(first: Unknown, pieces: &[Piece]) -> Unknown {
     u
 }
 
+/// The string these pieces make: its parts when every piece is known, otherwise the unknown it is
+/// ([`unknown_string`] of the first unknown piece).
+pub fn string_of(pieces: Vec<Piece>) -> Result<Vec<Part>, Unknown> {
+    let first_unknown = pieces.iter().find_map(|p| match p {
+        Piece::Unknown(u) => Some(u),
+        Piece::Part(_) => None,
+    });
+    if let Some(u) = first_unknown {
+        return Err(unknown_string(u.clone(), &pieces));
+    }
+    Ok(pieces
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Part(p) => Some(p),
+            Piece::Unknown(_) => None,
+        })
+        .collect())
+}
+
 /// What is known of a string made of these pieces: literals and symbols as they are, and for
 /// each unresolved piece the pieces known of it (an unknown that carries them), else a hole.
 /// `None` past [`MAX_SHAPE_PIECES`] or [`MAX_SHAPE_BYTES`].
 pub fn shape(pieces: &[Piece]) -> Option<Vec<Known>> {
     let mut out: Vec<Known> = Vec::with_capacity(pieces.len().min(MAX_SHAPE_PIECES));
-    let mut push = |k: Known| match (out.last_mut(), k) {
-        (_, Known::Lit(s)) if s.is_empty() => {}
-        (Some(Known::Lit(prev)), Known::Lit(s)) => prev.push_str(&s),
-        (_, k) => out.push(k),
-    };
     let mut bytes = 0usize;
     let mut count = 0usize;
     for p in pieces {
@@ -88,15 +102,15 @@ pub fn shape(pieces: &[Piece]) -> Option<Vec<Known>> {
             return None;
         }
         match p {
-            Piece::Part(Part::Lit(s)) => push(Known::Lit(s.clone())),
-            Piece::Part(Part::Sym(sym)) => push(Known::Sym(sym.clone())),
+            Piece::Part(Part::Lit(s)) => out.push(Known::Lit(s.clone())),
+            Piece::Part(Part::Sym(sym)) => out.push(Known::Sym(sym.clone())),
             Piece::Unknown(u) => match &u.pieces {
-                Some(known) => known.iter().cloned().for_each(&mut push),
-                None => push(Known::hole("", u)),
+                Some(known) => out.extend(known.iter().cloned()),
+                None => out.push(Known::hole("", u)),
             },
         }
     }
-    Some(out)
+    Some(Known::merged(out))
 }
 
 /// The text is not a JSON document that can be read before deployment; the message says why.
@@ -222,18 +236,13 @@ fn pieces_of(s: &str, marker: char, holes: &[&Piece]) -> Result<Vec<Part>, Unkno
         ));
     }
     let mut parts: Vec<Piece> = Vec::with_capacity(segments.len());
-    let mut first_unknown: Option<&Unknown> = None;
     for (i, seg) in segments.iter().enumerate() {
         if i % 2 == 0 {
             parts.push(Piece::Part(Part::Lit((*seg).to_string())));
             continue;
         }
         match seg.parse::<usize>().ok().and_then(|n| holes.get(n)) {
-            Some(p @ Piece::Part(_)) => parts.push((*p).clone()),
-            Some(p @ Piece::Unknown(u)) => {
-                first_unknown.get_or_insert(u);
-                parts.push((*p).clone());
-            }
+            Some(p) => parts.push((*p).clone()),
             None => {
                 return Err(Unknown::new(
                     format!("placeholder {seg:?} in a JSON document stands for nothing"),
@@ -242,16 +251,7 @@ fn pieces_of(s: &str, marker: char, holes: &[&Piece]) -> Result<Vec<Part>, Unkno
             }
         }
     }
-    if let Some(u) = first_unknown {
-        return Err(unknown_string(u.clone(), &parts));
-    }
-    Ok(parts
-        .into_iter()
-        .filter_map(|p| match p {
-            Piece::Part(p) => Some(p),
-            Piece::Unknown(_) => None,
-        })
-        .collect())
+    string_of(parts)
 }
 
 #[cfg(test)]

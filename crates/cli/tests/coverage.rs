@@ -160,6 +160,12 @@ const REASONS: &[(KindTag, Origin, Source, &str)] = &[
         Source::Live,
         "not read yet (no `s3:ListBuckets` call)",
     ),
+    (
+        KindTag::App,
+        Origin::Resource,
+        Source::Live,
+        "not read yet (no `sagemaker:ListApps` call); in a live account every app runs in a domain the reader reads",
+    ),
 ];
 
 fn covers(s: Source, kind: KindTag, channel: Origin) -> bool {

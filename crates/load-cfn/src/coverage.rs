@@ -102,6 +102,7 @@ pub const COVERAGE: &[L] = &[
     L::resource("AWS::SageMaker::Domain", K::Domain),
     L::resource("AWS::SageMaker::UserProfile", K::UserProfile),
     L::resource("AWS::SageMaker::Space", K::Space),
+    L::resource("AWS::SageMaker::App", K::App),
     L::resource("AWS::SageMaker::Model", K::Model),
     L::resource("AWS::SageMaker::EndpointConfig", K::EndpointConfig),
     L::resource("AWS::SageMaker::ProcessingJob", K::Job),

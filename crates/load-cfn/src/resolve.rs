@@ -746,26 +746,15 @@ impl<'a> Stack<'a> {
         if let Some(u) = self.too_long("Fn::Sub", bytes, at) {
             return u;
         }
-        let first_unknown = pieces.iter().find_map(|p| match p {
-            Piece::Unknown(u) => Some(u.clone()),
-            Piece::Part(_) => None,
-        });
-        match first_unknown {
-            None => Value::text(
-                pieces
-                    .into_iter()
-                    .filter_map(|p| match p {
-                        Piece::Part(p) => Some(p),
-                        Piece::Unknown(_) => None,
-                    })
-                    .collect(),
-            ),
-            // A JSON document (policy, pipeline definition) with an unresolved variable: keep
-            // the document, with the unknown where the variable was. Otherwise the string is
-            // unknown, with what is known of it (`arn:aws:s3:::data-${Env}-*`).
-            Some(u) => json_text::parse(&pieces)
-                .unwrap_or_else(|_| Value::Unknown(json_text::unknown_string(u, &pieces))),
+        // A JSON document (policy, pipeline definition) with an unresolved variable: keep the
+        // document, with the unknown where the variable was. Otherwise the string is unknown,
+        // with what is known of it (`arn:aws:s3:::data-${Env}-*`).
+        if pieces.iter().any(|p| matches!(p, Piece::Unknown(_))) {
+            if let Ok(document) = json_text::parse(&pieces) {
+                return document;
+            }
         }
+        pieces_value(pieces)
     }
 
     /// Dynamic references (`{{resolve:ssm:name}}`) in `text`, as pieces; `None` when it has
@@ -879,22 +868,7 @@ impl<'a> Stack<'a> {
             }
         }
         // An unresolved item makes the string unknown, with what is known of it.
-        let first_unknown = parts.iter().find_map(|p| match p {
-            Piece::Unknown(u) => Some(u.clone()),
-            Piece::Part(_) => None,
-        });
-        match first_unknown {
-            Some(u) => Value::Unknown(json_text::unknown_string(u, &parts)),
-            None => Value::text(
-                parts
-                    .into_iter()
-                    .filter_map(|p| match p {
-                        Piece::Part(p) => Some(p),
-                        Piece::Unknown(_) => None,
-                    })
-                    .collect(),
-            ),
-        }
+        pieces_value(parts)
     }
 
     fn index(&self, n: &Node) -> Result<usize, Value> {
@@ -1396,21 +1370,9 @@ fn has_dynamic_ref(text: &str) -> bool {
 
 /// Pieces of text as a value: the text, or the first unknown with what is known around it.
 fn pieces_value(pieces: Vec<Piece>) -> Value {
-    let first_unknown = pieces.iter().find_map(|p| match p {
-        Piece::Unknown(u) => Some(u.clone()),
-        Piece::Part(_) => None,
-    });
-    match first_unknown {
-        Some(u) => Value::Unknown(json_text::unknown_string(u, &pieces)),
-        None => Value::text(
-            pieces
-                .into_iter()
-                .filter_map(|p| match p {
-                    Piece::Part(p) => Some(p),
-                    Piece::Unknown(_) => None,
-                })
-                .collect(),
-        ),
+    match json_text::string_of(pieces) {
+        Ok(parts) => Value::text(parts),
+        Err(u) => Value::Unknown(u),
     }
 }
 

@@ -1,27 +1,12 @@
 //! What the loader records for environments: one input per top-level stack (its nested stacks
 //! inside it), the names it exports or writes and those it reads; and which files are not ours.
 
-use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
+use egressproof_load_cfn::Loaded;
 use egressproof_model::{InputKind, SharedName};
 
-fn load_files(files: &[(&str, &str)]) -> Loaded {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|(name, text)| {
-            let path = dir.path().join(name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).expect("dir");
-            }
-            std::fs::write(&path, text).expect("write");
-            Input {
-                path,
-                display: (*name).to_string(),
-            }
-        })
-        .collect();
-    load(&inputs, &LoadOptions::default())
-}
+#[path = "support/load.rs"]
+mod support;
+use support::load_files;
 
 fn input<'a>(l: &'a Loaded, name: &str) -> &'a egressproof_model::ScanInput {
     l.model

@@ -2,9 +2,11 @@
 //! and resource properties, expanded as CloudFormation expands it; `Fn::FindInMap` with a
 //! `DefaultValue`. The transform itself is read, so it is no EP903.
 
-use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
+use egressproof_load_cfn::{LoadOptions, Loaded};
 use egressproof_model::{Attr, Kind, Resource, UnknownCode};
 
+#[path = "support/load.rs"]
+mod support;
 #[path = "support/work.rs"]
 mod work;
 
@@ -12,9 +14,6 @@ mod work;
 static ALLOCATOR: work::Counting = work::Counting;
 
 fn load_with(text: &str, params: &[(&str, &str)]) -> Loaded {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("t.yaml");
-    std::fs::write(&path, text).expect("write");
     let options = LoadOptions {
         params: params
             .iter()
@@ -22,13 +21,7 @@ fn load_with(text: &str, params: &[(&str, &str)]) -> Loaded {
             .collect(),
         ..LoadOptions::default()
     };
-    load(
-        &[Input {
-            path,
-            display: "t.yaml".into(),
-        }],
-        &options,
-    )
+    support::load_files_with(&[("t.yaml", text)], &options)
 }
 
 fn names(l: &Loaded) -> Vec<&str> {
@@ -36,11 +29,7 @@ fn names(l: &Loaded) -> Vec<&str> {
 }
 
 fn res<'a>(l: &'a Loaded, name: &str) -> &'a Resource {
-    l.model
-        .resources
-        .iter()
-        .find(|r| r.name == name)
-        .unwrap_or_else(|| panic!("no resource {name} in {:?}", names(l)))
+    support::res(&l.model, name)
 }
 
 fn subnet_cidr(l: &Loaded, name: &str) -> String {

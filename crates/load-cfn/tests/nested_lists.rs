@@ -2,24 +2,12 @@
 //! parent's `!Join [',', ...]`, another nested stack's output) is split as CloudFormation splits
 //! it, so `!Select` over it names the subnet.
 
-use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
+use egressproof_load_cfn::Loaded;
 use egressproof_model::{Attr, Ident, Kind};
 
-fn load_files(files: &[(&str, &str)]) -> Loaded {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|(name, text)| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).expect("write");
-            Input {
-                path,
-                display: (*name).to_string(),
-            }
-        })
-        .collect();
-    load(&inputs, &LoadOptions::default())
-}
+#[path = "support/load.rs"]
+mod support;
+use support::load_files;
 
 fn notebook_subnet(l: &Loaded, id: &str) -> Attr<Ident> {
     let r = l

@@ -2,30 +2,11 @@
 //! the internet, EP205): the CloudFormation half; `crates/load-tf/tests/public_addresses.rs` is
 //! the Terraform half, with the same cases and expectations.
 
-use egressproof_load_cfn::{load, Input, LoadOptions};
 use egressproof_model::*;
 
-fn load_one(text: &str) -> Model {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("t.yaml");
-    std::fs::write(&path, text).expect("write");
-    load(
-        &[Input {
-            path,
-            display: "t.yaml".into(),
-        }],
-        &LoadOptions::default(),
-    )
-    .model
-}
-
-fn kind<'a>(m: &'a Model, name: &str) -> &'a Kind {
-    &m.resources
-        .iter()
-        .find(|r| r.name == name)
-        .unwrap_or_else(|| panic!("no resource {name}"))
-        .kind
-}
+#[path = "support/load.rs"]
+mod support;
+use support::{kind, load_one};
 
 const TEMPLATE: &str = r#"
 Parameters:

@@ -4,34 +4,17 @@
 use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
 use egressproof_model::{Resource, UnknownCode};
 
+#[path = "support/load.rs"]
+mod support;
+use support::load_files;
 #[path = "support/work.rs"]
 mod work;
 
 #[global_allocator]
 static ALLOCATOR: work::Counting = work::Counting;
 
-fn load_files(files: &[(&str, &str)]) -> Loaded {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|(name, text)| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).expect("write");
-            Input {
-                path,
-                display: (*name).to_string(),
-            }
-        })
-        .collect();
-    load(&inputs, &LoadOptions::default())
-}
-
 fn res<'a>(l: &'a Loaded, name: &str) -> &'a Resource {
-    l.model
-        .resources
-        .iter()
-        .find(|r| r.name == name)
-        .unwrap_or_else(|| panic!("no resource {name}"))
+    support::res(&l.model, name)
 }
 
 fn rules(r: &Resource) -> Vec<&str> {

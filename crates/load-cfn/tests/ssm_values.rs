@@ -2,31 +2,15 @@
 //! `{{resolve:ssm:name}}` dynamic references): the value an `AWS::SSM::Parameter` of the scan
 //! writes under that name, else an unknown that names the parameter.
 
-use egressproof_load_cfn::{load, Input, LoadOptions, Loaded};
+use egressproof_load_cfn::Loaded;
 use egressproof_model::{Attr, Ident, Kind, Resource};
 
-fn load_files(files: &[(&str, &str)]) -> Loaded {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|(name, text)| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).expect("write");
-            Input {
-                path,
-                display: (*name).to_string(),
-            }
-        })
-        .collect();
-    load(&inputs, &LoadOptions::default())
-}
+#[path = "support/load.rs"]
+mod support;
+use support::load_files;
 
 fn res<'a>(l: &'a Loaded, name: &str) -> &'a Resource {
-    l.model
-        .resources
-        .iter()
-        .find(|r| r.name == name)
-        .unwrap_or_else(|| panic!("no resource {name}"))
+    support::res(&l.model, name)
 }
 
 fn subnet(l: &Loaded, name: &str) -> (Attr<Ident>, Option<String>, Option<String>) {

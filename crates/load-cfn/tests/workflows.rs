@@ -2,35 +2,11 @@
 //! drift cases of issue 11 (`crates/load-tf/tests/workflows.rs` is the Terraform half, with the
 //! same cases and the same expectations).
 
-use egressproof_load_cfn::{load, Input, LoadOptions};
 use egressproof_model::*;
 
-fn load_one(text: &str) -> Model {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("t.yaml");
-    std::fs::write(&path, text).expect("write");
-    load(
-        &[Input {
-            path,
-            display: "t.yaml".into(),
-        }],
-        &LoadOptions::default(),
-    )
-    .model
-}
-
-fn kind<'a>(m: &'a Model, name: &str) -> &'a Kind {
-    &m.resources
-        .iter()
-        .find(|r| r.name == name)
-        .unwrap_or_else(|| {
-            panic!(
-                "no resource {name}; have {:?}",
-                m.resources.iter().map(|r| &r.name).collect::<Vec<_>>()
-            )
-        })
-        .kind
-}
+#[path = "support/load.rs"]
+mod support;
+use support::{kind, load_one};
 
 fn job<'a>(m: &'a Model, name: &str) -> &'a Job {
     match kind(m, name) {

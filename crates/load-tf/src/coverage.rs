@@ -158,6 +158,7 @@ pub const COVERAGE: &[L] = &[
     L::resource("aws_sagemaker_domain", K::Domain),
     L::resource("aws_sagemaker_user_profile", K::UserProfile),
     L::resource("aws_sagemaker_space", K::Space),
+    L::resource("aws_sagemaker_app", K::App),
     L::resource("aws_sagemaker_model", K::Model),
     L::resource("aws_sagemaker_endpoint_configuration", K::EndpointConfig),
     L::resource("aws_sagemaker_data_quality_job_definition", K::Job),

@@ -200,6 +200,9 @@ pub enum Kind {
     Domain(Domain),
     UserProfile(UserProfile),
     Space(Space),
+    /// A Studio app (JupyterLab, Code Editor, a kernel gateway, Canvas) of a user profile or
+    /// space: read for its domain only (see [`App`]).
+    App(App),
     Model(SageMakerModel),
     EndpointConfig(EndpointConfig),
     Job(Job),
@@ -787,6 +790,16 @@ pub struct Space {
     pub domain: Attr<Ident>,
     /// `ENABLED` / `DISABLED` (local IDE access); absent means DISABLED.
     pub remote_access: Option<Attr<String>>,
+}
+
+/// A Studio app opens no channel of its own: it runs in its domain's network (the domain's
+/// `AppNetworkAccessType` and VPC, its user profile's or space's security groups) with its
+/// profile's or space's execution role, and has no setting of either. So only its domain is
+/// read: the domain is judged, and an app whose domain is not in the scan runs in a network
+/// the scan does not show (an unknown, like a user profile's).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct App {
+    pub domain: Attr<Ident>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

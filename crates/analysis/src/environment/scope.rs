@@ -23,6 +23,7 @@ pub(crate) fn is_sagemaker(r: &Resource) -> bool {
             | Kind::Domain(_)
             | Kind::UserProfile(_)
             | Kind::Space(_)
+            | Kind::App(_)
             | Kind::Model(_)
             | Kind::EndpointConfig(_)
             | Kind::Job(_)

@@ -1,4 +1,4 @@
-//! SageMaker: notebook instances, domains, user profiles, spaces, models, endpoint
+//! SageMaker: notebook instances, domains, user profiles, spaces, Studio apps, models, endpoint
 //! configurations, processing jobs, monitoring job definitions and schedules, pipelines.
 
 use super::*;
@@ -110,6 +110,10 @@ pub(super) fn lower(cx: &Cx<'_>, p: &Value, extra: &mut Vec<Resource>) -> Option
         "AWS::SageMaker::Space" => Kind::Space(Space {
             domain: req_ident(cx, p, "DomainId"),
             remote_access: path(p, &["SpaceSettings", "RemoteAccess"]).map(|v| string(cx, v)),
+        }),
+        // Its network and role are its domain's, profile's or space's: only the domain is read.
+        "AWS::SageMaker::App" => Kind::App(App {
+            domain: req_ident(cx, p, "DomainId"),
         }),
         "AWS::SageMaker::Model" => Kind::Model(SageMakerModel {
             network_isolation: opt_bool(cx, p, "EnableNetworkIsolation"),

@@ -1,4 +1,4 @@
-//! SageMaker: notebook instances, domains, user profiles, spaces, models, endpoint
+//! SageMaker: notebook instances, domains, user profiles, spaces, Studio apps, models, endpoint
 //! configurations and monitoring job definitions (pipelines are in `workflows.rs`).
 
 use super::{get, Args, Ctx, Link};
@@ -197,6 +197,10 @@ pub(super) fn lower(c: &Ctx, out: &mut Vec<Resource>, _links: &mut Vec<Link>) ->
                 Some(Err(u)) => Some(Attr::Unknown(u)),
                 None => None,
             },
+        }))),
+        // Its network and role are its domain's, profile's or space's: only the domain is read.
+        "aws_sagemaker_app" => out.push(c.res(Kind::App(App {
+            domain: c.req_ident(a, "domain_id"),
         }))),
         "aws_sagemaker_feature_group" => out.push(c.res(Kind::FeatureGroup(FeatureGroup {
             destinations: c.destinations(Holder::FeatureGroup),
