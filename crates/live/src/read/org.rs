@@ -533,7 +533,8 @@ impl Progress {
 }
 
 /// Against moto (`scripts/with-moto`), which answers `sts:AssumeRole` with credentials that
-/// expire `DurationSeconds` from now and checks no role's maximum.
+/// expire `DurationSeconds` from now and checks neither AWS's 15-minute minimum nor a role's
+/// maximum, so a session shorter than the renewal margin is renewed before every request.
 #[cfg(test)]
 mod tests {
     use super::*;
