@@ -365,21 +365,6 @@ impl Eval {
         tree
     }
 
-    /// Whether the cache holds the block's tree (not counted as a read).
-    pub(crate) fn has_tree(&self, def: &ModuleDef, rd: &ResDef) -> bool {
-        self.blocks.contains(&(def.uid, rd.file, rd.range.start))
-    }
-
-    /// A block's tree parsed alone elsewhere ([`blocks::ahead`]), for the cache.
-    pub(crate) fn put_tree(&mut self, def: &ModuleDef, rd: &ResDef, block: Block) {
-        let tree = Tree {
-            block: Rc::new(block),
-            base: rd.range.start,
-        };
-        let key = (def.uid, rd.file, rd.range.start);
-        self.blocks.insert(key, tree, rd.range.len());
-    }
-
     pub(crate) fn span(&self, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Option<Span> {
         let range = range.map(|r| r.start + sc.base..r.end + sc.base);
         self.insts.get(sc.inst)?.def.span(sc.file, range)
