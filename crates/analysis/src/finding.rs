@@ -194,11 +194,12 @@ impl Drop for Sharing {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hop {
     pub resource: ResourceRef,
-    pub note: String,
+    /// Most notes are fixed text ("workload subnet"), borrowed; the rest are written for the hop.
+    pub note: Cow<'static, str>,
 }
 
 impl Hop {
-    pub fn new(resource: &Resource, note: impl Into<String>) -> Self {
+    pub fn new(resource: &Resource, note: impl Into<Cow<'static, str>>) -> Self {
         Hop {
             resource: resource.into(),
             note: note.into(),
@@ -206,7 +207,7 @@ impl Hop {
     }
 
     /// A hop that is not a resource of the scan (the internet, a transit gateway elsewhere).
-    pub fn external(type_name: &str, name: &str, note: impl Into<String>) -> Self {
+    pub fn external(type_name: &str, name: &str, note: impl Into<Cow<'static, str>>) -> Self {
         Hop {
             resource: ResourceRef::new(Ident::new(name), type_name, name, Span::default()),
             note: note.into(),

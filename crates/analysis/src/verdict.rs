@@ -77,22 +77,7 @@ pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
         }
     }
     findings.extend(suppression_hygiene(ctx, &used));
-    findings.sort_by(|a, b| {
-        (
-            b.severity,
-            &a.rule,
-            &a.resource.span,
-            &a.resource.name,
-            &a.message,
-        )
-            .cmp(&(
-                a.severity,
-                &b.rule,
-                &b.resource.span,
-                &b.resource.name,
-                &b.message,
-            ))
-    });
+    sort_findings(&mut findings);
     findings.dedup();
     unknowns.sort_by(|a, b| (&a.span, &a.rule, &a.message).cmp(&(&b.span, &b.rule, &b.message)));
     unknowns.dedup();
@@ -133,6 +118,46 @@ pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
         workloads,
         assumptions,
         network: crate::network_map::of(ctx),
+    }
+}
+
+/// Orders findings by severity (highest first), rule, place, resource name and message, ties
+/// kept in the order found. The order is decided over indices and then applied by swaps: a
+/// stable sort of the findings themselves would take a buffer of half of them (a hundred
+/// megabytes at a million resources, while the model is alive).
+fn sort_findings(findings: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&findings[i], &findings[j]);
+        (
+            b.severity,
+            &a.rule,
+            &a.resource.span,
+            &a.resource.name,
+            &a.message,
+        )
+            .cmp(&(
+                a.severity,
+                &b.rule,
+                &b.resource.span,
+                &b.resource.name,
+                &b.message,
+            ))
+    });
+    // Position `k` takes the finding at `order[k]`: each cycle of the permutation is followed
+    // once, swapping along it.
+    let mut placed = vec![false; findings.len()];
+    for start in 0..findings.len() {
+        let mut at = start;
+        while !placed[at] {
+            placed[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            findings.swap(at, from);
+            at = from;
+        }
     }
 }
 

@@ -183,6 +183,8 @@ mod tests {
                         (service, name),
                         ("logs", "CreateLogGroup" | "CreateLogStream")
                             | ("cognito-idp", "CreateGroup")
+                            // An item's attributes, not a table's settings.
+                            | ("dynamodb", "UpdateItem")
                     );
                 assert!(!named, "{a}");
             }

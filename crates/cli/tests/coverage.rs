@@ -149,12 +149,6 @@ const REASONS: &[(KindTag, Origin, Source, &str)] = &[
         "are not read yet (no Step Functions API call); the endpoint configurations a state machine created are read as such",
     ),
     (
-        KindTag::FeatureGroup,
-        Origin::Resource,
-        Source::Live,
-        "not read yet (no `sagemaker:ListFeatureGroups` call)",
-    ),
-    (
         KindTag::Bucket,
         Origin::Resource,
         Source::Live,

@@ -75,6 +75,8 @@ pub const COVERAGE: &[L] = &[
     L::resource("sagemaker:DescribeModelQualityJobDefinition", K::Job),
     L::resource("sagemaker:DescribeModelBiasJobDefinition", K::Job),
     L::resource("sagemaker:DescribeModelExplainabilityJobDefinition", K::Job),
+    L::resource("sagemaker:ListFeatureGroups", K::FeatureGroup),
+    L::resource("sagemaker:DescribeFeatureGroup", K::FeatureGroup),
     // --- IAM (iam.rs) ---
     L::resource("iam:ListRoles", K::Role),
     L::resource("iam:ListPolicies", K::IamPolicy),

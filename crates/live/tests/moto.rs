@@ -23,6 +23,7 @@ static IAM: RwLock<()> = RwLock::new(());
 /// Operations moto 5 does not implement (it answers with an HTML 404). The snapshot rightly
 /// reports them as EP904; the tests drop exactly these, so any other failed call still fails.
 const MOTO_GAPS: &[&str] = &[
+    "sagemaker:ListFeatureGroups",
     "sagemaker:ListMonitoringSchedules",
     "sagemaker:ListSpaces",
     "sagemaker:ListUserProfiles",
@@ -328,6 +329,7 @@ fn calls_exactly_the_read_only_operations() {
         "sagemaker:ListProcessingJobs",
         "sagemaker:DescribeProcessingJob",
         "sagemaker:ListMonitoringSchedules",
+        "sagemaker:ListFeatureGroups",
         "iam:ListRoles",
         "iam:ListUsers",
         "iam:ListGroups",

@@ -13,7 +13,9 @@
 //! pointing at its kind among `driver.notifications`.
 //!
 //! Locations: a file becomes a relative URI with forward slashes and, when the line is known,
-//! a region; a live resource (an ARN, line 0) becomes a logical location instead; a hop
+//! a region; a live resource (an ARN, line 0) becomes a logical location instead (its account,
+//! region and resource as the human-readable fully qualified name, its ARN as the
+//! machine-readable decorated name); a hop
 //! outside every file (the internet) has only its message and a logical location.
 //! Hand-built structs rather than a SARIF crate: see Cargo.toml; `tests/sarif_schema.rs`
 //! validates the output against the OASIS schema.
@@ -236,7 +238,11 @@ struct Region {
 #[serde(rename_all = "camelCase")]
 struct LogicalLocation {
     name: String,
+    /// Human-readable (SARIF 2.1.0 §3.33.5): a live resource's account, region and resource.
     fully_qualified_name: String,
+    /// Machine-readable (§3.33.6): a live resource's ARN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decorated_name: Option<String>,
     kind: &'static str,
 }
 
@@ -370,13 +376,15 @@ fn is_arn(s: &str) -> bool {
 }
 
 fn logical(r: &ResourceRef) -> LogicalLocation {
+    let arn = is_arn(&r.span.file);
     LogicalLocation {
         name: r.name.clone(),
-        fully_qualified_name: if is_arn(&r.span.file) {
-            r.span.file.clone()
+        fully_qualified_name: if arn {
+            r.span.location()
         } else {
             format!("{}/{}", r.type_name, r.name)
         },
+        decorated_name: arn.then(|| r.span.file.clone()),
         kind: "resource",
     }
 }
@@ -525,7 +533,8 @@ fn notification_descriptors() -> Vec<NotificationDescriptor> {
 
 /// Where an unknown or an assumption points: its file (and line), or its ARN as a logical
 /// location, named as the other reports show it (`account 123456789012 / eu-west-1 /
-/// vpc-0abc`, [`Span::location`]) since it has no resource name; `None` for nowhere.
+/// vpc-0abc`, [`Span::location`]) since it has no resource name, the ARN as its decorated
+/// name; `None` for nowhere.
 fn span_location(span: &Span, root: &SourceRoot) -> Option<Location> {
     if span.file.is_empty() {
         return None;
@@ -534,7 +543,8 @@ fn span_location(span: &Span, root: &SourceRoot) -> Option<Location> {
     let logical_locations = if physical_location.is_none() {
         vec![LogicalLocation {
             name: span.location(),
-            fully_qualified_name: span.file.clone(),
+            fully_qualified_name: span.location(),
+            decorated_name: is_arn(&span.file).then(|| span.file.clone()),
             kind: "resource",
         }]
     } else {

@@ -1,7 +1,8 @@
 //! A resource read from a live account is located by its ARN (line 0). Reports a person reads
 //! show it as the model's `Span::location()` does (`account 123456789012 / eu-west-1 /
 //! model/scoring`), where a template's resource shows `file:line`; SARIF gives it a logical
-//! location (its ARN as the fully qualified name) and no artifact, since an ARN is not a file;
+//! location (that place as the human-readable fully qualified name, the ARN as the
+//! machine-readable decorated name) and no artifact, since an ARN is not a file;
 //! the JSON report keeps the ARN as `file` (its documented, stable shape).
 
 mod common;
@@ -63,9 +64,10 @@ fn sarif_locates_live_resources_logically() {
         .flat_map(|r| r["locations"].as_array().cloned().unwrap_or_default())
     {
         let logical = &loc["logicalLocations"][0];
-        if logical["fullyQualifiedName"] == ARN {
+        if logical["decoratedName"] == ARN {
             live += 1;
             assert!(loc.get("physicalLocation").is_none(), "{loc}");
+            assert_eq!(logical["fullyQualifiedName"], WHERE, "{loc}");
             assert_eq!(logical["kind"], "resource", "{loc}");
         }
     }

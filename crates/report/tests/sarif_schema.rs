@@ -179,8 +179,14 @@ fn a_live_resource_gets_a_logical_location() {
     let doc = sarif(&leaky());
     let loc = &result(&doc, "EP104")["locations"][0];
     assert!(loc.get("physicalLocation").is_none());
+    // Human-readable fully qualified name, machine-readable decorated name (SARIF 2.1.0
+    // §3.33.5, §3.33.6).
     assert_eq!(
         loc["logicalLocations"][0]["fullyQualifiedName"],
+        "account 123456789012 / eu-west-1 / model/scoring"
+    );
+    assert_eq!(
+        loc["logicalLocations"][0]["decoratedName"],
         "arn:aws:sagemaker:eu-west-1:123456789012:model/scoring"
     );
 }

@@ -39,7 +39,7 @@ fn every_hop_is_on_its_own_line_with_file_line_and_note() {
             .lines()
             .find(|l| {
                 l.contains(&format!(" {} ({})", h.resource.name, h.resource.type_name))
-                    && l.contains(&h.note)
+                    && l.contains(h.note.as_ref())
             })
             .unwrap_or_else(|| panic!("no line for hop {}", h.resource.name));
         if !h.resource.span.file.is_empty() {

@@ -64,7 +64,7 @@ impl EndpointUse<'_, '_> {
             };
             path.push(Hop::new(h.subnet, how));
         }
-        path.push(Hop::new(self.resource, last));
+        path.push(Hop::new(self.resource, last.to_string()));
         path
     }
 }

@@ -908,7 +908,7 @@ impl<'n, 'c, 'm> Walker<'n, 'c, 'm> {
                 return Walk::complete(vec![ended(
                     ExitKind::Beyond(name.to_string()),
                     part,
-                    vec![Hop::external("TransitGateway", name, &note)],
+                    vec![Hop::external("TransitGateway", name, note)],
                     name.to_string(),
                 )]);
             }

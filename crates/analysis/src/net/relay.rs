@@ -433,7 +433,7 @@ fn relayed<'m>(
     );
     path.push(match net.ctx.get(group) {
         Some(r) => Hop::new(r, note),
-        None => Hop::external("AWS::EC2::SecurityGroup", &net.name_of(group), &note),
+        None => Hop::external("AWS::EC2::SecurityGroup", &net.name_of(group), note),
     });
     path.push(Hop::new(
         host.resource,

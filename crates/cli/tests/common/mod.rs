@@ -6,10 +6,11 @@ use assert_cmd::Command;
 use std::path::Path;
 use std::time::Duration;
 
-/// A notebook instance without `DirectInternetAccess`: AWS's default is Enabled, so EP101.
-pub const LEAKY_NOTEBOOK: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  # The execution role, with no permissions: it can write nowhere (EP306).
+/// The execution role of the templates below, with no permissions: it can write nowhere (EP306).
+/// A macro, so that each template stays one `&str` (`concat!` takes literals only).
+macro_rules! execution_role {
+    () => {
+        r#"  # The execution role, with no permissions: it can write nowhere (EP306).
   ExecutionRole:
     Type: AWS::IAM::Role
     Properties:
@@ -19,62 +20,62 @@ Resources:
           - Effect: Allow
             Principal: { Service: sagemaker.amazonaws.com }
             Action: sts:AssumeRole
-  Notebook:
+"#
+    };
+}
+
+/// A notebook instance without `DirectInternetAccess`: AWS's default is Enabled, so EP101.
+pub const LEAKY_NOTEBOOK: &str = concat!(
+    r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+"#,
+    execution_role!(),
+    r#"  Notebook:
     Type: AWS::SageMaker::NotebookInstance
     Properties:
       InstanceType: ml.t3.medium
       RoleArn: !GetAtt ExecutionRole.Arn
-"#;
+"#
+);
 
 /// A network-isolated model: no channel at all.
-pub const SEALED_MODEL: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+pub const SEALED_MODEL: &str = concat!(
+    r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
-  # The execution role, with no permissions: it can write nowhere (EP306).
-  ExecutionRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal: { Service: sagemaker.amazonaws.com }
-            Action: sts:AssumeRole
-  Model:
+"#,
+    execution_role!(),
+    r#"  Model:
     Type: AWS::SageMaker::Model
     Properties:
       ExecutionRoleArn: !GetAtt ExecutionRole.Arn
       EnableNetworkIsolation: true
       PrimaryContainer:
         Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/model:latest
-"#;
+"#
+);
 
 /// `DirectInternetAccess` from a parameter without a default: unknown unless `--param` gives it.
-pub const UNRESOLVED_NOTEBOOK: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+pub const UNRESOLVED_NOTEBOOK: &str = concat!(
+    r#"AWSTemplateFormatVersion: "2010-09-09"
 Parameters:
   Access:
     Type: String
 Resources:
-  # The execution role, with no permissions: it can write nowhere (EP306).
-  ExecutionRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal: { Service: sagemaker.amazonaws.com }
-            Action: sts:AssumeRole
-  Notebook:
+"#,
+    execution_role!(),
+    r#"  Notebook:
     Type: AWS::SageMaker::NotebookInstance
     Properties:
       InstanceType: ml.t3.medium
       RoleArn: !GetAtt ExecutionRole.Arn
       DirectInternetAccess: !Ref Access
-"#;
+"#
+);
 
 /// A model in a private subnet (local routes only) beside an interface endpoint with AWS's
 /// default full-access policy: EP302, a medium finding, and nothing high.
-pub const MEDIUM_ONLY: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+pub const MEDIUM_ONLY: &str = concat!(
+    r#"AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Vpc:
     Type: AWS::EC2::VPC
@@ -104,17 +105,9 @@ Resources:
       PrivateDnsEnabled: true
       SubnetIds: [!Ref Subnet]
       SecurityGroupIds: [!Ref Sg]
-  # The execution role, with no permissions: it can write nowhere (EP306).
-  ExecutionRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal: { Service: sagemaker.amazonaws.com }
-            Action: sts:AssumeRole
-  Model:
+"#,
+    execution_role!(),
+    r#"  Model:
     Type: AWS::SageMaker::Model
     Properties:
       ExecutionRoleArn: !GetAtt ExecutionRole.Arn
@@ -123,7 +116,8 @@ Resources:
       VpcConfig:
         Subnets: [!Ref Subnet]
         SecurityGroupIds: [!Ref Sg]
-"#;
+"#
+);
 
 /// The binary, with a time limit: a hang is a failure, not a stuck CI job.
 pub fn egressproof() -> Command {

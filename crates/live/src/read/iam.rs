@@ -91,7 +91,7 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
         ),
     );
     // Every role, user and group listed: no principal of the account is outside the snapshot.
-    m.principals_complete = roles.is_ok() && users.is_ok() && groups.is_ok();
+    let complete = roles.is_ok() && users.is_ok() && groups.is_ok();
     let mut principals: Vec<(Who, String, String, Option<String>)> = Vec::new();
     match roles {
         Ok(list) => {
@@ -216,6 +216,8 @@ pub(super) async fn read(c: &Ctx, iam: &Client) -> Model {
         }
     }
     forget_dropped(&mut m, &dropped);
+    // Set last: the principals' own parts appended above say nothing of completeness.
+    m.principals_complete = complete;
     m
 }
 

@@ -179,14 +179,17 @@ pub(crate) async fn read_account(
         limit: options.call_concurrency.max(1),
     };
 
-    let mut tasks: JoinSet<Model> = JoinSet::new();
+    // Each task says whether it is the IAM listing: that part alone decides whether every
+    // principal of the account is in the snapshot (a region's or the organization's part says
+    // nothing of principals, and must not make the account read as incomplete).
+    let mut tasks: JoinSet<(bool, Model)> = JoinSet::new();
     {
         let (c, iam) = (ctx("global"), clients.iam.clone());
-        tasks.spawn(async move { iam::read(&c, &iam).await });
+        tasks.spawn(async move { (true, iam::read(&c, &iam).await) });
     }
     if with_orgs {
         let (c, orgs) = (ctx("global"), clients.orgs.clone());
-        tasks.spawn(async move { orgs::read(&c, &orgs).await });
+        tasks.spawn(async move { (false, orgs::read(&c, &orgs).await) });
     }
     let regions_at_once = Arc::new(Semaphore::new(options.region_concurrency.max(1)));
     for region in regions {
@@ -197,13 +200,20 @@ pub(crate) async fn read_account(
             let _permit = permit.acquire_owned().await;
             let (mut a, b) = tokio::join!(ec2::read(&c, &ec2), sagemaker::read(&c, &sm));
             a.extend(b);
-            a
+            (false, a)
         });
     }
     let mut model = Model::default();
+    // Unknown until the IAM listing is back: a task that stopped leaves it incomplete.
+    let mut principals_complete = false;
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(m) => model.extend(m),
+            Ok((is_iam, m)) => {
+                if is_iam {
+                    principals_complete = m.principals_complete;
+                }
+                model.extend(m);
+            }
             Err(e) => model.diagnostics.push(Diagnostic::new(
                 UnknownCode::EP904,
                 format!("a reading task stopped before it finished ({e}): what it would have read is unknown"),
@@ -218,6 +228,7 @@ pub(crate) async fn read_account(
             None,
         ));
     }
+    model.principals_complete = principals_complete;
     model.notes.push(format!("account {account}"));
     model.notes.push(
         "Network Firewall and Route 53 Resolver DNS Firewall are not read: a route to a firewall \

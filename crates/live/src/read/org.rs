@@ -123,6 +123,10 @@ async fn org_async(options: &Options, org: &OrgOptions) -> Result<OrgSnapshot, E
             operations: Vec::new(),
         };
         own_org_resources(&mut snap.model, &caller.account);
+        // The organization's part (its tree, policies and shares) lists no account's
+        // principals, so it leaves completeness to the accounts' own IAM listings beside it:
+        // read as incomplete, it would make every environment of the organization so.
+        snap.model.principals_complete = true;
         as_member(&mut snap, &organization_id, &BTreeSet::new());
         snap.model.inputs[0].name = organization_id.clone();
         Some(snap)
@@ -533,7 +537,8 @@ impl Progress {
 }
 
 /// Against moto (`scripts/with-moto`), which answers `sts:AssumeRole` with credentials that
-/// expire `DurationSeconds` from now and checks no role's maximum.
+/// expire `DurationSeconds` from now and checks neither AWS's 15-minute minimum nor a role's
+/// maximum, so a session shorter than the renewal margin is renewed before every request.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use aws_sdk_sagemaker::Client;
 use egressproof_aws::destination::{self, Holder};
 use egressproof_aws::sagemaker::Request;
 use egressproof_model::{
-    Attr, DataDestination, Domain, EndpointConfig, Ident, Job, JobKind, Kind, Model,
+    Attr, DataDestination, Domain, EndpointConfig, FeatureGroup, Ident, Job, JobKind, Kind, Model,
     NotebookInstance, SageMakerModel, Space, Span, UserProfile, Value, VpcConfig,
 };
 use std::collections::HashMap;
@@ -49,15 +49,16 @@ macro_rules! list {
 }
 
 pub(super) async fn read(c: &Ctx, sm: &Client) -> Model {
-    let (mut a, b, cfgs, d, e, f) = tokio::join!(
+    let (mut a, b, cfgs, d, e, f, g) = tokio::join!(
         notebooks(c, sm),
         studio(c, sm),
         models_and_endpoint_configs(c, sm),
         training_jobs(c, sm),
         processing_jobs(c, sm),
         monitoring_schedules(c, sm),
+        feature_groups(c, sm),
     );
-    for m in [b, cfgs, d, e, f] {
+    for m in [b, cfgs, d, e, f, g] {
         a.extend(m);
     }
     a
@@ -615,21 +616,58 @@ async fn processing_jobs(c: &Ctx, sm: &Client) -> Model {
     m
 }
 
-/// The network settings of a monitoring job, wherever the schedule keeps them.
+/// What decides a monitoring job's egress, wherever the schedule keeps its definition (inline,
+/// or a job definition it names): its network settings, the role it runs as, and the S3
+/// locations it writes its reports to.
 struct Net {
     isolation: Option<bool>,
     vpc: Option<VpcConfig>,
     encryption: Option<bool>,
+    role: Option<Value>,
+    destinations: Vec<DataDestination>,
 }
 
 impl Net {
-    fn of(n: Option<&t::MonitoringNetworkConfig>) -> Net {
+    fn of(
+        n: Option<&t::MonitoringNetworkConfig>,
+        role: Option<&str>,
+        destinations: Vec<DataDestination>,
+    ) -> Net {
         Net {
             isolation: n.and_then(|n| n.enable_network_isolation()),
             vpc: vpc_config(n.and_then(|n| n.vpc_config())),
             encryption: n.and_then(|n| n.enable_inter_container_traffic_encryption()),
+            role: role.map(|r| Value::Str(r.to_string())),
+            destinations,
         }
     }
+}
+
+/// The S3 locations a monitoring job writes to: `MonitoringOutputs[].S3Output.S3Uri` under
+/// `prefix` (the output config's path in `holder`'s API shape), located at `arn`.
+fn monitoring_destinations(
+    holder: Holder,
+    prefix: &str,
+    outputs: Option<&t::MonitoringOutputConfig>,
+    arn: &str,
+) -> Vec<DataDestination> {
+    let path = format!("{prefix}.MonitoringOutputs[].S3Output.S3Uri");
+    outputs
+        .map(|o| o.monitoring_outputs())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            found(
+                holder,
+                &path,
+                format!("{prefix}.MonitoringOutputs[{i}].S3Output.S3Uri"),
+                o.s3_output().and_then(|s| s.s3_uri()),
+                None,
+                arn,
+            )
+        })
+        .collect()
 }
 
 async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
@@ -695,6 +733,13 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                         isolation: n.and_then(|n| n.enable_network_isolation()),
                         vpc: vpc_config(n.and_then(|n| n.vpc_config())),
                         encryption: n.and_then(|n| n.enable_inter_container_traffic_encryption()),
+                        role: def.role_arn().map(|r| Value::Str(r.to_string())),
+                        destinations: monitoring_destinations(
+                            Holder::MonitoringSchedule,
+                            "MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig",
+                            def.monitoring_output_config(),
+                            &arn,
+                        ),
                     })
                 } else if let Some(def) = cfg.and_then(|c| c.monitoring_job_definition_name()) {
                     let def_arn = c.arn(
@@ -711,7 +756,18 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                                 .send(),
                         )
                         .await
-                        .map(|o| Net::of(o.network_config())),
+                        .map(|o| {
+                            Net::of(
+                                o.network_config(),
+                                o.role_arn(),
+                                monitoring_destinations(
+                                    Holder::DataQualityJobDefinition,
+                                    "DataQualityJobOutputConfig",
+                                    o.data_quality_job_output_config(),
+                                    &def_arn,
+                                ),
+                            )
+                        }),
                         JobKind::ModelQualityMonitoring => call(
                             "sagemaker:DescribeModelQualityJobDefinition",
                             "a monitoring job definition's network settings",
@@ -721,7 +777,18 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                                 .send(),
                         )
                         .await
-                        .map(|o| Net::of(o.network_config())),
+                        .map(|o| {
+                            Net::of(
+                                o.network_config(),
+                                o.role_arn(),
+                                monitoring_destinations(
+                                    Holder::ModelQualityJobDefinition,
+                                    "ModelQualityJobOutputConfig",
+                                    o.model_quality_job_output_config(),
+                                    &def_arn,
+                                ),
+                            )
+                        }),
                         JobKind::ModelBiasMonitoring => call(
                             "sagemaker:DescribeModelBiasJobDefinition",
                             "a monitoring job definition's network settings",
@@ -731,7 +798,18 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                                 .send(),
                         )
                         .await
-                        .map(|o| Net::of(o.network_config())),
+                        .map(|o| {
+                            Net::of(
+                                o.network_config(),
+                                o.role_arn(),
+                                monitoring_destinations(
+                                    Holder::ModelBiasJobDefinition,
+                                    "ModelBiasJobOutputConfig",
+                                    o.model_bias_job_output_config(),
+                                    &def_arn,
+                                ),
+                            )
+                        }),
                         JobKind::ModelExplainabilityMonitoring => call(
                             "sagemaker:DescribeModelExplainabilityJobDefinition",
                             "a monitoring job definition's network settings",
@@ -741,7 +819,18 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                                 .send(),
                         )
                         .await
-                        .map(|o| Net::of(o.network_config())),
+                        .map(|o| {
+                            Net::of(
+                                o.network_config(),
+                                o.role_arn(),
+                                monitoring_destinations(
+                                    Holder::ModelExplainabilityJobDefinition,
+                                    "ModelExplainabilityJobOutputConfig",
+                                    o.model_explainability_job_output_config(),
+                                    &def_arn,
+                                ),
+                            )
+                        }),
                         _ => Err(super::failed(
                             "sagemaker:DescribeMonitoringSchedule",
                             "the monitoring job definition",
@@ -764,9 +853,8 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                         vpc_config: n.vpc,
                         inter_container_encryption: n.encryption.map(Attr::Known),
                         step: None,
-                        role: None,
-                        // The schedule's outputs are not read: its definition is described apart.
-                        destinations: Vec::new(),
+                        role: n.role,
+                        destinations: n.destinations,
                     },
                     Err(why) => Job {
                         job_kind: kind,
@@ -778,7 +866,6 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
                         inter_container_encryption: None,
                         step: None,
                         role: None,
-                        // The schedule's outputs are not read: its definition is described apart.
                         destinations: Vec::new(),
                     },
                 };
@@ -795,6 +882,81 @@ async fn monitoring_schedules(c: &Ctx, sm: &Client) -> Model {
         .await,
     );
     m
+}
+
+/// Feature Store feature groups: SageMaker writes every record ingested into one to its offline
+/// store's S3 location, as the group's role.
+async fn feature_groups(c: &Ctx, sm: &Client) -> Model {
+    let mut m = Model::default();
+    let list: Vec<t::FeatureGroupSummary> = list!(
+        m,
+        "sagemaker:ListFeatureGroups",
+        "feature groups",
+        c.arn("sagemaker", "feature-group/*"),
+        sm.list_feature_groups()
+    );
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|s| s.feature_group_name().map(str::to_string))
+        .collect();
+    let (client, ctx) = (sm.clone(), c.clone());
+    m.extend(
+        each(names, c.limit, move |name: String| {
+            let (sm, c) = (client.clone(), ctx.clone());
+            async move {
+                let mut out = Model::default();
+                let arn = c.arn(
+                    "sagemaker",
+                    &format!("feature-group/{}", name.to_lowercase()),
+                );
+                match call(
+                    "sagemaker:DescribeFeatureGroup",
+                    "a feature group's offline store and role",
+                    &arn,
+                    sm.describe_feature_group().feature_group_name(&name).send(),
+                )
+                .await
+                {
+                    Ok(d) => {
+                        let arn = d.feature_group_arn().map(str::to_string).unwrap_or(arn);
+                        out.resources.push(resource(
+                            arn.clone(),
+                            name,
+                            "AWS::SageMaker::FeatureGroup",
+                            arn.clone(),
+                            Kind::FeatureGroup(feature_group(&d, &arn)),
+                        ));
+                    }
+                    Err(d) => out.diagnostics.push(d),
+                }
+                out
+            }
+        })
+        .await,
+    );
+    m
+}
+
+fn feature_group(
+    d: &aws_sdk_sagemaker::operation::describe_feature_group::DescribeFeatureGroupOutput,
+    arn: &str,
+) -> FeatureGroup {
+    let path = "OfflineStoreConfig.S3StorageConfig.S3Uri";
+    FeatureGroup {
+        destinations: found(
+            Holder::FeatureGroup,
+            path,
+            path.to_string(),
+            d.offline_store_config()
+                .and_then(|o| o.s3_storage_config())
+                .and_then(|s| s.s3_uri()),
+            None,
+            arn,
+        )
+        .into_iter()
+        .collect(),
+        role: d.role_arn().map(|r| Value::Str(r.to_string())),
+    }
 }
 
 /// A destination a Describe answer names: the field at `path` of `holder` in the aws layer's
@@ -982,4 +1144,134 @@ fn processing_destinations(
             )
         })
         .collect()
+}
+
+/// The conversions from Describe answers, on answers built with the SDK's own types (moto 5
+/// implements neither `ListFeatureGroups` nor the monitoring-schedule calls).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sagemaker::operation::describe_feature_group::DescribeFeatureGroupOutput;
+    use egressproof_model::{Delivery, Target};
+
+    const ARN: &str = "arn:aws:sagemaker:eu-west-1:111122223333:feature-group/fg";
+
+    fn bucket(d: &DataDestination) -> Value {
+        match &d.target {
+            Attr::Known(Target::S3 { bucket }) => bucket.clone(),
+            other => panic!("not an S3 target: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_feature_group_writes_to_its_offline_store_as_its_role() {
+        let d = DescribeFeatureGroupOutput::builder()
+            .feature_group_arn(ARN)
+            .feature_group_name("fg")
+            .role_arn("arn:aws:iam::111122223333:role/fs")
+            .offline_store_config(
+                t::OfflineStoreConfig::builder()
+                    .s3_storage_config(
+                        t::S3StorageConfig::builder()
+                            .s3_uri("s3://other-bucket/features")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let fg = feature_group(&d, ARN);
+        assert_eq!(fg.destinations.len(), 1, "{fg:?}");
+        let dest = &fg.destinations[0];
+        assert_eq!(dest.delivery, Delivery::OfflineStore);
+        assert_eq!(dest.field, "OfflineStoreConfig.S3StorageConfig.S3Uri");
+        assert_eq!(bucket(dest), Value::Str("other-bucket".into()));
+        assert_eq!(dest.span, Span::arn(ARN));
+        assert_eq!(
+            fg.role,
+            Some(Value::Str("arn:aws:iam::111122223333:role/fs".into()))
+        );
+    }
+
+    #[test]
+    fn a_feature_group_without_offline_store_writes_nowhere() {
+        let d = DescribeFeatureGroupOutput::builder()
+            .feature_group_arn(ARN)
+            .build();
+        let fg = feature_group(&d, ARN);
+        assert!(fg.destinations.is_empty());
+        assert_eq!(fg.role, None);
+    }
+
+    fn outputs(uris: &[&str]) -> t::MonitoringOutputConfig {
+        let mut b = t::MonitoringOutputConfig::builder();
+        for uri in uris {
+            b = b.monitoring_outputs(
+                t::MonitoringOutput::builder()
+                    .s3_output(
+                        t::MonitoringS3Output::builder()
+                            .s3_uri(*uri)
+                            .local_path("/opt/ml/processing/output")
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        b.build()
+    }
+
+    /// Every place a monitoring job's outputs are written is a path of the aws layer's table:
+    /// a schedule's inline definition and each kind of job definition.
+    #[test]
+    fn monitoring_outputs_are_destinations_wherever_the_definition_is() {
+        let config = outputs(&["s3://reports/a", "s3://elsewhere/b"]);
+        for (holder, prefix) in [
+            (
+                Holder::MonitoringSchedule,
+                "MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig",
+            ),
+            (
+                Holder::DataQualityJobDefinition,
+                "DataQualityJobOutputConfig",
+            ),
+            (
+                Holder::ModelQualityJobDefinition,
+                "ModelQualityJobOutputConfig",
+            ),
+            (Holder::ModelBiasJobDefinition, "ModelBiasJobOutputConfig"),
+            (
+                Holder::ModelExplainabilityJobDefinition,
+                "ModelExplainabilityJobOutputConfig",
+            ),
+        ] {
+            let got = monitoring_destinations(holder, prefix, Some(&config), ARN);
+            assert_eq!(got.len(), 2, "{holder:?}: {got:?}");
+            assert!(got.iter().all(|d| d.delivery == Delivery::MonitoringOutput));
+            assert_eq!(
+                got[1].field,
+                format!("{prefix}.MonitoringOutputs[1].S3Output.S3Uri")
+            );
+            assert_eq!(bucket(&got[0]), Value::Str("reports".into()));
+            assert_eq!(bucket(&got[1]), Value::Str("elsewhere".into()));
+        }
+        assert!(monitoring_destinations(
+            Holder::MonitoringSchedule,
+            "MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig",
+            None,
+            ARN
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_monitoring_definition_keeps_its_role() {
+        let n = Net::of(
+            None,
+            Some("arn:aws:iam::111122223333:role/monitor"),
+            Vec::new(),
+        );
+        assert_eq!(
+            n.role,
+            Some(Value::Str("arn:aws:iam::111122223333:role/monitor".into()))
+        );
+    }
 }

@@ -25,14 +25,14 @@ pub fn resource(name: &str, type_name: &str, file: &str, line: u32) -> ResourceR
 pub fn hop(r: &ResourceRef, note: &str) -> Hop {
     Hop {
         resource: r.clone(),
-        note: note.to_string(),
+        note: note.to_string().into(),
     }
 }
 
 pub fn external(type_name: &str, name: &str, note: &str) -> Hop {
     Hop {
         resource: ResourceRef::new(Ident::new(name), type_name, name, Span::default()),
-        note: note.to_string(),
+        note: note.to_string().into(),
     }
 }
 
