@@ -7,13 +7,9 @@
 //! parsed alone from its bytes, so a miss costs one block's parse whatever the size of its file;
 //! lowering goes block by block in file order, so few blocks are parsed more than twice.
 
-use crate::eval::Eval;
-use crate::parse::ModuleDef;
 use hcl_edit::structure::{Block, Structure};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
 
 /// Names a block: (module definition, file, first byte of the block in that file).
 pub(crate) type BlockKey = (usize, usize, usize);
@@ -55,10 +51,6 @@ impl Blocks {
             bytes: 0,
             limit,
         }
-    }
-
-    pub(crate) fn contains(&self, key: &BlockKey) -> bool {
-        self.map.contains_key(key)
     }
 
     pub(crate) fn get(&mut self, key: &BlockKey) -> Option<Tree> {
@@ -119,102 +111,6 @@ impl Blocks {
             },
         );
     }
-}
-
-/// Blocks parsed ahead on another thread, at most this many waiting to be read: a bound on the
-/// trees in flight (about 4 MB of them).
-const AHEAD_BLOCKS: usize = 1024;
-
-/// Fewer blocks to parse again than this are not worth a thread.
-const AHEAD_MIN: usize = 256;
-
-/// What [`ahead`] hands to the lowering: the trees parsed so far, taken as it goes.
-pub(crate) struct Feed<'a> {
-    rx: Option<Receiver<(usize, Option<Block>)>>,
-    /// One received too far ahead of the lowering, held until it is near: the thread then
-    /// waits on the full channel, so that it runs at most about 2 x [`AHEAD_BLOCKS`] ahead.
-    held: Option<(usize, Option<Block>)>,
-    pos: &'a AtomicUsize,
-}
-
-impl Feed<'_> {
-    /// The lowering is at resource `i` of `def`: the trees parsed ahead so far go to the cache
-    /// (those behind `i` too, they may be read again), and the thread skips what is behind.
-    pub(crate) fn at(&mut self, ev: &mut Eval, def: &ModuleDef, i: usize) {
-        self.pos.store(i, Ordering::Relaxed);
-        let Some(rx) = &self.rx else {
-            return;
-        };
-        while let Some((j, block)) = self.held.take().or_else(|| rx.try_recv().ok()) {
-            if j > i.saturating_add(AHEAD_BLOCKS) {
-                self.held = Some((j, block));
-                break;
-            }
-            // One behind was parsed where it was needed: this copy is not kept.
-            if j < i {
-                continue;
-            }
-            if let (Some((_, rd)), Some(block)) = (def.resources.get_index(j), block) {
-                ev.put_tree(def, rd, block);
-            }
-        }
-    }
-}
-
-/// Runs `lower` (which reads the resources of `def` in order, calling [`Feed::at`] for each)
-/// while another thread parses again, in the same order, the blocks the cache does not hold.
-/// Lowering is sequential (evaluation is lazy and memoised in one place), so without this the
-/// second parse of a large configuration would take one core and leave the other idle. The
-/// thread never makes the lowering wait: a block not parsed yet when it is needed is parsed
-/// where it is needed, and the thread skips it. The trees are the same either way (the same
-/// bytes, the same parser), so the result does not depend on the scheduling.
-pub(crate) fn ahead<R>(
-    ev: &mut Eval,
-    def: &ModuleDef,
-    lower: impl FnOnce(&mut Eval, &mut Feed) -> R,
-) -> R {
-    let todo: Vec<(usize, &str)> = def
-        .resources
-        .values()
-        .enumerate()
-        .filter(|(_, rd)| !ev.has_tree(def, rd))
-        .filter_map(|(i, rd)| Some((i, def.files.get(rd.file)?.text.get(rd.range.clone())?)))
-        .collect();
-    let pos = AtomicUsize::new(0);
-    if todo.len() < AHEAD_MIN {
-        return lower(
-            ev,
-            &mut Feed {
-                rx: None,
-                held: None,
-                pos: &pos,
-            },
-        );
-    }
-    let (tx, rx) = sync_channel(AHEAD_BLOCKS);
-    std::thread::scope(|s| {
-        let pos = &pos;
-        s.spawn(move || {
-            for (i, text) in todo {
-                if i < pos.load(Ordering::Relaxed) {
-                    continue;
-                }
-                // The lowering is done (or unwinding) once the receiver is gone.
-                if tx.send((i, parse_block(text))).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut feed = Feed {
-            rx: Some(rx),
-            held: None,
-            pos,
-        };
-        let out = lower(ev, &mut feed);
-        // Unblocks the thread if it waits on a full channel, so that the scope can end.
-        feed.rx = None;
-        out
-    })
 }
 
 /// Parses a block alone from its text (the bytes of the block, from its type keyword to its

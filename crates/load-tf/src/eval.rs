@@ -6,7 +6,7 @@
 
 use crate::blocks::{self, Blocks, Tree};
 use crate::installed::{self, Installed, Missing};
-use crate::parse::{self, ModuleDef, ResDef};
+use crate::parse::{self, ModuleDef, Pair, ResDef};
 use crate::val::{InstKey, ResObj, Val};
 use egressproof_aws::json_text;
 use egressproof_fs::{ReadError, ReadScope};
@@ -363,21 +363,6 @@ impl Eval {
         };
         self.blocks.insert(key, tree.clone(), text.len());
         tree
-    }
-
-    /// Whether the cache holds the block's tree (not counted as a read).
-    pub(crate) fn has_tree(&self, def: &ModuleDef, rd: &ResDef) -> bool {
-        self.blocks.contains(&(def.uid, rd.file, rd.range.start))
-    }
-
-    /// A block's tree parsed alone elsewhere ([`blocks::ahead`]), for the cache.
-    pub(crate) fn put_tree(&mut self, def: &ModuleDef, rd: &ResDef, block: Block) {
-        let tree = Tree {
-            block: Rc::new(block),
-            base: rd.range.start,
-        };
-        let key = (def.uid, rd.file, rd.range.start);
-        self.blocks.insert(key, tree, rd.range.len());
     }
 
     pub(crate) fn span(&self, sc: &Scope, range: Option<std::ops::Range<usize>>) -> Option<Span> {
@@ -1510,8 +1495,8 @@ impl Eval {
         // anything: one shared expansion, not one memoised per block.
         let def = &self.insts[inst].def;
         let rd: Option<&ResDef> = match kind {
-            BlockKind::Resource => def.resources.get(&(t.to_string(), n.to_string())),
-            BlockKind::Data => def.data.get(&(t.to_string(), n.to_string())),
+            BlockKind::Resource => def.resources.get(&Pair(t, n)),
+            BlockKind::Data => def.data.get(&Pair(t, n)),
             BlockKind::Module => def.modules.get(n),
         };
         if rd.is_some_and(|rd| !rd.has_count && !rd.has_for_each) {
@@ -1537,8 +1522,8 @@ impl Eval {
         self.expansions.insert(mkey.clone(), None);
         let def = self.insts[inst].def.clone();
         let rd: Option<&ResDef> = match kind {
-            BlockKind::Resource => def.resources.get(&(t.to_string(), n.to_string())),
-            BlockKind::Data => def.data.get(&(t.to_string(), n.to_string())),
+            BlockKind::Resource => def.resources.get(&Pair(t, n)),
+            BlockKind::Data => def.data.get(&Pair(t, n)),
             BlockKind::Module => def.modules.get(n),
         };
         let in_try = std::mem::take(&mut self.in_try);
@@ -1708,9 +1693,9 @@ impl Eval {
     ) -> Val {
         let def = self.insts[inst].def.clone();
         let rd = if data {
-            def.data.get(&(t.to_string(), n.to_string()))
+            def.data.get(&Pair(t, n))
         } else {
-            def.resources.get(&(t.to_string(), n.to_string()))
+            def.resources.get(&Pair(t, n))
         };
         let Some(rd) = rd else {
             let what = if data { "data source" } else { "resource" };
@@ -1757,9 +1742,9 @@ impl Eval {
     pub(crate) fn res_scope(&mut self, r: &ResObj) -> Option<(Scope, Rc<Block>)> {
         let def = self.insts[r.inst].def.clone();
         let rd = if r.data {
-            def.data.get(&(r.rtype.clone(), r.name.clone()))?
+            def.data.get(&Pair(&r.rtype, &r.name))?
         } else {
-            def.resources.get(&(r.rtype.clone(), r.name.clone()))?
+            def.resources.get(&Pair(&r.rtype, &r.name))?
         };
         let file = rd.file;
         let tree = self.block(&def, rd);
@@ -1822,7 +1807,7 @@ impl Eval {
     fn adopted_default(&mut self, r: &ResObj) -> Option<Ident> {
         let key = crate::lower::adopted_default_key(&r.rtype)?;
         let def = self.insts[r.inst].def.clone();
-        let rd = def.resources.get(&(r.rtype.clone(), r.name.clone()))?;
+        let rd = def.resources.get(&Pair(&r.rtype, &r.name))?;
         self.block(&def, rd).block.body.get_attribute(key)?;
         let mut args = crate::lower::Args::new();
         args.insert(key.to_string(), self.res_attr(r, key, None));

@@ -203,6 +203,18 @@ pub(crate) struct ResDef {
 /// (file, first byte of the block, tree).
 pub(crate) type KeptTree = (usize, usize, Block);
 
+/// A block's (type, name) borrowed, to look it up in [`ModuleDef::resources`] or
+/// [`ModuleDef::data`] without building two strings: hashes as the owned pair does (a tuple
+/// and a tuple struct both hash their fields in order).
+#[derive(Hash)]
+pub(crate) struct Pair<'a>(pub &'a str, pub &'a str);
+
+impl indexmap::Equivalent<(String, String)> for Pair<'_> {
+    fn equivalent(&self, key: &(String, String)) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
+}
+
 pub(crate) struct ModuleDef {
     /// Unique in the process: names this definition's blocks in the evaluator's cache.
     pub uid: usize,
@@ -549,6 +561,16 @@ fn collect(source: &SourceFile, body: Body, keep: bool) -> Vec<Decl> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_borrowed_pair_finds_its_block() {
+        let mut m: IndexMap<(String, String), u8> = IndexMap::new();
+        m.insert(("aws_vpc".into(), "v".into()), 1);
+        m.insert(("aws_vp".into(), "cv".into()), 2);
+        assert_eq!(m.get(&Pair("aws_vpc", "v")), Some(&1));
+        assert_eq!(m.get(&Pair("aws_vp", "cv")), Some(&2));
+        assert_eq!(m.get(&Pair("aws_vpcv", "")), None);
+    }
 
     #[test]
     fn normalizes_display_paths() {
