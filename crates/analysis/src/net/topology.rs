@@ -618,7 +618,11 @@ impl<'c, 'm> Network<'c, 'm> {
                     Attr::Known(Peer::SecurityGroup(_)) => {}
                     Attr::Known(Peer::PrefixList(pl)) => f.open_maybe(UnknownFinding {
                         rule: Rule::UnresolvedValue,
-                        message: format!("{owner}: security group {g} allows egress to prefix list {pl}, whose entries are not in the scan"),
+                        message: format!(
+                            "{owner}: security group {} allows egress to prefix list {}, whose entries are not in the scan",
+                            self.name_of(g),
+                            self.name_of(pl)
+                        ),
                         span: self.ctx.get(g).map(|r| r.span.clone()),
                     }),
                     Attr::Unknown(u) => f.open_maybe(unresolved(u, &format!("{owner}: egress rule of security group {g}"))),
