@@ -55,6 +55,10 @@ pub struct Options {
     /// The AWS managed policy documents roles are judged by: the bundled ones, and the user's
     /// (`--managed-policies`) over them.
     pub managed_policies: managed::ManagedPolicies,
+    /// Whether to draw up the network map (`Analysis::network`). Only the HTML report reads it,
+    /// and at a million resources it costs a hundred megabytes at the scan's peak, so the CLI
+    /// asks for it only when an HTML report is written. It never changes a finding or verdict.
+    pub network_map: bool,
 }
 
 impl Default for Options {
@@ -67,6 +71,7 @@ impl Default for Options {
             principals: Principals::default(),
             trust_limit: TrustLimit::default(),
             managed_policies: Default::default(),
+            network_map: true,
         }
     }
 }

@@ -117,7 +117,11 @@ pub(crate) fn conclude(ctx: &Context<'_>, sink: Sink) -> Analysis {
         unknowns,
         workloads,
         assumptions,
-        network: crate::network_map::of(ctx),
+        network: if ctx.options.network_map {
+            crate::network_map::of(ctx)
+        } else {
+            crate::NetworkMap::default()
+        },
     }
 }
 

@@ -50,6 +50,10 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let config = config::load(args.config.as_deref(), first)?;
     let mut settings = settings::settings(args, &paths, config)?;
     let targets = output::targets(args);
+    // The network map is drawn only by the HTML report.
+    settings.options.network_map = targets
+        .iter()
+        .any(|t| t.format == egressproof_report::Format::Html);
     // Read before anything is written: `--baseline F --write-baseline F` compares with the old
     // file and then replaces it; a file that is not a baseline stops the scan before it runs.
     let base = args

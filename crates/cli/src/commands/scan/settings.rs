@@ -115,6 +115,8 @@ pub(super) fn settings(
                 Some(path) => crate::managed_policies::read(path)?,
                 None => Default::default(),
             },
+            // Narrowed by the scan to the report formats that draw it.
+            network_map: true,
         },
         params,
         terraform: loaders::TfOptions {
