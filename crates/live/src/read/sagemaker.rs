@@ -5,13 +5,16 @@ use super::{call, each, resource, Ctx};
 use aws_sdk_sagemaker::primitives::DateTime;
 use aws_sdk_sagemaker::types as t;
 use aws_sdk_sagemaker::Client;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use egressproof_aws::destination::{self, Holder};
 use egressproof_aws::sagemaker::Request;
 use egressproof_model::{
     Attr, DataDestination, Domain, EndpointConfig, FeatureGroup, Ident, Job, JobKind, Kind, Model,
-    NotebookInstance, SageMakerModel, Space, Span, UserProfile, Value, VpcConfig,
+    NotebookInstance, Resource, SageMakerModel, Space, Span, UserProfile, Value, VpcConfig,
 };
 use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
 
 fn vpc_config(v: Option<&t::VpcConfig>) -> Option<VpcConfig> {
     v.map(|v| VpcConfig {
@@ -64,6 +67,50 @@ pub(super) async fn read(c: &Ctx, sm: &Client) -> Model {
     a
 }
 
+/// Describes each of `items`, at most `c.limit` at a time: the ARN the caller would see is
+/// `path(item)` in this region and account, a failed Describe becomes a diagnostic naming
+/// `api` and what it `reads` there, and an answer becomes the one resource `build` makes of it
+/// (given the context, the answer, that ARN and the item). Written once so that every kind of
+/// SageMaker resource reads, scopes and reports its Describe the same way.
+async fn describe_each<K, O, E, Fut, P, D, B>(
+    c: &Ctx,
+    sm: &Client,
+    items: Vec<K>,
+    (api, reads): (&'static str, &'static str),
+    path: P,
+    describe: D,
+    build: B,
+) -> Model
+where
+    K: Send + 'static,
+    O: Send + 'static,
+    E: std::error::Error + ProvideErrorMetadata + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    P: Fn(&K) -> String + Send + Sync + 'static,
+    D: Fn(&Client, &K) -> Fut + Send + Sync + 'static,
+    B: Fn(&Ctx, O, String, K) -> Resource + Send + Sync + 'static,
+{
+    let (client, ctx, build) = (sm.clone(), c.clone(), Arc::new(build));
+    each(items, c.limit, move |item: K| {
+        let arn = ctx.arn("sagemaker", &path(&item));
+        let answer = describe(&client, &item);
+        let (c, build) = (ctx.clone(), build.clone());
+        async move {
+            let mut out = Model::default();
+            match call(api, reads, &arn, answer).await {
+                Ok(d) => out.resources.push(build(&c, d, arn, item)),
+                Err(d) => out.diagnostics.push(d),
+            }
+            out
+        }
+    })
+    .await
+}
+
+/// The ARN path of a resource SageMaker names in lower case: `kind/name`.
+fn lower(kind: &'static str) -> impl Fn(&String) -> String + Send + Sync + 'static {
+    move |name| format!("{kind}/{}", name.to_lowercase())
+}
 async fn notebooks(c: &Ctx, sm: &Client) -> Model {
     let mut m = Model::default();
     let list: Vec<t::NotebookInstanceSummary> = list!(
@@ -77,51 +124,40 @@ async fn notebooks(c: &Ctx, sm: &Client) -> Model {
         .iter()
         .filter_map(|n| n.notebook_instance_name().map(str::to_string))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
     m.extend(
-        each(names, c.limit, move |name: String| {
-            let (sm, c) = (client.clone(), ctx.clone());
-            async move {
-                let mut out = Model::default();
-                let arn = c.arn(
-                    "sagemaker",
-                    &format!("notebook-instance/{}", name.to_lowercase()),
-                );
-                match call(
-                    "sagemaker:DescribeNotebookInstance",
-                    "a notebook instance's network settings",
-                    &arn,
-                    sm.describe_notebook_instance()
-                        .notebook_instance_name(&name)
-                        .send(),
+        describe_each(
+            c,
+            sm,
+            names,
+            (
+                "sagemaker:DescribeNotebookInstance",
+                "a notebook instance's network settings",
+            ),
+            lower("notebook-instance"),
+            |sm, name| {
+                sm.describe_notebook_instance()
+                    .notebook_instance_name(name)
+                    .send()
+            },
+            |_, n, arn, name| {
+                let arn = n.notebook_instance_arn().map(str::to_string).unwrap_or(arn);
+                let nb = NotebookInstance {
+                    subnet: n.subnet_id().map(|s| Attr::Known(Ident::new(s))),
+                    security_groups: groups(n.security_groups()),
+                    direct_internet_access: text(n.direct_internet_access().map(|d| d.as_str())),
+                    root_access: text(n.root_access().map(|d| d.as_str())),
+                    kms_key: text(n.kms_key_id()),
+                    role: n.role_arn().map(|r| Value::Str(r.to_string())),
+                };
+                resource(
+                    arn.clone(),
+                    name,
+                    "AWS::SageMaker::NotebookInstance",
+                    arn,
+                    Kind::NotebookInstance(nb),
                 )
-                .await
-                {
-                    Ok(n) => {
-                        let arn = n.notebook_instance_arn().map(str::to_string).unwrap_or(arn);
-                        let nb = NotebookInstance {
-                            subnet: n.subnet_id().map(|s| Attr::Known(Ident::new(s))),
-                            security_groups: groups(n.security_groups()),
-                            direct_internet_access: text(
-                                n.direct_internet_access().map(|d| d.as_str()),
-                            ),
-                            root_access: text(n.root_access().map(|d| d.as_str())),
-                            kms_key: text(n.kms_key_id()),
-                            role: n.role_arn().map(|r| Value::Str(r.to_string())),
-                        };
-                        out.resources.push(resource(
-                            arn.clone(),
-                            name,
-                            "AWS::SageMaker::NotebookInstance",
-                            arn,
-                            Kind::NotebookInstance(nb),
-                        ));
-                    }
-                    Err(d) => out.diagnostics.push(d),
-                }
-                out
-            }
-        })
+            },
+        )
         .await,
     );
     m
@@ -178,68 +214,58 @@ async fn studio(c: &Ctx, sm: &Client) -> Model {
         .iter()
         .filter_map(|d| d.domain_id().map(str::to_string))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
-    let domains = each(ids, c.limit, move |id: String| {
-        let (sm, c) = (client.clone(), ctx.clone());
-        async move {
-            let mut out = Model::default();
-            let arn = c.arn("sagemaker", &format!("domain/{id}"));
-            match call(
-                "sagemaker:DescribeDomain",
-                "a Studio domain's network settings",
-                &arn,
-                sm.describe_domain().domain_id(&id).send(),
+    let domains = describe_each(
+        c,
+        sm,
+        ids,
+        (
+            "sagemaker:DescribeDomain",
+            "a Studio domain's network settings",
+        ),
+        |id: &String| format!("domain/{id}"),
+        |sm, id| sm.describe_domain().domain_id(id).send(),
+        |_, d, arn, id| {
+            let arn = d.domain_arn().map(str::to_string).unwrap_or(arn);
+            let domain = Domain {
+                app_network_access_type: text(d.app_network_access_type().map(|a| a.as_str())),
+                vpc: d.vpc_id().map(|v| Attr::Known(Ident::new(v))),
+                subnets: groups(d.subnet_ids()),
+                default_user_security_groups: d
+                    .default_user_settings()
+                    .and_then(|u| groups(u.security_groups())),
+                default_space_security_groups: d
+                    .default_space_settings()
+                    .and_then(|s| groups(s.security_groups())),
+                kms_key: text(d.kms_key_id()),
+                auth_mode: text(d.auth_mode().map(|a| a.as_str())),
+                execution_roles: [
+                    d.default_user_settings().and_then(|u| u.execution_role()),
+                    d.default_space_settings().and_then(|s| s.execution_role()),
+                ]
+                .into_iter()
+                .flatten()
+                .map(|r| Value::Str(r.to_string()))
+                .collect(),
+                destinations: user_settings(
+                    Holder::Domain,
+                    "DefaultUserSettings",
+                    d.default_user_settings(),
+                    &arn,
+                ),
+            };
+            let name = match d.domain_name() {
+                Some(n) => format!("{n} ({id})"),
+                None => id.clone(),
+            };
+            resource(
+                id,
+                name,
+                "AWS::SageMaker::Domain",
+                arn,
+                Kind::Domain(domain),
             )
-            .await
-            {
-                Ok(d) => {
-                    let arn = d.domain_arn().map(str::to_string).unwrap_or(arn);
-                    let domain = Domain {
-                        app_network_access_type: text(
-                            d.app_network_access_type().map(|a| a.as_str()),
-                        ),
-                        vpc: d.vpc_id().map(|v| Attr::Known(Ident::new(v))),
-                        subnets: groups(d.subnet_ids()),
-                        default_user_security_groups: d
-                            .default_user_settings()
-                            .and_then(|u| groups(u.security_groups())),
-                        default_space_security_groups: d
-                            .default_space_settings()
-                            .and_then(|s| groups(s.security_groups())),
-                        kms_key: text(d.kms_key_id()),
-                        auth_mode: text(d.auth_mode().map(|a| a.as_str())),
-                        execution_roles: [
-                            d.default_user_settings().and_then(|u| u.execution_role()),
-                            d.default_space_settings().and_then(|s| s.execution_role()),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .map(|r| Value::Str(r.to_string()))
-                        .collect(),
-                        destinations: user_settings(
-                            Holder::Domain,
-                            "DefaultUserSettings",
-                            d.default_user_settings(),
-                            &arn,
-                        ),
-                    };
-                    let name = match d.domain_name() {
-                        Some(n) => format!("{n} ({id})"),
-                        None => id.clone(),
-                    };
-                    out.resources.push(resource(
-                        id,
-                        name,
-                        "AWS::SageMaker::Domain",
-                        arn,
-                        Kind::Domain(domain),
-                    ));
-                }
-                Err(d) => out.diagnostics.push(d),
-            }
-            out
-        }
-    });
+        },
+    );
 
     let pairs: Vec<(String, String)> = profiles
         .iter()
@@ -250,99 +276,85 @@ async fn studio(c: &Ctx, sm: &Client) -> Model {
             ))
         })
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
-    let profiles = each(pairs, c.limit, move |(domain, name): (String, String)| {
-        let (sm, c) = (client.clone(), ctx.clone());
-        async move {
-            let mut out = Model::default();
-            let arn = c.arn("sagemaker", &format!("user-profile/{domain}/{name}"));
-            match call(
-                "sagemaker:DescribeUserProfile",
-                "a Studio user profile's security groups",
-                &arn,
-                sm.describe_user_profile()
-                    .domain_id(&domain)
-                    .user_profile_name(&name)
-                    .send(),
+    let profiles = describe_each(
+        c,
+        sm,
+        pairs,
+        (
+            "sagemaker:DescribeUserProfile",
+            "a Studio user profile's security groups",
+        ),
+        |(domain, name): &(String, String)| format!("user-profile/{domain}/{name}"),
+        |sm, (domain, name)| {
+            sm.describe_user_profile()
+                .domain_id(domain)
+                .user_profile_name(name)
+                .send()
+        },
+        |_, p, arn, (domain, name)| {
+            let arn = p.user_profile_arn().map(str::to_string).unwrap_or(arn);
+            let profile = UserProfile {
+                domain: Attr::Known(Ident::new(&domain)),
+                security_groups: p.user_settings().and_then(|u| groups(u.security_groups())),
+                role: p
+                    .user_settings()
+                    .and_then(|u| u.execution_role())
+                    .map(|r| Value::Str(r.to_string())),
+                destinations: user_settings(
+                    Holder::UserProfile,
+                    "UserSettings",
+                    p.user_settings(),
+                    &arn,
+                ),
+            };
+            resource(
+                arn.clone(),
+                name,
+                "AWS::SageMaker::UserProfile",
+                arn,
+                Kind::UserProfile(profile),
             )
-            .await
-            {
-                Ok(p) => {
-                    let arn = p.user_profile_arn().map(str::to_string).unwrap_or(arn);
-                    let profile = UserProfile {
-                        domain: Attr::Known(Ident::new(&domain)),
-                        security_groups: p
-                            .user_settings()
-                            .and_then(|u| groups(u.security_groups())),
-                        role: p
-                            .user_settings()
-                            .and_then(|u| u.execution_role())
-                            .map(|r| Value::Str(r.to_string())),
-                        destinations: user_settings(
-                            Holder::UserProfile,
-                            "UserSettings",
-                            p.user_settings(),
-                            &arn,
-                        ),
-                    };
-                    out.resources.push(resource(
-                        arn.clone(),
-                        name,
-                        "AWS::SageMaker::UserProfile",
-                        arn,
-                        Kind::UserProfile(profile),
-                    ));
-                }
-                Err(d) => out.diagnostics.push(d),
-            }
-            out
-        }
-    });
+        },
+    );
 
     let pairs: Vec<(String, String)> = spaces
         .iter()
         .filter_map(|s| Some((s.domain_id()?.to_string(), s.space_name()?.to_string())))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
-    let spaces = each(pairs, c.limit, move |(domain, name): (String, String)| {
-        let (sm, c) = (client.clone(), ctx.clone());
-        async move {
-            let mut out = Model::default();
-            let arn = c.arn("sagemaker", &format!("space/{domain}/{name}"));
-            match call(
-                "sagemaker:DescribeSpace",
-                "a Studio space's remote access setting",
-                &arn,
-                sm.describe_space()
-                    .domain_id(&domain)
-                    .space_name(&name)
-                    .send(),
+    let spaces = describe_each(
+        c,
+        sm,
+        pairs,
+        (
+            "sagemaker:DescribeSpace",
+            "a Studio space's remote access setting",
+        ),
+        |(domain, name): &(String, String)| format!("space/{domain}/{name}"),
+        |sm, (domain, name)| {
+            sm.describe_space()
+                .domain_id(domain)
+                .space_name(name)
+                .send()
+        },
+        |_, s, arn, (domain, name)| {
+            let arn = s.space_arn().map(str::to_string).unwrap_or(arn);
+            let space = Space {
+                domain: Attr::Known(Ident::new(&domain)),
+                remote_access: text(
+                    s.space_settings()
+                        .and_then(|x| x.remote_access())
+                        .map(|r| r.as_str()),
+                ),
+            };
+            resource(
+                arn.clone(),
+                name,
+                "AWS::SageMaker::Space",
+                arn,
+                Kind::Space(space),
             )
-            .await
-            {
-                Ok(s) => {
-                    let arn = s.space_arn().map(str::to_string).unwrap_or(arn);
-                    let space = Space {
-                        domain: Attr::Known(Ident::new(&domain)),
-                        remote_access: text(
-                            s.space_settings()
-                                .and_then(|x| x.remote_access())
-                                .map(|r| r.as_str()),
-                        ),
-                    };
-                    out.resources.push(resource(
-                        arn.clone(),
-                        name,
-                        "AWS::SageMaker::Space",
-                        arn,
-                        Kind::Space(space),
-                    ));
-                }
-                Err(d) => out.diagnostics.push(d),
-            }
-            out
-        }
-    });
+        },
+    );
     let (a, b, s) = tokio::join!(domains, profiles, spaces);
     m.extend(a);
     m.extend(b);
@@ -370,41 +382,33 @@ async fn models_and_endpoint_configs(c: &Ctx, sm: &Client) -> Model {
         .iter()
         .filter_map(|s| s.model_name().map(str::to_string))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
     m.extend(
-        each(names, c.limit, move |name: String| {
-            let (sm, c) = (client.clone(), ctx.clone());
-            async move {
-                let mut out = Model::default();
-                let arn = c.arn("sagemaker", &format!("model/{}", name.to_lowercase()));
-                match call(
-                    "sagemaker:DescribeModel",
-                    "a model's network isolation and VPC settings",
-                    &arn,
-                    sm.describe_model().model_name(&name).send(),
+        describe_each(
+            c,
+            sm,
+            names,
+            (
+                "sagemaker:DescribeModel",
+                "a model's network isolation and VPC settings",
+            ),
+            lower("model"),
+            |sm, name| sm.describe_model().model_name(name).send(),
+            |_, d, arn, name| {
+                let arn = d.model_arn().map(str::to_string).unwrap_or(arn);
+                let model = SageMakerModel {
+                    network_isolation: d.enable_network_isolation().map(Attr::Known),
+                    vpc_config: vpc_config(d.vpc_config()),
+                    role: d.execution_role_arn().map(|r| Value::Str(r.to_string())),
+                };
+                resource(
+                    arn.clone(),
+                    name,
+                    "AWS::SageMaker::Model",
+                    arn,
+                    Kind::Model(model),
                 )
-                .await
-                {
-                    Ok(d) => {
-                        let arn = d.model_arn().map(str::to_string).unwrap_or(arn);
-                        let model = SageMakerModel {
-                            network_isolation: d.enable_network_isolation().map(Attr::Known),
-                            vpc_config: vpc_config(d.vpc_config()),
-                            role: d.execution_role_arn().map(|r| Value::Str(r.to_string())),
-                        };
-                        out.resources.push(resource(
-                            arn.clone(),
-                            name,
-                            "AWS::SageMaker::Model",
-                            arn,
-                            Kind::Model(model),
-                        ));
-                    }
-                    Err(d) => out.diagnostics.push(d),
-                }
-                out
-            }
-        })
+            },
+        )
         .await,
     );
 
@@ -419,65 +423,56 @@ async fn models_and_endpoint_configs(c: &Ctx, sm: &Client) -> Model {
         .iter()
         .filter_map(|s| s.endpoint_config_name().map(str::to_string))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
     m.extend(
-        each(names, c.limit, move |name: String| {
-            let (sm, c, arns) = (client.clone(), ctx.clone(), arns.clone());
-            async move {
-                let mut out = Model::default();
-                let arn = c.arn(
-                    "sagemaker",
-                    &format!("endpoint-config/{}", name.to_lowercase()),
-                );
-                match call(
-                    "sagemaker:DescribeEndpointConfig",
-                    "an endpoint config's models and variants",
-                    &arn,
-                    sm.describe_endpoint_config()
-                        .endpoint_config_name(&name)
-                        .send(),
+        describe_each(
+            c,
+            sm,
+            names,
+            (
+                "sagemaker:DescribeEndpointConfig",
+                "an endpoint config's models and variants",
+            ),
+            lower("endpoint-config"),
+            |sm, name| {
+                sm.describe_endpoint_config()
+                    .endpoint_config_name(name)
+                    .send()
+            },
+            move |c, d, arn, name| {
+                let arn = d.endpoint_config_arn().map(str::to_string).unwrap_or(arn);
+                let variants: Vec<&t::ProductionVariant> = d
+                    .production_variants()
+                    .iter()
+                    .chain(d.shadow_production_variants())
+                    .collect();
+                let cfg = EndpointConfig {
+                    models: variants
+                        .iter()
+                        .filter_map(|v| v.model_name())
+                        .map(|n| {
+                            let id = arns.get(n).cloned().unwrap_or_else(|| {
+                                c.arn("sagemaker", &format!("model/{}", n.to_lowercase()))
+                            });
+                            Attr::Known(Ident::new(id))
+                        })
+                        .collect(),
+                    ssm_access: variants
+                        .iter()
+                        .filter_map(|v| v.enable_ssm_access())
+                        .map(Attr::Known)
+                        .collect(),
+                    kms_key: text(d.kms_key_id()),
+                    destinations: endpoint_config_destinations(&d, &arn),
+                };
+                resource(
+                    arn.clone(),
+                    name,
+                    "AWS::SageMaker::EndpointConfig",
+                    arn,
+                    Kind::EndpointConfig(cfg),
                 )
-                .await
-                {
-                    Ok(d) => {
-                        let arn = d.endpoint_config_arn().map(str::to_string).unwrap_or(arn);
-                        let variants: Vec<&t::ProductionVariant> = d
-                            .production_variants()
-                            .iter()
-                            .chain(d.shadow_production_variants())
-                            .collect();
-                        let cfg = EndpointConfig {
-                            models: variants
-                                .iter()
-                                .filter_map(|v| v.model_name())
-                                .map(|n| {
-                                    let id = arns.get(n).cloned().unwrap_or_else(|| {
-                                        c.arn("sagemaker", &format!("model/{}", n.to_lowercase()))
-                                    });
-                                    Attr::Known(Ident::new(id))
-                                })
-                                .collect(),
-                            ssm_access: variants
-                                .iter()
-                                .filter_map(|v| v.enable_ssm_access())
-                                .map(Attr::Known)
-                                .collect(),
-                            kms_key: text(d.kms_key_id()),
-                            destinations: endpoint_config_destinations(&d, &arn),
-                        };
-                        out.resources.push(resource(
-                            arn.clone(),
-                            name,
-                            "AWS::SageMaker::EndpointConfig",
-                            arn,
-                            Kind::EndpointConfig(cfg),
-                        ));
-                    }
-                    Err(d) => out.diagnostics.push(d),
-                }
-                out
-            }
-        })
+            },
+        )
         .await,
     );
     m
@@ -500,50 +495,39 @@ async fn training_jobs(c: &Ctx, sm: &Client) -> Model {
         .iter()
         .filter_map(|s| s.training_job_name().map(str::to_string))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
     m.extend(
-        each(names, c.limit, move |name: String| {
-            let (sm, c) = (client.clone(), ctx.clone());
-            async move {
-                let mut out = Model::default();
-                let arn = c.arn(
-                    "sagemaker",
-                    &format!("training-job/{}", name.to_lowercase()),
-                );
-                match call(
-                    "sagemaker:DescribeTrainingJob",
-                    "a training job's network isolation and VPC settings",
-                    &arn,
-                    sm.describe_training_job().training_job_name(&name).send(),
+        describe_each(
+            c,
+            sm,
+            names,
+            (
+                "sagemaker:DescribeTrainingJob",
+                "a training job's network isolation and VPC settings",
+            ),
+            lower("training-job"),
+            |sm, name| sm.describe_training_job().training_job_name(name).send(),
+            |_, d, arn, name| {
+                let arn = d.training_job_arn().map(str::to_string).unwrap_or(arn);
+                let job = Job {
+                    job_kind: JobKind::Training,
+                    network_isolation: d.enable_network_isolation().map(Attr::Known),
+                    vpc_config: vpc_config(d.vpc_config()),
+                    inter_container_encryption: d
+                        .enable_inter_container_traffic_encryption()
+                        .map(Attr::Known),
+                    step: None,
+                    role: d.role_arn().map(|r| Value::Str(r.to_string())),
+                    destinations: training_destinations(&d, &arn),
+                };
+                resource(
+                    arn.clone(),
+                    name,
+                    "AWS::SageMaker::TrainingJob",
+                    arn,
+                    Kind::Job(job),
                 )
-                .await
-                {
-                    Ok(d) => {
-                        let arn = d.training_job_arn().map(str::to_string).unwrap_or(arn);
-                        let job = Job {
-                            job_kind: JobKind::Training,
-                            network_isolation: d.enable_network_isolation().map(Attr::Known),
-                            vpc_config: vpc_config(d.vpc_config()),
-                            inter_container_encryption: d
-                                .enable_inter_container_traffic_encryption()
-                                .map(Attr::Known),
-                            step: None,
-                            role: d.role_arn().map(|r| Value::Str(r.to_string())),
-                            destinations: training_destinations(&d, &arn),
-                        };
-                        out.resources.push(resource(
-                            arn.clone(),
-                            name,
-                            "AWS::SageMaker::TrainingJob",
-                            arn,
-                            Kind::Job(job),
-                        ));
-                    }
-                    Err(d) => out.diagnostics.push(d),
-                }
-                out
-            }
-        })
+            },
+        )
         .await,
     );
     m
@@ -562,55 +546,46 @@ async fn processing_jobs(c: &Ctx, sm: &Client) -> Model {
         .iter()
         .filter_map(|s| s.processing_job_name().map(str::to_string))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
     m.extend(
-        each(names, c.limit, move |name: String| {
-            let (sm, c) = (client.clone(), ctx.clone());
-            async move {
-                let mut out = Model::default();
-                let arn = c.arn(
-                    "sagemaker",
-                    &format!("processing-job/{}", name.to_lowercase()),
-                );
-                match call(
-                    "sagemaker:DescribeProcessingJob",
-                    "a processing job's network settings",
-                    &arn,
-                    sm.describe_processing_job()
-                        .processing_job_name(&name)
-                        .send(),
+        describe_each(
+            c,
+            sm,
+            names,
+            (
+                "sagemaker:DescribeProcessingJob",
+                "a processing job's network settings",
+            ),
+            lower("processing-job"),
+            |sm, name| {
+                sm.describe_processing_job()
+                    .processing_job_name(name)
+                    .send()
+            },
+            |_, d, arn, name| {
+                let arn = d.processing_job_arn().map(str::to_string).unwrap_or(arn);
+                let net = d.network_config();
+                let job = Job {
+                    job_kind: JobKind::Processing,
+                    network_isolation: net
+                        .and_then(|n| n.enable_network_isolation())
+                        .map(Attr::Known),
+                    vpc_config: vpc_config(net.and_then(|n| n.vpc_config())),
+                    inter_container_encryption: net
+                        .and_then(|n| n.enable_inter_container_traffic_encryption())
+                        .map(Attr::Known),
+                    step: None,
+                    role: d.role_arn().map(|r| Value::Str(r.to_string())),
+                    destinations: processing_destinations(&d, &arn),
+                };
+                resource(
+                    arn.clone(),
+                    name,
+                    "AWS::SageMaker::ProcessingJob",
+                    arn,
+                    Kind::Job(job),
                 )
-                .await
-                {
-                    Ok(d) => {
-                        let arn = d.processing_job_arn().map(str::to_string).unwrap_or(arn);
-                        let net = d.network_config();
-                        let job = Job {
-                            job_kind: JobKind::Processing,
-                            network_isolation: net
-                                .and_then(|n| n.enable_network_isolation())
-                                .map(Attr::Known),
-                            vpc_config: vpc_config(net.and_then(|n| n.vpc_config())),
-                            inter_container_encryption: net
-                                .and_then(|n| n.enable_inter_container_traffic_encryption())
-                                .map(Attr::Known),
-                            step: None,
-                            role: d.role_arn().map(|r| Value::Str(r.to_string())),
-                            destinations: processing_destinations(&d, &arn),
-                        };
-                        out.resources.push(resource(
-                            arn.clone(),
-                            name,
-                            "AWS::SageMaker::ProcessingJob",
-                            arn,
-                            Kind::Job(job),
-                        ));
-                    }
-                    Err(d) => out.diagnostics.push(d),
-                }
-                out
-            }
-        })
+            },
+        )
         .await,
     );
     m
@@ -899,39 +874,28 @@ async fn feature_groups(c: &Ctx, sm: &Client) -> Model {
         .iter()
         .filter_map(|s| s.feature_group_name().map(str::to_string))
         .collect();
-    let (client, ctx) = (sm.clone(), c.clone());
     m.extend(
-        each(names, c.limit, move |name: String| {
-            let (sm, c) = (client.clone(), ctx.clone());
-            async move {
-                let mut out = Model::default();
-                let arn = c.arn(
-                    "sagemaker",
-                    &format!("feature-group/{}", name.to_lowercase()),
-                );
-                match call(
-                    "sagemaker:DescribeFeatureGroup",
-                    "a feature group's offline store and role",
-                    &arn,
-                    sm.describe_feature_group().feature_group_name(&name).send(),
+        describe_each(
+            c,
+            sm,
+            names,
+            (
+                "sagemaker:DescribeFeatureGroup",
+                "a feature group's offline store and role",
+            ),
+            lower("feature-group"),
+            |sm, name| sm.describe_feature_group().feature_group_name(name).send(),
+            |_, d, arn, name| {
+                let arn = d.feature_group_arn().map(str::to_string).unwrap_or(arn);
+                resource(
+                    arn.clone(),
+                    name,
+                    "AWS::SageMaker::FeatureGroup",
+                    arn.clone(),
+                    Kind::FeatureGroup(feature_group(&d, &arn)),
                 )
-                .await
-                {
-                    Ok(d) => {
-                        let arn = d.feature_group_arn().map(str::to_string).unwrap_or(arn);
-                        out.resources.push(resource(
-                            arn.clone(),
-                            name,
-                            "AWS::SageMaker::FeatureGroup",
-                            arn.clone(),
-                            Kind::FeatureGroup(feature_group(&d, &arn)),
-                        ));
-                    }
-                    Err(d) => out.diagnostics.push(d),
-                }
-                out
-            }
-        })
+            },
+        )
         .await,
     );
     m
