@@ -150,11 +150,11 @@ pub const COVERAGE: &[L] = &[
 mod tests {
     use super::COVERAGE;
     use crate::lower::{lower_kind, Cx};
-    use egressproof_model::{Ident, KindTag, Origin, Span, Value};
-    use std::collections::BTreeMap;
+    use egressproof_model::coverage_check::{
+        names_without_row, rows_disagreeing, type_names_in, unlisted_disagreeing, Lowered,
+    };
+    use egressproof_model::{Ident, Span, Value};
 
-    /// Types the lowering names that are not a kind: a nested stack is lowered through its own
-    /// template, whose resources join the model.
     /// Types the lowering names without giving them a kind: nested stacks (their resources are
     /// loaded instead) and SSM parameters (only their names are read, to join environments).
     const NOT_A_KIND: &[&str] = &["AWS::CloudFormation::Stack", "AWS::SSM::Parameter"];
@@ -177,7 +177,9 @@ mod tests {
         Value::from(v)
     }
 
-    fn lowered(type_name: &str) -> (KindTag, usize) {
+    /// One resource of its kind plus the extra ones its arm adds; the CloudFormation lowering
+    /// makes no links (every reference stays a property of the resource that holds it).
+    fn lowered(type_name: &str) -> Lowered {
         let id = Ident::new("X");
         let span = Span::default();
         let cx = Cx {
@@ -188,44 +190,42 @@ mod tests {
         };
         let mut extra = Vec::new();
         let kind = lower_kind(&cx, &minimal(type_name), &mut extra);
-        (kind.tag(), extra.len())
+        Lowered {
+            first: Some(kind.tag()),
+            resources: 1 + extra.len(),
+            links: 0,
+        }
     }
 
     #[test]
     fn every_listed_type_lowers_to_its_kind() {
-        let mut by_type: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-        for row in COVERAGE {
-            by_type.entry(row.input).or_default().push(row);
-        }
-        for (t, rows) in by_type {
-            let resources: Vec<_> = rows
-                .iter()
-                .filter(|r| r.origin == Origin::Resource)
-                .collect();
-            assert!(resources.len() <= 1, "{t}: more than one Resource row");
-            let (kind, _) = lowered(t);
-            match resources.first() {
-                Some(r) => assert_eq!(kind, r.kind, "{t} does not lower to {:?}", r.kind),
-                None => assert_eq!(kind, KindTag::Other, "{t} has no Resource row"),
-            }
-        }
+        let problems = rows_disagreeing(COVERAGE, lowered);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
     fn an_unlisted_type_lowers_to_other() {
-        for t in [
+        let unlisted = [
             "AWS::SQS::Queue",
             "AWS::StepFunctions::Activity",
             "AWS::SageMaker::Workteam",
             "AWS::S3::AccessPoint",
-        ] {
-            assert!(COVERAGE.iter().all(|r| r.input != t), "{t} is listed");
-            assert_eq!(lowered(t), (KindTag::Other, 0), "{t}");
-        }
+        ];
+        let problems = unlisted_disagreeing(COVERAGE, &unlisted, lowered);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
-    /// Every full type name the lowering's source spells out (`"AWS::EC2::VPC"`), so that an
-    /// arm added without its row fails here.
+    /// A whole type name after `AWS::` is two alphanumeric parts (`EC2::VPC`).
+    fn is_full(rest: &str) -> bool {
+        let parts: Vec<_> = rest.split("::").collect();
+        parts.len() == 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    }
+
+    /// Every full type name the lowering's source spells out (`"AWS::EC2::VPC"`), with its
+    /// file, so that an arm added without its row fails here.
     fn types_in_lowering_source() -> Vec<(String, String)> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lower");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -237,35 +237,19 @@ mod tests {
         let mut out = Vec::new();
         for f in files {
             let text = std::fs::read_to_string(&f).expect("source is readable");
-            for piece in text.split("\"AWS::").skip(1) {
-                let Some(end) = piece.find('"') else { continue };
-                let name = &piece[..end];
-                let parts: Vec<_> = name.split("::").collect();
-                let full = parts.len() == 2
-                    && parts
-                        .iter()
-                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
-                if full {
-                    out.push((format!("AWS::{name}"), f.display().to_string()));
-                }
-            }
+            let file = f.display().to_string();
+            out.extend(
+                type_names_in(&text, "AWS::", is_full)
+                    .into_iter()
+                    .map(|t| (t, file.clone())),
+            );
         }
         out
     }
 
     #[test]
     fn every_type_the_lowering_names_is_listed() {
-        let names = types_in_lowering_source();
-        assert!(
-            names.len() > 50,
-            "the source scan found only {}",
-            names.len()
-        );
-        for (t, file) in names {
-            assert!(
-                COVERAGE.iter().any(|r| r.input == t) || NOT_A_KIND.contains(&t.as_str()),
-                "{t} is lowered in {file} but has no row in COVERAGE"
-            );
-        }
+        let problems = names_without_row(COVERAGE, &types_in_lowering_source(), NOT_A_KIND);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

@@ -207,8 +207,10 @@ mod tests {
     use super::COVERAGE;
     use crate::lower::{lower, Args, Ctx};
     use crate::val::Val;
-    use egressproof_model::{Ident, KindTag, Origin, Span};
-    use std::collections::BTreeMap;
+    use egressproof_model::coverage_check::{
+        names_without_row, rows_disagreeing, type_names_in, unlisted_disagreeing, Lowered,
+    };
+    use egressproof_model::{Ident, Span};
 
     /// The arguments a type needs before its arm yields its kind (most need none: a missing
     /// argument is an unknown, not a different kind).
@@ -236,7 +238,7 @@ mod tests {
         a
     }
 
-    fn lowered(type_name: &str) -> (Option<KindTag>, usize, usize) {
+    fn lowered(type_name: &str) -> Lowered {
         let args = minimal(type_name);
         let ctx = Ctx {
             id: Ident::new(format!("{type_name}.x")),
@@ -246,91 +248,66 @@ mod tests {
             args: &args,
         };
         let (out, links) = lower(&ctx);
-        let links = links.iter().filter(|l| l.adds_to_another()).count();
-        (out.first().map(|r| r.kind.tag()), out.len(), links)
+        Lowered {
+            first: out.first().map(|r| r.kind.tag()),
+            resources: out.len(),
+            links: links.iter().filter(|l| l.adds_to_another()).count(),
+        }
     }
 
     #[test]
     fn every_listed_type_lowers_to_its_kind() {
-        let mut by_type: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-        for row in COVERAGE {
-            by_type.entry(row.input).or_default().push(row);
-        }
-        for (t, rows) in by_type {
-            let resources: Vec<_> = rows
-                .iter()
-                .filter(|r| r.origin == Origin::Resource)
-                .collect();
-            assert!(resources.len() <= 1, "{t}: more than one Resource row");
-            let (first, _, links) = lowered(t);
-            match resources.first() {
-                Some(r) => assert_eq!(first, Some(r.kind), "{t} does not lower to {:?}", r.kind),
-                None => assert_eq!(first, Some(KindTag::Other), "{t} has no Resource row"),
-            }
-            let linked = rows.iter().any(|r| r.origin == Origin::Link);
-            assert_eq!(
-                links > 0,
-                linked,
-                "{t}: links produced and Link rows disagree"
-            );
-        }
+        let problems = rows_disagreeing(COVERAGE, lowered);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
-    /// Every full type name the lowering's source spells out (`"aws_vpc"`; not prefixes such as
-    /// `"aws_iam_"`), so that an arm added without its row fails here.
+    /// A whole type name after `aws_`: lowercase words joined by `_`, not a prefix such as
+    /// `"aws_iam_"` that the lowering matches a family on.
+    fn is_full(rest: &str) -> bool {
+        rest.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !rest.ends_with('_')
+    }
+
+    /// Every full type name the lowering's source spells out (`"aws_vpc"`), with its file, so
+    /// that an arm added without its row fails here.
     fn types_in_lowering_source() -> Vec<(String, String)> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lower");
-        let mut out = Vec::new();
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .expect("src/lower is readable")
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "rs"))
             .collect();
         files.sort();
+        let mut out = Vec::new();
         for f in files {
             let text = std::fs::read_to_string(&f).expect("source is readable");
-            for piece in text.split("\"aws_").skip(1) {
-                let Some(end) = piece.find('"') else { continue };
-                let name = &piece[..end];
-                let full = name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                    && !name.ends_with('_');
-                if full {
-                    out.push((format!("aws_{name}"), f.display().to_string()));
-                }
-            }
+            let file = f.display().to_string();
+            out.extend(
+                type_names_in(&text, "aws_", is_full)
+                    .into_iter()
+                    .map(|t| (t, file.clone())),
+            );
         }
         out
     }
 
     #[test]
     fn every_type_the_lowering_names_is_listed() {
-        let names = types_in_lowering_source();
-        assert!(
-            names.len() > 50,
-            "the source scan found only {}",
-            names.len()
-        );
-        for (t, file) in names {
-            assert!(
-                COVERAGE.iter().any(|r| r.input == t),
-                "{t} is lowered in {file} but has no row in COVERAGE"
-            );
-        }
+        let problems = names_without_row(COVERAGE, &types_in_lowering_source(), &[]);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
     fn an_unlisted_type_lowers_to_other() {
-        for t in [
+        let unlisted = [
             "aws_sqs_queue",
             "aws_sfn_activity",
             "aws_sagemaker_workteam",
             "aws_s3_object",
             "aws_iam_user",
-        ] {
-            assert!(COVERAGE.iter().all(|r| r.input != t), "{t} is listed");
-            assert_eq!(lowered(t), (Some(KindTag::Other), 1, 0), "{t}");
-        }
+        ];
+        let problems = unlisted_disagreeing(COVERAGE, &unlisted, lowered);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

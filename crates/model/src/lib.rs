@@ -24,6 +24,7 @@
 
 mod attr;
 mod coverage;
+pub mod coverage_check;
 mod destination;
 mod diagnostic;
 mod input;
