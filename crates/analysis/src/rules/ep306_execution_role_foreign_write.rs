@@ -1,5 +1,5 @@
 use crate::rules::ep301_s3_endpoint_foreign_write::{assume_exact_buckets, ours};
-use crate::rules::roles::{Naming, RolePolicies, Roles};
+use crate::rules::roles::{literal_arn_account, Naming, RolePolicies, Roles};
 use crate::rules::util::finding;
 use crate::{AssumptionKind, Context, Hop, Sink};
 use egressproof_model::{Kind, Resource, Value};
@@ -102,9 +102,15 @@ enum Named<'m> {
 
 /// The role a value names: a reference to a role of the scan (`!GetAtt Role.Arn`, `!Ref Role`,
 /// `aws_iam_role.r.arn`, or any symbol of one inside a built ARN), or a role whose ID is the
-/// value (a live snapshot's ARNs).
-fn named<'m>(roles: &Roles<'m>, v: &Value) -> Named<'m> {
-    match roles.named(v, Naming::Within) {
+/// value (a live snapshot's ARNs). A built ARN whose account is a literal that is not one of
+/// the scan's `accounts` (nor the role's own) names a role of that other account, however its
+/// name is spelled: the scan's role of the same name says nothing of what that one may do.
+fn named<'m>(roles: &Roles<'m>, v: &Value, accounts: &[String]) -> Named<'m> {
+    let role = roles.named(v, Naming::Within).filter(|r| {
+        literal_arn_account(v)
+            .is_none_or(|a| accounts.contains(&a) || r.account.as_ref() == Some(&a))
+    });
+    match role {
         Some(r) => Named::Role(r),
         None => Named::Elsewhere(match v {
             Value::Unknown(u) => format!("unresolved ({})", u.reason),
@@ -113,15 +119,25 @@ fn named<'m>(roles: &Roles<'m>, v: &Value) -> Named<'m> {
     }
 }
 
+/// The account IDs the input told us are the scan's own.
+fn scan_accounts(ctx: &Context<'_>) -> Vec<String> {
+    ctx.model
+        .notes
+        .iter()
+        .filter_map(|n| n.strip_prefix("account ").map(str::to_string))
+        .collect()
+}
+
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     // Each role once, with the workloads that run as it, in the order the scan declares them.
     // Indexed by the role's key, so a scan of many workloads and roles stays linear.
     let mut roles: Vec<(Named<'_>, Vec<&Resource>)> = Vec::new();
     let mut index: HashMap<(bool, String), usize> = HashMap::new();
     let of_scan = Roles::of(ctx);
+    let accounts = scan_accounts(ctx);
     for w in ctx.resources() {
         for v in roles_of(w) {
-            let n = named(&of_scan, v);
+            let n = named(&of_scan, v, &accounts);
             let key = match &n {
                 Named::Role(r) => (true, r.id.as_str().to_string()),
                 Named::Elsewhere(what) => (false, what.clone()),
@@ -144,12 +160,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let policies = RolePolicies::read(ctx, sink, RULE.code);
     let iam = &policies.iam;
     let mut our = ours(ctx, sink);
-    our.accounts.extend(
-        ctx.model
-            .notes
-            .iter()
-            .filter_map(|n| n.strip_prefix("account ").map(str::to_string)),
-    );
+    our.accounts.extend(accounts);
     let scps = iam.scps();
     for (role, workloads) in &roles {
         let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();

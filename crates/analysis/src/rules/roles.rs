@@ -63,6 +63,44 @@ impl<'m> Roles<'m> {
     }
 }
 
+/// The account of a built ARN when the value spells it as a literal
+/// (`arn:aws:iam::444455556666:role/${Role}`): a reference inside such an ARN names the role of
+/// that name in that account, which is the scan's role only when that account is the scan's.
+/// `None` when the value is not a built ARN or its account is a symbol (`${AWS::AccountId}`,
+/// Terraform's `data.aws_caller_identity`) or empty: then the reference is read as written.
+pub(crate) fn literal_arn_account(v: &Value) -> Option<String> {
+    let Value::Text(parts) = v else {
+        return None;
+    };
+    // The ARN's fields up to its account (`arn`, partition, service, region, account), each
+    // its literal text, or `None` once a symbol is part of it.
+    let mut field = Some(String::new());
+    let mut index = 0;
+    for p in parts {
+        match p {
+            Part::Lit(s) => {
+                for c in s.chars() {
+                    if c != ':' {
+                        if let Some(f) = field.as_mut() {
+                            f.push(c);
+                        }
+                        continue;
+                    }
+                    match index {
+                        0 if field.as_deref() != Some("arn") => return None,
+                        4 => return field.filter(|a| !a.is_empty()),
+                        _ => {}
+                    }
+                    index += 1;
+                    field = Some(String::new());
+                }
+            }
+            Part::Sym(_) => field = None,
+        }
+    }
+    None
+}
+
 /// The policy engine's view of the scan's IAM, with the principal of each role found by the
 /// role's ID.
 pub(crate) struct RolePolicies<'m> {
@@ -90,5 +128,45 @@ impl<'m> RolePolicies<'m> {
         self.principal_of
             .get(role.id.as_str())
             .map(|&i| &self.iam.principals[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_arn_account;
+    use egressproof_model::{Ident, Part, Pseudo, Symbol, Value};
+
+    fn role_ref() -> Part {
+        Part::Sym(Symbol::Ref(Ident::new("t.yaml#Role")))
+    }
+
+    #[test]
+    fn a_literal_account_is_read_and_a_symbol_is_not() {
+        let lit = |s: &str| Part::Lit(s.to_string());
+        let foreign = Value::Text(vec![lit("arn:aws:iam::444455556666:role/"), role_ref()]);
+        assert_eq!(
+            literal_arn_account(&foreign).as_deref(),
+            Some("444455556666")
+        );
+        let partition = Value::Text(vec![
+            lit("arn:"),
+            Part::Sym(Symbol::Pseudo(Pseudo::Partition)),
+            lit(":iam::444455556666:role/"),
+            role_ref(),
+        ]);
+        assert_eq!(
+            literal_arn_account(&partition).as_deref(),
+            Some("444455556666")
+        );
+        let own = Value::Text(vec![
+            lit("arn:aws:iam::"),
+            Part::Sym(Symbol::Pseudo(Pseudo::AccountId)),
+            lit(":role/"),
+            role_ref(),
+        ]);
+        assert_eq!(literal_arn_account(&own), None);
+        assert_eq!(literal_arn_account(&Value::Text(vec![role_ref()])), None);
+        let not_arn = Value::Text(vec![lit("a:b:c:d:444455556666:"), role_ref()]);
+        assert_eq!(literal_arn_account(&not_arn), None);
     }
 }
