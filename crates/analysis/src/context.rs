@@ -1,5 +1,7 @@
 use crate::{Options, Sink, UnknownFinding};
-use egressproof_model::{Attr, Ident, Kind, Model, Resource, Unknown, VpcPeeringConnection};
+use egressproof_model::{
+    Attr, Ident, Kind, Model, Part, Resource, Symbol, Unknown, Value, VpcPeeringConnection,
+};
 use std::collections::HashMap;
 
 /// The model indexed for the rules, plus the user's options. Built once per analysis; rules
@@ -38,6 +40,31 @@ impl<'m> Context<'m> {
     /// The resource an identifier names, when it is in the scan.
     pub fn get(&self, id: &Ident) -> Option<&'m Resource> {
         self.by_id.get(id.as_str()).copied()
+    }
+
+    /// A value as a person reads it: a reference to a resource of the scan by the resource's
+    /// name (`${ExecutionRole}`), not by its scan identifier, which holds the input's path and
+    /// would make a message (and its fingerprint) depend on where the files were checked out.
+    pub fn shown(&self, v: &Value) -> String {
+        let name = |id: &Ident| {
+            self.get(id)
+                .map_or_else(|| id.to_string(), |r| r.name.clone())
+        };
+        match v {
+            Value::Text(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    Part::Lit(s) => s.clone(),
+                    Part::Sym(Symbol::Ref(id)) => format!("${{{}}}", name(id)),
+                    Part::Sym(Symbol::Attr {
+                        resource,
+                        attribute,
+                    }) => format!("${{{}.{attribute}}}", name(resource)),
+                    Part::Sym(other) => other.to_string(),
+                })
+                .collect(),
+            other => other.render(),
+        }
     }
 
     /// Whether an account is the scan's own: the deploying account of templates (written as

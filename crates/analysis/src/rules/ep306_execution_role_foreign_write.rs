@@ -105,7 +105,7 @@ enum Named<'m> {
 /// value (a live snapshot's ARNs). A built ARN whose account is a literal that is not one of
 /// the scan's `accounts` (nor the role's own) names a role of that other account, however its
 /// name is spelled: the scan's role of the same name says nothing of what that one may do.
-fn named<'m>(roles: &Roles<'m>, v: &Value, accounts: &[String]) -> Named<'m> {
+fn named<'m>(ctx: &Context<'m>, roles: &Roles<'m>, v: &Value, accounts: &[String]) -> Named<'m> {
     let role = roles.named(v, Naming::Within).filter(|r| {
         literal_arn_account(v)
             .is_none_or(|a| accounts.contains(&a) || r.account.as_ref() == Some(&a))
@@ -114,7 +114,7 @@ fn named<'m>(roles: &Roles<'m>, v: &Value, accounts: &[String]) -> Named<'m> {
         Some(r) => Named::Role(r),
         None => Named::Elsewhere(match v {
             Value::Unknown(u) => format!("unresolved ({})", u.reason),
-            other => other.render(),
+            other => ctx.shown(other),
         }),
     }
 }
@@ -137,7 +137,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let accounts = scan_accounts(ctx);
     for w in ctx.resources() {
         for v in roles_of(w) {
-            let n = named(&of_scan, v, &accounts);
+            let n = named(ctx, &of_scan, v, &accounts);
             let key = match &n {
                 Named::Role(r) => (true, r.id.as_str().to_string()),
                 Named::Elsewhere(what) => (false, what.clone()),
