@@ -136,7 +136,7 @@ fn judge(
         Target::S3 { bucket } => match bucket_owner(ctx, owners, bucket) {
             Ok(o) => (
                 o,
-                format!("bucket {}", shown_value(bucket)),
+                format!("bucket {}", shown_value(ctx, bucket)),
                 "AWS::S3::Bucket",
             ),
             Err(u) => return unknown(sink, &u),
@@ -157,7 +157,7 @@ fn judge(
                 };
                 (
                     owner,
-                    format!("topic {}", shown_value(topic)),
+                    format!("topic {}", shown_value(ctx, topic)),
                     "AWS::SNS::Topic",
                 )
             }
@@ -165,14 +165,14 @@ fn judge(
                 Owner::Foreign {
                     whose: format!("which belongs to account {a} (its ARN names it)"),
                 },
-                format!("topic {}", shown_value(topic)),
+                format!("topic {}", shown_value(ctx, topic)),
                 "AWS::SNS::Topic",
             ),
         },
     };
     let plain = match target {
-        Target::S3 { bucket } => shown_value(bucket),
-        Target::Sns { topic, .. } => shown_value(topic),
+        Target::S3 { bucket } => shown_value(ctx, bucket),
+        Target::Sns { topic, .. } => shown_value(ctx, topic),
     };
     // Studio shares notebooks with their cell output only into a bucket that is ours: one the
     // scan does not create is not, whoever owns it.
@@ -360,10 +360,10 @@ impl Owners {
 }
 
 /// A destination for people: literals as written, symbols as `${...}`, holes by name.
-fn shown_value(v: &Value) -> String {
+fn shown_value(ctx: &Context<'_>, v: &Value) -> String {
     match v {
         Value::Unknown(u) => shown(u.pieces.as_deref().unwrap_or_default()),
-        other => other.render(),
+        other => ctx.shown(other),
     }
 }
 

@@ -107,7 +107,7 @@ impl<'c, 'm> Follow<'c, 'm> {
             };
             return Decision::Open(format!(
                 "it calls {}, which is not a Lambda function of the scan",
-                what.unwrap_or_else(|| shown(target))
+                what.unwrap_or_else(|| shown(ctx, target))
             ));
         };
         let Kind::Other(Other {
@@ -121,7 +121,7 @@ impl<'c, 'm> Follow<'c, 'm> {
             return Decision::Open(format!(
                 "its function {} runs as {}, a role not in the scan",
                 function.name,
-                shown(role_value)
+                shown(ctx, role_value)
             ));
         };
         let known = self.by_role.borrow().get(role.id.as_str()).cloned();
@@ -233,11 +233,11 @@ fn may_grant(r: &Resource) -> bool {
     }
 }
 
-/// A value as a person reads it.
-fn shown(v: &Value) -> String {
+/// A value as a person reads it (references by their resources' names, [`Context::shown`]).
+fn shown(ctx: &Context<'_>, v: &Value) -> String {
     match v {
         Value::Unknown(u) => format!("a value not resolved ({})", u.reason),
-        other => other.render(),
+        other => ctx.shown(other),
     }
 }
 
