@@ -42,14 +42,26 @@ impl<'m> Context<'m> {
         self.by_id.get(id.as_str()).copied()
     }
 
+    /// A person's name for an identifier: the resource's name, or its owner's name and what
+    /// the identifier names of it (`Vpc (default security group)`), else the identifier.
+    pub fn name_of(&self, id: &Ident) -> String {
+        match self.get(id) {
+            Some(r) => r.name.clone(),
+            None => match id.split_attribute() {
+                Some((owner, what)) => match self.get(&owner) {
+                    Some(r) => format!("{} ({})", r.name, what.replace('-', " ")),
+                    None => id.to_string(),
+                },
+                None => id.to_string(),
+            },
+        }
+    }
+
     /// A value as a person reads it: a reference to a resource of the scan by the resource's
     /// name (`${ExecutionRole}`), not by its scan identifier, which holds the input's path and
     /// would make a message (and its fingerprint) depend on where the files were checked out.
     pub fn shown(&self, v: &Value) -> String {
-        let name = |id: &Ident| {
-            self.get(id)
-                .map_or_else(|| id.to_string(), |r| r.name.clone())
-        };
+        let name = |id: &Ident| self.name_of(id);
         match v {
             Value::Text(parts) => parts
                 .iter()

@@ -790,17 +790,8 @@ impl<'c, 'm> Network<'c, 'm> {
         Space::nets(&nets)
     }
 
-    /// A person's name for an identifier: the resource's name, else the identifier.
+    /// A person's name for an identifier ([`crate::Context::name_of`]).
     pub fn name_of(&self, id: &Ident) -> String {
-        match self.ctx.get(id) {
-            Some(r) => r.name.clone(),
-            None => match id.split_attribute() {
-                Some((owner, what)) => match self.ctx.get(&owner) {
-                    Some(r) => format!("{} ({})", r.name, what.replace('-', " ")),
-                    None => id.to_string(),
-                },
-                None => id.to_string(),
-            },
-        }
+        self.ctx.name_of(id)
     }
 }
